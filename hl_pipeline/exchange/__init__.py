@@ -1,0 +1,1 @@
+"""Hyperliquid client: REST info, rate limiting, payload parsing (no Dagster imports)."""
