@@ -1,0 +1,1 @@
+"""The Parquet lake: Hive paths, Arrow schemas, atomic partition writes, manifests."""

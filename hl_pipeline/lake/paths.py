@@ -1,0 +1,44 @@
+"""Where each partition lives: `<root>/<dataset>/coin=<COIN>/date=<YYYY-MM-DD>/part-0.parquet`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
+
+PART_FILE = "part-0.parquet"
+
+
+def check_dataset(dataset: str) -> None:
+    if dataset not in SCHEMAS:
+        raise ValueError(f"unknown dataset {dataset!r}; the lake holds {sorted(SCHEMAS)}")
+
+
+def check_date(date: str) -> str:
+    """Return `date` if it is a valid YYYY-MM-DD day, else raise naming it."""
+    try:
+        dt.date.fromisoformat(date)
+    except (TypeError, ValueError):
+        raise ValueError(f"bad partition date {date!r}; expected YYYY-MM-DD") from None
+    return date
+
+
+def partition_dir(root: Path, dataset: str, date: str, coin: str | None = None) -> Path:
+    """Directory of one partition; `coin` is required unless the dataset is not split by coin."""
+    check_dataset(dataset)
+    check_date(date)
+    if dataset in UNPARTITIONED_BY_COIN:
+        return root / dataset / f"date={date}"
+    if not coin:
+        raise ValueError(f"dataset {dataset!r} is partitioned by coin; no coin given")
+    return root / dataset / f"coin={coin}" / f"date={date}"
+
+
+def partition_file(root: Path, dataset: str, date: str, coin: str | None = None) -> Path:
+    return partition_dir(root, dataset, date, coin) / PART_FILE
+
+
+def hive_values(path: Path) -> dict[str, str]:
+    """The `key=value` directory levels above a partition file."""
+    return dict(p.split("=", 1) for p in path.parent.parts if "=" in p)

@@ -1,0 +1,51 @@
+"""Summaries of written partitions for run metadata and the command line (plain text, no Dagster)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from hl_pipeline.lake.manifest import Manifest
+
+
+def markdown_table(rows: Sequence[dict]) -> str:
+    """A Markdown table of dicts sharing their keys (first row's order)."""
+    if not rows:
+        return "_(no rows)_"
+    cols = list(rows[0])
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(r.get(c, "")) for c in cols) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def coverage_by_coin(manifests: Sequence[Manifest]) -> list[dict]:
+    """One row per coin: days, rows, missing bars, and what the source could not serve."""
+    acc: dict[str, dict] = defaultdict(lambda: {"days": 0, "rows": 0, "gap_bars": 0, "gaps": 0, "unavailable": set()})
+    for m in manifests:
+        a = acc[m.coin or "all"]
+        a["days"] += 1
+        a["rows"] += m.rows
+        a["gap_bars"] += m.gap_bars
+        a["gaps"] += len(m.gaps)
+        a["unavailable"].update(f"{u['interval']}@{m.date}" if u.get("interval") else m.date for u in m.unavailable)
+    return [
+        {"coin": coin, "days": a["days"], "rows": a["rows"], "gaps": a["gaps"], "missing_bars": a["gap_bars"],
+         "unavailable": ", ".join(sorted(a["unavailable"])[:6]) + (" …" if len(a["unavailable"]) > 6 else "") or "-"}
+        for coin, a in sorted(acc.items())
+    ]
+
+
+def gap_list(manifests: Sequence[Manifest], limit: int = 20) -> list[dict]:
+    """The first `limit` gaps across partitions, oldest first."""
+    gaps = [
+        {"coin": m.coin or "-", "date": m.date, **{k: g[k] for k in ("interval", "start", "end", "bars") if k in g}, "source": g.get("source", "api")}
+        for m in manifests for g in m.gaps
+    ]
+    return sorted(gaps, key=lambda g: (g["start"], g["coin"]))[:limit]
+
+
+def preview(table: pa.Table, rows: int = 10) -> str:
+    """The first rows of a table as Markdown."""
+    return markdown_table(table.slice(0, rows).to_pylist())

@@ -1,0 +1,69 @@
+"""Explicit Arrow schemas of every dataset in the lake.
+
+Every row carries the exchange time (`time`, UTC milliseconds) and the local time it was
+received or ingested (`ingest_time`). Decimal strings from the API become float64; a string
+that is not a finite number is rejected by the parser before it gets here.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TS = pa.timestamp("ms", tz="UTC")
+
+CANDLES = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("interval", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),  # "api" or "resampled" (from 1m)
+        pa.field("time", TS, nullable=False),  # open time
+        pa.field("close_time", TS, nullable=False),  # T: last millisecond of the bar
+        pa.field("open", pa.float64(), nullable=False),
+        pa.field("high", pa.float64(), nullable=False),
+        pa.field("low", pa.float64(), nullable=False),
+        pa.field("close", pa.float64(), nullable=False),
+        pa.field("volume", pa.float64(), nullable=False),  # base-asset volume
+        pa.field("trades", pa.int64(), nullable=False),
+        pa.field("ingest_time", TS, nullable=False),
+    ]
+)
+
+FUNDING = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),
+        pa.field("funding_rate", pa.float64(), nullable=False),  # hourly rate
+        pa.field("premium", pa.float64()),  # absent or "NaN" on some rows
+        pa.field("ingest_time", TS, nullable=False),
+    ]
+)
+
+UNIVERSE = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),  # when the snapshot was received
+        pa.field("asset_id", pa.int32(), nullable=False),
+        pa.field("sz_decimals", pa.int32(), nullable=False),
+        pa.field("max_leverage", pa.int32(), nullable=False),
+        pa.field("is_delisted", pa.bool_(), nullable=False),
+        pa.field("tracked", pa.bool_(), nullable=False),  # in the configured coin list
+        # Asset context; null on days whose context the REST API no longer serves.
+        pa.field("funding", pa.float64()),
+        pa.field("open_interest", pa.float64()),
+        pa.field("prev_day_px", pa.float64()),
+        pa.field("day_ntl_vlm", pa.float64()),
+        pa.field("day_base_vlm", pa.float64()),
+        pa.field("premium", pa.float64()),
+        pa.field("oracle_px", pa.float64()),
+        pa.field("mark_px", pa.float64()),
+        pa.field("mid_px", pa.float64()),
+        pa.field("impact_bid_px", pa.float64()),
+        pa.field("impact_ask_px", pa.float64()),
+        pa.field("ingest_time", TS, nullable=False),
+    ]
+)
+
+SCHEMAS: dict[str, pa.Schema] = {"candles": CANDLES, "funding": FUNDING, "universe": UNIVERSE}
+"""Dataset name -> schema. Datasets without a `coin` partition level are listed in UNPARTITIONED_BY_COIN."""
+
+UNPARTITIONED_BY_COIN = frozenset({"universe"})

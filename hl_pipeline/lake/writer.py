@@ -1,0 +1,72 @@
+"""Atomic replacement of one partition: write a hidden temporary file, fsync, rename over the old one."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
+from hl_pipeline.lake.paths import PART_FILE, partition_dir
+from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.tables import conform, content_hash
+
+_STALE_TMP_SECONDS = 600
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Temporaries left by a crashed writer; a live writer's recent file is left alone."""
+    cutoff = time.time() - _STALE_TMP_SECONDS
+    for tmp in directory.glob(f".{PART_FILE}.tmp-*"):
+        if tmp.stat().st_mtime < cutoff:
+            tmp.unlink(missing_ok=True)
+
+
+def commit(tmp: Path, final: Path) -> None:
+    """The atomic step: after it the new partition is visible, before it the old one is."""
+    os.replace(tmp, final)
+    _fsync_dir(final.parent)
+
+
+def write_partition(root: Path, table: pa.Table, manifest: Manifest) -> Path:
+    """Replace the partition `manifest` names with `table`; returns the file written.
+
+    Partition columns (`coin`) live in the Hive path, not in the file, so every reader
+    (DuckDB, polars, pandas) sees them exactly once.
+    """
+    schema = SCHEMAS[manifest.dataset]
+    table = conform(table, schema, manifest.dataset)
+    if "coin" in table.column_names and manifest.coin is not None:
+        coins = set(table.column("coin").unique().to_pylist())
+        if coins - {manifest.coin}:
+            raise ValueError(f"{manifest.dataset}: rows for {sorted(coins)} in partition coin={manifest.coin}")
+        table = table.drop_columns(["coin"])
+    manifest.rows = table.num_rows
+    manifest.content_hash = content_hash(table)
+    table = table.replace_schema_metadata({MANIFEST_KEY: manifest.to_json().encode()})
+
+    directory = partition_dir(root, manifest.dataset, manifest.date, manifest.coin)
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(directory)
+    tmp = directory / f".{PART_FILE}.tmp-{uuid.uuid4().hex}"
+    try:
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        commit(tmp, directory / PART_FILE)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return directory / PART_FILE

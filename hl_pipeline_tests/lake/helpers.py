@@ -1,0 +1,23 @@
+"""Small candle tables for lake and market tests."""
+
+import numpy as np
+import pyarrow as pa
+
+from hl_pipeline.lake.schemas import CANDLES
+
+DAY0_MS = 1_704_067_200_000  # 2024-01-01T00:00Z
+
+
+def candles_1m(n: int, start_ms: int = DAY0_MS, coin: str = "BTC", skip: tuple[int, ...] = ()) -> pa.Table:
+    """`n` consecutive 1m candles (minus the indices in `skip`) with a simple rising path."""
+    idx = np.array([i for i in range(n) if i not in skip], dtype=np.int64)
+    t = start_ms + idx * 60_000
+    base = 100.0 + idx
+    return pa.table(
+        {
+            "coin": [coin] * len(idx), "interval": ["1m"] * len(idx), "source": ["api"] * len(idx),
+            "time": t, "close_time": t + 59_999, "open": base, "high": base + 2, "low": base - 1,
+            "close": base + 0.5, "volume": np.full(len(idx), 1.5), "trades": np.full(len(idx), 3),
+            "ingest_time": t,
+        }
+    ).cast(CANDLES)
