@@ -1,0 +1,86 @@
+"""Pipeline settings from the environment, parsed strictly: a bad value raises naming it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from hl_pipeline.exchange.intervals import INTERVALS
+
+DEFAULT_COINS = "BTC,ETH,SOL,BNB,ARB"
+DEFAULT_NATIVE_INTERVALS = "1m,5m,15m,1h,4h,1d"
+DEFAULT_RESAMPLED_INTERVALS = "5m,15m,1h,4h,1d"
+DEFAULT_START_DATE = "2024-01-01"
+DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` listens here by default
+
+_COIN = re.compile(r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20})?$")
+
+
+def env(name: str, default: str) -> str:
+    """`name` from the environment, or `default` when unset or blank."""
+    return os.environ.get(name, "").strip() or default
+
+
+def _items(text: str, what: str) -> list[str]:
+    items = [x.strip() for x in text.split(",")]
+    if not text.strip() or any(not x for x in items):
+        raise ValueError(f"malformed {what} list {text!r}: expected comma-separated names, e.g. {DEFAULT_COINS!r}")
+    if len(set(items)) != len(items):
+        raise ValueError(f"{what} list {text!r} names an item twice")
+    return items
+
+
+def parse_coins(text: str) -> list[str]:
+    coins = _items(text, "coin")
+    for coin in coins:
+        if not _COIN.match(coin):
+            raise ValueError(f"malformed coin {coin!r} in {text!r}: coins look like BTC, kPEPE or dex:COIN")
+    return coins
+
+
+def parse_intervals(text: str) -> list[str]:
+    intervals = _items(text, "interval")
+    for interval in intervals:
+        if interval not in INTERVALS:
+            raise ValueError(f"unknown interval {interval!r} in {text!r}; Hyperliquid serves {', '.join(INTERVALS)}")
+    return intervals
+
+
+def parse_date(text: str, what: str = "date") -> str:
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise ValueError(f"malformed {what} {text!r}: expected YYYY-MM-DD") from None
+
+
+def parse_as_of(text: str) -> int | None:
+    """An ISO timestamp (UTC if no zone) as epoch ms; blank means the wall clock (None)."""
+    if not text.strip():
+        return None
+    try:
+        t = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"malformed as_of {text!r}: expected an ISO timestamp like 2024-03-01T12:30:00Z") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return int(t.timestamp() * 1000)
+
+
+def now_ms(as_of: str = "") -> int:
+    """The pipeline's clock: `as_of` when set (reproducible runs), else the wall clock."""
+    frozen = parse_as_of(as_of)
+    return frozen if frozen is not None else int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+
+
+def api_config() -> dict:
+    """How to reach the info API: `HL_API_URL` ("mainnet", "testnet" or a URL), `HL_RATE_LIMIT`
+    (0 turns the client's limiter off), `HL_RETAINED_CANDLES` (0: the source keeps all candles)."""
+    retained = env("HL_RETAINED_CANDLES", "5000")
+    if not retained.isdigit():
+        raise ValueError(f"malformed HL_RETAINED_CANDLES {retained!r}: expected a whole number (0 lifts the cap)")
+    return {
+        "api_url": env("HL_API_URL", DEFAULT_API_URL),
+        "rate_limit": env("HL_RATE_LIMIT", "1") != "0",
+        "retained_candles": int(retained),
+    }
