@@ -1,0 +1,1 @@
+"""Hyperliquid exchange simulator: a deterministic market served over the real wire format."""

@@ -1,0 +1,69 @@
+"""Simulator settings: seed, clock, coin universe, limits and fault switches."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+LISTING_MS = 1_672_531_200_000  # 2023-01-01 00:00 UTC: no market data before this
+
+
+@dataclasses.dataclass(frozen=True)
+class CoinSpec:
+    """A perpetual: name, size decimals, leverage cap, start price, daily vol, activity."""
+
+    name: str
+    sz_decimals: int
+    max_leverage: int
+    start_px: float
+    daily_vol: float
+    trades_per_min: float
+    open_interest: float
+
+
+DEFAULT_COINS: tuple[CoinSpec, ...] = (
+    CoinSpec("BTC", 5, 40, 42_000.0, 0.025, 24.0, 28_000.0),
+    CoinSpec("ETH", 4, 25, 2_300.0, 0.032, 18.0, 450_000.0),
+    CoinSpec("SOL", 2, 20, 95.0, 0.045, 12.0, 3_200_000.0),
+    CoinSpec("BNB", 3, 10, 310.0, 0.028, 3.0, 60_000.0),
+    CoinSpec("ARB", 1, 10, 1.25, 0.05, 4.0, 40_000_000.0),
+    CoinSpec("HYPE", 2, 10, 18.0, 0.06, 10.0, 9_000_000.0),
+    CoinSpec("DOGE", 0, 10, 0.085, 0.05, 6.0, 500_000_000.0),
+    CoinSpec("kPEPE", 0, 10, 0.0016, 0.07, 5.0, 4_000_000_000.0),
+    CoinSpec("AVAX", 2, 10, 35.0, 0.045, 4.0, 1_500_000.0),
+    CoinSpec("LINK", 1, 10, 15.0, 0.04, 4.0, 2_000_000.0),
+)
+
+
+@dataclasses.dataclass
+class FaultConfig:
+    """Injected faults; probabilities are per request, in 0..1."""
+
+    rate_limit_burst: int = 0  # answer 429 to the next N requests
+    server_error: float = 0.0  # 500/502/503
+    slow: float = 0.0
+    slow_seconds: float = 1.0
+    truncated: float = 0.0  # valid headers, half the body, connection dropped
+    malformed: float = 0.0  # 200 with invalid JSON
+
+
+@dataclasses.dataclass
+class SimulatorConfig:
+    """Everything that shapes what the simulator serves."""
+
+    seed: int = 0
+    now_ms: int | None = None  # None = wall clock; a value freezes the clock
+    coins: tuple[CoinSpec, ...] = DEFAULT_COINS
+    listing_ms: int = LISTING_MS
+    retention: int | None = 5000  # candles kept per (coin, interval), newest only
+    rate_limit: bool = True
+    weight_per_minute: int = 1200
+    candle_page: int = 5000
+    funding_page: int = 500
+    fills_page: int = 2000
+    faults: FaultConfig = dataclasses.field(default_factory=FaultConfig)
+    signal_strength: float = 0.0  # future: planted predictive signal (not implemented)
+
+    def now(self) -> int:
+        """The simulator clock in ms."""
+        return self.now_ms if self.now_ms is not None else int(time.time() * 1000)

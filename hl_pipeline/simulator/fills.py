@@ -1,0 +1,70 @@
+"""userFills / userFillsByTime rows: a wallet's side of the public trades."""
+
+from __future__ import annotations
+
+from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, fmt_sig
+from hl_pipeline.simulator.positions import MAKER_FEE, TAKER_FEE, DayBook, day_book
+from hl_pipeline.simulator.trades import TradeTape, hash_hex, trade_ids
+
+_MAX_DAYS_BACK = 60
+
+
+def _direction(start: int, buy: bool, size: int) -> str:
+    end = start + (size if buy else -size)
+    if start == 0 or (start > 0) == buy:
+        return "Open Long" if buy else "Open Short"
+    if (start > 0) != (end > 0) and end != 0:
+        return "Long > Short" if start > 0 else "Short > Long"
+    return "Close Short" if buy else "Close Long"
+
+
+def _rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) -> list[dict]:
+    spec = tape.coins[coin_id]
+    t = book.trades
+    tids, words = trade_ids(tape.seed, coin_id, t.key)
+    rows = []
+    for i, (time, px, lots, buy, is_buyer, tid, word) in enumerate(
+        zip(t.time.tolist(), t.px.tolist(), t.lots.tolist(), t.buy.tolist(), book.is_buyer.tolist(), tids.tolist(), words.tolist())
+    ):
+        crossed = buy == is_buyer  # the wallet was the aggressor
+        notional = px * lots / 10**spec.sz_decimals
+        start = book.start_lots[i]
+        rows.append({
+            "coin": spec.name, "px": fmt_px(px, spec.sz_decimals), "sz": fmt_lots(lots, spec.sz_decimals),
+            "side": "B" if is_buyer else "A", "time": time, "startPosition": fmt_lots(start, spec.sz_decimals),
+            "dir": _direction(start, is_buyer, lots), "closedPnl": fmt_sig(book.closed_pnl[i], 8),
+            "hash": hash_hex(word), "oid": 10_000_000_000 + (time // 1000) * 64 + ((word >> (6 if is_buyer else 12)) & 63),
+            "crossed": crossed, "fee": fmt_sig(notional * (TAKER_FEE if crossed else MAKER_FEE), 6),
+            "tid": tid, "feeToken": "USDC", "twapId": None,
+        })
+    return rows
+
+
+def _day_rows(tape: TradeTape, wallet: int, day: int, start_ms: int, end_ms: int) -> list[dict]:
+    rows = []
+    for coin_id in range(len(tape.coins)):
+        rows += [r for r in _rows(tape, wallet, coin_id, day_book(tape, wallet, coin_id, day, end_ms)) if r["time"] >= start_ms]
+    rows.sort(key=lambda r: (r["time"], r["tid"]))
+    return rows
+
+
+def fills_by_time(tape: TradeTape, wallet: int, start_ms: int, end_ms: int, cap: int) -> list[dict]:
+    """Fills with start_ms <= time <= end_ms, oldest first, at most `cap`."""
+    rows: list[dict] = []
+    start_ms = max(start_ms, tape.listing_ms)
+    for day in range(start_ms // DAY_MS, end_ms // DAY_MS + 1):
+        rows += _day_rows(tape, wallet, day, start_ms, end_ms)
+        if len(rows) >= cap:
+            break
+    return rows[:cap]
+
+
+def recent_fills(tape: TradeTape, wallet: int, now_ms: int, cap: int) -> list[dict]:
+    """The `cap` most recent fills up to now, newest first."""
+    rows: list[dict] = []
+    day = now_ms // DAY_MS
+    while len(rows) < cap and day >= max(now_ms // DAY_MS - _MAX_DAYS_BACK, tape.listing_ms // DAY_MS):
+        rows = _day_rows(tape, wallet, day, 0, now_ms) + rows
+        day -= 1
+    return rows[::-1][:cap]

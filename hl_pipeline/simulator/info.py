@@ -1,0 +1,49 @@
+"""The info endpoint's request types: body in, (payload, item count for the weight) out."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from hl_pipeline.simulator import bodies
+from hl_pipeline.simulator.contexts import SPOT_META, all_mids, meta, spot_ctxs
+from hl_pipeline.simulator.market import Market
+
+Handler = Callable[[Market, dict], Any]
+
+
+def _candles(m: Market, b: dict) -> list:
+    coin, interval, start, end = bodies.candle_req(b)
+    return m.candles(coin, interval, start, m.config.now() if end is None else end)
+
+
+HANDLERS: dict[str, Handler] = {
+    "meta": lambda m, b: meta(m.config),
+    "spotMeta": lambda m, b: SPOT_META,
+    "metaAndAssetCtxs": lambda m, b: [{**meta(m.config), "collateralToken": 0}, m.ctxs()],
+    "spotMetaAndAssetCtxs": lambda m, b: [SPOT_META, spot_ctxs()],
+    "perpDexs": lambda m, b: [None],
+    "allMids": lambda m, b: all_mids(m.config, m.config.now()),
+    "candleSnapshot": _candles,
+    "l2Book": lambda m, b: m.book(bodies.coin(b), *bodies.book_params(b)),
+    "fundingHistory": lambda m, b: m.funding(bodies.coin(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)),
+    "recentTrades": lambda m, b: m.recent_trades(bodies.coin(b)),
+    "clearinghouseState": lambda m, b: m.user_state(bodies.user(b)),
+    "userFills": lambda m, b: m.user_fills(bodies.user(b)),
+    "userFillsByTime": lambda m, b: m.user_fills_by_time(
+        bodies.user(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)),
+}
+
+
+def request_type(body: Any) -> str:
+    """The `type` of a decoded body, or BadRequest."""
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        raise bodies.BadRequest("missing field `type`")
+    if body["type"] not in HANDLERS:
+        raise bodies.BadRequest(f"unknown variant `{body['type']}`")
+    return body["type"]
+
+
+def answer(market: Market, body: dict) -> tuple[Any, int]:
+    """The payload for a body whose type is known, and how many items it counts for weight."""
+    payload = HANDLERS[body["type"]](market, body)
+    return payload, len(payload) if isinstance(payload, list) else 0

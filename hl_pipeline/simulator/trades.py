@@ -1,0 +1,103 @@
+"""Public trades per coin and hour, consistent with the 1m candles (count, volume, price range)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+
+import numpy as np
+
+from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
+from hl_pipeline.simulator.config import CoinSpec
+from hl_pipeline.simulator.hashing import hash64, stream_key, uniform
+from hl_pipeline.simulator.minutes import SAMPLE_MS, minute_frame
+from hl_pipeline.simulator.wallets import Wallets
+
+_MAKER_IS_MM = 0.65
+_TID_MASK = np.uint64((1 << 50) - 1)
+
+
+@dataclasses.dataclass
+class Trades:
+    """Trade columns for one coin: time, price, size lots, aggressor side, buyer/seller wallet, key."""
+
+    time: np.ndarray
+    px: np.ndarray
+    lots: np.ndarray
+    buy: np.ndarray  # aggressor is the buyer ("B")
+    buyer: np.ndarray
+    seller: np.ndarray
+    key: np.ndarray  # minute * 4096 + rank in minute: seeds tid, hash, oids
+
+    def take(self, mask) -> "Trades":
+        """Rows selected by a mask or index array."""
+        return Trades(*(getattr(self, f.name)[mask] for f in dataclasses.fields(self)))
+
+
+def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1: int) -> Trades:
+    """All trades of minutes [m0, m1): n and volume per minute as in the 1m candles."""
+    minutes, px, n, v = minute_frame(seed, coin_id, spec, m0, m1)
+    n = np.minimum(n, 4095)
+    row = np.repeat(np.arange(len(minutes)), n)
+    first = np.cumsum(n) - n
+    rank = np.arange(row.size) - first[row]
+    key = minutes[row] * 4096 + rank
+    k = stream_key(seed, coin_id, 6)
+    offset = ((rank + uniform(k, key * 8)) / n[row] * MINUTE_MS).astype(np.int64)
+    weight = -np.log1p(-uniform(k, key * 8 + 1))
+    share = weight / np.add.reduceat(weight, first)[row] if row.size else weight
+    lots = 1 + np.floor(share * (v - n)[row]).astype(np.int64)
+    if row.size:
+        lots[first + n - 1] += v - np.add.reduceat(lots, first)
+    buy = uniform(k, key * 8 + 2) < 0.5
+    mm = uniform(k, key * 8 + 3) < _MAKER_IS_MM
+    maker = np.where(mm, (uniform(k, key * 8 + 4) * wal.n_makers).astype(np.int64),
+                     (uniform(k, key * 8 + 5) * len(wal.addresses)).astype(np.int64))
+    taker = np.searchsorted(wal.taker_cdf, uniform(k, key * 8 + 6), side="right")
+    taker = np.where(taker == maker, (taker + 1) % len(wal.addresses), taker)
+    return Trades(
+        minutes[row] * MINUTE_MS + offset, px[row, offset // SAMPLE_MS], lots, buy,
+        np.where(buy, taker, maker), np.where(buy, maker, taker), key,
+    )
+
+
+class TradeTape:
+    """Trades by (coin, hour), generated on demand and kept in a bounded cache."""
+
+    def __init__(self, seed: int, coins: tuple[CoinSpec, ...], wal: Wallets, listing_ms: int, max_hours: int = 4000):
+        self.seed, self.coins, self.wallets, self.listing_ms = seed, coins, wal, listing_ms
+        self._cache: OrderedDict[tuple[int, int], Trades] = OrderedDict()
+        self._max = max_hours
+
+    def hour(self, coin_id: int, hour: int) -> Trades:
+        """Trades of one coin in one hour (empty before listing)."""
+        slot = (coin_id, hour)
+        if slot in self._cache:
+            self._cache.move_to_end(slot)
+            return self._cache[slot]
+        m0 = max(hour * 60, -(-self.listing_ms // MINUTE_MS))
+        trades = generate(self.seed, coin_id, self.coins[coin_id], self.wallets, m0, max(m0, hour * 60 + 60))
+        self._cache[slot] = trades
+        if len(self._cache) > self._max:
+            self._cache.popitem(last=False)
+        return trades
+
+    def window(self, coin_id: int, start_ms: int, end_ms: int) -> Trades:
+        """Trades with start_ms <= time <= end_ms, ascending."""
+        parts = [self.hour(coin_id, h) for h in range(start_ms // HOUR_MS, end_ms // HOUR_MS + 1)]
+        joined = Trades(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Trades)))
+        return joined.take((joined.time >= start_ms) & (joined.time <= end_ms))
+
+
+def trade_ids(seed: int, coin_id: int, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(tid, block hash word) for trade keys: tid is a 50-bit int."""
+    h = hash64(stream_key(seed, coin_id, 7), key)
+    return (h & _TID_MASK).astype(np.int64), h
+
+
+def hash_hex(word: int) -> str:
+    """A 32-byte transaction hash string from a 64-bit word."""
+    parts = [word]
+    for _ in range(3):
+        parts.append((parts[-1] * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF)
+    return "0x" + "".join(f"{p:016x}" for p in parts)
