@@ -33,14 +33,18 @@ def read_partition(root: Path, dataset: str, date: str, coin: str | None = None)
     return table.select(SCHEMAS[dataset].names).cast(SCHEMAS[dataset])
 
 
-def read_range(root: Path, dataset: str, dates: Iterable[str], coins: Iterable[str | None] = (None,)) -> pa.Table:
-    """Every written partition among `dates` x `coins`, concatenated (missing ones skipped)."""
-    parts = [
-        t
-        for date in dates
-        for coin in coins
-        if (t := read_partition(root, dataset, date, coin)) is not None
-    ]
-    if not parts:
-        return SCHEMAS[dataset].empty_table()
-    return pa.concat_tables(parts)
+def read_range(
+    root: Path, dataset: str, dates: Iterable[str], coins: Iterable[str | None] = (None,), *, with_date: bool = False
+) -> pa.Table:
+    """Every written partition among `dates` x `coins`, concatenated (missing ones skipped).
+
+    With `with_date`, a `date` column carries each row's partition day (a row's `time` can lie
+    outside it, e.g. a universe listing captured later than the day it stands for)."""
+    schema = SCHEMAS[dataset].append(pa.field("date", pa.string())) if with_date else SCHEMAS[dataset]
+    parts = []
+    for date in dates:
+        for coin in coins:
+            table = read_partition(root, dataset, date, coin)
+            if table is not None:
+                parts.append(table.append_column("date", pa.array([date] * table.num_rows, pa.string())) if with_date else table)
+    return pa.concat_tables(parts) if parts else schema.empty_table()

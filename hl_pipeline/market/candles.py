@@ -25,7 +25,7 @@ CANDLE_KEY = ["interval", "source", "time"]
 
 
 def _with_source(table: pa.Table, source: str) -> pa.Table:
-    return table.append_column("source", pa.array([source] * table.num_rows, pa.string())).select(CANDLES.names)
+    return table.append_column("source", pa.array([source] * table.num_rows, pa.string())).select(CANDLES.names).cast(CANDLES)
 
 
 def _day_coverage(date: str, now_ms: int, day: dict[tuple[str, str], pa.Table], horizons: dict[str, int | None]):

@@ -1,0 +1,51 @@
+"""Turning quality outcomes (one per check and day) into Dagster check events.
+
+A single-partition run returns one `AssetCheckResult` per check, which Dagster records
+against that partition. A single-run backfill has no single partition, so each day gets an
+`AssetCheckEvaluation` of its own and the check's result summarises the range.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import dagster as dg
+
+if TYPE_CHECKING:  # the quality package imports pandas; keep it out of code-location load
+    from hl_pipeline.quality.outcome import CheckOutcome
+
+
+def run_dates(context: dg.AssetCheckExecutionContext) -> tuple[list[str], bool]:
+    """The days the check covers, and whether the run is for a single partition."""
+    op = context.op_execution_context
+    return list(op.partition_keys), op.has_partition_key
+
+
+def _severity(name: str) -> dg.AssetCheckSeverity:
+    return dg.AssetCheckSeverity.WARN if name == "WARN" else dg.AssetCheckSeverity.ERROR
+
+
+def check_events(
+    asset_key: dg.AssetKey, outcomes: Sequence[CheckOutcome], single: bool, blocking: dict[str, bool]
+) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+    by_check: dict[str, list[CheckOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_check[outcome.check].append(outcome)
+    for name, outs in by_check.items():
+        if single:
+            (o,) = outs
+            yield dg.AssetCheckResult(asset_key=asset_key, check_name=name, passed=o.passed, severity=_severity(o.severity),
+                                      description=o.description, metadata=o.metadata)
+            continue
+        for o in outs:
+            yield dg.AssetCheckEvaluation(asset_key=asset_key, check_name=name, passed=o.passed, severity=_severity(o.severity),
+                                          description=o.description, metadata=o.metadata, partition=o.partition,
+                                          blocking=blocking[name])
+        failed = sorted(o.partition for o in outs if not o.passed)
+        yield dg.AssetCheckResult(
+            asset_key=asset_key, check_name=name, passed=not failed, severity=_severity(outs[0].severity),
+            description=f"{len(outs) - len(failed)} of {len(outs)} days passed" + (f"; failed: {', '.join(failed[:10])}" if failed else ""),
+            metadata={"days": len(outs), "failed_days": failed},
+        )

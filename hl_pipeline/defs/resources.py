@@ -1,0 +1,72 @@
+"""Every resource, built once from the environment (see docs/operations.md for the variables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from hl_pipeline import settings
+from hl_pipeline.exchange.client import InfoClient
+from hl_pipeline.exchange.shared import client_for
+
+
+class HyperliquidResource(dg.ConfigurableResource):
+    """The info API: "mainnet", "testnet" or a URL (the simulator by default)."""
+
+    api_url: str = settings.DEFAULT_API_URL
+    rate_limit: bool = True
+    retained_candles: int = 5000  # 0: the source keeps all history (a simulator with retention lifted)
+
+    def client(self) -> InfoClient:
+        return client_for(self.api_url, self.rate_limit, self.retained_candles)
+
+
+class LakeResource(dg.ConfigurableResource):
+    """The Parquet lake's root directory."""
+
+    root: str = "data/lake"
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root).resolve()
+
+
+class MarketSettings(dg.ConfigurableResource):
+    """What to ingest: coins, candle intervals, and an optional frozen clock."""
+
+    coins: str = settings.DEFAULT_COINS
+    native_intervals: str = settings.DEFAULT_NATIVE_INTERVALS
+    resampled_intervals: str = settings.DEFAULT_RESAMPLED_INTERVALS
+    as_of: str = ""  # ISO timestamp; blank = wall clock
+
+    def coin_list(self) -> list[str]:
+        return settings.parse_coins(self.coins)
+
+    def native(self) -> list[str]:
+        return settings.parse_intervals(self.native_intervals)
+
+    def resampled(self) -> list[str]:
+        return settings.parse_intervals(self.resampled_intervals)
+
+    def now_ms(self) -> int:
+        return settings.now_ms(self.as_of)
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    env = settings.env
+    return dg.Definitions(
+        resources={
+            "hyperliquid": HyperliquidResource(**settings.api_config()),
+            "lake": LakeResource(root=env("HL_LAKE_ROOT", "data/lake")),
+            "market": MarketSettings(
+                coins=env("HL_COINS", settings.DEFAULT_COINS),
+                native_intervals=env("HL_NATIVE_INTERVALS", settings.DEFAULT_NATIVE_INTERVALS),
+                resampled_intervals=env("HL_RESAMPLED_INTERVALS", settings.DEFAULT_RESAMPLED_INTERVALS),
+                as_of=env("HL_AS_OF", ""),
+            ),
+            "duckdb": DuckDBResource(database=env("HL_WAREHOUSE", "data/warehouse.duckdb")),
+        }
+    )

@@ -1,0 +1,1 @@
+"""The analysts' DuckDB catalog: views over the Parquet lake (no Dagster)."""

@@ -1,0 +1,50 @@
+"""Create or replace one view per dataset over the lake, plus `manifests` and `gaps` views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hl_pipeline.lake.manifest import MANIFEST_KEY
+from hl_pipeline.lake.paths import PART_FILE
+from hl_pipeline.lake.schemas import SCHEMAS
+
+_GAP_TYPE = '[{"interval":"VARCHAR","source":"VARCHAR","start":"VARCHAR","end":"VARCHAR","bars":"BIGINT"}]'
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
+    """(Re)create the views on `conn` (a DuckDB connection); returns rows per view created."""
+    created: dict[str, int] = {}
+    datasets = [d for d in SCHEMAS if any((lake_root / d).rglob(PART_FILE))]
+    for dataset in datasets:
+        glob = _sql_path(lake_root / dataset / "**" / "*.parquet")
+        conn.execute(
+            f"CREATE OR REPLACE VIEW {dataset} AS "
+            f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
+        )
+        created[dataset] = conn.execute(f"SELECT count(*) FROM {dataset}").fetchone()[0]
+    if not datasets:
+        return created
+    glob = _sql_path(lake_root / "**" / "*.parquet")
+    conn.execute(
+        "CREATE OR REPLACE VIEW manifests AS "
+        "SELECT m.manifest->>'dataset' AS dataset, m.manifest->>'coin' AS coin, "
+        "CAST(m.manifest->>'date' AS DATE) AS date, CAST(m.manifest->>'rows' AS BIGINT) AS rows, "
+        "CAST(m.manifest->>'duplicates_dropped' AS BIGINT) AS duplicates_dropped, "
+        "m.manifest->>'ingest_time' AS ingest_time, m.manifest->>'code_version' AS code_version, "
+        "m.manifest->>'content_hash' AS content_hash, m.manifest, m.file_name "
+        f"FROM (SELECT file_name, CAST(decode(value) AS JSON) AS manifest FROM parquet_kv_metadata('{glob}') "
+        f"WHERE decode(key) = '{MANIFEST_KEY.decode()}') AS m"
+    )
+    conn.execute(
+        "CREATE OR REPLACE VIEW gaps AS "
+        "SELECT dataset, coin, date, g.interval, g.source, CAST(g.start AS TIMESTAMPTZ) AS gap_start, "
+        "CAST(g.end AS TIMESTAMPTZ) AS gap_end, g.bars "
+        f"FROM (SELECT dataset, coin, date, unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
+    )
+    for view in ("manifests", "gaps"):
+        created[view] = conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+    return created

@@ -1,0 +1,31 @@
+"""The code location loads and exposes the expected assets, checks, jobs and schedules."""
+
+import dagster as dg
+
+from hl_pipeline.commands.runs import load_definitions
+
+
+def test_definitions_load_with_expected_graph():
+    defs = load_definitions()
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == {"universe", "candles", "funding", "warehouse"}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("candles")).parent_keys} == {"universe"}
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert ("candles", "candles_complete") in checks and ("funding", "funding_valid_values") in checks
+    assert len(checks) == 12
+
+
+def test_jobs_and_schedules():
+    defs = load_definitions()
+    assert defs.resolve_job_def("market_job").partitions_def is not None
+    assert defs.resolve_job_def("warehouse_job")
+    crons = {s.name: s.cron_schedule for s in defs.schedules}
+    assert crons == {"market_today_hourly": "5 * * * *", "market_finalize_daily": "20 0 * * *"}
+
+
+def test_market_assets_backfill_in_one_run():
+    graph = load_definitions().resolve_asset_graph()
+    for key in ("universe", "candles", "funding"):
+        policy = graph.get(dg.AssetKey(key)).backfill_policy
+        assert policy is not None and policy.max_partitions_per_run is None

@@ -1,0 +1,84 @@
+"""Real runs of the market job against the simulator on loopback, writing a temporary lake."""
+
+import pytest
+
+import hl_pipeline.lake.writer as writer
+from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline_tests.pipeline.conftest import run_range
+
+DAY = "2024-02-29"  # the full day before the frozen clock (2024-03-01 12:30 UTC)
+
+
+def _hashes(lake, dates, coins=("BTC", "ETH")):
+    return {(c, d): read_manifest(lake, "candles", d, c).content_hash for c in coins for d in dates}
+
+
+def test_one_day_is_complete_and_checked(market_job, instance, pipeline_env):
+    result = market_job.execute_in_process(instance=instance, partition_key=DAY)  # as the schedules launch it
+    assert result.success
+    btc = read_partition(pipeline_env, "candles", DAY, "BTC").to_pandas()
+    one_minute = btc[(btc.interval == "1m") & (btc.source == "api")]
+    assert len(one_minute) == 1440 and one_minute.time.is_monotonic_increasing
+    assert set(btc.interval) == {"1m", "5m", "15m", "1h", "4h", "1d"}
+    manifest = read_manifest(pipeline_env, "candles", DAY, "ETH")
+    assert manifest.gaps == [] and manifest.unavailable == []
+    evaluations = result.get_asset_check_evaluations()
+    assert evaluations and all(e.passed for e in evaluations)
+    assert {e.partition for e in evaluations} == {DAY}
+    funding = read_partition(pipeline_env, "funding", DAY, "BTC")
+    assert funding.num_rows == 24
+
+
+def test_thirty_days_in_one_run_report_what_the_api_no_longer_serves(market_job, instance, pipeline_env):
+    result = run_range(market_job, instance, "2024-01-31", "2024-02-29")
+    assert result.success
+    assert len(instance.get_run_records()) == 1
+    old = read_manifest(pipeline_env, "candles", "2024-01-31", "BTC")
+    assert {u["interval"] for u in old.unavailable} >= {"1m"}  # beyond 5000 one-minute candles
+    assert old.coverage["1d/api"]["status"] == "complete"
+    recent = read_manifest(pipeline_env, "candles", "2024-02-28", "BTC")
+    assert recent.unavailable == [] and recent.gaps == []
+    per_day = {e.partition for e in result.get_asset_check_evaluations() if e.check_name == "candles_complete"}
+    assert len(per_day) == 31 and None in per_day  # thirty days, plus the range summary
+    assert all(e.passed for e in result.get_asset_check_evaluations() if e.check_name == "candles_complete")
+
+
+def test_rerun_is_idempotent(market_job, instance, pipeline_env):
+    dates = ["2024-02-28", "2024-02-29"]
+    assert run_range(market_job, instance, *dates).success
+    first = _hashes(pipeline_env, dates)
+    rows = read_partition(pipeline_env, "candles", dates[0], "BTC").num_rows
+    assert run_range(market_job, instance, *dates).success
+    assert _hashes(pipeline_env, dates) == first
+    assert read_partition(pipeline_env, "candles", dates[0], "BTC").num_rows == rows
+
+
+def test_writer_failing_before_rename_keeps_the_old_partition(market_job, instance, pipeline_env, monkeypatch):
+    assert run_range(market_job, instance, DAY, DAY).success
+    before = _hashes(pipeline_env, [DAY])
+
+    def crash(tmp, final):
+        raise OSError("simulated crash between the temporary write and the rename")
+
+    monkeypatch.setattr(writer, "commit", crash)
+    assert not run_range(market_job, instance, DAY, DAY).success
+    assert _hashes(pipeline_env, [DAY]) == before
+    assert read_partition(pipeline_env, "candles", DAY, "BTC").num_rows > 1440
+
+
+def test_today_is_partial_and_not_a_gap(market_job, instance, pipeline_env):
+    result = run_range(market_job, instance, "2024-03-01", "2024-03-01")
+    assert result.success
+    manifest = read_manifest(pipeline_env, "candles", "2024-03-01", "BTC")
+    assert manifest.coverage["1m/api"]["status"] == "partial"
+    assert manifest.coverage["1m/api"]["expected_bars"] == 12 * 60 + 30  # bars opened before 12:30:00
+    assert manifest.gaps == []
+    universe = read_partition(pipeline_env, "universe", "2024-03-01")
+    assert universe.column("mark_px").null_count == 0  # today's snapshot carries contexts
+
+
+@pytest.mark.parametrize("first,last", [("2024-03-02", "2024-03-02")])
+def test_a_future_day_is_refused_and_nothing_written(market_job, instance, pipeline_env, first, last):
+    result = run_range(market_job, instance, first, last)
+    assert not result.success
+    assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))
