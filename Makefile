@@ -15,15 +15,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
+	test -f $@ || cp deploy/dagster.yaml $@
+
+demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/hl-pipeline demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-dev: $(STAMP)
-	mkdir -p $(DAGSTER_HOME)
+dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/hl-pipeline dev
 
 bench: $(STAMP)

@@ -1,0 +1,59 @@
+"""`hl-pipeline`: the simulator, the demo, the UI, backfills."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    from hl_pipeline.simulator import cli as simulator_cli
+
+    parser = argparse.ArgumentParser(prog="hl-pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sim = sub.add_parser("simulator", help="the Hyperliquid exchange simulator")
+    sim_sub = sim.add_subparsers(dest="action", required=True)
+    simulator_cli.add_arguments(sim_sub.add_parser("serve", help="serve the info API (and WebSocket) on HTTP"))
+
+    demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
+    demo.add_argument("--days", type=int, default=3, help="days to ingest, today included (default 3)")
+    demo.add_argument("--seed", type=int, default=42)
+
+    dev = sub.add_parser("dev", help="the Dagster UI on 127.0.0.1 with a simulator beside it")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.add_argument("--seed", type=int, default=42)
+
+    backfill = sub.add_parser("backfill", help="ingest a range of days in one run")
+    backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
+    backfill.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
+    backfill.add_argument("--intervals", help="comma-separated native candle intervals (default: HL_NATIVE_INTERVALS)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "simulator":
+            from hl_pipeline.simulator import cli as simulator_cli
+
+            return simulator_cli.run(args)
+        if args.command == "demo":
+            from hl_pipeline.commands.demo import demo
+
+            return demo(days=args.days, seed=args.seed)
+        if args.command == "dev":
+            from hl_pipeline.commands.dev import dev
+
+            return dev(port=args.port, seed=args.seed)
+        from hl_pipeline.commands.backfill import backfill
+
+        return backfill(args.start, args.end, args.coins, args.intervals)
+    except ValueError as exc:  # bad input: say what was wrong, change nothing
+        print(f"hl-pipeline: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

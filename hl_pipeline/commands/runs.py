@@ -1,0 +1,49 @@
+"""Running the market job in this process over a range of days (demo, backfill, benchmarks)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+
+def load_definitions() -> dg.Definitions:
+    """The code location as `dagster dev` loads it (resources read the environment now)."""
+    from hl_pipeline.definitions import defs
+
+    return defs()
+
+
+# Progress on the console (per-coin fetch counts, check verdicts) without Dagster's DEBUG events.
+CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def run_market_range(first: str, last: str, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """One single run of `market_job` covering `first`..`last` (partition keys, inclusive)."""
+    defs = load_definitions()
+    job = defs.resolve_job_def("market_job")
+    return job.execute_in_process(
+        instance=instance or dg.DagsterInstance.get(),
+        tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
+        run_config=CONSOLE_INFO,
+        raise_on_error=False,
+    )
+
+
+def run_warehouse(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """Refresh the analysts' DuckDB catalog."""
+    defs = load_definitions()
+    return defs.resolve_job_def("warehouse_job").execute_in_process(
+        instance=instance or dg.DagsterInstance.get(), run_config=CONSOLE_INFO, raise_on_error=False
+    )
+
+
+def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str]]:
+    """(passed, failed, failures as "asset/check partition") over a run's check evaluations."""
+    passed = failed = 0
+    failures = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            passed += 1
+        else:
+            failed += 1
+            failures.append(f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} {evaluation.partition or 'range'}")
+    return passed, failed, failures
