@@ -20,7 +20,7 @@ class HyperliquidResource(dg.ConfigurableResource):
     retained_candles: int = 5000  # 0: the source keeps all history (a simulator with retention lifted)
 
     def client(self) -> InfoClient:
-        return client_for(self.api_url, self.rate_limit, self.retained_candles)
+        return client_for(api_url=self.api_url, rate_limit=self.rate_limit, retained_candles=self.retained_candles)
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -40,6 +40,10 @@ class MarketSettings(dg.ConfigurableResource):
     native_intervals: str = settings.DEFAULT_NATIVE_INTERVALS
     resampled_intervals: str = settings.DEFAULT_RESAMPLED_INTERVALS
     as_of: str = ""  # ISO timestamp; blank = wall clock
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Parse every setting before any asset of the run writes: a bad value fails the run up front."""
+        self.coin_list(), self.native(), self.resampled(), self.now_ms()
 
     def coin_list(self) -> list[str]:
         return settings.parse_coins(self.coins)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +12,7 @@ import pyarrow as pa
 from hl_pipeline.exchange import validation
 from hl_pipeline.exchange.account_payloads import ClearinghouseState, Fill, parse_clearinghouse_state, parse_fills
 from hl_pipeline.exchange.book_payloads import L2Book, Trade, parse_l2_book, parse_recent_trades
-from hl_pipeline.exchange.intervals import INTERVAL_MS, candle_open, next_open
+from hl_pipeline.exchange.intervals import INTERVAL_MS, candle_open, month_start, next_open
 from hl_pipeline.exchange.limiter import WeightLimiter
 from hl_pipeline.exchange.pagination import (
     CANDLE_PAGE, FILLS_PAGE, FUNDING_PAGE, expected_candles, expected_funding, merge_by_time, times_of,
@@ -83,11 +82,7 @@ class InfoClient:
         current = candle_open(now_ms, interval)
         back = self.retained_candles - 1
         if interval == "1M":
-            d = dt.datetime.fromtimestamp(current / 1000, tz=dt.timezone.utc)
-            year, month = divmod(d.year * 12 + d.month - 1 - back, 12)
-            if year < 1970:
-                return 0
-            return int(dt.datetime(year, month + 1, 1, tzinfo=dt.timezone.utc).timestamp() * 1000)
+            return max(0, month_start(current, -back))
         return max(0, current - back * INTERVAL_MS[interval])
 
     # -- universe ---------------------------------------------------------------------------

@@ -32,7 +32,8 @@ INTERVAL_MS: dict[str, int] = {
 INTERVALS: tuple[str, ...] = (*INTERVAL_MS, "1M")
 
 
-def _month_start(t_ms: int, months_ahead: int = 0) -> int:
+def month_start(t_ms: int, months_ahead: int = 0) -> int:
+    """Start of the calendar month of `t_ms`, moved by `months_ahead` (negative goes back)."""
     d = dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.timezone.utc)
     index = d.year * 12 + d.month - 1 + months_ahead
     year, month = divmod(index, 12)
@@ -42,7 +43,7 @@ def _month_start(t_ms: int, months_ahead: int = 0) -> int:
 def candle_open(t_ms: int, interval: str) -> int:
     """Open time of the candle of `interval` that contains `t_ms`."""
     if interval == "1M":
-        return _month_start(t_ms)
+        return month_start(t_ms)
     step = INTERVAL_MS[interval]
     offset = _MONDAY_MS if interval == "1w" else 0
     return (t_ms - offset) // step * step + offset
@@ -51,7 +52,7 @@ def candle_open(t_ms: int, interval: str) -> int:
 def next_open(open_ms: int, interval: str) -> int:
     """Open time of the candle after the one opening at `open_ms`."""
     if interval == "1M":
-        return _month_start(open_ms, 1)
+        return month_start(open_ms, 1)
     return open_ms + INTERVAL_MS[interval]
 
 

@@ -76,3 +76,14 @@ def test_read_range_skips_missing_partitions(tmp_path):
     write_partition(tmp_path, candles_1m(4), _manifest("2024-01-01"))
     table = read_range(tmp_path, "candles", ["2024-01-01", "2024-01-02"], ["BTC", "ETH"])
     assert table.num_rows == 4 and set(table.column("coin").to_pylist()) == {"BTC"}
+
+
+def test_read_range_keeps_date_then_coin_order_and_tags_the_partition(tmp_path):
+    for day, start in (("2024-01-01", 0), ("2024-01-02", 1440)):
+        for coin in ("BTC", "ETH"):
+            write_partition(tmp_path, candles_1m(3, start_ms=1_704_067_200_000 + start * 60_000, coin=coin), _manifest(day, coin))
+    table = read_range(tmp_path, "candles", ["2024-01-01", "2024-01-02"], ["BTC", "ETH"], with_date=True)
+    assert table.column("coin").to_pylist() == ["BTC"] * 3 + ["ETH"] * 3 + ["BTC"] * 3 + ["ETH"] * 3
+    assert table.column("date").to_pylist() == ["2024-01-01"] * 6 + ["2024-01-02"] * 6
+    btc = [t for t, c in zip(table.column("time").to_pylist(), table.column("coin").to_pylist()) if c == "BTC"]
+    assert btc == sorted(btc)

@@ -29,3 +29,16 @@ def test_market_assets_backfill_in_one_run():
     for key in ("universe", "candles", "funding"):
         policy = graph.get(dg.AssetKey(key)).backfill_policy
         assert policy is not None and policy.max_partitions_per_run is None
+
+
+def test_loading_the_code_location_imports_no_heavy_library():
+    """Every run and UI reload pays the load; pandas, GX, MLflow and xgboost load where used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from hl_pipeline.definitions import defs; defs().resolve_asset_graph(); "
+        "print(sorted(m for m in ('pandas', 'great_expectations', 'mlflow', 'xgboost', 'sklearn') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

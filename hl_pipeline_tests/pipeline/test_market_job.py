@@ -82,3 +82,16 @@ def test_a_future_day_is_refused_and_nothing_written(market_job, instance, pipel
     result = run_range(market_job, instance, first, last)
     assert not result.success
     assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))
+
+
+@pytest.mark.parametrize("variable, value", [("HL_NATIVE_INTERVALS", "1m,2m"), ("HL_COINS", "BTC,NOPE")])
+def test_malformed_configuration_fails_the_run_and_writes_nothing(pipeline_env, instance, monkeypatch, variable, value):
+    from hl_pipeline.commands.runs import load_definitions
+
+    monkeypatch.setenv(variable, value)
+    job = load_definitions().resolve_job_def("market_job")
+    result = job.execute_in_process(instance=instance, partition_key=DAY, raise_on_error=False)
+    assert not result.success
+    errors = [e.event_specific_data.error for e in result.all_events if getattr(e.event_specific_data, "error", None)]
+    assert errors and value.split(",")[1] in errors[0].to_string()  # settings fail at set-up, coins before any write
+    assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))

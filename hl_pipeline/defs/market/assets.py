@@ -8,6 +8,7 @@ from hl_pipeline.defs.resources import HyperliquidResource, LakeResource, Market
 from hl_pipeline.market.candles import ingest_candles
 from hl_pipeline.market.days import check_dates
 from hl_pipeline.market.funding import ingest_funding
+from hl_pipeline.market.parallel import for_each_coin
 from hl_pipeline.market.universe import snapshot_universe
 
 _COMMON = dict(
@@ -54,10 +55,10 @@ def candles(
     dates, now = _window(context, market)
     coins = _checked_coins(hyperliquid, market)
     native, resampled = market.native(), market.resampled()
-    manifests = [
-        m for coin in coins
-        for m in ingest_candles(hyperliquid.client(), lake.path, coin, dates, now, native, resampled, context.log.info)
-    ]
+    client = hyperliquid.client()
+    manifests = for_each_coin(
+        lambda coin: ingest_candles(client, lake.path, coin, dates, now, native, resampled, context.log.info), coins
+    )
     return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))
 
 
@@ -68,7 +69,6 @@ def funding(
     """Hourly funding rates and premiums per coin-day; missing hours are listed as gaps."""
     dates, now = _window(context, market)
     coins = _checked_coins(hyperliquid, market)
-    manifests = [
-        m for coin in coins for m in ingest_funding(hyperliquid.client(), lake.path, coin, dates, now, context.log.info)
-    ]
+    client = hyperliquid.client()
+    manifests = for_each_coin(lambda coin: ingest_funding(client, lake.path, coin, dates, now, context.log.info), coins)
     return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))

@@ -28,6 +28,13 @@ UNIVERSE_CHECKS = {
 }
 
 
+CHUNK_DAYS = 31  # days validated per batch: bounds memory on a year's backfill
+
+
+def _chunks(dates: list[str]) -> list[list[str]]:
+    return [dates[i : i + CHUNK_DAYS] for i in range(0, len(dates), CHUNK_DAYS)]
+
+
 def _specs(asset, checks: dict) -> list[dg.AssetCheckSpec]:
     return [
         dg.AssetCheckSpec(name, asset=asset, blocking=blocking, description=text, partitions_def=daily_partitions)
@@ -55,8 +62,11 @@ def candle_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, ma
 
     dates, single = run_dates(context)
     coins = market.coin_list()
-    frame = read_range(lake.path, "candles", dates, coins, with_date=True).to_pandas()
-    outcomes = check_candles(frame, dates, _coverage(lake, "candles", dates, coins))
+    outcomes = [
+        o for chunk in _chunks(dates)
+        for o in check_candles(read_range(lake.path, "candles", chunk, coins, with_date=True).to_pandas(), chunk,
+                               _coverage(lake, "candles", chunk, coins))
+    ]
     yield from check_events(candles.key, outcomes, single, _blocking(CANDLE_CHECKS))
 
 
@@ -66,8 +76,11 @@ def funding_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, m
 
     dates, single = run_dates(context)
     coins = market.coin_list()
-    frame = read_range(lake.path, "funding", dates, coins, with_date=True).to_pandas()
-    outcomes = check_funding(frame, dates, _coverage(lake, "funding", dates, coins))
+    outcomes = [
+        o for chunk in _chunks(dates)
+        for o in check_funding(read_range(lake.path, "funding", chunk, coins, with_date=True).to_pandas(), chunk,
+                               _coverage(lake, "funding", chunk, coins))
+    ]
     yield from check_events(funding.key, outcomes, single, _blocking(FUNDING_CHECKS))
 
 
@@ -76,6 +89,8 @@ def universe_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, 
     from hl_pipeline.quality.universe_checks import check_universe
 
     dates, single = run_dates(context)
-    frame = read_range(lake.path, "universe", dates, with_date=True).to_pandas()
-    outcomes = check_universe(frame, dates, market.coin_list())
+    outcomes = [
+        o for chunk in _chunks(dates)
+        for o in check_universe(read_range(lake.path, "universe", chunk, with_date=True).to_pandas(), chunk, market.coin_list())
+    ]
     yield from check_events(universe.key, outcomes, single, _blocking(UNIVERSE_CHECKS))
