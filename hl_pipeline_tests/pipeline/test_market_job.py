@@ -1,5 +1,6 @@
 """Real runs of the market job against the simulator on loopback, writing a temporary lake."""
 
+import pyarrow.compute as pc
 import pytest
 
 import hl_pipeline.lake.writer as writer
@@ -95,3 +96,19 @@ def test_malformed_configuration_fails_the_run_and_writes_nothing(pipeline_env, 
     errors = [e.event_specific_data.error for e in result.all_events if getattr(e.event_specific_data, "error", None)]
     assert errors and value.split(",")[1] in errors[0].to_string()  # settings fail at set-up, coins before any write
     assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))
+
+
+def test_a_failing_blocking_check_stops_the_assets_downstream(market_job, instance, pipeline_env):
+    from hl_pipeline.lake.writer import write_partition
+
+    assert market_job.execute_in_process(instance=instance, partition_key=DAY).success
+    listing = read_partition(pipeline_env, "universe", DAY)
+    without_eth = listing.filter(pc.not_equal(listing["coin"], "ETH"))
+    write_partition(pipeline_env, without_eth, read_manifest(pipeline_env, "universe", DAY))  # a past day is kept as written
+
+    result = market_job.execute_in_process(instance=instance, partition_key=DAY, raise_on_error=False)
+    assert not result.success
+    tracked = [e for e in result.get_asset_check_evaluations() if e.check_name == "universe_tracked_coins_listed"]
+    assert len(tracked) == 1 and not tracked[0].passed and "ETH" in tracked[0].description
+    assert result.asset_materializations_for_node("candles") == []
+    assert result.asset_materializations_for_node("funding") == []
