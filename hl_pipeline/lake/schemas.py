@@ -63,7 +63,34 @@ UNIVERSE = pa.schema(
     ]
 )
 
-SCHEMAS: dict[str, pa.Schema] = {"candles": CANDLES, "funding": FUNDING, "universe": UNIVERSE}
-"""Dataset name -> schema. Datasets without a `coin` partition level are listed in UNPARTITIONED_BY_COIN."""
+TRADES = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),
+        pa.field("px", pa.float64(), nullable=False),
+        pa.field("sz", pa.float64(), nullable=False),
+        pa.field("side", pa.string(), nullable=False),  # aggressor: "B" buy, "A" sell
+        pa.field("tid", pa.int64(), nullable=False),
+        pa.field("hash", pa.string(), nullable=False),
+        pa.field("buyer", pa.string(), nullable=False),
+        pa.field("seller", pa.string(), nullable=False),
+        pa.field("receive_time", TS, nullable=False),  # when the collector received it
+    ]
+)
 
+BOOK_SNAPSHOTS = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),
+        pa.field("side", pa.string(), nullable=False),  # "bid" or "ask"
+        pa.field("level", pa.int16(), nullable=False),  # 0 = best
+        pa.field("px", pa.float64(), nullable=False),
+        pa.field("sz", pa.float64(), nullable=False),
+        pa.field("n", pa.int32(), nullable=False),  # orders at the level
+        pa.field("receive_time", TS, nullable=False),
+    ]
+)
+
+SCHEMAS: dict[str, pa.Schema] = {"candles": CANDLES, "funding": FUNDING, "universe": UNIVERSE}
+"""Datasets the lake holds today; `TRADES` and `BOOK_SNAPSHOTS` are the collector's landing schemas."""
 UNPARTITIONED_BY_COIN = frozenset({"universe"})

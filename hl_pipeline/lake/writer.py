@@ -38,10 +38,10 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale_temporaries(directory: Path) -> None:
-    """Temporaries left by a crashed writer; a live writer's recent file is left alone."""
+def _remove_stale_temporaries(directory: Path, name: str) -> None:
+    """Temporaries left by a crashed writer of `name`; a live writer's recent file is left alone."""
     cutoff = time.time() - _STALE_TMP_SECONDS
-    for tmp in directory.glob(f".{PART_FILE}.tmp-*"):
+    for tmp in directory.glob(f".{name}.tmp-*"):
         if tmp.stat().st_mtime < cutoff:
             tmp.unlink(missing_ok=True)
 
@@ -69,16 +69,21 @@ def write_partition(root: Path, table: pa.Table, manifest: Manifest) -> Path:
     manifest.content_hash = content_hash(table)
     table = table.replace_schema_metadata({MANIFEST_KEY: manifest.to_json().encode()})
 
-    directory = partition_dir(root, manifest.dataset, manifest.date, manifest.coin)
-    directory.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(directory)
-    tmp = directory / f".{PART_FILE}.tmp-{uuid.uuid4().hex}"
+    path = partition_dir(root, manifest.dataset, manifest.date, manifest.coin) / PART_FILE
+    write_parquet_atomically(table, path)
+    return path
+
+
+def write_parquet_atomically(table: pa.Table, path: Path) -> None:
+    """Write `table` to `path` so that readers see the old file or the new one, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path.parent, path.name)
+    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex}"
     try:
         with open(tmp, "wb") as fh:
             pq.write_table(table, fh, **parquet_options(table.schema))
             fh.flush()
             os.fsync(fh.fileno())
-        commit(tmp, directory / PART_FILE)
+        commit(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return directory / PART_FILE
