@@ -1,0 +1,1 @@
+"""The streaming collector: WebSocket in, crash-safe landing files out (no Dagster)."""

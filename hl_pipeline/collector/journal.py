@@ -1,0 +1,46 @@
+"""An append-only Arrow IPC stream that survives a crash up to its last flushed batch."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+
+
+class Journal:
+    """Batches appended to `path`; `flush()` makes everything appended so far durable."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self.path = path
+        self._file = open(path, "ab")
+        self._writer = pa.ipc.new_stream(self._file, schema)
+        self.rows = 0
+
+    def append(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+        self.rows += batch.num_rows
+
+    def flush(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self._writer.close()
+        self.flush()
+        self._file.close()
+
+
+def recover(path: Path, schema: pa.Schema) -> tuple[pa.Table, bool]:
+    """Every whole batch in a journal; the flag says whether a torn tail was dropped."""
+    batches, torn = [], False
+    try:
+        with pa.ipc.open_stream(pa.memory_map(str(path))) as reader:
+            while True:
+                try:
+                    batches.append(reader.read_next_batch())
+                except StopIteration:
+                    break
+    except (pa.ArrowInvalid, OSError):
+        torn = True
+    return (pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()), torn

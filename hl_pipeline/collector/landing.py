@@ -1,0 +1,97 @@
+"""Landing files: rows are journaled every `flush_seconds` (so a crash loses at most that much)
+and rotated into immutable Parquet files by age and size.
+
+Layout: `<root>/<channel>/<YYYY-MM-DD>/<first_ms>-<last_ms>.parquet`, named by the receive
+times they span; a journal in progress is the hidden `.journal-<first_ms>.arrow` beside them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hl_pipeline.collector.journal import Journal, recover
+from hl_pipeline.lake.writer import write_parquet_atomically
+from hl_pipeline.market.days import date_of_ms
+
+JOURNAL_GLOB = ".journal-*.arrow"
+
+
+class LandingWriter:
+    """One channel's landing zone (e.g. "trades", "l2Book", "gaps")."""
+
+    def __init__(
+        self, root: Path, channel: str, schema: pa.Schema, *, flush_seconds: float = 1.0,
+        rotate_seconds: float = 60.0, rotate_rows: int = 500_000, clock: Callable[[], float] = time.monotonic,
+    ):
+        self.directory = root / channel
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.schema = schema
+        self.flush_seconds, self.rotate_seconds, self.rotate_rows = flush_seconds, rotate_seconds, rotate_rows
+        self._clock = clock
+        self._pending: list[pa.RecordBatch] = []
+        self._journal: Journal | None = None
+        self._journal_opened = self._last_flush = clock()
+        self.files_written: list[Path] = []
+        self.recovered = self._recover()
+
+    def add(self, rows: list[dict]) -> None:
+        """Buffer rows (dicts in the schema's shape); journal and rotate when due."""
+        if rows:
+            self._pending.append(pa.RecordBatch.from_pylist(rows, schema=self.schema))
+        self.tick()
+
+    def tick(self) -> None:
+        """Flush and rotate on time even when no rows arrive."""
+        now = self._clock()
+        if now - self._last_flush >= self.flush_seconds:
+            self.flush()
+        if self._journal and (now - self._journal_opened >= self.rotate_seconds or self._journal.rows >= self.rotate_rows):
+            self.rotate()
+
+    def flush(self) -> None:
+        """Make every buffered row durable in the journal."""
+        self._last_flush = self._clock()
+        if not self._pending:
+            return
+        batch = pa.Table.from_batches(self._pending, schema=self.schema).combine_chunks().to_batches()
+        self._pending.clear()
+        if self._journal is None:
+            first = int(batch[0].column("receive_time").cast(pa.int64())[0].as_py())
+            self._journal = Journal(self.directory / f".journal-{first}.arrow", self.schema)
+            self._journal_opened = self._clock()
+        for b in batch:
+            self._journal.append(b)
+        self._journal.flush()
+
+    def rotate(self) -> None:
+        """Turn the journal into a landing Parquet file and start afresh."""
+        self.flush()
+        if self._journal is None:
+            return
+        journal, self._journal = self._journal, None
+        journal.close()
+        self._publish(journal.path)
+
+    def close(self) -> None:
+        self.rotate()
+
+    def _publish(self, journal_path: Path) -> Path | None:
+        table, _ = recover(journal_path, self.schema)
+        path = None
+        if table.num_rows:
+            received = table.column("receive_time").cast(pa.int64())
+            first, last = pc.min(received).as_py(), pc.max(received).as_py()
+            path = self.directory / date_of_ms(first) / f"{first}-{last}.parquet"
+            write_parquet_atomically(table, path)
+            self.files_written.append(path)
+        journal_path.unlink(missing_ok=True)
+        return path
+
+    def _recover(self) -> list[Path]:
+        """Journals left by a crashed collector become landing files before anything new is written."""
+        return [p for j in sorted(self.directory.glob(JOURNAL_GLOB)) if (p := self._publish(j))]
