@@ -45,6 +45,11 @@ class FaultConfig:
     slow_seconds: float = 1.0
     truncated: float = 0.0  # valid headers, half the body, connection dropped
     malformed: float = 0.0  # 200 with invalid JSON
+    # WebSocket faults (ws.py), read live on every push
+    ws_drop: float = 0.0  # per data message: close the socket abruptly (no close frame, 1006)
+    ws_silent: bool = False  # send nothing at all (no data, acks, pongs) and never idle-close
+    ws_duplicate: float = 0.0  # per data message: send it twice
+    ws_reorder: float = 0.0  # per trades message: hold it and send it after the next one
 
 
 @dataclasses.dataclass
@@ -62,6 +67,18 @@ class SimulatorConfig:
     funding_page: int = 500
     fills_page: int = 2000
     faults: FaultConfig = dataclasses.field(default_factory=FaultConfig)
+    # WebSocket feed (ws.py): wall-clock cadences in ms; the clock starts at now() on connect
+    ws_idle_timeout: float = 60.0  # seconds without a server message before the socket is closed
+    ws_speed: float = 1.0  # simulated ms per wall ms on a connection's clock
+    ws_trade_ms: int = 200  # trades batching period
+    ws_book_ms: int = 1000  # l2Book push period (real: ~5 s)
+    ws_fast_book_ms: int = 500  # l2Book with fast=true
+    ws_candle_ms: int = 1000
+    ws_mids_ms: int = 1000  # allMids (real: ~5 s)
+    ws_ctx_ms: int = 1000  # activeAssetCtx
+    ws_fills_ms: int = 1000  # userFills streaming check
+    ws_recent_trades: int = 30  # trades in the batch sent right after a trades subscribe
+    ws_stream_rate: float | str | None = None  # None: trades in model time; N: replay N trade msgs/s; "burst"
     signal_strength: float = 0.0  # future: planted predictive signal (not implemented)
 
     def now(self) -> int:

@@ -18,6 +18,7 @@ from hl_pipeline.simulator.faults import FaultInjector
 from hl_pipeline.simulator.info import answer, request_type
 from hl_pipeline.simulator.market import Market, UnknownCoin
 from hl_pipeline.simulator.ratelimit import WeightBudget
+from hl_pipeline.simulator.ws import install as install_ws
 
 HEADERS = {"access-control-allow-origin": "*", "access-control-expose-headers": "*"}
 _DESERIALIZE = "Failed to deserialize the JSON body into the target type"
@@ -44,7 +45,7 @@ async def _truncated(request: web.Request, body: bytes) -> web.StreamResponse:
 
 
 def make_app(config: SimulatorConfig) -> web.Application:
-    """The simulator application (`/ws` is left free for the WebSocket feed)."""
+    """The simulator application: POST /info and the GET /ws feed."""
     market, budget, faults = Market(config), WeightBudget(config.weight_per_minute), FaultInjector(config.seed)
 
     async def info(request: web.Request) -> web.StreamResponse:
@@ -82,6 +83,7 @@ def make_app(config: SimulatorConfig) -> web.Application:
     app = web.Application()
     app[APP_CONFIG] = config
     app.router.add_post("/info", info)
+    install_ws(app, config, market)
     return app
 
 

@@ -1,0 +1,86 @@
+"""WebSocket payloads at a simulated time, from the same model functions REST uses."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hl_pipeline.exchange.intervals import HOUR_MS
+from hl_pipeline.simulator.book import LEVELS, l2_book
+from hl_pipeline.simulator.contexts import all_mids, asset_ctx
+from hl_pipeline.simulator.fills import fills_by_time, recent_fills
+from hl_pipeline.simulator.market import Market
+from hl_pipeline.simulator.numbers import fmt_lots, fmt_px
+from hl_pipeline.simulator.snapshot import candle_rows
+from hl_pipeline.simulator.trades import Trades, hash_hex, trade_ids
+
+FAST_LEVELS = 5
+
+
+def trade_rows(market: Market, coin_id: int, t: Trades) -> list[dict]:
+    """WsTrade objects, ascending (same fields and values as REST recentTrades)."""
+    spec, users = market.config.coins[coin_id], market.wallets.addresses
+    tids, words = trade_ids(market.config.seed, coin_id, t.key)
+    return [
+        {"coin": spec.name, "side": "B" if b else "A", "px": fmt_px(px, spec.sz_decimals), "sz": fmt_lots(q, spec.sz_decimals),
+         "time": tm, "hash": hash_hex(w), "tid": tid, "users": [users[bu], users[se]]}
+        for tm, px, q, b, bu, se, tid, w in zip(t.time.tolist(), t.px.tolist(), t.lots.tolist(), t.buy.tolist(),
+                                                t.buyer.tolist(), t.seller.tolist(), tids.tolist(), words.tolist())
+    ]
+
+
+def trades_between(market: Market, coin_id: int, after_ms: int, upto_ms: int) -> list[dict]:
+    """Trades with after_ms < time <= upto_ms, ascending."""
+    if upto_ms <= after_ms:
+        return []
+    return trade_rows(market, coin_id, market.tape.window(coin_id, after_ms + 1, upto_ms))
+
+
+def recent_batch(market: Market, coin_id: int, now_ms: int, n: int) -> list[dict]:
+    """The last n trades of the hour up to now, ascending (sent right after a trades subscribe)."""
+    t = market.tape.window(coin_id, now_ms - HOUR_MS, now_ms)
+    return trade_rows(market, coin_id, t.take(slice(max(0, len(t.time) - n), None)))
+
+
+def book(market: Market, sub: dict, coin_id: int, now_ms: int) -> dict:
+    """WsBook: full snapshot at now, 20 levels (5 with fast), `time` = push time."""
+    spec = market.config.coins[coin_id]
+    b = l2_book(market.config.seed, coin_id, spec, now_ms, sub["nSigFigs"], sub["mantissa"])
+    depth = FAST_LEVELS if sub["fast"] else LEVELS
+    return {"coin": spec.name, "time": now_ms, "levels": [side[:depth] for side in b["levels"]]}
+
+
+def candle(market: Market, coin_id: int, interval: str, now_ms: int) -> dict | None:
+    """The open candle of an interval at now (single object, as recorded)."""
+    c = market.config
+    rows = candle_rows(market.sources[coin_id], c.coins[coin_id].name, interval, now_ms, now_ms,
+                       now_ms, c.listing_ms, c.retention, c.candle_page)
+    return rows[-1] if rows else None
+
+
+def mids(market: Market, now_ms: int) -> dict:
+    """allMids data with the WebSocket's `mids` wrapper."""
+    return {"mids": all_mids(market.config, now_ms)}
+
+
+def ctx(market: Market, coin_id: int, now_ms: int) -> dict:
+    """activeAssetCtx data for a perp."""
+    return {"coin": market.config.coins[coin_id].name, "ctx": asset_ctx(market.config, coin_id, market.sources[coin_id], now_ms)}
+
+
+def fills_snapshot(market: Market, user: str, now_ms: int) -> dict:
+    """The first userFills message: isSnapshot true, recent fills newest first."""
+    w = market.wallets.index(user)
+    fills = [] if w is None else recent_fills(market.tape, w, now_ms, market.config.fills_page)
+    return {"isSnapshot": True, "user": user, "fills": fills}
+
+
+def fills_between(market: Market, user: str, after_ms: int, upto_ms: int) -> list[dict]:
+    """A wallet's fills with after_ms < time <= upto_ms (cheap tape check first)."""
+    w = market.wallets.index(user)
+    if w is None or upto_ms <= after_ms:
+        return []
+    for i in range(len(market.config.coins)):
+        t = market.tape.window(i, after_ms + 1, upto_ms)
+        if np.any((t.buyer == w) | (t.seller == w)):
+            return fills_by_time(market.tape, w, after_ms + 1, upto_ms, market.config.fills_page)
+    return []
