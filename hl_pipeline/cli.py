@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--seed", type=int, default=42)
 
+    collect = sub.add_parser("collect", help="stream trades and books into the landing zone until SIGTERM/SIGINT")
+    collect.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
+    collect.add_argument("--landing", default="data/landing", help="landing directory (default data/landing)")
+    collect.add_argument("--seconds", type=float, help="stop after this many seconds (default: run until signalled)")
+
     backfill = sub.add_parser("backfill", help="ingest a range of days in one run")
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
@@ -33,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from hl_pipeline.exchange.errors import ExchangeError
+
     args = _parser().parse_args(argv)
     try:
         if args.command == "simulator":
@@ -47,12 +54,19 @@ def main(argv: list[str] | None = None) -> int:
             from hl_pipeline.commands.dev import dev
 
             return dev(port=args.port, seed=args.seed)
+        if args.command == "collect":
+            from hl_pipeline.commands.collect import collect
+
+            return collect(args.coins, args.landing, args.seconds)
         from hl_pipeline.commands.backfill import backfill
 
         return backfill(args.start, args.end, args.coins, args.intervals)
     except ValueError as exc:  # bad input: say what was wrong, change nothing
         print(f"hl-pipeline: error: {exc}", file=sys.stderr)
         return 2
+    except ExchangeError as exc:  # the exchange failed us after retries
+        print(f"hl-pipeline: exchange error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -91,6 +91,17 @@ BOOK_SNAPSHOTS = pa.schema(
     ]
 )
 
+COLLECTOR_GAPS = pa.schema(
+    [
+        pa.field("channel", pa.string(), nullable=False),  # "trades", "l2Book"
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("start", TS, nullable=False),  # receive time of the last message before the gap
+        pa.field("end", TS, nullable=False),  # receive time of the first message after it
+        pa.field("cause", pa.string(), nullable=False),  # "disconnect", "silent", "start"
+        pa.field("receive_time", TS, nullable=False),  # when the gap was recorded
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {"candles": CANDLES, "funding": FUNDING, "universe": UNIVERSE}
-"""Datasets the lake holds today; `TRADES` and `BOOK_SNAPSHOTS` are the collector's landing schemas."""
+"""Datasets the lake holds today; TRADES, BOOK_SNAPSHOTS and COLLECTOR_GAPS are the collector's landing schemas."""
 UNPARTITIONED_BY_COIN = frozenset({"universe"})

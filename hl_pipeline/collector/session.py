@@ -1,0 +1,182 @@
+"""The collector's connection loop: subscribe, read, land; ping, watch for silence, reconnect
+with exponential backoff and jitter, reconcile books over REST, record every gap."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+from hl_pipeline.collector.dedupe import TradeDeduper
+from hl_pipeline.collector.gaps import GapTracker
+from hl_pipeline.collector.health import Health
+from hl_pipeline.collector.landing import LandingWriter
+from hl_pipeline.collector.messages import book_rows, trade_rows
+from hl_pipeline.collector.resume import previous_ends
+from hl_pipeline.exchange.book_payloads import parse_l2_book
+from hl_pipeline.exchange.errors import MalformedResponseError
+from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, TRADES
+
+log = logging.getLogger("hl_pipeline.collector")
+_WS_BOOK = {"type": "l2Book", "via": "websocket"}
+
+
+@dataclass
+class CollectorConfig:
+    api_url: str  # http(s) base; the socket is <base>/ws
+    coins: list[str]
+    landing: Path
+    ping_seconds: float = 20.0  # the server closes a socket it has sent nothing to for 60 s
+    silence_seconds: float = 30.0  # no message at all for this long: reconnect
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    flush_seconds: float = 1.0
+    rotate_seconds: float = 60.0
+
+
+class Silent(Exception):
+    """The connection stayed open but nothing arrived."""
+
+
+def _ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _event(name: str, **fields) -> None:
+    log.info(json.dumps({"event": name, "time": _ms(), **fields}, sort_keys=True))
+
+
+class Collector:
+    def __init__(self, config: CollectorConfig, book_snapshot=None):
+        self.c = config
+        self.writers = {
+            "trades": LandingWriter(config.landing, "trades", TRADES, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
+            "l2Book": LandingWriter(config.landing, "l2Book", BOOK_SNAPSHOTS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
+            "gaps": LandingWriter(config.landing, "gaps", COLLECTOR_GAPS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
+        }
+        self.gaps = GapTracker(_ms(), previous_ends(config.landing))
+        self.dedupe = TradeDeduper()
+        self.health = Health(config.landing / "heartbeat.json")
+        self.book_snapshot = book_snapshot  # callable(coin) -> L2Book, for REST reconciliation
+        self._last_rx = time.monotonic()
+        self._silent = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        attempt = 0
+        url = self.c.api_url.rstrip("/").replace("http", "ws", 1) + "/ws"
+        try:
+            while not stop.is_set():
+                try:
+                    async with connect(url, ping_interval=None, max_size=None, open_timeout=10) as ws:
+                        attempt = 0
+                        await self._session(ws, stop)
+                except (OSError, ConnectionClosed, InvalidHandshake, Silent, TimeoutError) as exc:
+                    cause = "silent" if isinstance(exc, Silent) else "disconnect"
+                    self.gaps.interrupted(cause, _ms())
+                    self.health.connected, self.health.reconnects = False, self.health.reconnects + 1
+                    delay = random.uniform(0, min(self.c.backoff_cap, self.c.backoff_base * 2**attempt))
+                    attempt += 1
+                    _event("disconnected", cause=cause, error=type(exc).__name__, retry_in=round(delay, 3))
+                    try:
+                        await asyncio.wait_for(stop.wait(), timeout=delay)
+                    except TimeoutError:
+                        pass
+        finally:
+            for writer in self.writers.values():
+                writer.close()
+            self.health.connected = False
+            self.health.write()
+            _event("stopped", trades_dropped_as_duplicates=self.dedupe.dropped)
+
+    async def _session(self, ws, stop: asyncio.Event) -> None:
+        for coin in self.c.coins:
+            for sub in ({"type": "trades", "coin": coin}, {"type": "l2Book", "coin": coin}):
+                await ws.send(json.dumps({"method": "subscribe", "subscription": sub}))
+                self.gaps.expect(sub["type"], coin)
+        self.health.connected = True
+        self._last_rx, self._silent = time.monotonic(), False
+        _event("connected", coins=self.c.coins)
+        await self._reconcile_books()
+        watchdog = asyncio.create_task(self._watch(ws, stop))
+        try:
+            async for raw in ws:
+                self._handle(raw)
+                if stop.is_set():
+                    break
+        finally:
+            watchdog.cancel()
+        if self._silent:
+            raise Silent()
+        if not stop.is_set():
+            raise ConnectionClosed(None, None)
+
+    async def _watch(self, ws, stop: asyncio.Event) -> None:
+        """Ping, flush on time, write the heartbeat, and drop a connection that fell silent."""
+        next_ping = time.monotonic() + self.c.ping_seconds
+        while True:
+            await asyncio.sleep(min(0.25, self.c.flush_seconds))
+            now = time.monotonic()
+            for writer in self.writers.values():
+                writer.tick()
+            self.health.write()
+            if stop.is_set():
+                await ws.close()
+                return
+            if now - self._last_rx > self.c.silence_seconds:
+                _event("silent", seconds=round(now - self._last_rx, 1))
+                self._silent = True  # set before closing: the reader ends as soon as the socket does
+                await ws.close()
+                return
+            if now >= next_ping:
+                await ws.send('{"method":"ping"}')
+                next_ping = now + self.c.ping_seconds
+
+    def _handle(self, raw: str | bytes) -> None:
+        receive = _ms()
+        self._last_rx = time.monotonic()
+        try:
+            self._route(json.loads(raw), receive)
+        except (ValueError, KeyError, TypeError, IndexError, MalformedResponseError) as exc:  # one bad frame must not stop the stream
+            self.health.message("malformed", time.time())
+            _event("malformed_message", error=f"{type(exc).__name__}: {exc}"[:200], frame=str(raw)[:200])
+
+    def _route(self, msg: dict, receive: int) -> None:
+        channel = msg.get("channel")
+        self.health.message(channel or "?", time.time())
+        if channel == "trades":
+            rows = self.dedupe.fresh(trade_rows(msg["data"], receive))
+            for coin in {r["coin"] for r in rows}:
+                self._seen("trades", coin, receive)
+            self.writers["trades"].add(rows)
+        elif channel == "l2Book":
+            book = parse_l2_book(msg["data"], _WS_BOOK)
+            self._seen("l2Book", book.coin, receive)
+            self.writers["l2Book"].add(book_rows(book, receive))
+        elif channel == "error":
+            _event("server_error", message=str(msg.get("data"))[:200])
+
+    def _seen(self, channel: str, coin: str, receive: int) -> None:
+        gap = self.gaps.seen(channel, coin, receive)
+        if gap:
+            self.health.gaps += 1
+            self.writers["gaps"].add([gap])
+            _event("gap", **{k: gap[k] for k in ("channel", "coin", "start", "end", "cause")})
+
+    async def _reconcile_books(self) -> None:
+        """After (re)connecting, take each book from REST at once rather than wait for the stream."""
+        if self.book_snapshot is None:
+            return
+        for coin in self.c.coins:
+            try:
+                book = await asyncio.to_thread(self.book_snapshot, coin)
+            except Exception as exc:  # reconciliation is best effort; the stream follows anyway
+                _event("reconcile_failed", coin=coin, error=str(exc)[:200])
+                continue
+            self.writers["l2Book"].add(book_rows(book, _ms()))
