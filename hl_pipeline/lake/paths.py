@@ -38,7 +38,3 @@ def partition_dir(root: Path, dataset: str, date: str, coin: str | None = None) 
 def partition_file(root: Path, dataset: str, date: str, coin: str | None = None) -> Path:
     return partition_dir(root, dataset, date, coin) / PART_FILE
 
-
-def hive_values(path: Path) -> dict[str, str]:
-    """The `key=value` directory levels above a partition file."""
-    return dict(p.split("=", 1) for p in path.parent.parts if "=" in p)

@@ -20,12 +20,6 @@ def iso_ms(t_ms: int) -> str:
     return dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def dates_between(first: str, last: str) -> list[str]:
-    """Every date from `first` to `last`, inclusive."""
-    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
-
-
 def check_dates(dates: list[str], now_ms: int) -> None:
     """A partition that starts after `now` cannot be ingested: raise naming it."""
     for date in dates:
