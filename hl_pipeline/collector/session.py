@@ -61,7 +61,7 @@ class Collector:
             "l2Book": LandingWriter(config.landing, "l2Book", BOOK_SNAPSHOTS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
             "gaps": LandingWriter(config.landing, "gaps", COLLECTOR_GAPS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
         }
-        self.gaps = GapTracker(_ms(), previous_ends(config.landing))
+        self.gaps = GapTracker(_ms(), previous_ends(config.landing, config.coins))
         self.dedupe = TradeDeduper()
         self.health = Health(config.landing / "heartbeat.json")
         self.book_snapshot = book_snapshot  # callable(coin) -> L2Book, for REST reconciliation
