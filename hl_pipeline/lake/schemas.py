@@ -102,6 +102,13 @@ COLLECTOR_GAPS = pa.schema(
     ]
 )
 
-SCHEMAS: dict[str, pa.Schema] = {"candles": CANDLES, "funding": FUNDING, "universe": UNIVERSE}
-"""Datasets the lake holds today; TRADES, BOOK_SNAPSHOTS and COLLECTOR_GAPS are the collector's landing schemas."""
+SCHEMAS: dict[str, pa.Schema] = {
+    "candles": CANDLES,
+    "funding": FUNDING,
+    "universe": UNIVERSE,
+    "trades": TRADES,
+    "book_snapshots": BOOK_SNAPSHOTS,
+    # ml datasets (features, labels, training_set) are registered below this line
+}
+"""Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
 UNPARTITIONED_BY_COIN = frozenset({"universe"})

@@ -1,0 +1,1 @@
+"""Dagster-free machine learning: features, labels, training sets, models and their evaluation."""
