@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hl_pipeline import settings
+
 
 def _parser() -> argparse.ArgumentParser:
     from hl_pipeline.simulator import cli as simulator_cli
@@ -15,6 +17,13 @@ def _parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulator", help="the Hyperliquid exchange simulator")
     sim_sub = sim.add_subparsers(dest="action", required=True)
     simulator_cli.add_arguments(sim_sub.add_parser("serve", help="serve the info API (and WebSocket) on HTTP"))
+    archive = sim_sub.add_parser("archive", help="write simulated S3 archives (l2Book, node_fills_by_block) for past days")
+    archive.add_argument("--out", default="data/archive", help="folder that gets one subfolder per bucket (default data/archive)")
+    archive.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    archive.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive; must be over)")
+    archive.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
+    archive.add_argument("--book-every", type=float, default=60.0, help="seconds between archived books (default 60)")
+    archive.add_argument("--seed", type=int, default=0)
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
     demo.add_argument("--days", type=int, default=3, help="days to ingest, today included (default 3)")
@@ -26,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
     collect = sub.add_parser("collect", help="stream trades and books into the landing zone until SIGTERM/SIGINT")
     collect.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
-    collect.add_argument("--landing", default="data/landing", help="landing directory (default data/landing)")
+    collect.add_argument("--landing", help="landing directory (default: HL_LANDING_ROOT or data/landing)")
     collect.add_argument("--seconds", type=float, help="stop after this many seconds (default: run until signalled)")
 
     backfill = sub.add_parser("backfill", help="ingest a range of days in one run")
@@ -42,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     try:
+        if args.command == "simulator" and args.action == "archive":
+            from hl_pipeline.commands.archive import archive
+
+            return archive(args.out, args.start, args.end, args.coins, args.book_every, args.seed)
         if args.command == "simulator":
             from hl_pipeline.simulator import cli as simulator_cli
 
@@ -57,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "collect":
             from hl_pipeline.commands.collect import collect
 
-            return collect(args.coins, args.landing, args.seconds)
+            return collect(args.coins, args.landing or settings.env("HL_LANDING_ROOT", settings.DEFAULT_LANDING_ROOT), args.seconds)
         from hl_pipeline.commands.backfill import backfill
 
         return backfill(args.start, args.end, args.coins, args.intervals)

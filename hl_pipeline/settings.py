@@ -13,6 +13,7 @@ DEFAULT_NATIVE_INTERVALS = "1m,5m,15m,1h,4h,1d"
 DEFAULT_RESAMPLED_INTERVALS = "5m,15m,1h,4h,1d"
 DEFAULT_START_DATE = "2024-01-01"
 DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` listens here by default
+DEFAULT_LANDING_ROOT = "data/landing"
 
 _COIN = re.compile(r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20})?$")
 
@@ -83,4 +84,23 @@ def api_config() -> dict:
         "api_url": env("HL_API_URL", DEFAULT_API_URL),
         "rate_limit": env("HL_RATE_LIMIT", "1") != "0",
         "retained_candles": int(retained),
+    }
+
+
+def order_flow_config() -> dict:
+    """Where trades and books come from: `HL_LANDING_ROOT` (the collector's landing zone),
+    `HL_BOOK_ARCHIVE` and `HL_FILLS_ARCHIVE` (a folder laid out like the bucket, "s3" for the real
+    requester-pays bucket, or "none"), `HL_HEARTBEAT_MAX_AGE` (seconds before the collector counts as stale)."""
+    max_age = env("HL_HEARTBEAT_MAX_AGE", "120")
+    try:
+        seconds = float(max_age)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ValueError(f"malformed HL_HEARTBEAT_MAX_AGE {max_age!r}: expected a positive number of seconds, e.g. 120")
+    return {
+        "landing_root": env("HL_LANDING_ROOT", DEFAULT_LANDING_ROOT),
+        "book_archive": env("HL_BOOK_ARCHIVE", "data/archive/hyperliquid-archive"),
+        "fills_archive": env("HL_FILLS_ARCHIVE", "data/archive/hl-mainnet-node-data"),
+        "heartbeat_max_age": seconds,
     }

@@ -16,10 +16,12 @@ def load_definitions() -> dg.Definitions:
 CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def run_market_range(first: str, last: str, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
-    """One single run of `market_job` covering `first`..`last` (partition keys, inclusive)."""
+def run_market_range(
+    first: str, last: str, instance: dg.DagsterInstance | None = None, job_name: str = "market_job"
+) -> dg.ExecuteInProcessResult:
+    """One single run of a daily job (`market_job` by default) covering `first`..`last` (inclusive)."""
     defs = load_definitions()
-    job = defs.resolve_job_def("market_job")
+    job = defs.resolve_job_def(job_name)
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
@@ -45,5 +47,6 @@ def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str
             passed += 1
         else:
             failed += 1
-            failures.append(f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} {evaluation.partition or 'range'}")
+            severity = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "error"
+            failures.append(f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} {evaluation.partition or 'range'} ({severity})")
     return passed, failed, failures

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from hl_pipeline import settings
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.shared import client_for
+from hl_pipeline.market.order_flow import Sources
 
 
 class HyperliquidResource(dg.ConfigurableResource):
@@ -58,6 +59,29 @@ class MarketSettings(dg.ConfigurableResource):
         return settings.now_ms(self.as_of)
 
 
+class OrderFlowSettings(dg.ConfigurableResource):
+    """Where trades and books come from: the collector's landing zone, then the S3 archives
+    (a folder laid out like the bucket, "s3" for the requester-pays bucket, "none" for no archive)."""
+
+    landing_root: str = settings.DEFAULT_LANDING_ROOT
+    book_archive: str = "none"
+    fills_archive: str = "none"
+    heartbeat_max_age: float = 120.0  # seconds without a collector message before the heartbeat check fails
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Resolve both archives before any asset writes: a bad location fails the run up front."""
+        self.sources()
+
+    def sources(self) -> Sources:
+        from hl_pipeline.exchange.archive.configured import archive_source
+
+        def archive(spec: str, bucket: str):
+            return None if spec.strip().lower() == "none" else archive_source(spec, bucket)
+
+        return Sources(Path(self.landing_root).resolve(), archive(self.book_archive, "hyperliquid-archive"),
+                       archive(self.fills_archive, "hl-mainnet-node-data"))
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     env = settings.env
@@ -71,6 +95,7 @@ def resources() -> dg.Definitions:
                 resampled_intervals=env("HL_RESAMPLED_INTERVALS", settings.DEFAULT_RESAMPLED_INTERVALS),
                 as_of=env("HL_AS_OF", ""),
             ),
+            "order_flow": OrderFlowSettings(**settings.order_flow_config()),
             "duckdb": DuckDBResource(database=env("HL_WAREHOUSE", "data/warehouse.duckdb")),
         }
     )

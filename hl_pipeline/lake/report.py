@@ -39,11 +39,14 @@ def coverage_by_coin(manifests: Sequence[Manifest]) -> list[dict]:
 
 def gap_list(manifests: Sequence[Manifest], limit: int = 20) -> list[dict]:
     """The first `limit` gaps across partitions, oldest first."""
-    gaps = [
-        {"coin": m.coin or "-", "date": m.date, **{k: g[k] for k in ("interval", "start", "end", "bars") if k in g}, "source": g.get("source", "api")}
-        for m in manifests for g in m.gaps
-    ]
+    gaps = [{"coin": m.coin or "-", "date": m.date, **_gap_detail(g)} for m in manifests for g in m.gaps]
     return sorted(gaps, key=lambda g: (g["start"], g["coin"]))[:limit]
+
+
+def _gap_detail(gap: dict) -> dict:
+    """A candle gap counts bars and names its source; a stream gap counts minutes and names its cause."""
+    detail = {k: gap[k] for k in ("interval", "channel", "start", "end", "bars", "minutes", "cause") if k in gap}
+    return detail if "cause" in gap else {**detail, "source": gap.get("source", "api")}
 
 
 def preview(table: pa.Table, rows: int = 10) -> str:

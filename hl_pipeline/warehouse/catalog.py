@@ -8,7 +8,10 @@ from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.schemas import SCHEMAS
 
-_GAP_TYPE = '[{"interval":"VARCHAR","source":"VARCHAR","start":"VARCHAR","end":"VARCHAR","bars":"BIGINT"}]'
+_GAP_TYPE = (
+    '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
+    '"start":"VARCHAR","end":"VARCHAR","bars":"BIGINT","minutes":"BIGINT"}]'
+)  # candle gaps count bars of an interval; collected streams (trades, l2Book) count minutes and give a cause
 
 
 def _sql_path(path: Path) -> str:
@@ -41,8 +44,8 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
     )
     conn.execute(
         "CREATE OR REPLACE VIEW gaps AS "
-        "SELECT dataset, coin, date, g.interval, g.source, CAST(g.start AS TIMESTAMPTZ) AS gap_start, "
-        "CAST(g.end AS TIMESTAMPTZ) AS gap_end, g.bars "
+        "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
+        "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, g.bars, g.minutes "
         f"FROM (SELECT dataset, coin, date, unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )
     for view in ("manifests", "gaps"):

@@ -4,13 +4,14 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from hl_pipeline.defs.market.assets import candles, funding, universe
+from hl_pipeline.defs.order_flow.assets import book_snapshots, trades
 from hl_pipeline.defs.resources import LakeResource
 from hl_pipeline.lake.report import markdown_table
 from hl_pipeline.warehouse.catalog import refresh_catalog
 
 
 @dg.asset(
-    deps=[universe, candles, funding],
+    deps=[universe, candles, funding, trades, book_snapshots],
     group_name="warehouse",
     kinds={"duckdb"},
     pool="duckdb",

@@ -1,0 +1,1 @@
+"""Order flow: trades and book snapshots from the collector and the S3 archives."""

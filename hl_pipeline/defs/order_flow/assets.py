@@ -1,0 +1,57 @@
+"""Daily trades and book snapshots from the collector's landing zone, or the S3 archives for days
+the collector never saw. Each run covers a range of days."""
+
+import dagster as dg
+
+from hl_pipeline.defs.market.metadata import lake_metadata
+from hl_pipeline.defs.market.partitions import daily_partitions
+from hl_pipeline.defs.resources import LakeResource, MarketSettings, OrderFlowSettings
+from hl_pipeline.market.days import check_dates
+from hl_pipeline.market.order_flow import BOOKS_STREAM, TRADES_STREAM, Stream, ingest_order_flow
+
+collector_landing = dg.AssetSpec(
+    "collector_landing",
+    description="The streaming collector's landing zone (`hl-pipeline collect`): immutable Parquet files of "
+    "trades, l2Book snapshots and gap records, plus its heartbeat. Written outside Dagster.",
+    group_name="order_flow",
+    kinds={"parquet"},
+)
+
+_COMMON = dict(
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="order_flow",
+    kinds={"parquet", "python"},
+    deps=[collector_landing],
+)
+
+
+def _ingest(context: dg.AssetExecutionContext, stream: Stream, lake: LakeResource, market: MarketSettings,
+            order_flow: OrderFlowSettings) -> dg.MaterializeResult:
+    dates, now = list(context.partition_keys), market.now_ms()
+    check_dates(dates, now)
+    sources, coins = order_flow.sources(), market.coin_list()
+    manifests = [m for date in dates for m in ingest_order_flow(stream, lake.path, sources, coins, date, now, context.log.info)]
+    return dg.MaterializeResult(metadata={
+        **lake_metadata(manifests, lake.path),
+        "gap_minutes": sum(g["minutes"] for m in manifests for g in m.gaps),
+        "sources": ", ".join(sorted({m.source for m in manifests})),
+    })
+
+
+@dg.asset(**_COMMON)
+def trades(
+    context: dg.AssetExecutionContext, lake: LakeResource, market: MarketSettings, order_flow: OrderFlowSettings
+) -> dg.MaterializeResult:
+    """Public trades per coin-day with buyer and seller wallets, aggressor side and receive time;
+    unique on (time, tid). From the landing zone, else node_fills_by_block; gaps listed with their cause."""
+    return _ingest(context, TRADES_STREAM, lake, market, order_flow)
+
+
+@dg.asset(**_COMMON)
+def book_snapshots(
+    context: dg.AssetExecutionContext, lake: LakeResource, market: MarketSettings, order_flow: OrderFlowSettings
+) -> dg.MaterializeResult:
+    """L2 order-book snapshots per coin-day, one row per level (side, level 0 = best, px, sz, orders).
+    From the landing zone, else the l2Book archive; gaps listed with their cause."""
+    return _ingest(context, BOOKS_STREAM, lake, market, order_flow)

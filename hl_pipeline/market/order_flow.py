@@ -1,0 +1,177 @@
+"""Daily `trades` and `book_snapshots` partitions: from the collector's landing zone, or from the S3
+archives for days the collector never saw. Every span without data becomes a gap in the manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hl_pipeline.exchange.archive import l2_book_key, node_fills_key, read_l2_snapshots, read_node_fills
+from hl_pipeline.exchange.archive.sources import ArchiveSource
+from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, TRADES
+from hl_pipeline.lake.tables import dedupe_sorted
+from hl_pipeline.lake.versioning import code_version
+from hl_pipeline.lake.writer import write_partition
+from hl_pipeline.market.archive_books import books_from_archive
+from hl_pipeline.market.archive_trades import trades_from_fills
+from hl_pipeline.market.days import day_start_ms, iso_ms, observed_end_ms
+from hl_pipeline.market.landing_zone import gap_records, landing_files, listened_spans, read_rows, unlistened
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A collected dataset: its landing channel, schema, and unique key within a coin-day."""
+
+    dataset: str
+    channel: str
+    schema: pa.Schema
+    keys: tuple[str, ...]
+
+
+TRADES_STREAM = Stream("trades", "trades", TRADES, ("time", "tid"))
+BOOKS_STREAM = Stream("book_snapshots", "l2Book", BOOK_SNAPSHOTS, ("time", "side", "level"))
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where order flow comes from: the landing zone first, then the archives (None: not configured)."""
+
+    landing: Path
+    books_archive: ArchiveSource | None = None
+    fills_archive: ArchiveSource | None = None
+
+
+@dataclass
+class _Day:
+    table: pa.Table
+    gaps: list[tuple[int, int, str]]
+    source: str
+    extra: dict
+
+
+def _gap(channel: str, start: int, end: int, cause: str) -> dict:
+    return {"channel": channel, "start": iso_ms(start), "end": iso_ms(end), "minutes": math.ceil((end - start) / MINUTE_MS), "cause": cause}
+
+
+def _manifest(stream: Stream, date: str, coin: str, day: _Day, start: int, end: int, dropped: int) -> Manifest:
+    table, channel = day.table, stream.channel
+    times = table.column("time").cast(pa.int64())
+    missing_ms = sum(e - s for s, e, _ in day.gaps)
+    status = "none" if missing_ms >= end - start else "partial" if missing_ms else "complete"
+    return Manifest(
+        dataset=stream.dataset, date=date, coin=coin, rows=table.num_rows,
+        first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
+        last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
+        duplicates_dropped=dropped, source=day.source, ingest_time=dt.datetime.now(dt.timezone.utc).isoformat(),
+        code_version=code_version(), gaps=[_gap(channel, s, e, c) for s, e, c in day.gaps],
+        unavailable=[{"interval": channel, "reason": day.extra["unavailable"]}] if "unavailable" in day.extra else [],
+        coverage={channel: {"status": status, "expected_start": iso_ms(start), "expected_end": iso_ms(end),
+                            "missing_minutes": round(missing_ms / MINUTE_MS, 1),
+                            **{k: v for k, v in day.extra.items() if k != "unavailable"}}},
+    )
+
+
+def _from_landing(stream: Stream, sources: Sources, files: list[Path], coin: str, start: int, end: int, today: bool) -> _Day:
+    rows = read_rows(files, stream.schema, coin, start, end).sort_by("receive_time")
+    records = gap_records(sources.landing, stream.channel, coin, start, end)
+    holes = unlistened(start, end, listened_spans(files), records, "not yet landed" if today else "not collecting")
+    return _Day(rows, holes, f"landing {sources.landing}", {"landing_files": len(files)})
+
+
+def _hours(start: int, end: int) -> list[int]:
+    return [h for h in range(24) if start + h * HOUR_MS < end]
+
+
+def _archived(stream: Stream, archive: ArchiveSource | None, keys: dict[int, str], log: Callable[[str], None]):
+    """(hour -> object key found, [missing hours]) after logging the transfer plan; None if nothing is there."""
+    if archive is None:
+        return None
+    plan = archive.plan(keys.values())
+    log(f"{stream.dataset}: {plan.describe().splitlines()[-1]}")
+    if not plan.objects:
+        return None
+    found = {o.key for o in plan.objects}
+    return {h: k for h, k in keys.items() if k in found}, [h for h, k in keys.items() if k not in found]
+
+
+def _archive_holes(start: int, end: int, missing_hours: list[int]) -> list[tuple[int, int, str]]:
+    return [(start + h * HOUR_MS, min(start + (h + 1) * HOUR_MS, end), "archive object missing") for h in missing_hours]
+
+
+def _books_from_archive(sources: Sources, coin: str, date: str, start: int, end: int, log) -> _Day | None:
+    keys = {h: l2_book_key(date, h, coin) for h in _hours(start, end)}
+    found = _archived(BOOKS_STREAM, sources.books_archive, keys, log)
+    if found is None:
+        return None
+    objects, missing = found
+    parts = []
+    for key in objects.values():
+        with sources.books_archive.open(key) as stream:
+            parts.append(books_from_archive(read_l2_snapshots(stream, coin, source=key)))
+    table = pa.concat_tables(parts)
+    table = table.filter(_within(table, start, end))
+    return _Day(table, _archive_holes(start, end, missing), f"archive {sources.books_archive.describe_source()}",
+                {"archive_objects": len(objects)})
+
+
+def _within(table: pa.Table, start: int, end: int):
+    t = table.column("time").cast(pa.int64())
+    return pc.and_(pc.greater_equal(t, start), pc.less(t, end))
+
+
+def _trades_from_archive(sources: Sources, coins: list[str], date: str, start: int, end: int, log) -> dict[str, _Day] | None:
+    keys = {h: node_fills_key(date, h) for h in _hours(start, end)}
+    found = _archived(TRADES_STREAM, sources.fills_archive, keys, log)
+    if found is None:
+        return None
+    objects, missing = found
+    parts = []
+    for key in objects.values():
+        with sources.fills_archive.open(key) as stream:
+            parts.append(read_node_fills(stream, source=key))
+    by_coin, one_sided = trades_from_fills(pa.concat_tables(parts), coins)
+    holes, source = _archive_holes(start, end, missing), f"archive {sources.fills_archive.describe_source()}"
+    return {
+        c: _Day(t.filter(_within(t, start, end)), holes, source, {"archive_objects": len(objects), "one_sided_trades": one_sided[c]})
+        for c, t in by_coin.items()
+    }
+
+
+def _nothing(stream: Stream, start: int, end: int) -> _Day:
+    return _Day(stream.schema.empty_table(), [(start, end, "not collecting")], "none",
+                {"unavailable": "no landing files and no archive objects for this day"})
+
+
+def ingest_order_flow(
+    stream: Stream, root: Path, sources: Sources, coins: list[str], date: str, now_ms: int,
+    log: Callable[[str], None] = lambda _: None,
+) -> list[Manifest]:
+    """Write one partition per coin for `date`; returns their manifests."""
+    start, end = day_start_ms(date), observed_end_ms(date, now_ms)
+    today = end < start + 24 * HOUR_MS
+    files = landing_files(sources.landing, stream.channel, start, end)
+    days: dict[str, _Day | None]
+    if files:
+        days = {c: _from_landing(stream, sources, files, c, start, end, today) for c in coins}
+    elif stream is TRADES_STREAM:
+        days = _trades_from_archive(sources, coins, date, start, end, log) or {}
+    else:
+        days = {c: _books_from_archive(sources, c, date, start, end, log) for c in coins}
+    manifests = []
+    for coin in coins:
+        day = days.get(coin) or _nothing(stream, start, end)
+        day.table, dropped = dedupe_sorted(day.table, list(stream.keys))
+        manifest = _manifest(stream, date, coin, day, start, end, dropped)
+        write_partition(root, day.table, manifest)
+        log(f"{stream.dataset} {coin} {date}: {manifest.rows} rows from {day.source}; "
+            f"{len(manifest.gaps)} gaps, {sum(g['minutes'] for g in manifest.gaps)} minutes without data")
+        manifests.append(manifest)
+    return manifests
