@@ -104,3 +104,25 @@ def order_flow_config() -> dict:
         "fills_archive": env("HL_FILLS_ARCHIVE", "data/archive/hl-mainnet-node-data"),
         "heartbeat_max_age": seconds,
     }
+
+
+def _whole(name: str, default: str, least: int) -> int:
+    text = env(name, default)
+    if not text.isdigit() or int(text) < least:
+        raise ValueError(f"malformed {name} {text!r}: expected a whole number of at least {least}")
+    return int(text)
+
+
+def ml_config() -> dict:
+    """Features and labels: `HL_FEATURE_BAR` (1m, 5m or 15m), `HL_LABEL_HORIZONS` (minutes, e.g.
+    "5,15,60"), `HL_TRAINING_DAYS` (days in a training set), `HL_FOLDS` (walk-forward folds)."""
+    from hl_pipeline.ml.features.registry import BARS
+
+    bar = env("HL_FEATURE_BAR", "1m")
+    if bar not in BARS:
+        raise ValueError(f"malformed HL_FEATURE_BAR {bar!r}: features are computed on {', '.join(BARS)}")
+    horizons = env("HL_LABEL_HORIZONS", "5,15,60")
+    if not all(h.strip().isdigit() and int(h) > 0 for h in horizons.split(",")):
+        raise ValueError(f"malformed HL_LABEL_HORIZONS {horizons!r}: expected minutes, e.g. 5,15,60")
+    return {"bar": bar, "horizons": horizons, "training_days": _whole("HL_TRAINING_DAYS", "14", 1),
+            "n_folds": _whole("HL_FOLDS", "5", 2)}

@@ -82,6 +82,32 @@ class OrderFlowSettings(dg.ConfigurableResource):
                        archive(self.fills_archive, "hl-mainnet-node-data"))
 
 
+class MLSettings(dg.ConfigurableResource):
+    """Features, labels and training sets: the bar, label horizons (minutes), window and folds."""
+
+    bar: str = "1m"
+    horizons: str = "5,15,60"
+    dead_zone: float = 5e-4  # |log return| below this is class 0
+    barrier: float = 2e-3  # triple-barrier width as a log return
+    training_days: int = 14
+    n_folds: int = 5
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Build the label spec up front: a bad horizon or barrier fails the run before any write."""
+        self.label_spec()
+
+    def label_spec(self):
+        from hl_pipeline.ml.labels import LabelSpec
+
+        horizons = tuple(int(h) for h in self.horizons.split(","))
+        return LabelSpec(horizons_min=horizons, dead_zone=self.dead_zone, barrier=self.barrier, bar=self.bar)
+
+    def split_spec(self):
+        from hl_pipeline.ml.training_set import SplitSpec
+
+        return SplitSpec(n_folds=self.n_folds)
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     env = settings.env
@@ -96,6 +122,7 @@ def resources() -> dg.Definitions:
                 as_of=env("HL_AS_OF", ""),
             ),
             "order_flow": OrderFlowSettings(**settings.order_flow_config()),
+            "ml": MLSettings(**settings.ml_config()),
             "duckdb": DuckDBResource(database=env("HL_WAREHOUSE", "data/warehouse.duckdb")),
         }
     )

@@ -16,6 +16,7 @@ class Manifest:
     `gaps` lists spans where data was expected but absent (`{"interval", "start", "end",
     "bars"}`); `unavailable` lists what the source could not serve (`{"interval", "reason"}`,
     e.g. beyond the API's candle retention). Missing data is recorded here, never as zeros.
+    A derived dataset names the input partitions it read and their content hashes in `inputs`.
     """
 
     dataset: str
@@ -32,6 +33,8 @@ class Manifest:
     unavailable: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     coverage: dict[str, Any] = dataclasses.field(default_factory=dict)
     content_hash: str = ""
+    inputs: dict[str, Any] = dataclasses.field(default_factory=dict)  # derived datasets: {dataset: {"COIN/DATE": content_hash}}
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)  # dataset-specific provenance (features, labels, folds)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)

@@ -102,6 +102,58 @@ COLLECTOR_GAPS = pa.schema(
     ]
 )
 
+# The ml datasets. Feature names and flags mirror hl_pipeline.ml.features.registry (a test keeps
+# them equal; this module does not import hl_pipeline.ml, which is kept out of code-location load).
+FEATURE_NAMES = (
+    "ret_1 ret_5 ret_15 ret_60 rv_15 rv_60 range_1 atr_14 rsi_14 macd macd_hist volume_z_60 trades_z_60 "
+    "body upper_wick lower_wick htf_ret_1h htf_range_1h spread_bps depth_10bps depth_25bps depth_50bps "
+    "imbalance_l0 imbalance_top5 microprice_dev_bps book_age_s signed_volume flow_imbalance flow_imbalance_15 "
+    "trade_count_imbalance large_trades distinct_wallets top_wallet_share funding_rate funding_change_8h "
+    "premium premium_change_1h oi_change_24h btc_ret_1 btc_ret_15 beta_btc_60 corr_btc_60 hour_of_day day_of_week"
+).split()
+MISSING_FLAGS = tuple(f"{name}_missing" for name in ("candles", "btc", "book", "trades", "funding", "premium", "oi"))
+LABEL_HORIZONS_MIN = (5, 15, 60)
+
+FEATURES = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),  # bar open; the features are known at its close
+        pa.field("interval", pa.string(), nullable=False),  # the bar: "1m", "5m" or "15m"
+        *(pa.field(name, pa.float64()) for name in FEATURE_NAMES),  # null where missing
+        *(pa.field(flag, pa.bool_(), nullable=False) for flag in MISSING_FLAGS),
+    ]
+)
+
+LABELS = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),  # bar open; entry at its close
+        pa.field("interval", pa.string(), nullable=False),
+        pa.field("horizon_min", pa.int32(), nullable=False),
+        pa.field("known_time", TS, nullable=False),  # bar close + horizon
+        pa.field("fwd_log_return", pa.float64()),  # null until knowable
+        pa.field("direction", pa.int8()),  # -1, 0 (dead zone), +1
+        pa.field("triple_barrier", pa.int8()),  # -1, 0, +1
+    ]
+)
+
+TRAINING_SET = pa.schema(
+    [
+        *FEATURES,
+        *(
+            field
+            for h in LABEL_HORIZONS_MIN
+            for field in (
+                pa.field(f"fwd_log_return_{h}m", pa.float64()),
+                pa.field(f"direction_{h}m", pa.int8()),
+                pa.field(f"triple_barrier_{h}m", pa.int8()),
+                pa.field(f"known_time_{h}m", TS),
+            )
+        ),
+        pa.field("fold", pa.int16(), nullable=False),  # walk-forward test window, -1: the first block
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "candles": CANDLES,
     "funding": FUNDING,
@@ -109,6 +161,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "trades": TRADES,
     "book_snapshots": BOOK_SNAPSHOTS,
     # ml datasets (features, labels, training_set) are registered below this line
+    "features": FEATURES,
+    "labels": LABELS,
+    "training_set": TRAINING_SET,
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
-UNPARTITIONED_BY_COIN = frozenset({"universe"})
+UNPARTITIONED_BY_COIN = frozenset({"universe", "training_set"})

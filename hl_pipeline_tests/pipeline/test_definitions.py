@@ -9,7 +9,8 @@ def test_definitions_load_with_expected_graph():
     defs = load_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"universe", "candles", "funding", "warehouse", "collector_landing", "trades", "book_snapshots"}
+    assert keys == {"universe", "candles", "funding", "warehouse", "collector_landing", "trades", "book_snapshots",
+                    "features", "labels", "training_set"}
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("candles")).parent_keys} == {"universe"}
     for flow in ("trades", "book_snapshots"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(flow)).parent_keys} == {"collector_landing"}
@@ -17,7 +18,8 @@ def test_definitions_load_with_expected_graph():
     assert ("candles", "candles_complete") in checks and ("funding", "funding_valid_values") in checks
     assert ("trades", "trades_inside_candle_range") in checks and ("book_snapshots", "book_snapshots_not_crossed") in checks
     assert ("collector_landing", "collector_heartbeat_fresh") in checks
-    assert len(checks) == 12 + 5 + 8 + 1
+    assert ("training_set", "training_set_no_leakage") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 1
 
 
 def test_jobs_and_schedules():
@@ -32,7 +34,7 @@ def test_jobs_and_schedules():
 
 def test_market_assets_backfill_in_one_run():
     graph = load_definitions().resolve_asset_graph()
-    for key in ("universe", "candles", "funding", "trades", "book_snapshots"):
+    for key in ("universe", "candles", "funding", "trades", "book_snapshots", "features", "labels", "training_set"):
         policy = graph.get(dg.AssetKey(key)).backfill_policy
         assert policy is not None and policy.max_partitions_per_run is None
 

@@ -1,0 +1,1 @@
+"""Features, labels and training sets (issue #4); models follow."""

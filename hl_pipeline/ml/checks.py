@@ -1,0 +1,97 @@
+"""Checks of features, labels and training sets as plain functions: each returns an `Outcome`
+(passed, and JSON-ready details) for an asset check to report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hl_pipeline.ml.features.registry import FEATURES, REGISTRY
+from hl_pipeline.ml.pointintime import ms
+from hl_pipeline.ml.training_set import label_horizon_minutes, training_folds
+
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    details: dict = field(default_factory=dict)
+
+
+def _iso(t_ms) -> list[str]:
+    return [str(pd.Timestamp(int(t), unit="ms", tz="UTC")) for t in t_ms]
+
+
+def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
+    """Per row and feature: whether every input the feature reads was present at every bar of
+    its lookback (unknown, hence False, where the lookback reaches before the frame)."""
+    out = {}
+    for f in FEATURES:
+        if f.name not in features.columns:
+            continue
+        if not f.inputs:
+            out[f.name] = np.ones(len(features), bool)
+            continue
+        window = f.lookback_bars(bar) + 1
+        missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(float)
+        seen = missing.groupby(features["coin"]).transform(lambda s: s.rolling(window, min_periods=window).max())
+        out[f.name] = (seen == 0).to_numpy()
+    return pd.DataFrame(out, index=features.index)
+
+
+def check_no_missing_where_inputs_present(features: pd.DataFrame, bar: str = "1m") -> Outcome:
+    """No feature is missing at a bar where all of its inputs were present over its lookback.
+    `features` must hold whole consecutive bars per coin (as compute_features returns them)."""
+    present = inputs_complete(features, bar)
+    bad = {}
+    for name in present.columns:
+        hole = present[name].to_numpy() & features[name].isna().to_numpy()
+        if hole.any():
+            bad[name] = {"rows": int(hole.sum()), "examples": _iso(ms(features["time"][hole][:_EXAMPLES]))}
+    return Outcome(not bad, {"violations": bad, "checked": int(present.to_numpy().sum())})
+
+
+def check_ranges(features: pd.DataFrame) -> Outcome:
+    """Every present feature value is finite and inside its declared range."""
+    bad = {}
+    for name in [c for c in features.columns if c in REGISTRY]:
+        f, values = REGISTRY[name], features[name].to_numpy(dtype=float)
+        outside = ~np.isnan(values) & ~((values >= f.lo) & (values <= f.hi))
+        if outside.any():
+            bad[name] = {"rows": int(outside.sum()), "range": [f.lo, f.hi],
+                         "min": float(np.nanmin(values)), "max": float(np.nanmax(values))}
+    return Outcome(not bad, {"violations": bad})
+
+
+def label_balance(labels: pd.DataFrame, column: str = "direction", max_share: float = 0.9) -> Outcome:
+    """Class shares of `column` per day and horizon; fails where one class holds more than
+    `max_share` of a day's known labels."""
+    known = labels[labels[column].notna()]
+    day = known["time"].dt.strftime("%Y-%m-%d")
+    counts = known.groupby([day, known["horizon_min"], known[column]]).size().unstack(fill_value=0)
+    shares = counts.div(counts.sum(axis=1), axis=0)
+    skewed = shares[shares.max(axis=1) > max_share]
+    report = {f"{d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()} for (d, h), row in shares.iterrows()}
+    return Outcome(skewed.empty, {"shares": report, "skewed": [f"{d} {h}m" for d, h in skewed.index],
+                                  "missing": int(labels[column].isna().sum())})
+
+
+def check_no_leakage(frame: pd.DataFrame, manifest: Mapping) -> Outcome:
+    """The leakage guard: no label in the training set was known after the set's `as_of`, and in
+    every fold no training row's label was known at or after its test window's start."""
+    as_of = manifest["as_of"]
+    problems = {}
+    for h in label_horizon_minutes(frame.columns):
+        known = ms(frame[f"known_time_{h}m"])
+        late = (known > as_of) & frame[f"fwd_log_return_{h}m"].notna().to_numpy()
+        if late.any():
+            problems[f"known after as_of ({h}m)"] = int(late.sum())
+        for fold in training_folds(frame, manifest):
+            seen = known[fold.train] >= fold.test_start
+            if seen.any():
+                problems[f"fold {fold.index} trains on labels known in its test window ({h}m)"] = int(seen.sum())
+    return Outcome(not problems, {"violations": problems})

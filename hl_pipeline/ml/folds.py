@@ -1,0 +1,90 @@
+"""Purged walk-forward folds over bar times.
+
+The distinct bar times are cut into ``n_folds + 1`` chronological blocks; the first only
+trains, each later block is one fold's test window. A fold trains on rows before its test
+window (all of them when ``expanding``, the last ``train_ms`` when ``rolling``) and then:
+
+- purge: a training row at time t whose label window ``[t, t + horizon_ms]`` reaches the
+  test window (t + horizon_ms >= test_start) is dropped, so no training label sees a test bar;
+- embargo: training rows within ``embargo_ms`` of the test window are dropped as well. In
+  walk-forward no training row follows a test window, so the embargo is the extra gap on the
+  one boundary there is: a row is dropped when t + horizon_ms + embargo_ms >= test_start.
+
+Several coins may share a bar time; a time is never split between train and test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MODES = ("expanding", "rolling")
+
+
+@dataclass(frozen=True)
+class Fold:
+    index: int
+    train: np.ndarray  # integer row positions into the times array
+    test: np.ndarray
+    test_start: int  # ms, inclusive
+    test_end: int  # ms, exclusive
+
+
+def walk_forward_folds(
+    times_ms: np.ndarray,
+    *,
+    n_folds: int,
+    horizon_ms: int,
+    embargo_ms: int,
+    mode: str = "expanding",
+    train_ms: int | None = None,
+    min_train_rows: int = 1,
+) -> list[Fold]:
+    """Chronological folds; training rows whose label window [t, t + horizon_ms] reaches into a test window are purged, and training rows within embargo_ms after a test window are dropped (see the module docstring)."""
+    times = _as_ms(times_ms)
+    if not isinstance(n_folds, (int, np.integer)) or n_folds < 1:
+        raise ValueError(f"n_folds must be a positive integer, got {n_folds!r}")
+    if horizon_ms < 0:
+        raise ValueError(f"horizon_ms must be >= 0, got {horizon_ms!r}")
+    if embargo_ms < 0:
+        raise ValueError(f"embargo_ms must be >= 0, got {embargo_ms!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if train_ms is not None and train_ms <= 0:
+        raise ValueError(f"train_ms must be > 0, got {train_ms!r}")
+    if min_train_rows < 1:
+        raise ValueError(f"min_train_rows must be >= 1, got {min_train_rows!r}")
+    distinct = np.unique(times)
+    if len(distinct) < n_folds + 1:
+        raise ValueError(f"n_folds={n_folds} needs at least {n_folds + 1} distinct times, got {len(distinct)}")
+
+    blocks = np.array_split(distinct, n_folds + 1)
+    window = train_ms if train_ms is not None else int(blocks[1][0] - blocks[0][0])
+    folds = []
+    for k in range(1, n_folds + 1):
+        start = int(blocks[k][0])
+        end = int(blocks[k + 1][0]) if k < n_folds else int(blocks[k][-1]) + 1
+        keep = times + horizon_ms + embargo_ms < start
+        if mode == "rolling":
+            keep &= times >= start - window
+        train = np.flatnonzero(keep)
+        if len(train) < min_train_rows:
+            raise ValueError(
+                f"fold {k - 1} (test from {start} ms) has {len(train)} training rows after purge and embargo, "
+                f"fewer than min_train_rows={min_train_rows}"
+            )
+        test = np.flatnonzero((times >= start) & (times < end))
+        folds.append(Fold(index=k - 1, train=train, test=test, test_start=start, test_end=end))
+    return folds
+
+
+def _as_ms(times_ms) -> np.ndarray:
+    times = np.asarray(times_ms)
+    if np.issubdtype(times.dtype, np.datetime64):
+        times = times.astype("datetime64[ms]").astype(np.int64)
+    if times.ndim != 1 or len(times) == 0:
+        raise ValueError(f"times_ms must be a non-empty 1-D array, got shape {times.shape}")
+    if not np.issubdtype(times.dtype, np.integer):
+        raise ValueError(f"times_ms must hold integer milliseconds, got dtype {times.dtype}")
+    return times.astype(np.int64, copy=False)

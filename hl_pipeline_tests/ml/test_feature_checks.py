@@ -1,0 +1,79 @@
+"""The pure checks on features and labels, and the feature registry against the lake schema."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.ml.checks import check_no_missing_where_inputs_present, check_ranges, label_balance
+from hl_pipeline.ml.features.compute import compute_features, features_for_day
+from hl_pipeline.ml.features.registry import lookback_days
+from hl_pipeline.ml.labels import compute_labels
+from hl_pipeline_tests.ml import synthetic
+
+START, END = synthetic.START + DAY_MS, synthetic.START + 3 * DAY_MS
+
+
+@pytest.fixture(scope="module")
+def features():
+    return compute_features(synthetic.inputs(days=3, seed=3), START, END)
+
+
+def test_synthetic_features_pass_both_checks(features):
+    complete = check_no_missing_where_inputs_present(features)
+    assert complete.passed, complete.details
+    assert complete.details["checked"] > len(features) * 20
+    assert check_ranges(features).passed
+
+
+def test_a_planted_hole_and_an_out_of_range_value_fail(features):
+    broken = features.copy()
+    row = broken.index[(~broken["candles_missing"]).cumsum() == 500][0]
+    broken.loc[row, "rsi_14"] = np.nan
+    outcome = check_no_missing_where_inputs_present(broken)
+    assert not outcome.passed and outcome.details["violations"]["rsi_14"]["rows"] == 1
+    broken.loc[row, "corr_btc_60"] = 1.5
+    assert "corr_btc_60" in check_ranges(broken).details["violations"]
+
+
+def test_missing_inputs_give_nan_and_a_flag_never_zero():
+    inputs = dict(synthetic.inputs(days=3, seed=3))
+    inputs.pop("book_snapshots")
+    frame = compute_features(inputs, START, END, features=["spread_bps", "depth_25bps", "ret_1"])
+    assert frame["book_missing"].all() and frame["spread_bps"].isna().all() and frame["depth_25bps"].isna().all()
+    assert frame.loc[frame["candles_missing"], "ret_1"].isna().all()
+
+
+def test_label_balance_reports_per_day_and_flags_a_skewed_day():
+    candles = synthetic.candles(days=3, seed=3)
+    labels = compute_labels(candles, START, END)
+    outcome = label_balance(labels)
+    assert outcome.passed and "2024-03-02 5m" in outcome.details["shares"]
+    skewed = labels.assign(direction=labels["direction"].where(labels["time"].dt.day != 2, 1))
+    assert "2024-03-02 5m" in label_balance(skewed).details["skewed"]
+
+
+def test_registry_matches_the_lake_schema(features):
+    assert features.columns.tolist() == SCHEMAS["features"].names
+    table = pa.Table.from_pandas(features, preserve_index=False).select(SCHEMAS["features"].names)
+    assert table.cast(SCHEMAS["features"]).num_rows == len(features)
+    labels = compute_labels(synthetic.candles(days=3, seed=3), START, END)
+    assert pa.Table.from_pandas(labels, preserve_index=False).cast(SCHEMAS["labels"]).num_rows == len(labels)
+
+
+def test_errors_name_the_bad_value():
+    with pytest.raises(ValueError, match="'bogus'"):
+        compute_features(synthetic.inputs(days=3, seed=3), START, END, features=["bogus"])
+    with pytest.raises(ValueError, match="'2m'"):
+        compute_features(synthetic.inputs(days=3, seed=3), START, END, bar="2m")
+    with pytest.raises(ValueError, match="2024-13-01"):
+        features_for_day("2024-13-01", synthetic.inputs(days=3, seed=3))
+    with pytest.raises(ValueError, match="'orders'"):
+        compute_features({"orders": synthetic.candles(1)}, START, END)
+
+
+def test_lookback_days_are_small_and_fixed():
+    assert lookback_days("1m") == {"candles": 1, "book_snapshots": 1, "trades": 1, "funding": 1, "universe": 3}
