@@ -1,4 +1,4 @@
-"""Dropping trades seen before: the replay batch after (re)subscribing, duplicated messages.
+"""Dropping trades seen before: the replay batch after (re)subscribing or restarting, duplicated messages.
 
 A trade's identity is (coin, time, tid), as the exchange documents. Keys are kept for
 `window_ms` of exchange time behind the newest trade seen, which bounds memory."""
@@ -6,6 +6,8 @@ A trade's identity is (coin, time, tid), as the exchange documents. Keys are kep
 from __future__ import annotations
 
 from collections import deque
+
+from hl_pipeline.collector.messages import trade_key
 
 
 class TradeDeduper:
@@ -16,20 +18,31 @@ class TradeDeduper:
         self._newest = 0
         self.dropped = 0
 
-    def fresh(self, trades: list[dict]) -> list[dict]:
-        """The trades not seen before, in their order; remembers them."""
+    def remember(self, keys: list[tuple[str, int, int]]) -> None:
+        """Mark keys as seen (the trades a previous collector landed)."""
+        for key in keys:
+            self._add(key)
+        self._forget()
+
+    def fresh(self, rows: list[tuple]) -> list[tuple]:
+        """The TRADES rows not seen before, in their order; remembers them."""
         out = []
-        for t in trades:
-            key = (t["coin"], int(t["time"]), int(t["tid"]))
-            if key in self._seen:
+        for row in rows:
+            if self._add(trade_key(row)):
+                out.append(row)
+            else:
                 self.dropped += 1
-                continue
-            self._seen.add(key)
-            self._order.append((key[1], key))
-            self._newest = max(self._newest, key[1])
-            out.append(t)
         self._forget()
         return out
+
+    def _add(self, key: tuple[str, int, int]) -> bool:
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        self._order.append((key[1], key))
+        if key[1] > self._newest:
+            self._newest = key[1]
+        return True
 
     def _forget(self) -> None:
         horizon = self._newest - self.window_ms

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hl_pipeline.collector.journal import Journal, recover
+from hl_pipeline.collector.latency import Latency
 from hl_pipeline.lake.writer import write_parquet_atomically
 from hl_pipeline.market.days import date_of_ms
 
@@ -31,18 +32,22 @@ class LandingWriter:
         self.directory = root / channel
         self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = schema
+        schema.empty_table()  # the first tz-aware Arrow array imports pandas (~1 s): now, not in the first flush
         self.flush_seconds, self.rotate_seconds, self.rotate_rows = flush_seconds, rotate_seconds, rotate_rows
         self._clock = clock
-        self._pending: list[pa.RecordBatch] = []
+        self._pending: list[tuple] = []
+        self._received: list[int] = []  # receive ms of each buffered message
+        self.latency = Latency()
         self._journal: Journal | None = None
         self._journal_opened = self._last_flush = clock()
         self.files_written: list[Path] = []
         self.recovered = self._recover()
 
-    def add(self, rows: list[dict]) -> None:
-        """Buffer rows (dicts in the schema's shape); journal and rotate when due."""
+    def add(self, rows: list[tuple], receive_ms: int) -> None:
+        """Buffer one message's rows (tuples in schema order); journal and rotate when due."""
         if rows:
-            self._pending.append(pa.RecordBatch.from_pylist(rows, schema=self.schema))
+            self._pending += rows
+            self._received.append(receive_ms)
         self.tick()
 
     def tick(self) -> None:
@@ -58,15 +63,16 @@ class LandingWriter:
         self._last_flush = self._clock()
         if not self._pending:
             return
-        batch = pa.Table.from_batches(self._pending, schema=self.schema).combine_chunks().to_batches()
-        self._pending.clear()
+        rows, received, self._pending, self._received = self._pending, self._received, [], []
+        columns = zip(*rows)
+        batch = pa.RecordBatch.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, self.schema)], schema=self.schema)
         if self._journal is None:
-            first = int(batch[0].column("receive_time").cast(pa.int64())[0].as_py())
+            first = int(batch.column("receive_time").cast(pa.int64())[0].as_py())
             self._journal = Journal(self.directory / f".journal-{first}.arrow", self.schema)
             self._journal_opened = self._clock()
-        for b in batch:
-            self._journal.append(b)
+        self._journal.append(batch)
         self._journal.flush()
+        self.latency.record(int(time.time() * 1000), received)
 
     def rotate(self) -> None:
         """Turn the journal into a landing Parquet file and start afresh."""

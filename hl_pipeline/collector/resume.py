@@ -1,12 +1,18 @@
-"""Where a previous collector stopped: the last receive time per (channel, coin) in the landing zone."""
+"""Where a previous collector stopped: the last receive time per (channel, coin) in the landing zone,
+and the trade keys it landed last (so the replay batch after a restart is not landed twice)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+
+def _newest_first(landing: Path, channel: str) -> list[Path]:
+    return sorted((landing / channel).glob("*/*.parquet"), key=lambda p: int(p.stem.split("-")[1]), reverse=True)
 
 
 def previous_ends(landing: Path, coins: Iterable[str]) -> dict[tuple[str, str], int]:
@@ -15,9 +21,8 @@ def previous_ends(landing: Path, coins: Iterable[str]) -> dict[tuple[str, str], 
     wanted = set(coins)
     ends: dict[tuple[str, str], int] = {}
     for channel in ("trades", "l2Book"):
-        files = sorted((landing / channel).glob("*/*.parquet"), key=lambda p: int(p.stem.split("-")[1]), reverse=True)
         missing = set(wanted)
-        for path in files:
+        for path in _newest_first(landing, channel):
             if not missing:
                 break
             table = pq.read_table(path, columns=["coin", "receive_time"])
@@ -26,3 +31,15 @@ def previous_ends(landing: Path, coins: Iterable[str]) -> dict[tuple[str, str], 
                 ends[(channel, coin)] = int(pc.max(rows["receive_time"]).cast("int64").as_py())
             missing -= {c for ch, c in ends if ch == channel}
     return ends
+
+
+def recent_trade_keys(landing: Path, window_ms: int) -> list[tuple[str, int, int]]:
+    """(coin, time, tid) of the trades landed in the last `window_ms` of receive time, oldest first."""
+    files = _newest_first(landing, "trades")
+    if not files:
+        return []
+    horizon = int(files[0].stem.split("-")[1]) - window_ms
+    tables = [pq.read_table(p, columns=["coin", "time", "tid"]) for p in files if int(p.stem.split("-")[1]) >= horizon]
+    table = pa.concat_tables(tables).sort_by("time")
+    times = table["time"].cast(pa.int64()).to_pylist()
+    return list(zip(table["coin"].to_pylist(), times, table["tid"].to_pylist()))

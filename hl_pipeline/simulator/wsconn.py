@@ -11,6 +11,7 @@ from aiohttp import web
 
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.wsclock import WsClock
+from hl_pipeline.simulator.wsframes import text_frames
 
 
 @dataclasses.dataclass
@@ -25,7 +26,7 @@ class Sub:
     fetched: int = 0
 
 
-def _dumps(payload) -> str:
+def dumps(payload) -> str:
     return json.dumps(payload, separators=(",", ":"))
 
 
@@ -67,25 +68,54 @@ class Connection:
     async def control(self, payload) -> None:
         """Acks, pongs and error frames: only the silent fault applies."""
         if not self.config.faults.ws_silent:
-            await self._write(_dumps(payload))
+            await self._write(dumps(payload))
+
+    def plan(self, text: str, trade: bool) -> list[str] | None:
+        """The frames one data message becomes under the faults ([] if silent or held back);
+        None means drop the connection instead."""
+        f = self.config.faults
+        if f.ws_silent or self.closed:
+            return []
+        if f.ws_drop > 0 and self.rng.random() < f.ws_drop:
+            return None
+        if trade and self.held is None and f.ws_reorder > 0 and self.rng.random() < f.ws_reorder:
+            self.held = text
+            return []
+        out = [text, text] if f.ws_duplicate > 0 and self.rng.random() < f.ws_duplicate else [text]
+        if trade and self.held is not None:
+            out.append(self.held)
+            self.held = None
+        return out
 
     async def data(self, channel: str, payload, trade: bool = False) -> None:
         """A data message `{"channel", "data"}` with every fault applied."""
-        f = self.config.faults
-        if f.ws_silent or self.closed:
-            return
-        if f.ws_drop > 0 and self.rng.random() < f.ws_drop:
-            self.abort()
-            return
-        text = _dumps({"channel": channel, "data": payload})
-        if trade and self.held is None and f.ws_reorder > 0 and self.rng.random() < f.ws_reorder:
-            self.held = text
-            return
-        copies = 2 if f.ws_duplicate > 0 and self.rng.random() < f.ws_duplicate else 1
-        for _ in range(copies):
+        out = self.plan(dumps({"channel": channel, "data": payload}), trade)
+        if out is None:
+            return self.abort()
+        for text in out:
             await self._write(text)
             self.sent += 1
-        if trade and self.held is not None:
-            held, self.held = self.held, None
-            await self._write(held)
-            self.sent += 1
+
+    def burst(self, texts: list[str]) -> None:
+        """Many trades messages, faults applied, written as raw frames with one transport write."""
+        out: list[str] = []
+        planned: list[str] | None = []
+        for text in texts:
+            planned = self.plan(text, trade=True)
+            if planned is None:
+                break
+            out += planned
+        transport = self.request.transport
+        if self.closed or self.ws.closed or transport is None or transport.is_closing():
+            self.closed = True
+            return
+        transport.write(text_frames(out))
+        self.sent += len(out)
+        self.last_sent = time.monotonic()
+        if planned is None:
+            self.abort()
+
+    def backlog(self) -> int:
+        """Bytes written but not yet taken by the socket."""
+        transport = self.request.transport
+        return transport.get_write_buffer_size() if transport is not None else 0

@@ -9,7 +9,7 @@ from hl_pipeline.simulator.book import LEVELS, l2_book
 from hl_pipeline.simulator.contexts import all_mids, asset_ctx
 from hl_pipeline.simulator.fills import fills_by_time, recent_fills
 from hl_pipeline.simulator.market import Market
-from hl_pipeline.simulator.numbers import fmt_lots, fmt_px
+from hl_pipeline.simulator.numbers import fmt_lots, fmt_pxs
 from hl_pipeline.simulator.snapshot import candle_rows
 from hl_pipeline.simulator.trades import Trades, hash_hex, trade_ids
 
@@ -21,10 +21,10 @@ def trade_rows(market: Market, coin_id: int, t: Trades) -> list[dict]:
     spec, users = market.config.coins[coin_id], market.wallets.addresses
     tids, words = trade_ids(market.config.seed, coin_id, t.key)
     return [
-        {"coin": spec.name, "side": "B" if b else "A", "px": fmt_px(px, spec.sz_decimals), "sz": fmt_lots(q, spec.sz_decimals),
+        {"coin": spec.name, "side": "B" if b else "A", "px": px, "sz": fmt_lots(q, spec.sz_decimals),
          "time": tm, "hash": hash_hex(w), "tid": tid, "users": [users[bu], users[se]]}
-        for tm, px, q, b, bu, se, tid, w in zip(t.time.tolist(), t.px.tolist(), t.lots.tolist(), t.buy.tolist(),
-                                                t.buyer.tolist(), t.seller.tolist(), tids.tolist(), words.tolist())
+        for tm, px, q, b, bu, se, tid, w in zip(t.time.tolist(), fmt_pxs(t.px, spec.sz_decimals), t.lots.tolist(),
+                                                t.buy.tolist(), t.buyer.tolist(), t.seller.tolist(), tids.tolist(), words.tolist())
     ]
 
 

@@ -2,6 +2,8 @@
 
 Replay sends the tape one trade per message, in time order across the trades subscriptions,
 and jumps the connection clock to each trade, so books/candles pushed meanwhile stay consistent.
+Burst renders the tape an hour at a time and writes it in blocks of raw frames (wsframes.py),
+as fast as the socket takes them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import time
 from hl_pipeline.exchange.intervals import HOUR_MS
 from hl_pipeline.simulator import wsfeeds as feeds
 from hl_pipeline.simulator.market import Market
-from hl_pipeline.simulator.wsconn import Connection, Sub
+from hl_pipeline.simulator.wsconn import Connection, Sub, dumps
 from hl_pipeline.simulator.wspush import push_due
 
 TICK = 0.05  # seconds between checks of the periodic feeds
 _REPLAY_HOURS = 48  # how far ahead a replay looks for the next trade of a quiet coin
+_BLOCK = 256  # trades messages per transport write in burst mode
+_BACKLOG = 1 << 20  # bytes the socket has not taken yet before a burst waits
 
 
 def next_trade(conn: Connection, market: Market) -> dict | None:
@@ -41,9 +45,49 @@ def next_trade(conn: Connection, market: Market) -> dict | None:
     return row
 
 
+def burst_hours(conn: Connection, market: Market) -> list[dict]:
+    """Burst: every trades subscription's trades up to one hour past the earliest cursor (or the
+    first hour that has any, within _REPLAY_HOURS), in time order; cursors move past them."""
+    subs = [s for s in conn.subs.values() if s.sub["type"] == "trades"]
+    for _ in range(_REPLAY_HOURS if subs else 0):
+        horizon = min(s.cursor for s in subs) + HOUR_MS
+        rows = []
+        for s in subs:
+            rows += feeds.trades_between(market, s.coin_id, s.cursor, horizon)
+            s.cursor = max(s.cursor, horizon)
+        if rows:
+            rows.sort(key=lambda r: r["time"])
+            return rows
+    return []
+
+
+async def _burst(conn: Connection, market: Market) -> None:
+    rows: list[dict] = []
+    done = 0
+    while not conn.closed:
+        if conn.idle():
+            return conn.abort()
+        await push_due(conn, market, True)
+        if conn.config.faults.ws_silent or conn.backlog() > _BACKLOG:
+            await asyncio.sleep(0.001)
+            continue
+        if done == len(rows):
+            rows, done = burst_hours(conn, market), 0
+            if not rows:
+                await asyncio.sleep(TICK)
+                continue
+        block = rows[done:done + _BLOCK]
+        done += len(block)
+        conn.clock.advance_to(block[-1]["time"])
+        conn.burst([dumps({"channel": "trades", "data": [r]}) for r in block])
+        await asyncio.sleep(0)
+
+
 async def pump(conn: Connection, market: Market) -> None:
     """The connection's push task: idle rule, periodic feeds, and trade replay when configured."""
     rate = conn.config.ws_stream_rate
+    if rate == "burst":
+        return await _burst(conn, market)
     replaying, next_at = rate is not None, time.monotonic()
     while not conn.closed:
         if conn.idle():
@@ -55,7 +99,7 @@ async def pump(conn: Connection, market: Market) -> None:
             continue
         count = 0
         while not conn.closed and (now := time.monotonic()) < end:
-            if rate != "burst" and next_at > now:
+            if next_at > now:
                 await asyncio.sleep(min(next_at, end) - now)
                 continue
             row = None if conn.config.faults.ws_silent else next_trade(conn, market)
@@ -64,7 +108,7 @@ async def pump(conn: Connection, market: Market) -> None:
                 await asyncio.sleep(end - now)
                 break
             await conn.data("trades", [row], trade=True)
-            next_at = max(next_at, now - 1) + (0 if rate == "burst" else 1 / float(rate))
+            next_at = max(next_at, now - 1) + 1 / float(rate)
             count += 1
             if count % 64 == 0:
                 await asyncio.sleep(0)

@@ -1,95 +1,145 @@
-"""The collector against the simulator's WebSocket, with each fault injected."""
+"""The collector against the simulator's WebSocket with each fault injected, over several seeds.
+
+Every run checks the same invariants: each trade the simulator wrote to the socket while the
+collector was reading landed exactly once; every trade the market had while the collector was
+running either landed or falls inside a gap record; every silence in a stream is a gap record."""
 
 import asyncio
-import datetime as dt
+import json
 import threading
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from hl_pipeline.collector.session import Collector, CollectorConfig
 from hl_pipeline.exchange.client import InfoClient
-from hl_pipeline.simulator.config import FaultConfig, SimulatorConfig
+from hl_pipeline.simulator.config import FaultConfig
+from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.server import running_simulator
-from hl_pipeline_tests.conftest import TEST_NOW_MS
+from hl_pipeline.simulator.wsconn import Connection
+from hl_pipeline_tests.collector.streams import COINS, busy_config, keys, model_trades, ms, on_disk, receive_times
 
-COINS = ["BTC", "ETH"]
-
-
-def _landed(landing, channel) -> pa.Table:
-    files = sorted((landing / channel).glob("*/*.parquet"))
-    return pa.concat_tables([pq.read_table(f) for f in files]) if files else None
-
-
-def _collect(tmp_path, faults: FaultConfig, seconds: float, switch=None) -> Collector:
-    config = SimulatorConfig(seed=3, now_ms=TEST_NOW_MS, rate_limit=False, ws_speed=20.0, faults=faults)
-    with running_simulator(config) as sim:
-        client = InfoClient(sim.base_url, rate_limit=False)
-        collector = Collector(
-            CollectorConfig(api_url=sim.base_url, coins=COINS, landing=tmp_path, ping_seconds=0.5, silence_seconds=1.0,
-                            backoff_base=0.05, backoff_cap=0.2, flush_seconds=0.2, rotate_seconds=1.0),
-            book_snapshot=client.l2_book,
-        )
-
-        async def main():
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            loop.call_later(seconds, stop.set)
-            if switch:
-                loop.call_later(seconds / 3, switch, sim.config.faults)
-            await collector.run(stop)
-
-        asyncio.run(main())
-    return collector
+SEEDS = [1, 2, 3]
+BOOK_MS = 250  # l2Book push period in these runs
+PUSH_SLACK_MS = 250  # a trade reaches the collector up to one 200 ms push period after its time
+SILENCE_MS = 1_500  # a stream quiet this long without a gap record is a failure
+READ_MARGIN_MS = 500  # frames written this close to the stop may be left unread
 
 
-def _assert_clean(tmp_path):
-    trades = _landed(tmp_path, "trades")
-    assert trades is not None and trades.num_rows > 0
-    keys = list(zip(trades["coin"].to_pylist(), trades["time"].to_pylist(), trades["tid"].to_pylist()))
-    assert len(keys) == len(set(keys)), "a trade was landed twice"
-    assert set(trades["coin"].to_pylist()) == set(COINS)
-    assert all(b and s for b, s in zip(trades["buyer"].to_pylist(), trades["seller"].to_pylist()))
-    books = _landed(tmp_path, "l2Book")
-    assert books is not None and set(books["coin"].to_pylist()) == set(COINS)
-    return trades, books
+class Run:
+    """One collector run: what the simulator wrote to sockets, when the collector stopped, what landed."""
+
+    def __init__(self, tmp_path, seed: int, faults: FaultConfig, seconds: float, switch=None):
+        self.landing, self.written = tmp_path, []
+        config = busy_config(seed, faults, ws_book_ms=BOOK_MS)
+        self.market = Market(config)
+        with running_simulator(config) as sim, _recording(self.written):
+            self.started = ms()
+            self.collector = Collector(
+                CollectorConfig(api_url=sim.base_url, coins=COINS, landing=tmp_path, ping_seconds=0.5, silence_seconds=1.0,
+                                backoff_base=0.05, backoff_cap=0.2, flush_seconds=0.2, rotate_seconds=1.0),
+                book_snapshot=InfoClient(sim.base_url, rate_limit=False).l2_book,
+            )
+            asyncio.run(self._main(seconds, switch, sim.config.faults))
+        self.trades, self.books, self.gaps = (on_disk(tmp_path, ch) for ch in ("trades", "l2Book", "gaps"))
+
+    async def _main(self, seconds, switch, faults) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.call_later(seconds, lambda: (setattr(self, "stopped", ms()), stop.set()))
+        if switch:
+            loop.call_later(seconds / 3, switch, faults)
+        await self.collector.run(stop)
+
+    def gap_spans(self, channel: str, coin: str) -> list[tuple[int, int]]:
+        return [(int(g["start"].timestamp() * 1000), int(g["end"].timestamp() * 1000))
+                for g in self.gaps.to_pylist() if (g["channel"], g["coin"]) == (channel, coin)]
 
 
-def test_clean_stream_lands_unique_trades_and_books(tmp_path):
-    collector = _collect(tmp_path, FaultConfig(), 3.0)
-    _assert_clean(tmp_path)
-    assert collector.health.reconnects == 0
-    assert (tmp_path / "heartbeat.json").exists()
-    assert not list(tmp_path.glob("*/.journal-*"))  # everything rotated on stop
+class _recording:
+    """Patch the simulator's socket writer to note every trade frame it wrote, with the wall time."""
+
+    def __init__(self, into: list):
+        self.into = into
+
+    def __enter__(self):
+        self.original = original = Connection._write
+        into = self.into
+
+        async def write(conn, text: str) -> None:
+            await original(conn, text)
+            if not conn.closed and text.startswith('{"channel":"trades"'):
+                into.append((ms(), json.loads(text)["data"]))
+
+        Connection._write = write
+
+    def __exit__(self, *exc):
+        Connection._write = self.original
 
 
-def test_dropped_connections_reconnect_record_gaps_and_books_resume(tmp_path):
-    collector = _collect(tmp_path, FaultConfig(ws_drop=0.05), 4.0)
-    trades, books = _assert_clean(tmp_path)
-    assert collector.health.reconnects >= 1
-    gaps = _landed(tmp_path, "gaps")
-    assert gaps is not None and "disconnect" in set(gaps["cause"].to_pylist())
-    assert all(s <= e for s, e in zip(gaps["start"].to_pylist(), gaps["end"].to_pylist()))
-    book_times = books["receive_time"].to_pylist()
-    for start, end in zip(gaps["start"].to_pylist(), gaps["end"].to_pylist()):  # books resume after every reconnect
-        assert any(start < t <= end + dt.timedelta(seconds=1.5) for t in book_times), (start, end)
+def _assert_invariants(run: Run) -> None:
+    assert run.trades.num_rows > 0 and set(run.books["coin"].to_pylist()) == set(COINS)
+    gaps = run.gaps.to_pylist()
+    assert all(g["start"] <= g["end"] and g["cause"] in ("disconnect", "silent") for g in gaps), gaps
+    for coin in COINS:
+        landed = keys(run.trades, coin)
+        assert len(landed) == len(set(landed)), f"{coin}: a trade landed twice"
+        written = {(t["time"], t["tid"]) for at, data in run.written if at < run.stopped - READ_MARGIN_MS
+                   for t in data if t["coin"] == coin}
+        assert written <= set(landed), f"{coin}: {len(written - set(landed))} trades sent while connected were lost"
+
+        spans = run.gap_spans("trades", coin)
+        first_rx = receive_times(run.trades, coin)[0]
+        unlanded = set(model_trades(run.market, coin, first_rx, run.stopped - READ_MARGIN_MS)) - set(landed)
+        uncovered = [t for t, _ in unlanded if not any(a - PUSH_SLACK_MS <= t <= b for a, b in spans)]
+        assert not uncovered, f"{coin}: trades neither landed nor inside a gap: {uncovered[:5]}"
+
+        for channel, table in (("trades", run.trades), ("l2Book", run.books)):
+            spans = run.gap_spans(channel, coin)
+            times = receive_times(table, coin)
+            silent = [(a, b) for a, b in zip(times, times[1:]) if b - a > SILENCE_MS]
+            assert all(any(s <= a and b <= e for s, e in spans) for a, b in silent), (channel, coin, silent, spans)
 
 
-@pytest.mark.parametrize("faults", [FaultConfig(ws_duplicate=0.5), FaultConfig(ws_reorder=0.5)], ids=["duplicate", "reorder"])
-def test_duplicated_and_reordered_messages_land_each_trade_once(tmp_path, faults):
-    collector = _collect(tmp_path, faults, 3.0)
-    _assert_clean(tmp_path)
-    if faults.ws_duplicate:
-        assert collector.dedupe.dropped > 0
-
-
-def test_a_silent_connection_is_detected_and_recorded(tmp_path):
-    def go_silent_then_recover(faults):
+def _silent_for(seconds: float):
+    def switch(faults: FaultConfig) -> None:
         faults.ws_silent = True
-        threading.Timer(1.6, lambda: setattr(faults, "ws_silent", False)).start()
+        threading.Timer(seconds, lambda: setattr(faults, "ws_silent", False)).start()
+    return switch
 
-    _collect(tmp_path, FaultConfig(), 5.0, switch=go_silent_then_recover)
-    _assert_clean(tmp_path)
-    gaps = _landed(tmp_path, "gaps")
-    assert gaps is not None and "silent" in set(gaps["cause"].to_pylist())
+
+FAULTS = {
+    "clean": (FaultConfig(), None),
+    "drop": (FaultConfig(ws_drop=0.05), None),
+    "duplicate": (FaultConfig(ws_duplicate=0.5), None),
+    "reorder": (FaultConfig(ws_reorder=0.5), None),
+    "silent": (FaultConfig(), _silent_for(1.6)),
+    "all": (FaultConfig(ws_drop=0.05, ws_duplicate=0.3, ws_reorder=0.3), None),
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_every_trade_sent_lands_once_and_every_silence_is_a_gap(tmp_path, fault, seed):
+    faults, switch = FAULTS[fault]
+    run = Run(tmp_path, seed, faults, 3.5 if fault == "silent" else 2.0, switch)
+    _assert_invariants(run)
+    causes = set(run.gaps["cause"].to_pylist())
+    if fault == "clean":
+        assert run.collector.health.reconnects == 0 and not causes
+        assert (tmp_path / "heartbeat.json").exists()
+        assert not list(tmp_path.glob("*/.journal-*"))  # everything rotated on stop
+    if fault in ("drop", "all"):
+        assert run.collector.health.reconnects >= 1 and "disconnect" in causes
+    if fault == "duplicate":
+        assert run.collector.dedupe.dropped > 0
+    if fault == "silent":
+        assert "silent" in causes
+
+
+def test_books_resume_after_every_reconnect(tmp_path):
+    run = Run(tmp_path, 4, FaultConfig(ws_drop=0.05), 3.0)
+    book_times = run.books["receive_time"].cast("int64").to_pylist()
+    spans = [s for c in COINS for s in run.gap_spans("l2Book", c)]
+    assert spans
+    for start, end in spans:
+        assert any(start < t <= end + 1_500 for t in book_times), (start, end)

@@ -14,9 +14,13 @@ from hl_pipeline.lake.schemas import TRADES
 T0 = 1_709_296_200_000
 
 
-def trade(i: int) -> dict:
-    return {"coin": "BTC", "time": T0 + i, "px": 100.0 + i, "sz": 1.0, "side": "B", "tid": i, "hash": "0x0",
-            "buyer": "0xa", "seller": "0xb", "receive_time": T0 + i + 5}
+def trade(i: int) -> tuple:
+    return ("BTC", T0 + i, 100.0 + i, 1.0, "B", i, "0x0", "0xa", "0xb", T0 + i + 5)
+
+
+def add(writer: LandingWriter, start: int, stop: int) -> None:
+    """Rows start..stop-1 as one message."""
+    writer.add([trade(i) for i in range(start, stop)], T0 + start + 5)
 
 
 class Clock:
@@ -34,12 +38,12 @@ def _rows(paths):
 def test_rows_are_rotated_into_parquet_by_age_and_size(tmp_path):
     clock = Clock()
     w = LandingWriter(tmp_path, "trades", TRADES, flush_seconds=1, rotate_seconds=10, rotate_rows=50, clock=clock)
-    w.add([trade(i) for i in range(30)])
+    add(w, 0, 30)
     assert w.files_written == []  # buffered, not yet due
     clock.now = 1.0
-    w.add([trade(i) for i in range(30, 60)])  # flush: 60 rows journaled -> over rotate_rows
+    add(w, 30, 60)  # flush: 60 rows journaled -> over rotate_rows
     assert len(w.files_written) == 1 and _rows(w.files_written) == 60
-    w.add([trade(60)])
+    add(w, 60, 61)
     clock.now = 12.0
     w.tick()
     clock.now = 23.0
@@ -55,13 +59,13 @@ def test_a_killed_collector_loses_at_most_the_unflushed_second(tmp_path):
         import os, signal, pathlib
         from hl_pipeline.collector.landing import LandingWriter
         from hl_pipeline.lake.schemas import TRADES
-        from hl_pipeline_tests.collector.test_landing import trade, Clock
+        from hl_pipeline_tests.collector.test_landing import add, Clock
         clock = Clock()
         w = LandingWriter(pathlib.Path({str(tmp_path)!r}), "trades", TRADES, flush_seconds=1, clock=clock)
-        w.add([trade(i) for i in range(100)])
+        add(w, 0, 100)
         clock.now = 1.0
-        w.add([trade(i) for i in range(100, 150)])   # flushed: 150 rows durable
-        w.add([trade(i) for i in range(150, 170)])   # buffered only: lost in the crash
+        add(w, 100, 150)   # flushed: 150 rows durable
+        add(w, 150, 170)   # buffered only: lost in the crash
         os.kill(os.getpid(), signal.SIGKILL)
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=os.getcwd())
@@ -82,9 +86,21 @@ def test_a_torn_journal_tail_is_dropped_and_whole_batches_kept(tmp_path):
     path = tmp_path / "j.arrow"
     journal = Journal(path, TRADES)
     for start in (0, 10):
-        journal.append(pa.RecordBatch.from_pylist([trade(i) for i in range(start, start + 10)], schema=TRADES))
+        rows = [dict(zip(TRADES.names, trade(i))) for i in range(start, start + 10)]
+        journal.append(pa.RecordBatch.from_pylist(rows, schema=TRADES))
     journal.flush()
     with open(path, "ab") as fh:
         fh.write(b"\xff\xff\xff\xff\x10\x00\x00\x00partial")  # a batch cut off mid-write
     table, torn = recover(path, TRADES)
     assert torn and table.num_rows == 20
+
+
+def test_receive_to_durable_latency_is_counted_per_message(tmp_path):
+    clock = Clock()
+    w = LandingWriter(tmp_path, "trades", TRADES, flush_seconds=1, clock=clock)
+    for i in range(10):
+        add(w, i, i + 1)
+    add(w, 10, 12)  # one message of two trades
+    w.flush()
+    assert w.latency.messages == 11
+    assert 0 <= w.latency.quantile(0.5) <= w.latency.quantile(0.99)
