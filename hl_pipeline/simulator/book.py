@@ -26,7 +26,7 @@ def _merge(units: np.ndarray, lots: np.ndarray, n: np.ndarray, bucket: int, sign
 def l2_book(seed: int, coin_id: int, spec: CoinSpec, t_ms: int, n_sig_figs: int | None, mantissa: int | None) -> dict:
     """The book at `t_ms` (snapshot time rounded down to 500 ms), optionally aggregated."""
     snap = t_ms // SNAPSHOT_MS
-    mid = float(price(seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS])[0])
+    mid = float(price(seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS], spec.signal)[0])
     dec = int(price_decimals(np.asarray([mid]), spec.sz_decimals)[0])
     mid_units = mid * 10**dec
     bucket = 1

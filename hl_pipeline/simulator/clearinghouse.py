@@ -24,7 +24,7 @@ def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dic
         book = day_book(tape, wallet, coin_id, now_ms // DAY_MS, now_ms)
         if book.end_lots == 0:
             continue
-        mark = float(round_px(price(tape.seed, coin_id, spec.start_px, spec.daily_vol, [now_ms]), spec.sz_decimals)[0])
+        mark = float(round_px(price(tape.seed, coin_id, spec.start_px, spec.daily_vol, [now_ms], spec.signal), spec.sz_decimals)[0])
         size = book.end_lots / 10**spec.sz_decimals
         lev = min(_LEVERAGE, spec.max_leverage)
         value, upnl = abs(size) * mark, size * (mark - book.end_entry)

@@ -19,6 +19,7 @@ class CoinSpec:
     daily_vol: float
     trades_per_min: float
     open_interest: float
+    signal: float = 0.0  # planted signal strength (signal.py); set from SimulatorConfig.signal_strength
 
 
 DEFAULT_COINS: tuple[CoinSpec, ...] = (
@@ -79,7 +80,12 @@ class SimulatorConfig:
     ws_fills_ms: int = 1000  # userFills streaming check
     ws_recent_trades: int = 30  # trades in the batch sent right after a trades subscribe
     ws_stream_rate: float | str | None = None  # None: trades in model time; N: replay N trade msgs/s; "burst"
-    signal_strength: float = 0.0  # future: planted predictive signal (not implemented)
+    signal_strength: float = 0.0  # planted 1m momentum signal (signal.py); 0 = null mode, plants nothing
+
+    def __post_init__(self):
+        if not self.signal_strength >= 0:
+            raise ValueError(f"signal_strength must be >= 0, got {self.signal_strength!r}")
+        self.coins = tuple(dataclasses.replace(c, signal=self.signal_strength) for c in self.coins)
 
     def now(self) -> int:
         """The simulator clock in ms."""

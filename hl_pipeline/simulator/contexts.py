@@ -33,7 +33,7 @@ def meta(config: SimulatorConfig) -> dict:
 def mark(config: SimulatorConfig, coin_id: int, t_ms: int) -> float:
     """Rounded mark price of a coin at a time."""
     spec = config.coins[coin_id]
-    return float(round_px(price(config.seed, coin_id, spec.start_px, spec.daily_vol, [t_ms]), spec.sz_decimals)[0])
+    return float(round_px(price(config.seed, coin_id, spec.start_px, spec.daily_vol, [t_ms], spec.signal), spec.sz_decimals)[0])
 
 
 def all_mids(config: SimulatorConfig, now_ms: int) -> dict:

@@ -54,7 +54,7 @@ def sample_prices(seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray) 
     if minutes.size == 0:
         return np.empty((0, SAMPLES_PER_MINUTE))
     m0, m1 = int(minutes[0]), int(minutes[-1]) + 1
-    lp = grid_log_prices(seed, coin_id, spec.start_px, spec.daily_vol, m0, m1, SAMPLES_PER_MINUTE)
+    lp = grid_log_prices(seed, coin_id, spec.start_px, spec.daily_vol, m0, m1, SAMPLES_PER_MINUTE, spec.signal)
     return round_px(np.exp(lp), spec.sz_decimals)
 
 

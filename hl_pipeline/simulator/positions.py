@@ -36,7 +36,7 @@ class DayBook:
 
 def opening_position(seed: int, wallet: int, kind: str, coin_id: int, spec: CoinSpec, day: int) -> tuple[int, float]:
     """(signed lots, entry price) a wallet holds at the start of a day."""
-    open_px = float(round_px(price(seed, coin_id, spec.start_px, spec.daily_vol, [day * DAY_MS]), spec.sz_decimals)[0])
+    open_px = float(round_px(price(seed, coin_id, spec.start_px, spec.daily_vol, [day * DAY_MS], spec.signal), spec.sz_decimals)[0])
     z = float(normal(stream_key(seed, 10, wallet, coin_id), [day])[0])
     lots = int(round(z * POSITION_USD[kind] / open_px * 10**spec.sz_decimals))
     return lots, open_px

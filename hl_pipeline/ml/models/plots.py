@@ -1,0 +1,77 @@
+"""PNG figures: feature importance, confusion matrix, equity curve with its Monte Carlo band."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hl_pipeline.ml.models.predictor import DirectionModel
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def importances(model: DirectionModel) -> pd.Series:
+    """Importance per feature: tree gain/impurity, or |coefficient| for the logistic pipeline."""
+    est = model.estimator
+    if hasattr(est, "feature_importances_"):
+        values = np.asarray(est.feature_importances_, dtype=float)
+    elif hasattr(est, "steps") and hasattr(est.steps[-1][1], "coef_"):
+        values = np.abs(est.steps[-1][1].coef_).sum(axis=0)[: len(model.features)]
+    else:
+        raise ValueError(f"candidate {model.kind!r} has no feature importances")
+    return pd.Series(values, index=list(model.features)).sort_values(ascending=False)
+
+
+def importance_png(model: DirectionModel, path: Path, top: int = 25) -> Path:
+    plt = _pyplot()
+    imp = importances(model).head(top)[::-1]
+    fig, ax = plt.subplots(figsize=(6, 0.25 * len(imp) + 1.2))
+    ax.barh(imp.index, imp.to_numpy())
+    ax.set_title(f"{model.kind} feature importance")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def confusion_png(true_labels: np.ndarray, pred_labels: np.ndarray, classes: np.ndarray, path: Path) -> Path:
+    from sklearn.metrics import confusion_matrix
+
+    plt = _pyplot()
+    cm = confusion_matrix(true_labels, pred_labels, labels=classes)
+    fig, ax = plt.subplots(figsize=(3.6, 3.2))
+    ax.imshow(cm, cmap="Blues")
+    for (i, j), n in np.ndenumerate(cm):
+        ax.text(j, i, str(n), ha="center", va="center")
+    ax.set_xticks(range(len(classes)), [str(c) for c in classes])
+    ax.set_yticks(range(len(classes)), [str(c) for c in classes])
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("actual")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def equity_png(equity: pd.DataFrame, path: Path, title: str = "equity") -> Path:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.fill_between(equity["time"], equity["band_lo"], equity["band_hi"], alpha=0.25, label="Monte Carlo 5-95%")
+    ax.plot(equity["time"], equity["equity"], label="strategy")
+    ax.axhline(1.0, color="grey", lw=0.6)
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path

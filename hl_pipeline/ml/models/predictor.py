@@ -1,0 +1,60 @@
+"""A fitted direction model: estimator, feature order and classes, predicting a frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hl_pipeline.ml.models.candidates import build
+from hl_pipeline.ml.models.config import XGBConfig
+from hl_pipeline.ml.models.target import directions
+
+PROB_NAMES = {-1.0: "prob_down", 0.0: "prob_flat", 1.0: "prob_up"}
+
+
+@dataclass
+class DirectionModel:
+    """`estimator` was fitted on codes of `seen` (a subset of 0..len(classes)-1)."""
+
+    kind: str
+    estimator: object
+    features: tuple[str, ...]
+    classes: np.ndarray  # original labels, sorted
+    seen: np.ndarray
+
+    def proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """Probabilities (n, len(classes)); classes absent from training get 0."""
+        out = np.zeros((len(frame), len(self.classes)))
+        if len(frame):
+            out[:, self.seen] = self.estimator.predict_proba(matrix(frame, self.features))
+        return out
+
+    def predict_from_proba(self, p: np.ndarray) -> np.ndarray:
+        """Expected direction in [-1, 1] of each row of probabilities."""
+        return p @ directions(self.classes)
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`pred_class` (original label), `score` (expected direction in [-1, 1]) and one probability per class."""
+        p = self.proba(frame)
+        dirs = directions(self.classes)
+        out = pd.DataFrame({"pred_class": self.classes[p.argmax(axis=1)], "score": p @ dirs}, index=frame.index)
+        for j, d in enumerate(dirs):
+            out[PROB_NAMES[d]] = p[:, j]
+        return out
+
+
+def matrix(frame: pd.DataFrame, features) -> np.ndarray:
+    """The feature matrix in model order (float32; NaN kept)."""
+    return frame[list(features)].to_numpy(dtype=np.float32)
+
+
+def fit(kind: str, frame: pd.DataFrame, codes: np.ndarray, classes: np.ndarray, features, xgb: XGBConfig) -> DirectionModel:
+    """Fit a candidate on rows of `frame` with class codes `codes`."""
+    seen, local = np.unique(codes, return_inverse=True)
+    estimator = build(kind, xgb, max(len(seen), 2))
+    if len(seen) == 1:  # one class only: every candidate degenerates to predicting it
+        estimator = build("majority", xgb, 2)
+    estimator.fit(matrix(frame, features), local)
+    return DirectionModel(kind, estimator, tuple(features), np.asarray(classes), seen)

@@ -1,0 +1,18 @@
+"""Small synthetic targets shared by the model tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from hl_pipeline.ml.models import synthetic
+from hl_pipeline.ml.models.config import WalkForward, XGBConfig
+from hl_pipeline.ml.models.target import Target
+
+TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 * 60_000)
+FAST_XGB = XGBConfig(n_estimators=40, max_depth=3, learning_rate=0.1)
+WALK = WalkForward(n_folds=3)
+
+
+@pytest.fixture(scope="session")
+def signal_frame():
+    return synthetic.frame(bars=3000, coins=2, strength=0.15, seed=1)
