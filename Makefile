@@ -31,5 +31,9 @@ dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+mlflow: $(STAMP)
+	mkdir -p mlruns
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
+
 clean:
-	rm -rf $(VENV) data/lake data/warehouse.duckdb* .dagster_home
+	rm -rf $(VENV) data/lake data/landing data/archive data/reports data/warehouse.duckdb* .dagster_home mlruns/mlflow.db mlruns/artifacts

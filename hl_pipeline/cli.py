@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument("--landing", help="landing directory (default: HL_LANDING_ROOT or data/landing)")
     collect.add_argument("--seconds", type=float, help="stop after this many seconds (default: run until signalled)")
 
+    models = sub.add_parser("models", help="the model registry (MLflow)")
+    models_sub = models.add_subparsers(dest="action", required=True)
+    models_sub.add_parser("rollback", help="move NAME's champion alias back to its previous champion").add_argument(
+        "name", help="registered model, e.g. hl_BTC_15m")
+
     backfill = sub.add_parser("backfill", help="ingest a range of days in one run")
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
@@ -71,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
             from hl_pipeline.commands.collect import collect
 
             return collect(args.coins, args.landing or settings.env("HL_LANDING_ROOT", settings.DEFAULT_LANDING_ROOT), args.seconds)
+        if args.command == "models":
+            from hl_pipeline.commands.models import rollback
+
+            return rollback(args.name)
         from hl_pipeline.commands.backfill import backfill
 
         return backfill(args.start, args.end, args.coins, args.intervals)

@@ -126,3 +126,40 @@ def ml_config() -> dict:
         raise ValueError(f"malformed HL_LABEL_HORIZONS {horizons!r}: expected minutes, e.g. 5,15,60")
     return {"bar": bar, "horizons": horizons, "training_days": _whole("HL_TRAINING_DAYS", "14", 1),
             "n_folds": _whole("HL_FOLDS", "5", 2)}
+
+
+def _number(name: str, default: str, lo: float, hi: float) -> float:
+    text = env(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not lo <= value <= hi:
+        raise ValueError(f"malformed {name} {text!r}: expected a number from {lo:g} to {hi:g}")
+    return value
+
+
+def model_targets(coins: str, horizons: str) -> list[str]:
+    """`HL_MODEL_TARGETS` ("BTC_15m,ETH_5m"), or every coin x label horizon; each checked against both."""
+    all_targets = [f"{c}_{h.strip()}m" for c in parse_coins(coins) for h in horizons.split(",")]
+    text = env("HL_MODEL_TARGETS", ",".join(all_targets))
+    targets = _items(text, "model target")
+    unknown = [t for t in targets if t not in all_targets]
+    if unknown:
+        raise ValueError(f"unknown model target(s) {unknown} in HL_MODEL_TARGETS; coins x horizons give {all_targets}")
+    return targets
+
+
+def models_config() -> dict:
+    """Training, gate and backtest: `HL_MLFLOW_ROOT` (the folder holding mlruns/), `HL_GATE_FLOOR`,
+    `HL_GATE_ALPHA`, `HL_FEE_BPS`, `HL_SLIPPAGE_BPS`, `HL_XGB_TREES`, `HL_XGB_DEPTH`, `HL_XGB_LEARNING_RATE`."""
+    return {
+        "mlflow_root": env("HL_MLFLOW_ROOT", "."),
+        "gate_floor": _number("HL_GATE_FLOOR", "0.55", 0, 1),
+        "gate_alpha": _number("HL_GATE_ALPHA", "0.05", 1e-6, 0.5),
+        "fee_bps": _number("HL_FEE_BPS", "4.5", 0, 1000),
+        "slippage_bps": _number("HL_SLIPPAGE_BPS", "1.0", 0, 1000),
+        "xgb_trees": _whole("HL_XGB_TREES", "120", 1),
+        "xgb_depth": _whole("HL_XGB_DEPTH", "4", 1),
+        "xgb_learning_rate": _number("HL_XGB_LEARNING_RATE", "0.08", 1e-4, 1),
+    }

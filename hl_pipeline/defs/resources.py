@@ -108,6 +108,46 @@ class MLSettings(dg.ConfigurableResource):
         return SplitSpec(n_folds=self.n_folds)
 
 
+class MLflowResource(dg.ConfigurableResource):
+    """MLflow tracking and registry: `sqlite:///<root>/mlruns/mlflow.db`, artifacts under `<root>/mlruns/`."""
+
+    root: str = "."
+    experiment: str = "hl_pipeline"
+    ui_url: str = "http://127.0.0.1:5000"  # `make mlflow`
+
+    def tracking(self):
+        from hl_pipeline.registry.tracking import Tracking
+
+        return Tracking(root=Path(self.root), experiment=self.experiment)
+
+
+class ModelSettings(dg.ConfigurableResource):
+    """XGBoost hyperparameters, the promotion gate, and backtest costs."""
+
+    xgb_trees: int = 120
+    xgb_depth: int = 4
+    xgb_learning_rate: float = 0.08
+    gate_floor: float = 0.55  # absolute directional accuracy a challenger must reach
+    gate_alpha: float = 0.05  # significance of its edge over the champion
+    fee_bps: float = 4.5
+    slippage_bps: float = 1.0
+
+    def xgb(self):
+        from hl_pipeline.ml.models.config import XGBConfig
+
+        return XGBConfig(n_estimators=self.xgb_trees, max_depth=self.xgb_depth, learning_rate=self.xgb_learning_rate)
+
+    def gate(self):
+        from hl_pipeline.ml.models.config import GateConfig
+
+        return GateConfig(floor=self.gate_floor, alpha=self.gate_alpha)
+
+    def backtest(self, bar_ms: int):
+        from hl_pipeline.ml.models.config import BacktestConfig
+
+        return BacktestConfig(fee_bps=self.fee_bps, slippage_bps=self.slippage_bps, bar_ms=bar_ms)
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     env = settings.env
@@ -123,6 +163,8 @@ def resources() -> dg.Definitions:
             ),
             "order_flow": OrderFlowSettings(**settings.order_flow_config()),
             "ml": MLSettings(**settings.ml_config()),
+            "mlflow": MLflowResource(root=settings.models_config()["mlflow_root"]),
+            "models": ModelSettings(**{k: v for k, v in settings.models_config().items() if k != "mlflow_root"}),
             "duckdb": DuckDBResource(database=env("HL_WAREHOUSE", "data/warehouse.duckdb")),
         }
     )

@@ -154,6 +154,21 @@ TRAINING_SET = pa.schema(
     ]
 )
 
+PREDICTIONS = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),  # bar open; the prediction is made at its close
+        pa.field("horizon_min", pa.int32(), nullable=False),
+        pa.field("model_name", pa.string(), nullable=False),  # registered model, e.g. hl_BTC_15m
+        pa.field("model_version", pa.string(), nullable=False),  # the champion's version when scored
+        pa.field("pred_class", pa.int8()),  # -1, 0, +1; null where the features were missing
+        pa.field("score", pa.float64()),  # expected direction in [-1, 1]
+        pa.field("prob_down", pa.float64()),
+        pa.field("prob_flat", pa.float64()),
+        pa.field("prob_up", pa.float64()),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "candles": CANDLES,
     "funding": FUNDING,
@@ -164,6 +179,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "features": FEATURES,
     "labels": LABELS,
     "training_set": TRAINING_SET,
+    "predictions": PREDICTIONS,
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
 UNPARTITIONED_BY_COIN = frozenset({"universe", "training_set"})

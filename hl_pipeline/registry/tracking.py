@@ -59,14 +59,22 @@ class Tracking:
     @contextlib.contextmanager
     def active(self):
         """Point the mlflow module at this store for the block (fluent APIs: runs, log_model); yields the experiment id."""
+        import logging
+        import os
+        import warnings
+
+        os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
         import mlflow
 
+        logging.getLogger("mlflow").setLevel(logging.ERROR)  # advice on type hints and pickling, every run
         self.check(must_exist=False)
         before = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
         mlflow.set_tracking_uri(self.tracking_uri)
         mlflow.set_registry_uri(self.tracking_uri)
         try:
-            yield self._experiment_id()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                yield self._experiment_id()
         finally:
             mlflow.set_tracking_uri(before[0])
             mlflow.set_registry_uri(before[1])

@@ -10,7 +10,7 @@ def test_definitions_load_with_expected_graph():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"universe", "candles", "funding", "warehouse", "collector_landing", "trades", "book_snapshots",
-                    "features", "labels", "training_set"}
+                    "features", "labels", "training_set", "model", "promotion", "predictions", "backtest"}
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("candles")).parent_keys} == {"universe"}
     for flow in ("trades", "book_snapshots"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(flow)).parent_keys} == {"collector_landing"}
@@ -19,7 +19,8 @@ def test_definitions_load_with_expected_graph():
     assert ("trades", "trades_inside_candle_range") in checks and ("book_snapshots", "book_snapshots_not_crossed") in checks
     assert ("collector_landing", "collector_heartbeat_fresh") in checks
     assert ("training_set", "training_set_no_leakage") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 1
+    assert ("promotion", "promotion_recorded") in checks and ("model", "model_sound") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 1 + 1 + 1
 
 
 def test_jobs_and_schedules():
@@ -28,8 +29,10 @@ def test_jobs_and_schedules():
     assert defs.resolve_job_def("warehouse_job")
     assert defs.resolve_job_def("order_flow_job").partitions_def is not None
     crons = {s.name: s.cron_schedule for s in defs.schedules}
-    assert crons == {"market_today_hourly": "5 * * * *", "market_finalize_daily": "20 0 * * *", "collector_watch": "*/5 * * * *"}
-    assert {s.name for s in defs.sensors} >= {"landing_sensor"}
+    assert crons == {"market_today_hourly": "5 * * * *", "market_finalize_daily": "20 0 * * *", "collector_watch": "*/5 * * * *",
+                     "daily_training": "0 2 * * *"}
+    assert {s.name for s in defs.sensors} == {"landing_sensor", "warehouse_automation", "ml_automation", "run_failure_alert"}
+    assert defs.resolve_job_def("models_job").partitions_def.get_partition_keys()[:3] == ["BTC_5m", "BTC_15m", "BTC_60m"]
 
 
 def test_market_assets_backfill_in_one_run():

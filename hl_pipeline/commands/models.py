@@ -1,0 +1,24 @@
+"""`hl-pipeline models rollback NAME`: move a model's `champion` alias back to its previous champion."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hl_pipeline import settings
+
+
+def rollback(name: str) -> int:
+    from hl_pipeline.registry.aliases import CHAMPION, rollback as move_back, version_at
+    from hl_pipeline.registry.errors import RegistryError
+    from hl_pipeline.registry.tracking import Tracking
+
+    tracking = Tracking(root=Path(settings.models_config()["mlflow_root"]))
+    try:
+        current = version_at(tracking, name, CHAMPION)
+        restored = move_back(tracking, name)
+    except RegistryError as exc:
+        print(f"hl-pipeline: error: {exc}; nothing changed", file=sys.stderr)
+        return 2
+    print(f"{name}: champion moved back from v{current.version if current else '?'} to v{restored}")
+    return 0

@@ -1,0 +1,1 @@
+"""Models (issue #5): training, gated promotion, predictions and backtests, with MLflow."""

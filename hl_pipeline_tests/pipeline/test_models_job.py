@@ -1,0 +1,88 @@
+"""Models for real: a simulator with a planted signal, the market and ml jobs, then training, the
+gated promotion, predictions and the backtest through Dagster, MLflow in a temporary store."""
+
+import dagster as dg
+import mlflow
+import numpy as np
+import pytest
+
+from hl_pipeline.cli import main as cli
+from hl_pipeline.commands.runs import load_definitions, run_targets
+from hl_pipeline.lake.reader import read_partition
+from hl_pipeline.market.days import iso_ms
+from hl_pipeline.registry.aliases import CHAMPION, version_at
+from hl_pipeline.registry.tracking import Tracking
+from hl_pipeline.simulator.config import SimulatorConfig
+from hl_pipeline.simulator.server import running_simulator
+from hl_pipeline_tests.conftest import TEST_NOW_MS
+from hl_pipeline_tests.pipeline.conftest import run_range
+
+FIRST, LAST, NAME = "2024-02-24", "2024-03-01", "hl_BTC_15m"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A week of candles (retention lifted) with a planted signal, enough out-of-sample rows for the
+    gate; the tests below share it and run in file order (each later one builds on the registry)."""
+    root = tmp_path_factory.mktemp("models")
+    config = SimulatorConfig(seed=7, now_ms=TEST_NOW_MS, signal_strength=1.0, retention=None)
+    env = {"HL_LAKE_ROOT": str(root / "lake"), "HL_WAREHOUSE": str(root / "wh.duckdb"), "HL_AS_OF": iso_ms(TEST_NOW_MS),
+           "HL_COINS": "BTC,ETH", "HL_MODEL_TARGETS": "BTC_15m", "HL_MLFLOW_ROOT": str(root), "HL_TRAINING_DAYS": "7",
+           "HL_RETAINED_CANDLES": "0"}
+    with running_simulator(config, host="127.0.0.1", port=0) as sim, pytest.MonkeyPatch.context() as mp, \
+            dg.instance_for_test() as instance:
+        for key, value in {**env, "HL_API_URL": sim.base_url}.items():
+            mp.setenv(key, value)
+        defs = load_definitions()
+        for job, first in (("market_job", FIRST), ("ml_data_job", FIRST), ("training_job", LAST)):
+            assert run_range(defs.resolve_job_def(job), instance, first, LAST).success, job
+        yield root / "lake", Tracking(root=root), run_targets("models_job", instance), defs, instance
+
+
+def test_training_registers_a_version_and_the_gate_decides(trained):
+    lake, tracking, models, *_ = trained
+    assert models.success
+    passed = {e.check_name for e in models.get_asset_check_evaluations() if e.passed}
+    assert {"model_sound", "promotion_recorded"} <= passed
+    client = tracking.client()
+    (version,) = client.search_model_versions(f"name='{NAME}'")
+    assert version.tags["gate.promote"] == "True", version.tags["gate.reason"]  # the planted signal is found
+    assert float(version.tags["gate.challenger_accuracy"]) >= 0.55 and float(version.tags["gate.p_value"]) < 0.05
+    run = client.get_run(version.run_id)
+    assert run.data.tags["training_set.content_hash"] and run.data.tags["dagster.partition"] == "BTC_15m"
+    assert "backtest.sharpe" in run.data.metrics and version_at(tracking, NAME, CHAMPION).version == version.version
+
+
+def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):
+    lake, tracking, _, defs, instance = trained
+    assert run_range(defs.resolve_job_def("predictions_job"), instance, LAST, LAST).success
+    stored = read_partition(lake, "predictions", LAST, "BTC").to_pandas()
+    assert set(stored["model_version"]) == {"1"} and set(stored["model_name"]) == {NAME}
+    features = read_partition(lake, "features", LAST, "BTC").to_pandas()
+    mlflow.set_tracking_uri(tracking.tracking_uri)
+    mlflow.set_registry_uri(tracking.tracking_uri)
+    model = mlflow.pyfunc.load_model(f"models:/{NAME}@champion")
+    direct = model.predict(features[model.metadata.get_input_schema().input_names()])
+    assert len(stored) == len(features)
+    np.testing.assert_allclose(stored["score"].to_numpy(dtype=float), direct["score"].to_numpy(), rtol=1e-12)
+
+
+def test_a_second_training_without_new_data_leaves_the_champion(trained):
+    _, tracking, _, _, instance = trained
+    assert run_targets("models_job", instance).success
+    versions = {str(v.version): v for v in tracking.client().search_model_versions(f"name='{NAME}'")}
+    assert set(versions) == {"1", "2"} and versions["2"].tags["gate.promote"] == "False"
+    assert str(version_at(tracking, NAME, CHAMPION).version) == "1"
+
+
+def test_rollback_without_a_previous_champion_and_a_corrupt_registry_change_nothing(trained, capsys):
+    _, tracking, *_ = trained
+    assert cli(["models", "rollback", NAME]) == 2
+    assert "no 'previous_champion'" in capsys.readouterr().err
+    assert str(version_at(tracking, NAME, CHAMPION).version) == "1"
+    before = tracking.db_path.read_bytes()
+    tracking.db_path.write_bytes(b"not a database" * 100)
+    assert cli(["models", "rollback", NAME]) == 2
+    assert "unreadable" in capsys.readouterr().err
+    assert tracking.db_path.read_bytes() == b"not a database" * 100
+    tracking.db_path.write_bytes(before)
