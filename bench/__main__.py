@@ -2,7 +2,7 @@
 
 import shutil
 
-from bench import backfill_year, load_time, parquet_vs_csv
+from bench import backfill_year, collector_throughput, features_year, load_time, parquet_vs_csv, train_year
 from bench.common import RESULTS
 
 
@@ -16,6 +16,12 @@ def main() -> None:
     backfill_year.main(work)
     print("\n== Parquet vs gzip CSV (the year's 1m candles) ==")
     parquet_vs_csv.main(work / "lake")
+    print("\n== collector throughput (simulator burst on loopback) ==")
+    collector_throughput.main(work)
+    print("\n== features and labels, a year of 1m bars, 5 coins ==")
+    features_year.main(work)
+    print("\n== walk-forward training, one target, a year of 1m bars ==")
+    train_year.main(work)
 
 
 if __name__ == "__main__":

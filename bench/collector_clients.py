@@ -18,10 +18,18 @@ def _subscriptions(coins: list[str]) -> list[dict]:
     return [{"type": kind, "coin": c} for c in coins for kind in ("trades", "l2Book")]
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: ru_maxrss would report the parent's after fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def _usage(messages: int, seconds: float, **extra) -> dict:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return {"messages": messages, "seconds": round(seconds, 3), "per_second": round(messages / seconds),
-            "cpu_seconds": round(ru.ru_utime + ru.ru_stime, 2), "peak_rss_mb": round(ru.ru_maxrss / 1024, 1), **extra}
+            "cpu_seconds": round(ru.ru_utime + ru.ru_stime, 2), "peak_rss_mb": _peak_rss_mb(), **extra}
 
 
 def collector(url: str, seconds: float, coins: list[str], landing: Path) -> dict:

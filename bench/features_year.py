@@ -87,7 +87,8 @@ def _by_day(inputs: dict[str, pd.DataFrame]) -> dict[str, dict[int, pd.DataFrame
 def _one_more_day(partitions: dict[str, dict[int, pd.DataFrame]], n: int) -> float:
     """Seconds to compute day `n` (after n days of history): read its partitions and lookback tails, compute."""
     from hl_pipeline.market.days import date_of_ms
-    from hl_pipeline.ml.features.compute import features_for_day, lookback_days
+    from hl_pipeline.ml.features.compute import features_for_day
+    from hl_pipeline.ml.features.registry import lookback_days
     from hl_pipeline.ml.labels import labels_for_day
 
     date = date_of_ms(START + n * DAY)

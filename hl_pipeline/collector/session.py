@@ -22,7 +22,7 @@ from hl_pipeline.collector.messages import book_rows, trade_row
 from hl_pipeline.collector.resume import previous_ends, recent_trade_keys
 from hl_pipeline.exchange.book_payloads import parse_l2_book
 from hl_pipeline.exchange.errors import MalformedResponseError
-from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, TRADES
+from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, GAP_CANDLES, TRADES
 
 log = logging.getLogger("hl_pipeline.collector")
 _WS_BOOK = {"type": "l2Book", "via": "websocket"}
@@ -54,18 +54,22 @@ def _event(name: str, **fields) -> None:
 
 
 class Collector:
-    def __init__(self, config: CollectorConfig, book_snapshot=None):
+    def __init__(self, config: CollectorConfig, book_snapshot=None, minute_candles=None):
         self.c = config
         self.writers = {
             "trades": LandingWriter(config.landing, "trades", TRADES, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
             "l2Book": LandingWriter(config.landing, "l2Book", BOOK_SNAPSHOTS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
             "gaps": LandingWriter(config.landing, "gaps", COLLECTOR_GAPS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
+            "gap_candles": LandingWriter(config.landing, "gap_candles", GAP_CANDLES, flush_seconds=config.flush_seconds,
+                                         rotate_seconds=config.rotate_seconds),
         }
         self.gaps = GapTracker(_ms(), previous_ends(config.landing, config.coins))
         self.dedupe = TradeDeduper()
         self.dedupe.remember(recent_trade_keys(config.landing, self.dedupe.window_ms))
         self.health = Health(config.landing / "heartbeat.json")
         self.book_snapshot = book_snapshot  # callable(coin) -> L2Book, for REST reconciliation
+        self.minute_candles = minute_candles  # callable(coin, start_ms, end_ms) -> 1m candles table, after a trades gap
+        self._reconciling: set[asyncio.Task] = set()
         self._last_rx = time.monotonic()
         self._silent = False
 
@@ -90,6 +94,8 @@ class Collector:
                     except TimeoutError:
                         pass
         finally:
+            if self._reconciling:  # let a REST reconciliation in flight land before the writers close
+                await asyncio.wait(self._reconciling, timeout=5)
             for writer in self.writers.values():
                 writer.close()
             self.health.connected = False
@@ -113,10 +119,16 @@ class Collector:
                     break
         finally:
             watchdog.cancel()
+            if stop.is_set():  # durable before the close handshake, which can take a second
+                self._flush_all()
         if self._silent:
             raise Silent()
         if not stop.is_set():
             raise ConnectionClosed(None, None)
+
+    def _flush_all(self) -> None:
+        for writer in self.writers.values():
+            writer.flush()
 
     async def _watch(self, ws, stop: asyncio.Event) -> None:
         """Ping, flush on time, write the heartbeat, and drop a connection that fell silent."""
@@ -128,6 +140,7 @@ class Collector:
                 writer.tick()
             self.health.write()
             if stop.is_set():
+                self._flush_all()
                 await ws.close()
                 return
             if now - self._last_rx > self.c.silence_seconds:
@@ -169,6 +182,23 @@ class Collector:
             self.health.gaps += 1
             self.writers["gaps"].add([tuple(gap[f.name] for f in COLLECTOR_GAPS)], receive)
             _event("gap", **{k: gap[k] for k in ("channel", "coin", "start", "end", "cause")})
+            if channel == "trades" and self.minute_candles is not None:
+                task = asyncio.get_running_loop().create_task(self._reconcile_candles(coin, gap["start"], gap["end"]))
+                self._reconciling.add(task)
+                task.add_done_callback(self._reconciling.discard)
+
+    async def _reconcile_candles(self, coin: str, start: int, end: int) -> None:
+        """Land the exchange's 1m candles of the minutes a trades gap touched: how many trades it missed."""
+        try:
+            table = await asyncio.to_thread(self.minute_candles, coin, start - start % 60_000, end)
+        except Exception as exc:  # best effort: the gap record stands either way
+            _event("reconcile_candles_failed", coin=coin, error=str(exc)[:200])
+            return
+        receive = _ms()
+        rows = [(coin, t, n, v, lo, hi, receive) for t, n, v, lo, hi in zip(
+            *(table[c].cast("int64").to_pylist() if c == "time" else table[c].to_pylist() for c in ("time", "trades", "volume", "low", "high")))]
+        self.writers["gap_candles"].add(rows, receive)
+        _event("gap_candles", coin=coin, minutes=len(rows), trades=sum(r[2] for r in rows))
 
     async def _reconcile_books(self) -> None:
         """After (re)connecting, take each book from REST at once rather than wait for the stream."""

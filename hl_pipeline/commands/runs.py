@@ -30,10 +30,10 @@ def run_market_range(
     )
 
 
-def run_targets(job_name: str, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
-    """One run of a job partitioned by model target, over every target."""
+def run_targets(job_name: str, instance: dg.DagsterInstance | None = None, keys: list[str] | None = None) -> dg.ExecuteInProcessResult:
+    """One run of a job partitioned by model target, over `keys` (a contiguous run of targets) or every target."""
     job = load_definitions().resolve_job_def(job_name)
-    keys = job.partitions_def.get_partition_keys()
+    keys = keys or job.partitions_def.get_partition_keys()
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},

@@ -102,6 +102,19 @@ COLLECTOR_GAPS = pa.schema(
     ]
 )
 
+GAP_CANDLES = pa.schema(
+    [
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("time", TS, nullable=False),  # 1m open of a minute a gap touched
+        pa.field("trades", pa.int64(), nullable=False),  # trades the exchange counted in that minute
+        pa.field("volume", pa.float64(), nullable=False),
+        pa.field("low", pa.float64(), nullable=False),
+        pa.field("high", pa.float64(), nullable=False),
+        pa.field("receive_time", TS, nullable=False),  # when the collector fetched it over REST
+    ]
+)
+"""The collector's REST reconciliation after a trades gap: what the exchange's 1m candles say the missed minutes held."""
+
 # The ml datasets. Feature names and flags mirror hl_pipeline.ml.features.registry (a test keeps
 # them equal; this module does not import hl_pipeline.ml, which is kept out of code-location load).
 FEATURE_NAMES = (

@@ -1,5 +1,7 @@
 """Daily `trades` and `book_snapshots` partitions: from the collector's landing zone, or from the S3
-archives for days the collector never saw. Every span without data becomes a gap in the manifest."""
+archives for days the collector never saw. Every span without data becomes a gap in the manifest;
+a trades gap carries the trades the exchange's 1m candles count in its minutes, when the collector
+fetched them after the gap."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ import pyarrow.compute as pc
 
 from hl_pipeline.exchange.archive import l2_book_key, node_fills_key, read_l2_snapshots, read_node_fills
 from hl_pipeline.exchange.archive.sources import ArchiveSource
-from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
+from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
 from hl_pipeline.lake.manifest import Manifest
-from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, TRADES
+from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, GAP_CANDLES, TRADES
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
@@ -57,8 +59,9 @@ class _Day:
     extra: dict
 
 
-def _gap(channel: str, start: int, end: int, cause: str) -> dict:
-    return {"channel": channel, "start": iso_ms(start), "end": iso_ms(end), "minutes": math.ceil((end - start) / MINUTE_MS), "cause": cause}
+def _gap(channel: str, start: int, end: int, cause: str, exchange_trades: int | None = None) -> dict:
+    gap = {"channel": channel, "start": iso_ms(start), "end": iso_ms(end), "minutes": math.ceil((end - start) / MINUTE_MS), "cause": cause}
+    return gap if exchange_trades is None else {**gap, "exchange_trades": exchange_trades}
 
 
 def _manifest(stream: Stream, date: str, coin: str, day: _Day, start: int, end: int, dropped: int) -> Manifest:
@@ -71,11 +74,12 @@ def _manifest(stream: Stream, date: str, coin: str, day: _Day, start: int, end: 
         first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
         last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
         duplicates_dropped=dropped, source=day.source, ingest_time=dt.datetime.now(dt.timezone.utc).isoformat(),
-        code_version=code_version(), gaps=[_gap(channel, s, e, c) for s, e, c in day.gaps],
+        code_version=code_version(),
+        gaps=[_gap(channel, s, e, c, n) for (s, e, c), n in zip(day.gaps, day.extra.get("gap_trades") or [None] * len(day.gaps))],
         unavailable=[{"interval": channel, "reason": day.extra["unavailable"]}] if "unavailable" in day.extra else [],
         coverage={channel: {"status": status, "expected_start": iso_ms(start), "expected_end": iso_ms(end),
                             "missing_minutes": round(missing_ms / MINUTE_MS, 1),
-                            **{k: v for k, v in day.extra.items() if k != "unavailable"}}},
+                            **{k: v for k, v in day.extra.items() if k not in ("unavailable", "gap_trades")}}},
     )
 
 
@@ -83,7 +87,25 @@ def _from_landing(stream: Stream, sources: Sources, files: list[Path], coin: str
     rows = read_rows(files, stream.schema, coin, start, end).sort_by("receive_time")
     records = gap_records(sources.landing, stream.channel, coin, start, end)
     holes = unlistened(start, end, listened_spans(files), records, "not yet landed" if today else "not collecting")
-    return _Day(rows, holes, f"landing {sources.landing}", {"landing_files": len(files)})
+    extra = {"landing_files": len(files)}
+    if stream is TRADES_STREAM:
+        extra["gap_trades"] = _trades_in_gaps(sources.landing, coin, holes)
+    return _Day(rows, holes, f"landing {sources.landing}", extra)
+
+
+def _trades_in_gaps(landing: Path, coin: str, holes: list[tuple[int, int, str]]) -> list[int | None]:
+    """Per gap, the trades the exchange's 1m candles count in the minutes it touched (fetched by the
+    collector after the gap), or None where the collector fetched none."""
+    if not holes:
+        return []
+    lo, hi = holes[0][0] - MINUTE_MS, holes[-1][1]
+    candles = read_rows(landing_files(landing, "gap_candles", lo, hi + DAY_MS), GAP_CANDLES, coin, lo, hi)
+    minutes = dict(zip(pc.cast(candles["time"], pa.int64()).to_pylist(), candles["trades"].to_pylist()))
+    out = []
+    for s, e, _ in holes:
+        touched = [t for t in minutes if s - s % MINUTE_MS <= t < e]
+        out.append(sum(minutes[t] for t in touched) if touched else None)
+    return out
 
 
 def _hours(start: int, end: int) -> list[int]:

@@ -10,7 +10,7 @@ from hl_pipeline.lake.schemas import SCHEMAS
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
-    '"start":"VARCHAR","end":"VARCHAR","bars":"BIGINT","minutes":"BIGINT"}]'
+    '"start":"VARCHAR","end":"VARCHAR","bars":"BIGINT","minutes":"BIGINT","exchange_trades":"BIGINT"}]'
 )  # candle gaps count bars of an interval; collected streams (trades, l2Book) count minutes and give a cause
 
 
@@ -45,7 +45,7 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
     conn.execute(
         "CREATE OR REPLACE VIEW gaps AS "
         "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
-        "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, g.bars, g.minutes "
+        "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, g.bars, g.minutes, g.exchange_trades "
         f"FROM (SELECT dataset, coin, date, unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )
     for view in ("manifests", "gaps"):

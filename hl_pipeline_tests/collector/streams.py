@@ -11,13 +11,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from hl_pipeline.collector.journal import recover
-from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, TRADES
+from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, GAP_CANDLES, TRADES
 from hl_pipeline.simulator import wsfeeds
 from hl_pipeline.simulator.config import DEFAULT_COINS, FaultConfig, SimulatorConfig
 from hl_pipeline.simulator.market import Market
 
 COINS = ["BTC", "ETH"]
-SCHEMAS = {"trades": TRADES, "l2Book": BOOK_SNAPSHOTS, "gaps": COLLECTOR_GAPS}
+SCHEMAS = {"trades": TRADES, "l2Book": BOOK_SNAPSHOTS, "gaps": COLLECTOR_GAPS, "gap_candles": GAP_CANDLES}
 
 
 def busy_config(seed: int, faults: FaultConfig | None = None, **kw) -> SimulatorConfig:

@@ -8,6 +8,8 @@ import asyncio
 import json
 import threading
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from hl_pipeline.collector.session import Collector, CollectorConfig
@@ -34,13 +36,15 @@ class Run:
         self.market = Market(config)
         with running_simulator(config) as sim, _recording(self.written):
             self.started = ms()
+            client = InfoClient(sim.base_url, rate_limit=False)
             self.collector = Collector(
                 CollectorConfig(api_url=sim.base_url, coins=COINS, landing=tmp_path, ping_seconds=0.5, silence_seconds=1.0,
                                 backoff_base=0.05, backoff_cap=0.2, flush_seconds=0.2, rotate_seconds=1.0),
-                book_snapshot=InfoClient(sim.base_url, rate_limit=False).l2_book,
+                book_snapshot=client.l2_book, minute_candles=lambda coin, a, b: client.candles(coin, "1m", a, b),
             )
             asyncio.run(self._main(seconds, switch, sim.config.faults))
-        self.trades, self.books, self.gaps = (on_disk(tmp_path, ch) for ch in ("trades", "l2Book", "gaps"))
+        self.trades, self.books, self.gaps, self.gap_candles = (
+            on_disk(tmp_path, ch) for ch in ("trades", "l2Book", "gaps", "gap_candles"))
 
     async def _main(self, seconds, switch, faults) -> None:
         stop = asyncio.Event()
@@ -93,11 +97,26 @@ def _assert_invariants(run: Run) -> None:
         uncovered = [t for t, _ in unlanded if not any(a - PUSH_SLACK_MS <= t <= b for a, b in spans)]
         assert not uncovered, f"{coin}: trades neither landed nor inside a gap: {uncovered[:5]}"
 
+        _assert_gap_minutes_reconciled(run, coin, spans)
         for channel, table in (("trades", run.trades), ("l2Book", run.books)):
             spans = run.gap_spans(channel, coin)
             times = receive_times(table, coin)
             silent = [(a, b) for a, b in zip(times, times[1:]) if b - a > SILENCE_MS]
             assert all(any(s <= a and b <= e for s, e in spans) for a, b in silent), (channel, coin, silent, spans)
+
+
+def _assert_gap_minutes_reconciled(run: Run, coin: str, spans: list[tuple[int, int]]) -> None:
+    """After each trades gap the exchange's 1m candles of its minutes landed; a minute already closed
+    when fetched counts exactly the trades the simulator's tape has in it."""
+    rows = run.gap_candles.filter(pc.equal(run.gap_candles["coin"], coin))
+    fetched = {t: (n, r) for t, n, r in zip(rows["time"].cast(pa.int64()).to_pylist(), rows["trades"].to_pylist(),
+                                            rows["receive_time"].cast(pa.int64()).to_pylist())}
+    for start, end in spans:
+        for minute in range(start - start % 60_000, end, 60_000):
+            assert minute in fetched, f"{coin}: minute {minute} of the gap {start}..{end} was not reconciled"
+            count, when = fetched[minute]
+            if minute + 60_000 <= when:
+                assert count == len(model_trades(run.market, coin, minute - 1, minute + 59_999)), (coin, minute)
 
 
 def _silent_for(seconds: float):

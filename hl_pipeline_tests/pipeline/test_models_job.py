@@ -27,7 +27,7 @@ def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
     config = SimulatorConfig(seed=7, now_ms=TEST_NOW_MS, signal_strength=1.0, retention=None)
     env = {"HL_LAKE_ROOT": str(root / "lake"), "HL_WAREHOUSE": str(root / "wh.duckdb"), "HL_AS_OF": iso_ms(TEST_NOW_MS),
-           "HL_COINS": "BTC,ETH", "HL_MODEL_TARGETS": "BTC_15m", "HL_MLFLOW_ROOT": str(root), "HL_TRAINING_DAYS": "7",
+           "HL_COINS": "BTC,ETH", "HL_MLFLOW_ROOT": str(root), "HL_TRAINING_DAYS": "7",
            "HL_RETAINED_CANDLES": "0"}
     with running_simulator(config, host="127.0.0.1", port=0) as sim, pytest.MonkeyPatch.context() as mp, \
             dg.instance_for_test() as instance:
@@ -36,7 +36,7 @@ def trained(tmp_path_factory):
         defs = load_definitions()
         for job, first in (("market_job", FIRST), ("ml_data_job", FIRST), ("training_job", LAST)):
             assert run_range(defs.resolve_job_def(job), instance, first, LAST).success, job
-        yield root / "lake", Tracking(root=root), run_targets("models_job", instance), defs, instance
+        yield root / "lake", Tracking(root=root), run_targets("models_job", instance, ["BTC_15m"]), defs, instance
 
 
 def test_training_registers_a_version_and_the_gate_decides(trained):
@@ -69,7 +69,7 @@ def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):
 
 def test_a_second_training_without_new_data_leaves_the_champion(trained):
     _, tracking, _, _, instance = trained
-    assert run_targets("models_job", instance).success
+    assert run_targets("models_job", instance, ["BTC_15m"]).success
     versions = {str(v.version): v for v in tracking.client().search_model_versions(f"name='{NAME}'")}
     assert set(versions) == {"1", "2"} and versions["2"].tags["gate.promote"] == "False"
     assert str(version_at(tracking, NAME, CHAMPION).version) == "1"
