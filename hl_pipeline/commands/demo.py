@@ -13,7 +13,7 @@ from hl_pipeline import settings
 
 COLLECT_SECONDS = 8.0
 SIGNAL_STRENGTH = 0.5  # the simulator plants a weak 1m momentum signal for the models to find
-DEMO_TARGETS = "BTC_15m,ETH_15m,SOL_15m"  # models trained by the demo unless HL_MODEL_TARGETS says otherwise
+DEMO_TARGETS = "BTC_5m,ETH_5m,SOL_5m"  # models trained by the demo unless HL_MODEL_TARGETS says otherwise
 
 
 def _summary_rows(database: Path) -> list[tuple[str, int]]:
