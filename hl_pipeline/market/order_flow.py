@@ -112,16 +112,21 @@ def _hours(start: int, end: int) -> list[int]:
     return [h for h in range(24) if start + h * HOUR_MS < end]
 
 
-def _archived(stream: Stream, archive: ArchiveSource | None, keys: dict[int, str], log: Callable[[str], None]):
-    """(hour -> object key found, [missing hours]) after logging the transfer plan; None if nothing is there."""
+def _archived(stream: Stream, archive: ArchiveSource | None, keys: dict[int, str], read, log: Callable[[str], None]):
+    """(every found object read with `read(stream, key)` and concatenated, objects read, missing hours)
+    after logging the transfer plan; None if nothing is there."""
     if archive is None:
         return None
     plan = archive.plan(keys.values())
     log(f"{stream.dataset}: {plan.describe().splitlines()[-1]}")
     if not plan.objects:
         return None
+    parts = []
+    for obj in plan.objects:
+        with archive.open(obj.key) as body:
+            parts.append(read(body, obj.key))
     found = {o.key for o in plan.objects}
-    return {h: k for h, k in keys.items() if k in found}, [h for h, k in keys.items() if k not in found]
+    return pa.concat_tables(parts), len(parts), [h for h, k in keys.items() if k not in found]
 
 
 def _archive_holes(start: int, end: int, missing_hours: list[int]) -> list[tuple[int, int, str]]:
@@ -130,18 +135,13 @@ def _archive_holes(start: int, end: int, missing_hours: list[int]) -> list[tuple
 
 def _books_from_archive(sources: Sources, coin: str, date: str, start: int, end: int, log) -> _Day | None:
     keys = {h: l2_book_key(date, h, coin) for h in _hours(start, end)}
-    found = _archived(BOOKS_STREAM, sources.books_archive, keys, log)
+    read = lambda body, key: books_from_archive(read_l2_snapshots(body, coin, source=key))  # noqa: E731
+    found = _archived(BOOKS_STREAM, sources.books_archive, keys, read, log)
     if found is None:
         return None
-    objects, missing = found
-    parts = []
-    for key in objects.values():
-        with sources.books_archive.open(key) as stream:
-            parts.append(books_from_archive(read_l2_snapshots(stream, coin, source=key)))
-    table = pa.concat_tables(parts)
-    table = table.filter(_within(table, start, end))
-    return _Day(table, _archive_holes(start, end, missing), f"archive {sources.books_archive.describe_source()}",
-                {"archive_objects": len(objects)})
+    table, objects, missing = found
+    return _Day(table.filter(_within(table, start, end)), _archive_holes(start, end, missing),
+                f"archive {sources.books_archive.describe_source()}", {"archive_objects": objects})
 
 
 def _within(table: pa.Table, start: int, end: int):
@@ -151,18 +151,14 @@ def _within(table: pa.Table, start: int, end: int):
 
 def _trades_from_archive(sources: Sources, coins: list[str], date: str, start: int, end: int, log) -> dict[str, _Day] | None:
     keys = {h: node_fills_key(date, h) for h in _hours(start, end)}
-    found = _archived(TRADES_STREAM, sources.fills_archive, keys, log)
+    found = _archived(TRADES_STREAM, sources.fills_archive, keys, lambda body, key: read_node_fills(body, source=key), log)
     if found is None:
         return None
-    objects, missing = found
-    parts = []
-    for key in objects.values():
-        with sources.fills_archive.open(key) as stream:
-            parts.append(read_node_fills(stream, source=key))
-    by_coin, one_sided = trades_from_fills(pa.concat_tables(parts), coins)
+    fills, objects, missing = found
+    by_coin, one_sided = trades_from_fills(fills, coins)
     holes, source = _archive_holes(start, end, missing), f"archive {sources.fills_archive.describe_source()}"
     return {
-        c: _Day(t.filter(_within(t, start, end)), holes, source, {"archive_objects": len(objects), "one_sided_trades": one_sided[c]})
+        c: _Day(t.filter(_within(t, start, end)), holes, source, {"archive_objects": objects, "one_sided_trades": one_sided[c]})
         for c, t in by_coin.items()
     }
 

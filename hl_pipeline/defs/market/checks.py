@@ -4,7 +4,7 @@ import dagster as dg
 
 from hl_pipeline.defs.market.assets import candles, funding, universe
 from hl_pipeline.defs.market.check_catalog import CANDLE_CHECKS, FUNDING_CHECKS, UNIVERSE_CHECKS
-from hl_pipeline.defs.market.check_events import check_events, run_dates
+from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
 from hl_pipeline.defs.market.partitions import daily_partitions
 from hl_pipeline.defs.resources import LakeResource, MarketSettings
 from hl_pipeline.lake.reader import read_manifest, read_range
@@ -14,17 +14,6 @@ CHUNK_DAYS = 31  # days validated per batch: bounds memory on a year's backfill
 
 def _chunks(dates: list[str]) -> list[list[str]]:
     return [dates[i : i + CHUNK_DAYS] for i in range(0, len(dates), CHUNK_DAYS)]
-
-
-def _specs(asset, checks: dict) -> list[dg.AssetCheckSpec]:
-    return [
-        dg.AssetCheckSpec(name, asset=asset, blocking=blocking, description=text, partitions_def=daily_partitions)
-        for name, (blocking, text) in checks.items()
-    ]
-
-
-def _blocking(checks: dict) -> dict[str, bool]:
-    return {name: blocking for name, (blocking, _) in checks.items()}
 
 
 def _coverage(lake: LakeResource, dataset: str, dates: list[str], coins: list[str]) -> dict:
@@ -47,7 +36,7 @@ def _outcomes(context: dg.AssetCheckExecutionContext, lake: LakeResource, datase
     return outcomes, single
 
 
-@dg.multi_asset_check(specs=_specs(candles, CANDLE_CHECKS))
+@dg.multi_asset_check(specs=check_specs(candles, CANDLE_CHECKS, daily_partitions))
 def candle_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.quality.candle_checks import check_candles
 
@@ -55,10 +44,10 @@ def candle_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, ma
     outcomes, single = _outcomes(
         context, lake, "candles", coins, lambda frame, dates: check_candles(frame, dates, _coverage(lake, "candles", dates, coins))
     )
-    yield from check_events(candles.key, outcomes, single, _blocking(CANDLE_CHECKS))
+    yield from check_events(candles.key, outcomes, single, CANDLE_CHECKS)
 
 
-@dg.multi_asset_check(specs=_specs(funding, FUNDING_CHECKS))
+@dg.multi_asset_check(specs=check_specs(funding, FUNDING_CHECKS, daily_partitions))
 def funding_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.quality.funding_checks import check_funding
 
@@ -66,10 +55,10 @@ def funding_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, m
     outcomes, single = _outcomes(
         context, lake, "funding", coins, lambda frame, dates: check_funding(frame, dates, _coverage(lake, "funding", dates, coins))
     )
-    yield from check_events(funding.key, outcomes, single, _blocking(FUNDING_CHECKS))
+    yield from check_events(funding.key, outcomes, single, FUNDING_CHECKS)
 
 
-@dg.multi_asset_check(specs=_specs(universe, UNIVERSE_CHECKS))
+@dg.multi_asset_check(specs=check_specs(universe, UNIVERSE_CHECKS, daily_partitions))
 def universe_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.quality.universe_checks import check_universe
 
@@ -77,4 +66,4 @@ def universe_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, 
     outcomes, single = _outcomes(
         context, lake, "universe", (None,), lambda frame, dates: check_universe(frame, dates, tracked)
     )
-    yield from check_events(universe.key, outcomes, single, _blocking(UNIVERSE_CHECKS))
+    yield from check_events(universe.key, outcomes, single, UNIVERSE_CHECKS)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from hl_pipeline.defs.market.check_events import check_events, run_dates
+from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
 from hl_pipeline.defs.market.partitions import daily_partitions
 from hl_pipeline.defs.ml.assets import features, labels, training_set
 from hl_pipeline.defs.resources import LakeResource, MarketSettings, MLSettings
@@ -18,11 +18,6 @@ TRAINING_CHECKS = {
 }
 
 
-def _specs(asset, checks: dict) -> list[dg.AssetCheckSpec]:
-    return [dg.AssetCheckSpec(name, asset=asset, blocking=blocking, description=text, partitions_def=daily_partitions)
-            for name, (blocking, text) in checks.items()]
-
-
 def _outcome(check: str, date: str, verdict, severity: str, passed_text: str, failed_text: str):
     from hl_pipeline.quality.outcome import CheckOutcome, jsonable
 
@@ -30,12 +25,10 @@ def _outcome(check: str, date: str, verdict, severity: str, passed_text: str, fa
 
 
 def _events(context, asset, checks: dict, outcomes):
-    blocking = {name: b for name, (b, _) in checks.items()}
-    _, single = run_dates(context)
-    return check_events(asset.key, outcomes, single, blocking)
+    return check_events(asset.key, outcomes, run_dates(context)[1], checks)
 
 
-@dg.multi_asset_check(specs=_specs(features, FEATURE_CHECKS))
+@dg.multi_asset_check(specs=check_specs(features, FEATURE_CHECKS, daily_partitions))
 def feature_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings, ml: MLSettings):
     from hl_pipeline.ml.checks import check_no_missing_where_inputs_present, check_ranges
 
@@ -52,7 +45,7 @@ def feature_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, m
     yield from _events(context, features, FEATURE_CHECKS, outcomes)
 
 
-@dg.multi_asset_check(specs=_specs(labels, LABEL_CHECKS))
+@dg.multi_asset_check(specs=check_specs(labels, LABEL_CHECKS, daily_partitions))
 def label_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.ml.checks import label_balance
 
@@ -64,7 +57,7 @@ def label_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, mar
     yield from _events(context, labels, LABEL_CHECKS, outcomes)
 
 
-@dg.multi_asset_check(specs=_specs(training_set, TRAINING_CHECKS))
+@dg.multi_asset_check(specs=check_specs(training_set, TRAINING_CHECKS, daily_partitions))
 def training_set_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource):
     from hl_pipeline.ml.checks import check_no_leakage
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from hl_pipeline.defs.market.check_events import check_events, run_dates
+from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
 from hl_pipeline.defs.models.assets import model, promotion, target_partitions
 from hl_pipeline.defs.resources import MLflowResource
 from hl_pipeline.ml.models.targets import TargetKey
@@ -13,19 +13,14 @@ PROMOTION_CHECKS = {
 }
 
 
-def _specs(asset, checks: dict) -> list[dg.AssetCheckSpec]:
-    return [dg.AssetCheckSpec(name, asset=asset, blocking=b, description=text, partitions_def=target_partitions)
-            for name, (b, text) in checks.items()]
-
-
 def _events(context, asset, checks, verdicts):
     from hl_pipeline.quality.outcome import CheckOutcome, jsonable
 
     outcomes = [CheckOutcome(check, key, passed, "ERROR", text, jsonable(meta)) for check, key, passed, text, meta in verdicts]
-    return check_events(asset.key, outcomes, run_dates(context)[1], {n: b for n, (b, _) in checks.items()})
+    return check_events(asset.key, outcomes, run_dates(context)[1], checks)
 
 
-@dg.multi_asset_check(specs=_specs(model, MODEL_CHECKS))
+@dg.multi_asset_check(specs=check_specs(model, MODEL_CHECKS, target_partitions))
 def model_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
     from hl_pipeline.registry.verdicts import model_verdict
 
@@ -33,7 +28,7 @@ def model_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource)
     yield from _events(context, model, MODEL_CHECKS, verdicts)
 
 
-@dg.multi_asset_check(specs=_specs(promotion, PROMOTION_CHECKS))
+@dg.multi_asset_check(specs=check_specs(promotion, PROMOTION_CHECKS, target_partitions))
 def promotion_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
     from hl_pipeline.registry.verdicts import promotion_verdict
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from hl_pipeline.defs.market.assets import candles
-from hl_pipeline.defs.market.check_events import check_events, run_dates
+from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
 from hl_pipeline.defs.market.partitions import daily_partitions
 from hl_pipeline.defs.order_flow.assets import book_snapshots, collector_landing, trades
 from hl_pipeline.defs.resources import LakeResource, MarketSettings, OrderFlowSettings
@@ -33,18 +33,6 @@ TRADE_CHECKS = {
 }
 
 
-def _specs(asset, checks: dict) -> list[dg.AssetCheckSpec]:
-    return [
-        dg.AssetCheckSpec(name, asset=asset, blocking=blocking, description=text, partitions_def=daily_partitions,
-                          additional_deps=[candles] if name == "trades_inside_candle_range" else None)
-        for name, (blocking, text) in checks.items()
-    ]
-
-
-def _blocking(checks: dict) -> dict[str, bool]:
-    return {name: blocking for name, (blocking, _) in checks.items()}
-
-
 def _gap_outcomes(lake: LakeResource, dataset: str, dates: list[str], coins: list[str]):
     from hl_pipeline.quality.stream_gaps import gap_outcomes
 
@@ -52,7 +40,7 @@ def _gap_outcomes(lake: LakeResource, dataset: str, dates: list[str], coins: lis
     return gap_outcomes(f"{dataset}_complete", manifests)
 
 
-@dg.multi_asset_check(specs=_specs(book_snapshots, BOOK_CHECKS))
+@dg.multi_asset_check(specs=check_specs(book_snapshots, BOOK_CHECKS, daily_partitions))
 def book_snapshot_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.quality.book_checks import check_books
 
@@ -63,10 +51,10 @@ def book_snapshot_checks(context: dg.AssetCheckExecutionContext, lake: LakeResou
         frame = read_range(lake.path, "book_snapshots", [date], coins, with_date=True).to_pandas()
         outcomes += check_books(frame, [date])
     outcomes += _gap_outcomes(lake, "book_snapshots", dates, coins)
-    yield from check_events(book_snapshots.key, outcomes, single, _blocking(BOOK_CHECKS))
+    yield from check_events(book_snapshots.key, outcomes, single, BOOK_CHECKS)
 
 
-@dg.multi_asset_check(specs=_specs(trades, TRADE_CHECKS))
+@dg.multi_asset_check(specs=check_specs(trades, TRADE_CHECKS, daily_partitions, {"trades_inside_candle_range": [candles]}))
 def trade_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.quality.trade_checks import check_trades
 
@@ -78,7 +66,7 @@ def trade_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, mar
         bars = read_range(lake.path, "candles", [date], coins).to_pandas()
         outcomes += check_trades(frame, [date], bars[bars["interval"].eq("1m") & bars["source"].eq("api")])
     outcomes += _gap_outcomes(lake, "trades", dates, coins)
-    yield from check_events(trades.key, outcomes, single, _blocking(TRADE_CHECKS))
+    yield from check_events(trades.key, outcomes, single, TRADE_CHECKS)
 
 
 @dg.asset_check(asset=collector_landing.key, description="The collector's heartbeat is recent and every channel received a message lately.")
