@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.lake.schemas import SCHEMAS
 from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.days import day_start_ms, iso_ms
@@ -91,64 +92,64 @@ def _manifest(dataset: str, date: str, coin: str, frame: pd.DataFrame, source: s
 def build_features(root, dates: list[str], coins: list[str], now_ms: int, bar: str = "1m", log: Log = lambda _: None) -> list[Manifest]:
     """Compute and write the features of `dates` (31 days per pass); today stops at the last closed bar."""
     step, reach = bar_ms(bar), lookback_days(bar)
+
+    def describe(date: str, coin: str, part: pd.DataFrame):
+        deps = {ds: versions(root, ds, days_between(shift(date, -back), date), _dep_coins(ds, coin)) for ds, back in reach.items()}
+        flags = {f: int(part[f].sum()) for f in FLAGS} if len(part) else {}
+        return f"computed on {bar} bars", deps, {"bar": bar, "rows_with_missing_input": flags}
+
     manifests = []
     for chunk in _chunks(dates):
         inputs = feature_inputs(root, chunk[0], chunk[-1], coins, bar)
         start, end = day_start_ms(chunk[0]), _bars_end(chunk[-1], now_ms, step)
         frame = compute_features(inputs, start, end, bar=bar, coins=coins) if end > start else None
-        for date in chunk:
-            for coin in coins:
-                part = _day_rows(frame, date, coin)
-                deps = {ds: versions(root, ds, days_between(shift(date, -back), date), _dep_coins(ds, coin))
-                        for ds, back in reach.items()}
-                flags = {f: int(part[f].sum()) for f in FLAGS} if len(part) else {}
-                manifest = _manifest("features", date, coin, part, f"computed on {bar} bars", deps,
-                                     {"bar": bar, "rows_with_missing_input": flags})
-                write_partition(root, pa.Table.from_pandas(part, preserve_index=False), manifest)
-                manifests.append(manifest)
-        log(f"features {chunk[0]}..{chunk[-1]}: {sum(m.rows for m in manifests[-len(chunk) * len(coins):])} rows")
+        written = _write_coin_days(root, "features", chunk, coins, frame, describe)
+        log(f"features {chunk[0]}..{chunk[-1]}: {sum(m.rows for m in written)} rows")
+        manifests += written
     return manifests
-
-
-def _day_rows(frame: pd.DataFrame | None, date: str, coin: str) -> pd.DataFrame:
-    """The rows of one coin-day of a computed frame (an empty frame of the same columns if none)."""
-    if frame is None:
-        from hl_pipeline.lake.schemas import FEATURES
-
-        return FEATURES.empty_table().to_pandas()
-    start = pd.Timestamp(day_start_ms(date), unit="ms", tz="UTC")
-    mask = (frame["coin"] == coin) & (frame["time"] >= start) & (frame["time"] < start + pd.Timedelta(days=1))
-    return frame[mask].reset_index(drop=True)
 
 
 def build_labels(root, dates: list[str], coins: list[str], now_ms: int, spec: LabelSpec = LabelSpec(),
                  log: Log = lambda _: None) -> list[Manifest]:
     """Labels of `dates` from each day's candles and the next day's; unknowable labels stay missing."""
     step = bar_ms(spec.bar)
+
+    def describe(date: str, coin: str, part: pd.DataFrame):
+        known = int(part["fwd_log_return"].notna().sum()) if len(part) else 0
+        return (f"forward returns on {spec.bar} bars", {"candles": versions(root, "candles", [date, shift(date, 1)], [coin])},
+                {"spec": spec.describe(), "known_labels": known, "unknown_labels": len(part) - known})
+
     manifests = []
     for chunk in _chunks(dates):
         candles = _frame(root, "candles", days_between(chunk[0], shift(chunk[-1], 1)), coins)
         start, end = day_start_ms(chunk[0]), _bars_end(chunk[-1], now_ms, step)
         frame = compute_labels(candles, start, end, spec) if end > start else None
-        for date in chunk:
-            for coin in coins:
-                part = _label_rows(frame, date, coin)
-                deps = {"candles": versions(root, "candles", [date, shift(date, 1)], [coin])}
-                known = int(part["fwd_log_return"].notna().sum()) if len(part) else 0
-                manifest = _manifest("labels", date, coin, part, f"forward returns on {spec.bar} bars", deps,
-                                     {"spec": spec.describe(), "known_labels": known, "unknown_labels": len(part) - known})
-                write_partition(root, pa.Table.from_pandas(part, preserve_index=False), manifest)
-                manifests.append(manifest)
-        log(f"labels {chunk[0]}..{chunk[-1]}: {sum(m.rows for m in manifests[-len(chunk) * len(coins):])} rows")
+        written = _write_coin_days(root, "labels", chunk, coins, frame, describe)
+        log(f"labels {chunk[0]}..{chunk[-1]}: {sum(m.rows for m in written)} rows")
+        manifests += written
     return manifests
 
 
-def _label_rows(frame: pd.DataFrame | None, date: str, coin: str) -> pd.DataFrame:
-    if frame is None:
-        from hl_pipeline.lake.schemas import LABELS
+def _write_coin_days(root, dataset: str, dates: list[str], coins: list[str], frame: pd.DataFrame | None, describe) -> list[Manifest]:
+    """One partition per coin-day of a computed frame (None: nothing computed, empty partitions);
+    `describe(date, coin, rows)` gives the manifest's (source, inputs, details)."""
+    manifests = []
+    for date in dates:
+        for coin in coins:
+            part = _day_rows(frame, dataset, date, coin)
+            manifest = _manifest(dataset, date, coin, part, *describe(date, coin, part))
+            write_partition(root, pa.Table.from_pandas(part, preserve_index=False), manifest)
+            manifests.append(manifest)
+    return manifests
 
-        return LABELS.empty_table().to_pandas()
-    return _day_rows(frame, date, coin)
+
+def _day_rows(frame: pd.DataFrame | None, dataset: str, date: str, coin: str) -> pd.DataFrame:
+    """The rows of one coin-day of a computed frame (an empty frame in the dataset's schema if none)."""
+    if frame is None:
+        return SCHEMAS[dataset].empty_table().to_pandas()
+    start = pd.Timestamp(day_start_ms(date), unit="ms", tz="UTC")
+    mask = (frame["coin"] == coin) & (frame["time"] >= start) & (frame["time"] < start + pd.Timedelta(days=1))
+    return frame[mask].reset_index(drop=True)
 
 
 def build_training_partition(root, date: str, window_days: int, coins: list[str], now_ms: int,
