@@ -102,13 +102,12 @@ def _models(today: str, first: str) -> dict:
 def _model_summary() -> None:
     """Each target's champion, its newest version's gate decision, and the backtest plot."""
     from hl_pipeline.ml.models.targets import TargetKey
-    from hl_pipeline.registry.aliases import CHAMPION, version_at
+    from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
     from hl_pipeline.registry.tracking import Tracking
 
     registry = Tracking(root=Path(settings.models_config()["mlflow_root"]))
-    client = registry.client()
     for key in map(TargetKey.parse, settings.env("HL_MODEL_TARGETS", DEMO_TARGETS).split(",")):
-        newest = max(client.search_model_versions(f"name='{key.model_name}'"), key=lambda v: int(v.version))
+        newest = newest_version(registry, key.model_name)
         champion = version_at(registry, key.model_name, CHAMPION)
         print(f"  {key.model_name:<12} v{newest.version}: {'promoted' if newest.tags.get('gate.promote') == 'True' else 'held'}"
               f" ({newest.tags.get('gate.reason')}); champion {f'v{champion.version}' if champion else 'none'}")

@@ -151,6 +151,7 @@ class ModelSettings(dg.ConfigurableResource):
 @dg.definitions
 def resources() -> dg.Definitions:
     env = settings.env
+    models = settings.models_config()
     return dg.Definitions(
         resources={
             "hyperliquid": HyperliquidResource(**settings.api_config()),
@@ -163,8 +164,8 @@ def resources() -> dg.Definitions:
             ),
             "order_flow": OrderFlowSettings(**settings.order_flow_config()),
             "ml": MLSettings(**settings.ml_config()),
-            "mlflow": MLflowResource(root=settings.models_config()["mlflow_root"]),
-            "models": ModelSettings(**{k: v for k, v in settings.models_config().items() if k != "mlflow_root"}),
+            "mlflow": MLflowResource(root=models.pop("mlflow_root")),
+            "models": ModelSettings(**models),
             "duckdb": DuckDBResource(database=env("HL_WAREHOUSE", "data/warehouse.duckdb")),
         }
     )

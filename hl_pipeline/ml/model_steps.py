@@ -20,6 +20,7 @@ from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.days import iso_ms
 from hl_pipeline.ml.features.registry import bar_ms
 from hl_pipeline.ml.models.targets import TargetKey, target_rows
+from hl_pipeline.registry.aliases import newest_version
 
 Log = Callable[[str], None]
 
@@ -73,7 +74,7 @@ def promote(tracking, key: TargetKey, gate_config):
     from hl_pipeline.registry.promotion import promote_or_hold
     from hl_pipeline.registry.runs import LoggedModel
 
-    newest = max(tracking.client().search_model_versions(f"name='{key.model_name}'"), key=lambda v: int(v.version), default=None)
+    newest = newest_version(tracking, key.model_name)
     if newest is None:
         raise ValueError(f"no registered version of {key.model_name}: materialize model for {key.key} first")
     ev = load_evaluation(tracking, newest.run_id)
@@ -90,8 +91,9 @@ def predict_day(root: Path, tracking, keys: list[TargetKey], date: str, log: Log
 
     by_coin: dict[str, list[pd.DataFrame]] = {}
     skipped: dict[str, list[str]] = {}
+    day = {coin: read_partition(root, "features", date, coin) for coin in dict.fromkeys(k.coin for k in keys)}
     for key in keys:
-        features = read_partition(root, "features", date, key.coin)
+        features = day[key.coin]
         try:
             champion = version_at(tracking, key.model_name, CHAMPION)
         except RegistryError:
@@ -139,7 +141,7 @@ def backtest_champion(tracking, key: TargetKey, config, out_dir: Path, bar: str)
 
     champion = version_at(tracking, key.model_name, CHAMPION)
     if champion is None:
-        champion = max(tracking.client().search_model_versions(f"name='{key.model_name}'"), key=lambda v: int(v.version))
+        champion = newest_version(tracking, key.model_name)
         label = f"v{champion.version} (newest; no champion yet)"
     else:
         label = f"v{champion.version} (champion)"

@@ -10,6 +10,12 @@ CHAMPION, PREVIOUS, CHALLENGER = "champion", "previous_champion", "challenger"
 _PREDECESSOR = "promotion.previous_version"  # version tag: the champion this one replaced
 
 
+def newest_version(tracking: Tracking, name: str):
+    """The highest-numbered ModelVersion of `name`, or None if it has none."""
+    versions = tracking.client().search_model_versions(f"name='{name}'")
+    return max(versions, key=lambda v: int(v.version), default=None)
+
+
 def version_at(tracking: Tracking, name: str, alias: str):
     """The ModelVersion holding `alias`, or None; RegistryError if the store or the model is missing."""
     from mlflow.exceptions import MlflowException

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import math
 
-from hl_pipeline.registry.aliases import CHAMPION, version_at
+from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
 from hl_pipeline.registry.evaluations import ARTIFACT
 from hl_pipeline.registry.tracking import Tracking
 
 
-def _newest(client, name: str):
-    return max(client.search_model_versions(f"name='{name}'"), key=lambda v: int(v.version), default=None)
-
-
 def model_verdict(tracking: Tracking, name: str) -> tuple[bool, str, dict]:
     client = tracking.client()
-    newest = _newest(client, name)
+    newest = newest_version(tracking, name)
     if newest is None:
         return False, f"no registered version of {name}", {}
     metrics = client.get_run(newest.run_id).data.metrics
@@ -29,8 +25,7 @@ def model_verdict(tracking: Tracking, name: str) -> tuple[bool, str, dict]:
 
 
 def promotion_verdict(tracking: Tracking, name: str) -> tuple[bool, str, dict]:
-    client = tracking.client()
-    newest = _newest(client, name)
+    newest = newest_version(tracking, name)
     if newest is None or "gate.promote" not in newest.tags:
         return False, f"{name}: the newest version has no gate decision", {}
     champion = version_at(tracking, name, CHAMPION)

@@ -8,9 +8,12 @@ from hl_pipeline_tests.quality.conftest import by_check, failed
 from hl_pipeline_tests.quality.order_flow_frames import DATE, books
 
 
+def _snapshot(df, k: int):
+    return df["time"] == sorted(df["time"].unique())[k]
+
+
 def _where(df, snapshot: int, side: str, level: int):
-    t = sorted(df["time"].unique())[snapshot]
-    return (df["time"] == t) & (df["side"] == side) & (df["level"] == level)
+    return _snapshot(df, snapshot) & (df["side"] == side) & (df["level"] == level)
 
 
 def test_a_clean_book_passes_every_check():
@@ -28,10 +31,6 @@ def test_a_planted_fault_fails_its_check_only(column, snapshot, side, level, val
     outcomes = check_books(df, [DATE])
     assert failed(outcomes) == {(check, DATE)}
     assert by_check(outcomes, check)[DATE].metadata["unexpected_rows"] == 1
-
-
-def _snapshot(df, k: int):
-    return df["time"] == sorted(df["time"].unique())[k]
 
 
 def test_a_one_sided_book_and_too_many_levels_fail_the_level_counts():
