@@ -23,9 +23,9 @@ BASELINE_RUNS = 10
 def _single_run(first: str, last: str) -> dict:
     import dagster as dg
 
+    from hl_pipeline import settings
     from hl_pipeline.commands.runs import load_definitions
     from hl_pipeline.exchange.shared import client_for
-    from hl_pipeline import settings
 
     job = load_definitions().resolve_job_def("market_job")
     started = time.perf_counter()
@@ -40,7 +40,13 @@ def _single_run(first: str, last: str) -> dict:
         for m in result.asset_materializations_for_node("candles")[:1]
     )
     stats = client_for(**settings.api_config()).stats
-    return {"seconds": seconds, "rows": rows, "weight": stats.weight, "requests": stats.requests, "success": result.success}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "weight": stats.weight,
+        "requests": stats.requests,
+        "success": result.success,
+    }
 
 
 def _per_partition_runs(dates: list[str], env: dict) -> float:
@@ -48,9 +54,22 @@ def _per_partition_runs(dates: list[str], env: dict) -> float:
     started = time.perf_counter()
     for date in dates:
         proc = subprocess.run(
-            [sys.executable, "-m", "dagster", "asset", "materialize", "-m", "hl_pipeline.definitions",
-             "--select", "candles", "--partition", date],
-            env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "dagster",
+                "asset",
+                "materialize",
+                "-m",
+                "hl_pipeline.definitions",
+                "--select",
+                "candles",
+                "--partition",
+                date,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if proc.returncode:
             raise RuntimeError(f"run for {date} failed:\n{proc.stderr[-3000:]}")
@@ -59,11 +78,13 @@ def _per_partition_runs(dates: list[str], env: dict) -> float:
 
 def main(work: Path) -> dict:
     """Backfill into `work`/lake (kept for the storage benchmark)."""
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     last = today - dt.timedelta(days=1)
     first = last - dt.timedelta(days=364)
     with simulator_process("--no-retention", "--no-rate-limit") as url:
-        env = env_for(url, work / "lake", work / "home", HL_COINS=COINS, HL_RATE_LIMIT="0", HL_RETAINED_CANDLES="0")
+        env = env_for(
+            url, work / "lake", work / "home", HL_COINS=COINS, HL_RATE_LIMIT="0", HL_RETAINED_CANDLES="0"
+        )
         os.environ.update(env)
         single = _single_run(first.isoformat(), last.isoformat())
         peak = peak_rss_mb()
@@ -73,18 +94,34 @@ def main(work: Path) -> dict:
     extrapolated = per_run * 365
     budget_minutes = single["weight"] / 1200
     rows = [
-        {"mode": "single run, 365 days x 5 coins", "wall s": f"{single['seconds']:.1f}", "rows": single["rows"],
-         "rows/s": f"{single['rows'] / single['seconds']:,.0f}", "peak MiB": f"{peak:.0f}"},
-        {"mode": f"run per partition ({BASELINE_RUNS} timed, x36.5)", "wall s": f"{extrapolated:.0f}", "rows": "same",
-         "rows/s": f"{single['rows'] / extrapolated:,.0f}", "peak MiB": "-"},
+        {
+            "mode": "single run, 365 days x 5 coins",
+            "wall s": f"{single['seconds']:.1f}",
+            "rows": single["rows"],
+            "rows/s": f"{single['rows'] / single['seconds']:,.0f}",
+            "peak MiB": f"{peak:.0f}",
+        },
+        {
+            "mode": f"run per partition ({BASELINE_RUNS} timed, x36.5)",
+            "wall s": f"{extrapolated:.0f}",
+            "rows": "same",
+            "rows/s": f"{single['rows'] / extrapolated:,.0f}",
+            "peak MiB": "-",
+        },
     ]
     print(table(rows))
     print(f"\nspeed-up of the single run: {extrapolated / single['seconds']:.0f}x")
-    print(f"requests {single['requests']}, weight {single['weight']}: under the real 1200/minute budget "
-          f"the same backfill needs at least {budget_minutes:.0f} minutes")
-    payload = {"single": single, "peak_mib": peak, "per_partition_s": per_run, "extrapolated_s": extrapolated,
-               "budget_minutes": budget_minutes, "range": [first.isoformat(), last.isoformat()]}
+    print(
+        f"requests {single['requests']}, weight {single['weight']}: under the real 1200/minute budget "
+        f"the same backfill needs at least {budget_minutes:.0f} minutes"
+    )
+    payload = {
+        "single": single,
+        "peak_mib": peak,
+        "per_partition_s": per_run,
+        "extrapolated_s": extrapolated,
+        "budget_minutes": budget_minutes,
+        "range": [first.isoformat(), last.isoformat()],
+    }
     save("backfill_year", payload)
     return payload
-
-

@@ -28,8 +28,14 @@ def _peak_rss_mb() -> float:
 
 def _usage(messages: int, seconds: float, **extra) -> dict:
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"messages": messages, "seconds": round(seconds, 3), "per_second": round(messages / seconds),
-            "cpu_seconds": round(ru.ru_utime + ru.ru_stime, 2), "peak_rss_mb": _peak_rss_mb(), **extra}
+    return {
+        "messages": messages,
+        "seconds": round(seconds, 3),
+        "per_second": round(messages / seconds),
+        "cpu_seconds": round(ru.ru_utime + ru.ru_stime, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+        **extra,
+    }
 
 
 def collector(url: str, seconds: float, coins: list[str], landing: Path) -> dict:
@@ -48,9 +54,14 @@ def collector(url: str, seconds: float, coins: list[str], landing: Path) -> dict
     elapsed = asyncio.run(main())
     written = [p for w in (c.writers["trades"], c.writers["l2Book"]) for p in w.files_written]
     latency = c.writers["trades"].latency.merge(c.writers["l2Book"].latency)
-    return _usage(c.health.counts["trades"] + c.health.counts["l2Book"], elapsed, landed_messages=latency.messages,
-                  rows_landed=sum(pq.read_metadata(p).num_rows for p in written),
-                  p50_ms=latency.quantile(0.5), p99_ms=latency.quantile(0.99))
+    return _usage(
+        c.health.counts["trades"] + c.health.counts["l2Book"],
+        elapsed,
+        landed_messages=latency.messages,
+        rows_landed=sum(pq.read_metadata(p).num_rows for p in written),
+        p50_ms=latency.quantile(0.5),
+        p99_ms=latency.quantile(0.99),
+    )
 
 
 def bare(url: str, seconds: float, coins: list[str]) -> dict:

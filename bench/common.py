@@ -27,7 +27,18 @@ def simulator_process(*extra: str, seed: int = 1):
     """A simulator in its own process (so this process's peak memory is the pipeline's); yields its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hl_pipeline.cli", "simulator", "serve", "--port", str(port), "--seed", str(seed), *extra],
+        [
+            sys.executable,
+            "-m",
+            "hl_pipeline.cli",
+            "simulator",
+            "serve",
+            "--port",
+            str(port),
+            "--seed",
+            str(seed),
+            *extra,
+        ],
         stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -35,7 +46,9 @@ def simulator_process(*extra: str, seed: int = 1):
         deadline = time.monotonic() + 30
         while True:
             try:
-                req = urllib.request.Request(url + "/info", data=b'{"type":"meta"}', headers={"Content-Type": "application/json"})
+                req = urllib.request.Request(
+                    url + "/info", data=b'{"type":"meta"}', headers={"Content-Type": "application/json"}
+                )
                 urllib.request.urlopen(req, timeout=1).read()
                 break
             except OSError:

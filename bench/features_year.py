@@ -39,18 +39,47 @@ def synthetic_inputs(days: int, seed: int = 1) -> dict[str, pd.DataFrame]:
         close = 100.0 * (i + 1) * np.exp(np.cumsum(market * (0.8 + 0.1 * i) + rng.normal(0, 5e-4, n)))
         open_ = np.r_[close[0], close[:-1]]
         wiggle = np.abs(rng.normal(0, 3e-4, (2, n))) * close
-        candles.append(pd.DataFrame({
-            "coin": coin, "interval": "1m", "time": t, "close_time": t + 59_999, "open": open_,
-            "high": np.maximum(open_, close) + wiggle[0], "low": np.minimum(open_, close) - wiggle[1], "close": close,
-            "volume": rng.lognormal(2, 1, n), "trades": rng.poisson(30, n),
-        }))
+        candles.append(
+            pd.DataFrame(
+                {
+                    "coin": coin,
+                    "interval": "1m",
+                    "time": t,
+                    "close_time": t + 59_999,
+                    "open": open_,
+                    "high": np.maximum(open_, close) + wiggle[0],
+                    "low": np.minimum(open_, close) - wiggle[1],
+                    "close": close,
+                    "volume": rng.lognormal(2, 1, n),
+                    "trades": rng.poisson(30, n),
+                }
+            )
+        )
         hours = START + np.arange(days * 24, dtype=np.int64) * 3_600_000
-        funding.append(pd.DataFrame({"coin": coin, "time": hours, "funding_rate": rng.normal(1e-5, 2e-5, len(hours)),
-                                     "premium": rng.normal(0, 3e-4, len(hours))}))
-        universe.append(pd.DataFrame({"coin": coin, "time": START + np.arange(days, dtype=np.int64) * DAY + 300_000,
-                                      "open_interest": rng.lognormal(15, 0.2, days)}))
-    out = {"candles": pd.concat(candles, ignore_index=True), "funding": pd.concat(funding, ignore_index=True),
-           "universe": pd.concat(universe, ignore_index=True)}
+        funding.append(
+            pd.DataFrame(
+                {
+                    "coin": coin,
+                    "time": hours,
+                    "funding_rate": rng.normal(1e-5, 2e-5, len(hours)),
+                    "premium": rng.normal(0, 3e-4, len(hours)),
+                }
+            )
+        )
+        universe.append(
+            pd.DataFrame(
+                {
+                    "coin": coin,
+                    "time": START + np.arange(days, dtype=np.int64) * DAY + 300_000,
+                    "open_interest": rng.lognormal(15, 0.2, days),
+                }
+            )
+        )
+    out = {
+        "candles": pd.concat(candles, ignore_index=True),
+        "funding": pd.concat(funding, ignore_index=True),
+        "universe": pd.concat(universe, ignore_index=True),
+    }
     for frame in out.values():
         for c in ("time", "close_time"):
             if c in frame.columns:
@@ -69,8 +98,14 @@ def _full_backfill(days: int) -> dict:
     feature_s = time.perf_counter() - started
     labels = compute_labels(inputs["candles"], START, START + days * DAY)
     total_s = time.perf_counter() - started
-    return {"feature_s": feature_s, "label_s": total_s - feature_s, "total_s": total_s, "feature_rows": len(features),
-            "label_rows": len(labels), "peak_mib": peak_rss_mb()}
+    return {
+        "feature_s": feature_s,
+        "label_s": total_s - feature_s,
+        "total_s": total_s,
+        "feature_rows": len(features),
+        "label_rows": len(labels),
+        "peak_mib": peak_rss_mb(),
+    }
 
 
 def _by_day(inputs: dict[str, pd.DataFrame]) -> dict[str, dict[int, pd.DataFrame]]:
@@ -93,8 +128,10 @@ def _one_more_day(partitions: dict[str, dict[int, pd.DataFrame]], n: int) -> flo
 
     date = date_of_ms(START + n * DAY)
     started = time.perf_counter()
-    inputs = {name: pd.concat([days[d] for d in range(n - lookback_days().get(name, 0), n + 1) if d in days])
-              for name, days in partitions.items()}
+    inputs = {
+        name: pd.concat([days[d] for d in range(n - lookback_days().get(name, 0), n + 1) if d in days])
+        for name, days in partitions.items()
+    }
     features_for_day(date, inputs)
     candles = partitions["candles"]
     labels_for_day(date, candles[n], candles.get(n + 1))
@@ -110,11 +147,20 @@ def main(work: Path) -> dict:
     _one_more_day(partitions, 5)  # warm-up: imports, first allocations
     incremental = {n: min(_one_more_day(partitions, n) for _ in range(3)) for n in HISTORY}
     rows = [
-        {"measure": f"full backfill, {DAYS} days x {len(COINS)} coins (features + labels)", "seconds": f"{full['total_s']:.1f}",
-         "detail": f"features {full['feature_s']:.1f} s, labels {full['label_s']:.1f} s; "
-                   f"{full['feature_rows']:,} feature rows, {full['label_rows']:,} label rows; peak {full['peak_mib']:.0f} MiB"},
-        *({"measure": f"one more day after {n} days of history", "seconds": f"{s:.2f}",
-           "detail": "reads the day and its lookback partitions only"} for n, s in incremental.items()),
+        {
+            "measure": f"full backfill, {DAYS} days x {len(COINS)} coins (features + labels)",
+            "seconds": f"{full['total_s']:.1f}",
+            "detail": f"features {full['feature_s']:.1f} s, labels {full['label_s']:.1f} s; "
+            f"{full['feature_rows']:,} feature rows, {full['label_rows']:,} label rows; peak {full['peak_mib']:.0f} MiB",
+        },
+        *(
+            {
+                "measure": f"one more day after {n} days of history",
+                "seconds": f"{s:.2f}",
+                "detail": "reads the day and its lookback partitions only",
+            }
+            for n, s in incremental.items()
+        ),
     ]
     print(table(rows))
     payload = {"full": full, "one_more_day_s": incremental, "coins": list(COINS), "days": DAYS}

@@ -42,23 +42,48 @@ def compare(rows) -> dict:
 
         timings = {
             ("Parquet (lake encoding)", "pyarrow"): (
-                _timed(lambda: pq.write_table(rows, pq_path, **parquet_options(rows.schema))), _timed(lambda: pq.read_table(pq_path)), pq_path),
-            ("gzip CSV", "pyarrow"): (_timed(write_csv_arrow, 1), _timed(lambda: pacsv.read_csv(csv_path)), csv_path),
+                _timed(lambda: pq.write_table(rows, pq_path, **parquet_options(rows.schema))),
+                _timed(lambda: pq.read_table(pq_path)),
+                pq_path,
+            ),
+            ("gzip CSV", "pyarrow"): (
+                _timed(write_csv_arrow, 1),
+                _timed(lambda: pacsv.read_csv(csv_path)),
+                csv_path,
+            ),
             ("Parquet (lake encoding)", "pandas"): (
-                _timed(lambda: frame.to_parquet(pq_path, index=False, **parquet_options(rows.schema))), _timed(lambda: pd.read_parquet(pq_path)), pq_path),
+                _timed(lambda: frame.to_parquet(pq_path, index=False, **parquet_options(rows.schema))),
+                _timed(lambda: pd.read_parquet(pq_path)),
+                pq_path,
+            ),
             ("gzip CSV", "pandas"): (
-                _timed(lambda: frame.to_csv(csv_path, compression="gzip", index=False), 1), _timed(lambda: pd.read_csv(csv_path)), csv_path),
+                _timed(lambda: frame.to_csv(csv_path, compression="gzip", index=False), 1),
+                _timed(lambda: pd.read_csv(csv_path)),
+                csv_path,
+            ),
         }
         for (fmt, via), (w, r, path) in timings.items():
-            out.append({"format": fmt, "via": via, "bytes/row": f"{path.stat().st_size / n:.1f}", "write s": f"{w:.2f}", "read s": f"{r:.2f}"})
+            out.append(
+                {
+                    "format": fmt,
+                    "via": via,
+                    "bytes/row": f"{path.stat().st_size / n:.1f}",
+                    "write s": f"{w:.2f}",
+                    "read s": f"{r:.2f}",
+                }
+            )
     print(table(out))
     ratios = {
-        via: {"write": timings[("gzip CSV", via)][0] / timings[("Parquet (lake encoding)", via)][0],
-              "read": timings[("gzip CSV", via)][1] / timings[("Parquet (lake encoding)", via)][1]}
+        via: {
+            "write": timings[("gzip CSV", via)][0] / timings[("Parquet (lake encoding)", via)][0],
+            "read": timings[("gzip CSV", via)][1] / timings[("Parquet (lake encoding)", via)][1],
+        }
         for via in ("pyarrow", "pandas")
     }
     for via, r in ratios.items():
-        print(f"{via}: Parquet writes {r['write']:.0f}x faster and reads {r['read']:.0f}x faster than gzip CSV")
+        print(
+            f"{via}: Parquet writes {r['write']:.0f}x faster and reads {r['read']:.0f}x faster than gzip CSV"
+        )
     print(f"({n:,} rows)")
     payload = {"rows": n, "table": out, "ratios": ratios}
     save("parquet_vs_csv", payload)

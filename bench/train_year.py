@@ -30,18 +30,61 @@ def main(work: Path) -> dict:
     total = time.perf_counter() - started
     final_s = total - sum(sum(f.seconds.values()) for f in ev.folds)
     blank = {f"{k} s": "-" for k in KINDS}
-    rows = [{"fold": f.index, "train rows": f"{f.n_train:,}", "test rows": f"{f.n_test:,}",
-             **{f"{k} s": f"{f.seconds[k]:.1f}" for k in KINDS}, "wall s": f"{sum(f.seconds.values()):.1f}",
-             "xgb acc": f"{f.metrics['xgboost']['accuracy']:.3f}", "peak MiB": f"{f.peak_rss_mb:.0f}"} for f in ev.folds]
-    rows.append({"fold": "final fit, metrics, overhead", "train rows": f"{len(ev.rows):,}", "test rows": "-", **blank,
-                 "wall s": f"{final_s:.1f}", "xgb acc": "-", "peak MiB": f"{peak_rss_mb():.0f}"})
-    rows.append({"fold": "total", "train rows": "-", "test rows": "-", **blank, "wall s": f"{total:.1f}",
-                 "xgb acc": f"{ev.aggregate['xgboost']['accuracy']:.3f}", "peak MiB": f"{peak_rss_mb():.0f}"})
+    rows = [
+        {
+            "fold": f.index,
+            "train rows": f"{f.n_train:,}",
+            "test rows": f"{f.n_test:,}",
+            **{f"{k} s": f"{f.seconds[k]:.1f}" for k in KINDS},
+            "wall s": f"{sum(f.seconds.values()):.1f}",
+            "xgb acc": f"{f.metrics['xgboost']['accuracy']:.3f}",
+            "peak MiB": f"{f.peak_rss_mb:.0f}",
+        }
+        for f in ev.folds
+    ]
+    rows.append(
+        {
+            "fold": "final fit, metrics, overhead",
+            "train rows": f"{len(ev.rows):,}",
+            "test rows": "-",
+            **blank,
+            "wall s": f"{final_s:.1f}",
+            "xgb acc": "-",
+            "peak MiB": f"{peak_rss_mb():.0f}",
+        }
+    )
+    rows.append(
+        {
+            "fold": "total",
+            "train rows": "-",
+            "test rows": "-",
+            **blank,
+            "wall s": f"{total:.1f}",
+            "xgb acc": f"{ev.aggregate['xgboost']['accuracy']:.3f}",
+            "peak MiB": f"{peak_rss_mb():.0f}",
+        }
+    )
     print(table(rows))
-    payload = {"bars": BARS, "features": FEATURES, "kinds": list(KINDS), "xgb": xgb.params(), "total_s": total,
-               "final_fit_and_overhead_s": final_s, "peak_rss_mb": peak_rss_mb(),
-               "folds": [{"fold": f.index, "n_train": f.n_train, "n_test": f.n_test, "seconds": f.seconds,
-                          "peak_rss_mb": f.peak_rss_mb, "metrics": f.metrics} for f in ev.folds]}
+    payload = {
+        "bars": BARS,
+        "features": FEATURES,
+        "kinds": list(KINDS),
+        "xgb": xgb.params(),
+        "total_s": total,
+        "final_fit_and_overhead_s": final_s,
+        "peak_rss_mb": peak_rss_mb(),
+        "folds": [
+            {
+                "fold": f.index,
+                "n_train": f.n_train,
+                "n_test": f.n_test,
+                "seconds": f.seconds,
+                "peak_rss_mb": f.peak_rss_mb,
+                "metrics": f.metrics,
+            }
+            for f in ev.folds
+        ],
+    }
     save("train_year", payload)
     return payload
 

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 MAX_ERROR_CHARS = 600
 
 
-def failure_message(job: str, run_id: str, error: str | None, partition: str | None = None, url: str | None = None) -> str:
+def failure_message(
+    job: str, run_id: str, error: str | None, partition: str | None = None, url: str | None = None
+) -> str:
     """One readable paragraph: what failed, which days, why (the first lines of the error), where to look."""
     where = f" for partition {partition}" if partition else ""
     reason = (error or "no error message").strip()

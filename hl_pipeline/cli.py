@@ -16,13 +16,23 @@ def _parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser("simulator", help="the Hyperliquid exchange simulator")
     sim_sub = sim.add_subparsers(dest="action", required=True)
-    simulator_cli.add_arguments(sim_sub.add_parser("serve", help="serve the info API (and WebSocket) on HTTP"))
-    archive = sim_sub.add_parser("archive", help="write simulated S3 archives (l2Book, node_fills_by_block) for past days")
-    archive.add_argument("--out", default="data/archive", help="folder that gets one subfolder per bucket (default data/archive)")
+    simulator_cli.add_arguments(
+        sim_sub.add_parser("serve", help="serve the info API (and WebSocket) on HTTP")
+    )
+    archive = sim_sub.add_parser(
+        "archive", help="write simulated S3 archives (l2Book, node_fills_by_block) for past days"
+    )
+    archive.add_argument(
+        "--out",
+        default="data/archive",
+        help="folder that gets one subfolder per bucket (default data/archive)",
+    )
     archive.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     archive.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive; must be over)")
     archive.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
-    archive.add_argument("--book-every", type=float, default=60.0, help="seconds between archived books (default 60)")
+    archive.add_argument(
+        "--book-every", type=float, default=60.0, help="seconds between archived books (default 60)"
+    )
     archive.add_argument("--seed", type=int, default=0)
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
@@ -33,21 +43,28 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=3000)
     dev.add_argument("--seed", type=int, default=42)
 
-    collect = sub.add_parser("collect", help="stream trades and books into the landing zone until SIGTERM/SIGINT")
+    collect = sub.add_parser(
+        "collect", help="stream trades and books into the landing zone until SIGTERM/SIGINT"
+    )
     collect.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
     collect.add_argument("--landing", help="landing directory (default: HL_LANDING_ROOT or data/landing)")
-    collect.add_argument("--seconds", type=float, help="stop after this many seconds (default: run until signalled)")
+    collect.add_argument(
+        "--seconds", type=float, help="stop after this many seconds (default: run until signalled)"
+    )
 
     models = sub.add_parser("models", help="the model registry (MLflow)")
     models_sub = models.add_subparsers(dest="action", required=True)
-    models_sub.add_parser("rollback", help="move NAME's champion alias back to its previous champion").add_argument(
-        "name", help="registered model, e.g. hl_BTC_15m")
+    models_sub.add_parser(
+        "rollback", help="move NAME's champion alias back to its previous champion"
+    ).add_argument("name", help="registered model, e.g. hl_BTC_15m")
 
     backfill = sub.add_parser("backfill", help="ingest a range of days in one run")
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
     backfill.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
-    backfill.add_argument("--intervals", help="comma-separated native candle intervals (default: HL_NATIVE_INTERVALS)")
+    backfill.add_argument(
+        "--intervals", help="comma-separated native candle intervals (default: HL_NATIVE_INTERVALS)"
+    )
     return parser
 
 
@@ -75,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "collect":
             from hl_pipeline.commands.collect import collect
 
-            return collect(args.coins, args.landing or settings.env("HL_LANDING_ROOT", settings.DEFAULT_LANDING_ROOT), args.seconds)
+            return collect(
+                args.coins,
+                args.landing or settings.env("HL_LANDING_ROOT", settings.DEFAULT_LANDING_ROOT),
+                args.seconds,
+            )
         if args.command == "models":
             from hl_pipeline.commands.models import rollback
 

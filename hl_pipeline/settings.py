@@ -26,7 +26,9 @@ def env(name: str, default: str) -> str:
 def _items(text: str, what: str) -> list[str]:
     items = [x.strip() for x in text.split(",")]
     if not text.strip() or any(not x for x in items):
-        raise ValueError(f"malformed {what} list {text!r}: expected comma-separated names, e.g. {DEFAULT_COINS!r}")
+        raise ValueError(
+            f"malformed {what} list {text!r}: expected comma-separated names, e.g. {DEFAULT_COINS!r}"
+        )
     if len(set(items)) != len(items):
         raise ValueError(f"{what} list {text!r} names an item twice")
     return items
@@ -44,7 +46,9 @@ def parse_intervals(text: str) -> list[str]:
     intervals = _items(text, "interval")
     for interval in intervals:
         if interval not in INTERVALS:
-            raise ValueError(f"unknown interval {interval!r} in {text!r}; Hyperliquid serves {', '.join(INTERVALS)}")
+            raise ValueError(
+                f"unknown interval {interval!r} in {text!r}; Hyperliquid serves {', '.join(INTERVALS)}"
+            )
     return intervals
 
 
@@ -62,16 +66,18 @@ def parse_as_of(text: str) -> int | None:
     try:
         t = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"malformed as_of {text!r}: expected an ISO timestamp like 2024-03-01T12:30:00Z") from None
+        raise ValueError(
+            f"malformed as_of {text!r}: expected an ISO timestamp like 2024-03-01T12:30:00Z"
+        ) from None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
+        t = t.replace(tzinfo=dt.UTC)
     return int(t.timestamp() * 1000)
 
 
 def now_ms(as_of: str = "") -> int:
     """The pipeline's clock: `as_of` when set (reproducible runs), else the wall clock."""
     frozen = parse_as_of(as_of)
-    return frozen if frozen is not None else int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+    return frozen if frozen is not None else int(dt.datetime.now(dt.UTC).timestamp() * 1000)
 
 
 def api_config() -> dict:
@@ -79,7 +85,9 @@ def api_config() -> dict:
     (0 turns the client's limiter off), `HL_RETAINED_CANDLES` (0: the source keeps all candles)."""
     retained = env("HL_RETAINED_CANDLES", "5000")
     if not retained.isdigit():
-        raise ValueError(f"malformed HL_RETAINED_CANDLES {retained!r}: expected a whole number (0 lifts the cap)")
+        raise ValueError(
+            f"malformed HL_RETAINED_CANDLES {retained!r}: expected a whole number (0 lifts the cap)"
+        )
     return {
         "api_url": env("HL_API_URL", DEFAULT_API_URL),
         "rate_limit": env("HL_RATE_LIMIT", "1") != "0",
@@ -97,7 +105,9 @@ def order_flow_config() -> dict:
     except ValueError:
         seconds = -1.0
     if not seconds > 0:
-        raise ValueError(f"malformed HL_HEARTBEAT_MAX_AGE {max_age!r}: expected a positive number of seconds, e.g. 120")
+        raise ValueError(
+            f"malformed HL_HEARTBEAT_MAX_AGE {max_age!r}: expected a positive number of seconds, e.g. 120"
+        )
     return {
         "landing_root": env("HL_LANDING_ROOT", DEFAULT_LANDING_ROOT),
         "book_archive": env("HL_BOOK_ARCHIVE", "data/archive/hyperliquid-archive"),
@@ -124,8 +134,12 @@ def ml_config() -> dict:
     horizons = env("HL_LABEL_HORIZONS", "5,15,60")
     if not all(h.strip().isdigit() and int(h) > 0 for h in horizons.split(",")):
         raise ValueError(f"malformed HL_LABEL_HORIZONS {horizons!r}: expected minutes, e.g. 5,15,60")
-    return {"bar": bar, "horizons": horizons, "training_days": _whole("HL_TRAINING_DAYS", "14", 1),
-            "n_folds": _whole("HL_FOLDS", "5", 2)}
+    return {
+        "bar": bar,
+        "horizons": horizons,
+        "training_days": _whole("HL_TRAINING_DAYS", "14", 1),
+        "n_folds": _whole("HL_FOLDS", "5", 2),
+    }
 
 
 def _number(name: str, default: str, lo: float, hi: float) -> float:
@@ -146,7 +160,9 @@ def model_targets(coins: str, horizons: str) -> list[str]:
     targets = _items(text, "model target")
     unknown = [t for t in targets if t not in all_targets]
     if unknown:
-        raise ValueError(f"unknown model target(s) {unknown} in HL_MODEL_TARGETS; coins x horizons give {all_targets}")
+        raise ValueError(
+            f"unknown model target(s) {unknown} in HL_MODEL_TARGETS; coins x horizons give {all_targets}"
+        )
     return targets
 
 

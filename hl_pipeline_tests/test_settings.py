@@ -35,14 +35,17 @@ def test_malformed_retention_setting_is_named(monkeypatch):
         settings.api_config()
 
 
-@pytest.mark.parametrize("name, value, call", [
-    ("HL_FEATURE_BAR", "3m", settings.ml_config),
-    ("HL_LABEL_HORIZONS", "5,x", settings.ml_config),
-    ("HL_TRAINING_DAYS", "0", settings.ml_config),
-    ("HL_GATE_FLOOR", "1.5", settings.models_config),
-    ("HL_HEARTBEAT_MAX_AGE", "-3", settings.order_flow_config),
-    ("HL_MODEL_TARGETS", "BTC_15m,DOGE_15m", lambda: settings.model_targets("BTC,ETH", "5,15")),
-])
+@pytest.mark.parametrize(
+    "name, value, call",
+    [
+        ("HL_FEATURE_BAR", "3m", settings.ml_config),
+        ("HL_LABEL_HORIZONS", "5,x", settings.ml_config),
+        ("HL_TRAINING_DAYS", "0", settings.ml_config),
+        ("HL_GATE_FLOOR", "1.5", settings.models_config),
+        ("HL_HEARTBEAT_MAX_AGE", "-3", settings.order_flow_config),
+        ("HL_MODEL_TARGETS", "BTC_15m,DOGE_15m", lambda: settings.model_targets("BTC,ETH", "5,15")),
+    ],
+)
 def test_malformed_environment_settings_are_named(monkeypatch, name, value, call):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=f"{name}|{value.split(',')[-1]}"):

@@ -10,12 +10,24 @@ def heartbeat_verdict(state: dict | None, now: float, max_age: float) -> tuple[b
         return False, "no heartbeat file: the collector has not run here (hl-pipeline collect)", {}
     age = now - float(state.get("time", 0))
     channels = state.get("channels", {})
-    quiet = {ch: round(now - c["last_message"], 1) for ch, c in channels.items()
-             if c.get("last_message") is None or now - c["last_message"] > max_age}
-    details = {"heartbeat_age_s": round(age, 1), "connected": bool(state.get("connected")), "reconnects": state.get("reconnects", 0),
-               "rates_per_s": {ch: c.get("per_second") for ch, c in channels.items()}, "quiet_channels_s": quiet}
+    quiet = {
+        ch: round(now - c["last_message"], 1)
+        for ch, c in channels.items()
+        if c.get("last_message") is None or now - c["last_message"] > max_age
+    }
+    details = {
+        "heartbeat_age_s": round(age, 1),
+        "connected": bool(state.get("connected")),
+        "reconnects": state.get("reconnects", 0),
+        "rates_per_s": {ch: c.get("per_second") for ch, c in channels.items()},
+        "quiet_channels_s": quiet,
+    }
     if age > max_age:
-        return False, f"heartbeat is {age:.0f} s old (limit {max_age:g} s): the collector is not running", details
+        return (
+            False,
+            f"heartbeat is {age:.0f} s old (limit {max_age:g} s): the collector is not running",
+            details,
+        )
     if not channels:
         return False, "the collector is running but has received no message yet", details
     if quiet:

@@ -8,7 +8,9 @@ class GapTracker:
 
     def __init__(self, started_ms: int, previous_end_ms: dict[tuple[str, str], int] | None = None):
         self._last: dict[tuple[str, str], int] = dict(previous_end_ms or {})
-        self._open: dict[tuple[str, str], tuple[int, str]] = {key: (t, "start") for key, t in self._last.items()}
+        self._open: dict[tuple[str, str], tuple[int, str]] = {
+            key: (t, "start") for key, t in self._last.items()
+        }
         self._started = started_ms
 
     def seen(self, channel: str, coin: str, receive_ms: int) -> dict | None:
@@ -19,7 +21,14 @@ class GapTracker:
         if opened is None:
             return None
         start, cause = opened
-        return {"channel": channel, "coin": coin, "start": start, "end": receive_ms, "cause": cause, "receive_time": receive_ms}
+        return {
+            "channel": channel,
+            "coin": coin,
+            "start": start,
+            "end": receive_ms,
+            "cause": cause,
+            "receive_time": receive_ms,
+        }
 
     def interrupted(self, cause: str, now_ms: int) -> None:
         """The connection dropped or fell silent: every stream opens a gap at its last message."""

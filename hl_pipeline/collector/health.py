@@ -26,9 +26,16 @@ class Health:
     def write(self) -> None:
         elapsed = max(time.time() - self.started, 1e-9)
         state = {
-            "time": time.time(), "connected": self.connected, "reconnects": self.reconnects, "gaps": self.gaps,
+            "time": time.time(),
+            "connected": self.connected,
+            "reconnects": self.reconnects,
+            "gaps": self.gaps,
             "channels": {
-                ch: {"messages": n, "per_second": round(n / elapsed, 2), "last_message": self.last_message.get(ch)}
+                ch: {
+                    "messages": n,
+                    "per_second": round(n / elapsed, 2),
+                    "last_message": self.last_message.get(ch),
+                }
                 for ch, n in sorted(self.counts.items())
             },
         }

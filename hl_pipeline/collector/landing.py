@@ -26,8 +26,15 @@ class LandingWriter:
     """One channel's landing zone (e.g. "trades", "l2Book", "gaps")."""
 
     def __init__(
-        self, root: Path, channel: str, schema: pa.Schema, *, flush_seconds: float = 1.0,
-        rotate_seconds: float = 60.0, rotate_rows: int = 500_000, clock: Callable[[], float] = time.monotonic,
+        self,
+        root: Path,
+        channel: str,
+        schema: pa.Schema,
+        *,
+        flush_seconds: float = 1.0,
+        rotate_seconds: float = 60.0,
+        rotate_rows: int = 500_000,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.directory = root / channel
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -55,7 +62,9 @@ class LandingWriter:
         now = self._clock()
         if now - self._last_flush >= self.flush_seconds:
             self.flush()
-        if self._journal and (now - self._journal_opened >= self.rotate_seconds or self._journal.rows >= self.rotate_rows):
+        if self._journal and (
+            now - self._journal_opened >= self.rotate_seconds or self._journal.rows >= self.rotate_rows
+        ):
             self.rotate()
 
     def flush(self) -> None:
@@ -65,7 +74,9 @@ class LandingWriter:
             return
         rows, received, self._pending, self._received = self._pending, self._received, [], []
         columns = zip(*rows)
-        batch = pa.RecordBatch.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, self.schema)], schema=self.schema)
+        batch = pa.RecordBatch.from_arrays(
+            [pa.array(c, type=f.type) for c, f in zip(columns, self.schema)], schema=self.schema
+        )
         if self._journal is None:
             first = int(batch.column("receive_time").cast(pa.int64())[0].as_py())
             self._journal = Journal(self.directory / f".journal-{first}.arrow", self.schema)

@@ -28,7 +28,7 @@ class Latency:
             return None
         return int(np.searchsorted(np.cumsum(self.counts), q * total))
 
-    def merge(self, other: "Latency") -> "Latency":
+    def merge(self, other: Latency) -> Latency:
         out = Latency()
         out.counts = self.counts + other.counts
         return out

@@ -14,8 +14,18 @@ trade_key = itemgetter(0, 1, 5)
 def trade_row(t: dict, receive_ms: int) -> tuple:
     """A WsTrade as a TRADES row (users[0] is the buyer, users[1] the seller); raises on a malformed trade."""
     buyer, seller = t["users"]
-    row = (t["coin"], int(t["time"]), to_float(t["px"]), to_float(t["sz"]), t["side"], int(t["tid"]), t["hash"],
-           buyer, seller, receive_ms)
+    row = (
+        t["coin"],
+        int(t["time"]),
+        to_float(t["px"]),
+        to_float(t["sz"]),
+        t["side"],
+        int(t["tid"]),
+        t["hash"],
+        buyer,
+        seller,
+        receive_ms,
+    )
     if not all(type(row[i]) is str for i in (0, 4, 6, 7, 8)):
         raise TypeError(f"trade fields coin, side, hash and users must be strings: {t!r}"[:200])
     return row

@@ -12,7 +12,9 @@ import pyarrow.parquet as pq
 
 
 def _newest_first(landing: Path, channel: str) -> list[Path]:
-    return sorted((landing / channel).glob("*/*.parquet"), key=lambda p: int(p.stem.split("-")[1]), reverse=True)
+    return sorted(
+        (landing / channel).glob("*/*.parquet"), key=lambda p: int(p.stem.split("-")[1]), reverse=True
+    )
 
 
 def previous_ends(landing: Path, coins: Iterable[str]) -> dict[tuple[str, str], int]:
@@ -39,7 +41,11 @@ def recent_trade_keys(landing: Path, window_ms: int) -> list[tuple[str, int, int
     if not files:
         return []
     horizon = int(files[0].stem.split("-")[1]) - window_ms
-    tables = [pq.read_table(p, columns=["coin", "time", "tid"]) for p in files if int(p.stem.split("-")[1]) >= horizon]
+    tables = [
+        pq.read_table(p, columns=["coin", "time", "tid"])
+        for p in files
+        if int(p.stem.split("-")[1]) >= horizon
+    ]
     table = pa.concat_tables(tables).sort_by("time")
     times = table["time"].cast(pa.int64()).to_pylist()
     return list(zip(table["coin"].to_pylist(), times, table["tid"].to_pylist()))

@@ -57,18 +57,43 @@ class Collector:
     def __init__(self, config: CollectorConfig, book_snapshot=None, minute_candles=None):
         self.c = config
         self.writers = {
-            "trades": LandingWriter(config.landing, "trades", TRADES, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
-            "l2Book": LandingWriter(config.landing, "l2Book", BOOK_SNAPSHOTS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
-            "gaps": LandingWriter(config.landing, "gaps", COLLECTOR_GAPS, flush_seconds=config.flush_seconds, rotate_seconds=config.rotate_seconds),
-            "gap_candles": LandingWriter(config.landing, "gap_candles", GAP_CANDLES, flush_seconds=config.flush_seconds,
-                                         rotate_seconds=config.rotate_seconds),
+            "trades": LandingWriter(
+                config.landing,
+                "trades",
+                TRADES,
+                flush_seconds=config.flush_seconds,
+                rotate_seconds=config.rotate_seconds,
+            ),
+            "l2Book": LandingWriter(
+                config.landing,
+                "l2Book",
+                BOOK_SNAPSHOTS,
+                flush_seconds=config.flush_seconds,
+                rotate_seconds=config.rotate_seconds,
+            ),
+            "gaps": LandingWriter(
+                config.landing,
+                "gaps",
+                COLLECTOR_GAPS,
+                flush_seconds=config.flush_seconds,
+                rotate_seconds=config.rotate_seconds,
+            ),
+            "gap_candles": LandingWriter(
+                config.landing,
+                "gap_candles",
+                GAP_CANDLES,
+                flush_seconds=config.flush_seconds,
+                rotate_seconds=config.rotate_seconds,
+            ),
         }
         self.gaps = GapTracker(_ms(), previous_ends(config.landing, config.coins))
         self.dedupe = TradeDeduper()
         self.dedupe.remember(recent_trade_keys(config.landing, self.dedupe.window_ms))
         self.health = Health(config.landing / "heartbeat.json")
         self.book_snapshot = book_snapshot  # callable(coin) -> L2Book, for REST reconciliation
-        self.minute_candles = minute_candles  # callable(coin, start_ms, end_ms) -> 1m candles table, after a trades gap
+        self.minute_candles = (
+            minute_candles  # callable(coin, start_ms, end_ms) -> 1m candles table, after a trades gap
+        )
         self._reconciling: set[asyncio.Task] = set()
         self._last_rx = time.monotonic()
         self._silent = False
@@ -79,7 +104,9 @@ class Collector:
         try:
             while not stop.is_set():
                 try:
-                    async with connect(url, ping_interval=None, max_size=None, open_timeout=10, close_timeout=1) as ws:
+                    async with connect(
+                        url, ping_interval=None, max_size=None, open_timeout=10, close_timeout=1
+                    ) as ws:
                         attempt = 0
                         await self._session(ws, stop)
                 except (OSError, ConnectionClosed, InvalidHandshake, Silent, TimeoutError) as exc:
@@ -157,7 +184,13 @@ class Collector:
         self._last_rx = time.monotonic()
         try:
             self._route(json.loads(raw), receive)
-        except (ValueError, KeyError, TypeError, IndexError, MalformedResponseError) as exc:  # one bad frame must not stop the stream
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            IndexError,
+            MalformedResponseError,
+        ) as exc:  # one bad frame must not stop the stream
             self.health.message("malformed", time.time())
             _event("malformed_message", error=f"{type(exc).__name__}: {exc}"[:200], frame=str(raw)[:200])
 
@@ -183,7 +216,9 @@ class Collector:
             self.writers["gaps"].add([tuple(gap[f.name] for f in COLLECTOR_GAPS)], receive)
             _event("gap", **{k: gap[k] for k in ("channel", "coin", "start", "end", "cause")})
             if channel == "trades" and self.minute_candles is not None:
-                task = asyncio.get_running_loop().create_task(self._reconcile_candles(coin, gap["start"], gap["end"]))
+                task = asyncio.get_running_loop().create_task(
+                    self._reconcile_candles(coin, gap["start"], gap["end"])
+                )
                 self._reconciling.add(task)
                 task.add_done_callback(self._reconciling.discard)
 
@@ -195,8 +230,15 @@ class Collector:
             _event("reconcile_candles_failed", coin=coin, error=str(exc)[:200])
             return
         receive = _ms()
-        rows = [(coin, t, n, v, lo, hi, receive) for t, n, v, lo, hi in zip(
-            *(table[c].cast("int64").to_pylist() if c == "time" else table[c].to_pylist() for c in ("time", "trades", "volume", "low", "high")))]
+        rows = [
+            (coin, t, n, v, lo, hi, receive)
+            for t, n, v, lo, hi in zip(
+                *(
+                    table[c].cast("int64").to_pylist() if c == "time" else table[c].to_pylist()
+                    for c in ("time", "trades", "volume", "low", "high")
+                )
+            )
+        ]
         self.writers["gap_candles"].add(rows, receive)
         _event("gap_candles", coin=coin, minutes=len(rows), trades=sum(r[2] for r in rows))
 

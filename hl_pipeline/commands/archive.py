@@ -18,6 +18,8 @@ def archive(out: str, start: str, end: str, coins: str | None, book_every: float
     coin_list = settings.parse_coins(coins or settings.env("HL_COINS", settings.DEFAULT_COINS))
     days = (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
     dates = [(dt.date.fromisoformat(first) + dt.timedelta(days=k)).isoformat() for k in range(days)]
-    counts = write_archives(SimulatorConfig(seed=seed), Path(out), dates, coin_list, book_every_ms=int(book_every * 1000))
+    counts = write_archives(
+        SimulatorConfig(seed=seed), Path(out), dates, coin_list, book_every_ms=int(book_every * 1000)
+    )
     print(f"wrote {counts['book_snapshots']} book snapshots and {counts['fills']} fills under {out}")
     return 0

@@ -9,7 +9,9 @@ import os
 from hl_pipeline import settings
 
 
-def validate(start: str, end: str, coins: str | None, intervals: str | None) -> tuple[str, str, dict[str, str]]:
+def validate(
+    start: str, end: str, coins: str | None, intervals: str | None
+) -> tuple[str, str, dict[str, str]]:
     """Check every input before anything runs; raise ValueError naming the bad value.
 
     Returns the first and last day and the settings to override for the run."""
@@ -18,9 +20,11 @@ def validate(start: str, end: str, coins: str | None, intervals: str | None) -> 
         raise ValueError(f"bad date range: start {first} is after end {last}")
     earliest = settings.parse_date(settings.env("HL_START_DATE", settings.DEFAULT_START_DATE))
     if first < earliest:
-        raise ValueError(f"bad date range: start {first} is before the first partition {earliest} (HL_START_DATE)")
+        raise ValueError(
+            f"bad date range: start {first} is before the first partition {earliest} (HL_START_DATE)"
+        )
     now = settings.now_ms(settings.env("HL_AS_OF", ""))
-    today = dt.datetime.fromtimestamp(now / 1000, tz=dt.timezone.utc).date().isoformat()
+    today = dt.datetime.fromtimestamp(now / 1000, tz=dt.UTC).date().isoformat()
     if last > today:
         raise ValueError(f"bad date range: end {last} is after today ({today})")
     overrides = {}

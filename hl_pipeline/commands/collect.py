@@ -23,8 +23,11 @@ def collect(coins: str | None, landing: str, seconds: float | None = None) -> in
         client.check_coin(coin)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
     config = CollectorConfig(api_url=resolve_base_url(api["api_url"]), coins=coin_list, landing=Path(landing))
-    collector = Collector(config, book_snapshot=client.l2_book,
-                          minute_candles=lambda coin, start, end: client.candles(coin, "1m", start, end))
+    collector = Collector(
+        config,
+        book_snapshot=client.l2_book,
+        minute_candles=lambda coin, start, end: client.candles(coin, "1m", start, end),
+    )
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -21,12 +21,36 @@ def dev(port: int = 3000, seed: int = 42) -> int:
     if "HL_API_URL" not in env:
         sim_port = _free_port()
         simulator = subprocess.Popen(
-            [sys.executable, "-m", "hl_pipeline.cli", "simulator", "serve", "--port", str(sim_port), "--seed", str(seed)]
+            [
+                sys.executable,
+                "-m",
+                "hl_pipeline.cli",
+                "simulator",
+                "serve",
+                "--port",
+                str(sim_port),
+                "--seed",
+                str(seed),
+            ]
         )
         env["HL_API_URL"] = f"http://127.0.0.1:{sim_port}"
     print(f"Dagster UI on http://127.0.0.1:{port}, data from {env['HL_API_URL']}", flush=True)
     try:
-        return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)], env=env)
+        return subprocess.call(
+            [
+                sys.executable,
+                "-m",
+                "dagster",
+                "dev",
+                "-w",
+                "workspace.yaml",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            env=env,
+        )
     except KeyboardInterrupt:
         return 0
     finally:

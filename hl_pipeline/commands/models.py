@@ -9,7 +9,8 @@ from hl_pipeline import settings
 
 
 def rollback(name: str) -> int:
-    from hl_pipeline.registry.aliases import CHAMPION, rollback as move_back, version_at
+    from hl_pipeline.registry.aliases import CHAMPION, version_at
+    from hl_pipeline.registry.aliases import rollback as move_back
     from hl_pipeline.registry.errors import RegistryError
     from hl_pipeline.registry.tracking import Tracking
 

@@ -30,14 +30,17 @@ def run_market_range(
     )
 
 
-def run_targets(job_name: str, instance: dg.DagsterInstance | None = None, keys: list[str] | None = None) -> dg.ExecuteInProcessResult:
+def run_targets(
+    job_name: str, instance: dg.DagsterInstance | None = None, keys: list[str] | None = None
+) -> dg.ExecuteInProcessResult:
     """One run of a job partitioned by model target, over `keys` (a contiguous run of targets) or every target."""
     job = load_definitions().resolve_job_def(job_name)
     keys = keys or job.partitions_def.get_partition_keys()
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-        run_config=CONSOLE_INFO, raise_on_error=False,
+        run_config=CONSOLE_INFO,
+        raise_on_error=False,
     )
 
 
@@ -59,5 +62,7 @@ def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str
         else:
             failed += 1
             severity = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "error"
-            failures.append(f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} {evaluation.partition or 'range'} ({severity})")
+            failures.append(
+                f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} {evaluation.partition or 'range'} ({severity})"
+            )
     return passed, failed, failures

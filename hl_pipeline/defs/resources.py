@@ -21,7 +21,9 @@ class HyperliquidResource(dg.ConfigurableResource):
     retained_candles: int = 5000  # 0: the source keeps all history (a simulator with retention lifted)
 
     def client(self) -> InfoClient:
-        return client_for(api_url=self.api_url, rate_limit=self.rate_limit, retained_candles=self.retained_candles)
+        return client_for(
+            api_url=self.api_url, rate_limit=self.rate_limit, retained_candles=self.retained_candles
+        )
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -78,8 +80,11 @@ class OrderFlowSettings(dg.ConfigurableResource):
         def archive(spec: str, bucket: str):
             return None if spec.strip().lower() == "none" else archive_source(spec, bucket)
 
-        return Sources(Path(self.landing_root).resolve(), archive(self.book_archive, "hyperliquid-archive"),
-                       archive(self.fills_archive, "hl-mainnet-node-data"))
+        return Sources(
+            Path(self.landing_root).resolve(),
+            archive(self.book_archive, "hyperliquid-archive"),
+            archive(self.fills_archive, "hl-mainnet-node-data"),
+        )
 
 
 class MLSettings(dg.ConfigurableResource):
@@ -135,7 +140,9 @@ class ModelSettings(dg.ConfigurableResource):
     def xgb(self):
         from hl_pipeline.ml.models.config import XGBConfig
 
-        return XGBConfig(n_estimators=self.xgb_trees, max_depth=self.xgb_depth, learning_rate=self.xgb_learning_rate)
+        return XGBConfig(
+            n_estimators=self.xgb_trees, max_depth=self.xgb_depth, learning_rate=self.xgb_learning_rate
+        )
 
     def gate(self):
         from hl_pipeline.ml.models.config import GateConfig

@@ -15,10 +15,19 @@ _EXPORTS = {
     "limiter_for": "limiter",
     "NETWORKS": "networks",
     "resolve_base_url": "networks",
-    **{name: "errors" for name in (
-        "ExchangeError", "ExchangeUnreachableError", "MalformedResponseError", "RateLimitedError",
-        "RequestRejectedError", "ServerError", "UnknownCoinError", "UnknownIntervalError",
-    )},
+    **{
+        name: "errors"
+        for name in (
+            "ExchangeError",
+            "ExchangeUnreachableError",
+            "MalformedResponseError",
+            "RateLimitedError",
+            "RequestRejectedError",
+            "ServerError",
+            "UnknownCoinError",
+            "UnknownIntervalError",
+        )
+    },
 }
 
 __all__ = sorted(_EXPORTS)

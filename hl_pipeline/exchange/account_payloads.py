@@ -51,18 +51,32 @@ def _fill(p: Payload, raw: Any, w: str) -> Fill:
         user = p.obj(liq, f"{w}.liquidation").get("liquidatedUser")
         if user is not None and not isinstance(user, str):
             raise p.fail(f"{w}.liquidation.liquidatedUser should be a string, got {user!r}")
-        liq = Liquidation(user, p.number(liq, "markPx", f"{w}.liquidation"), p.text(liq, "method", f"{w}.liquidation"))
+        liq = Liquidation(
+            user, p.number(liq, "markPx", f"{w}.liquidation"), p.text(liq, "method", f"{w}.liquidation")
+        )
     fee_token, cloid = raw.get("feeToken"), raw.get("cloid")
     for key, value in (("feeToken", fee_token), ("cloid", cloid)):
         if value is not None and not isinstance(value, str):
             raise p.fail(f"{w}.{key} should be a string, got {value!r}")
     return Fill(
-        coin=p.text(raw, "coin", w), px=p.number(raw, "px", w), sz=p.number(raw, "sz", w), side=p.side(raw, w),
-        time=p.integer(raw, "time", w), start_position=p.number(raw, "startPosition", w), dir=p.text(raw, "dir", w),
-        closed_pnl=p.number(raw, "closedPnl", w), hash=p.text(raw, "hash", w), oid=p.integer(raw, "oid", w),
-        crossed=p.flag(raw, "crossed", w), fee=p.number(raw, "fee", w), tid=p.opt_integer(raw, "tid", w),
-        fee_token=fee_token, builder_fee=p.opt_number(raw, "builderFee", w), twap_id=p.opt_integer(raw, "twapId", w),
-        cloid=cloid, liquidation=liq,
+        coin=p.text(raw, "coin", w),
+        px=p.number(raw, "px", w),
+        sz=p.number(raw, "sz", w),
+        side=p.side(raw, w),
+        time=p.integer(raw, "time", w),
+        start_position=p.number(raw, "startPosition", w),
+        dir=p.text(raw, "dir", w),
+        closed_pnl=p.number(raw, "closedPnl", w),
+        hash=p.text(raw, "hash", w),
+        oid=p.integer(raw, "oid", w),
+        crossed=p.flag(raw, "crossed", w),
+        fee=p.number(raw, "fee", w),
+        tid=p.opt_integer(raw, "tid", w),
+        fee_token=fee_token,
+        builder_fee=p.opt_number(raw, "builderFee", w),
+        twap_id=p.opt_integer(raw, "twapId", w),
+        cloid=cloid,
+        liquidation=liq,
     )
 
 
@@ -111,8 +125,10 @@ class ClearinghouseState:
 
 def _summary(p: Payload, raw: Any, w: str) -> MarginSummary:
     return MarginSummary(
-        p.number(raw, "accountValue", w), p.number(raw, "totalMarginUsed", w),
-        p.number(raw, "totalNtlPos", w), p.number(raw, "totalRawUsd", w),
+        p.number(raw, "accountValue", w),
+        p.number(raw, "totalMarginUsed", w),
+        p.number(raw, "totalNtlPos", w),
+        p.number(raw, "totalRawUsd", w),
     )
 
 
@@ -123,12 +139,18 @@ def _position(p: Payload, wrapper: Any, w: str) -> Position:
     cum = p.obj(raw, w).get("cumFunding")
     cum = {} if cum is None else p.obj(cum, f"{w}.cumFunding")
     return Position(
-        coin=p.text(raw, "coin", w), szi=p.number(raw, "szi", w), entry_px=p.opt_number(raw, "entryPx", w),
-        leverage_type=p.text(lev, "type", f"{w}.leverage"), leverage=p.integer(lev, "value", f"{w}.leverage"),
+        coin=p.text(raw, "coin", w),
+        szi=p.number(raw, "szi", w),
+        entry_px=p.opt_number(raw, "entryPx", w),
+        leverage_type=p.text(lev, "type", f"{w}.leverage"),
+        leverage=p.integer(lev, "value", f"{w}.leverage"),
         leverage_raw_usd=p.opt_number(lev, "rawUsd", f"{w}.leverage"),
-        liquidation_px=p.opt_number(raw, "liquidationPx", w), margin_used=p.number(raw, "marginUsed", w),
-        position_value=p.number(raw, "positionValue", w), return_on_equity=p.number(raw, "returnOnEquity", w),
-        unrealized_pnl=p.number(raw, "unrealizedPnl", w), max_leverage=p.opt_integer(raw, "maxLeverage", w),
+        liquidation_px=p.opt_number(raw, "liquidationPx", w),
+        margin_used=p.number(raw, "marginUsed", w),
+        position_value=p.number(raw, "positionValue", w),
+        return_on_equity=p.number(raw, "returnOnEquity", w),
+        unrealized_pnl=p.number(raw, "unrealizedPnl", w),
+        max_leverage=p.opt_integer(raw, "maxLeverage", w),
         cum_funding_all_time=p.opt_number(cum, "allTime", f"{w}.cumFunding"),
         cum_funding_since_open=p.opt_number(cum, "sinceOpen", f"{w}.cumFunding"),
         cum_funding_since_change=p.opt_number(cum, "sinceChange", f"{w}.cumFunding"),

@@ -25,7 +25,11 @@ class L2Book:
 
 def _levels(p: Payload, raw: Any, what: str) -> tuple[Level, ...]:
     return tuple(
-        Level(p.number(lv, "px", f"{what}[{i}]"), p.number(lv, "sz", f"{what}[{i}]"), p.integer(lv, "n", f"{what}[{i}]"))
+        Level(
+            p.number(lv, "px", f"{what}[{i}]"),
+            p.number(lv, "sz", f"{what}[{i}]"),
+            p.integer(lv, "n", f"{what}[{i}]"),
+        )
         for i, lv in enumerate(p.array(raw, what))
     )
 
@@ -67,8 +71,16 @@ def parse_recent_trades(body: Any, request: dict | None = None) -> list[Trade]:
             if len(users) != 2 or not all(isinstance(u, str) for u in users):
                 raise p.fail(f"{w}.users should be [buyer, seller], got {users!r}")
             users = tuple(users)
-        trades.append(Trade(
-            coin=p.text(raw, "coin", w), side=p.side(raw, w), px=p.number(raw, "px", w), sz=p.number(raw, "sz", w),
-            time=p.integer(raw, "time", w), hash=p.text(raw, "hash", w), tid=p.integer(raw, "tid", w), users=users,
-        ))
+        trades.append(
+            Trade(
+                coin=p.text(raw, "coin", w),
+                side=p.side(raw, w),
+                px=p.number(raw, "px", w),
+                sz=p.number(raw, "sz", w),
+                time=p.integer(raw, "time", w),
+                hash=p.text(raw, "hash", w),
+                tid=p.integer(raw, "tid", w),
+                users=users,
+            )
+        )
     return trades

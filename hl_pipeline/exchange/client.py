@@ -10,18 +10,33 @@ import numpy as np
 import pyarrow as pa
 
 from hl_pipeline.exchange import validation
-from hl_pipeline.exchange.account_payloads import ClearinghouseState, Fill, parse_clearinghouse_state, parse_fills
+from hl_pipeline.exchange.account_payloads import (
+    ClearinghouseState,
+    Fill,
+    parse_clearinghouse_state,
+    parse_fills,
+)
 from hl_pipeline.exchange.book_payloads import L2Book, Trade, parse_l2_book, parse_recent_trades
 from hl_pipeline.exchange.intervals import INTERVAL_MS, candle_open, month_start, next_open
 from hl_pipeline.exchange.limiter import WeightLimiter
 from hl_pipeline.exchange.pagination import (
-    CANDLE_PAGE, FILLS_PAGE, FUNDING_PAGE, expected_candles, expected_funding, merge_by_time, times_of,
+    CANDLE_PAGE,
+    FILLS_PAGE,
+    FUNDING_PAGE,
+    expected_candles,
+    expected_funding,
+    merge_by_time,
+    times_of,
 )
 from hl_pipeline.exchange.series_payloads import CANDLE_SCHEMA, FUNDING_SCHEMA, parse_candles, parse_funding
 from hl_pipeline.exchange.stats import ClientStats
 from hl_pipeline.exchange.transport import InfoTransport
 from hl_pipeline.exchange.universe_payloads import (
-    AssetContext, Meta, parse_all_mids, parse_meta, parse_meta_and_asset_ctxs,
+    AssetContext,
+    Meta,
+    parse_all_mids,
+    parse_meta,
+    parse_meta_and_asset_ctxs,
 )
 
 
@@ -33,17 +48,31 @@ class InfoClient:
     fills_page = FILLS_PAGE
 
     def __init__(
-        self, base_url: str, *, timeout: float = 10.0, max_retries: int = 6, backoff_base: float = 0.25,
-        backoff_cap: float = 8.0, rate_limit: bool = True, retained_candles: int | None = 5000,
-        limiter: WeightLimiter | None = None, sleep: Callable[[float], None] = time.sleep,
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        max_retries: int = 6,
+        backoff_base: float = 0.25,
+        backoff_cap: float = 8.0,
+        rate_limit: bool = True,
+        retained_candles: int | None = 5000,
+        limiter: WeightLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         if retained_candles is not None and retained_candles < 1:
             raise ValueError(f"bad retained_candles {retained_candles}: at least 1, or None for unlimited")
         self.base_url = base_url.rstrip("/")
         self.retained_candles = retained_candles
         self._http = InfoTransport(
-            self.base_url, timeout=timeout, max_retries=max_retries, backoff_base=backoff_base,
-            backoff_cap=backoff_cap, rate_limit=rate_limit, limiter=limiter, sleep=sleep,
+            self.base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            rate_limit=rate_limit,
+            limiter=limiter,
+            sleep=sleep,
         )
         self._universe: frozenset[str] | None = None
         self._universe_lock = threading.Lock()
@@ -112,10 +141,13 @@ class InfoClient:
         self.check_coin(coin)
         pages, cursor, newest = [], start_ms, -1
         while cursor <= end_ms:
-            body = {"type": "candleSnapshot",
-                    "req": {"coin": coin, "interval": interval, "startTime": cursor, "endTime": end_ms}}
+            body = {
+                "type": "candleSnapshot",
+                "req": {"coin": coin, "interval": interval, "startTime": cursor, "endTime": end_ms},
+            }
             page = self._http.call(
-                body, lambda data, received, b=body: parse_candles(data, received, b, coin, interval),
+                body,
+                lambda data, received, b=body: parse_candles(data, received, b, coin, interval),
                 expected_candles(interval, cursor, end_ms, self.candle_page),
             )
             if not page.num_rows:
@@ -139,7 +171,8 @@ class InfoClient:
         while cursor <= end_ms:
             body = {"type": "fundingHistory", "coin": coin, "startTime": cursor, "endTime": end_ms}
             page = self._http.call(
-                body, lambda data, received, b=body: parse_funding(data, received, b, coin),
+                body,
+                lambda data, received, b=body: parse_funding(data, received, b, coin),
                 expected_funding(cursor, end_ms, self.funding_page),
             )
             if not page.num_rows:
@@ -194,8 +227,14 @@ class InfoClient:
             body = {"type": "userFillsByTime", "user": user, "startTime": lo, "aggregateByTime": False}
             if hi is not None:
                 body["endTime"] = hi
-            fills = self._http.call(body, lambda data, _, b=body: parse_fills(data, b), expected_items=self.fills_page)
-            fresh = [f for f in fills if f.key not in seen and f.time >= start_ms and (end_ms is None or f.time <= end_ms)]
+            fills = self._http.call(
+                body, lambda data, _, b=body: parse_fills(data, b), expected_items=self.fills_page
+            )
+            fresh = [
+                f
+                for f in fills
+                if f.key not in seen and f.time >= start_ms and (end_ms is None or f.time <= end_ms)
+            ]
             seen.update((f.key, f) for f in fresh)
             if len(fills) < self.fills_page or not fresh:
                 break

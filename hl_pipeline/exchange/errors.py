@@ -57,7 +57,9 @@ class RequestRejectedError(ExchangeError):
 
     def __init__(self, request: dict, status: int, text: str):
         self.request, self.status, self.text = request, status, text
-        super().__init__(f"{request.get('type', '?')} request {excerpt(request)} rejected with HTTP {status}: {excerpt(text)}")
+        super().__init__(
+            f"{request.get('type', '?')} request {excerpt(request)} rejected with HTTP {status}: {excerpt(text)}"
+        )
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str:
@@ -74,7 +76,9 @@ class UnknownCoinError(ExchangeError, ValueError):
     def __init__(self, coin: str, universe: Iterable[str]):
         universe = list(universe)
         self.coin = coin
-        super().__init__(f"unknown coin {coin!r}: not among the {len(universe)} listed perps{_suggest(coin, universe)}")
+        super().__init__(
+            f"unknown coin {coin!r}: not among the {len(universe)} listed perps{_suggest(coin, universe)}"
+        )
 
 
 class UnknownIntervalError(ExchangeError, ValueError):

@@ -34,7 +34,7 @@ INTERVALS: tuple[str, ...] = (*INTERVAL_MS, "1M")
 
 def month_start(t_ms: int, months_ahead: int = 0) -> int:
     """Start of the calendar month of `t_ms`, moved by `months_ahead` (negative goes back)."""
-    d = dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.UTC)
     index = d.year * 12 + d.month - 1 + months_ahead
     year, month = divmod(index, 12)
     return calendar.timegm((year, month + 1, 1, 0, 0, 0)) * 1000

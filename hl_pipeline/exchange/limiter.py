@@ -23,8 +23,11 @@ class WeightLimiter:
     """Thread-safe token bucket in request-weight units."""
 
     def __init__(
-        self, capacity: float = BUDGET_PER_MINUTE, refill_per_s: float = BUDGET_PER_MINUTE / 60,
-        margin: float = DEFAULT_MARGIN, clock: Callable[[], float] = time.monotonic,
+        self,
+        capacity: float = BUDGET_PER_MINUTE,
+        refill_per_s: float = BUDGET_PER_MINUTE / 60,
+        margin: float = DEFAULT_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ):
         if not 0 < margin <= 1:

@@ -11,7 +11,7 @@ NETWORKS: dict[str, str] = {
 
 
 def resolve_base_url(name_or_url: str) -> str:
-    """"mainnet", "testnet" or an http(s) URL -> the base URL (no trailing slash)."""
+    """ "mainnet", "testnet" or an http(s) URL -> the base URL (no trailing slash)."""
     text = (name_or_url or "").strip()
     if text.lower() in NETWORKS:
         return NETWORKS[text.lower()]

@@ -22,7 +22,7 @@ _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
 class Payload:
     """A response under inspection: knows the request, so every complaint names it."""
 
-    __slots__ = ("request", "body")
+    __slots__ = ("body", "request")
 
     def __init__(self, request: dict, body: Any):
         self.request, self.body = request, body

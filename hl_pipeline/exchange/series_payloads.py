@@ -32,7 +32,11 @@ def _stamp(ms: pa.Array) -> pa.Array:
 
 
 def parse_candles(
-    body: Any, received_ms: int, request: dict | None = None, coin: str | None = None, interval: str | None = None
+    body: Any,
+    received_ms: int,
+    request: dict | None = None,
+    coin: str | None = None,
+    interval: str | None = None,
 ) -> pa.Table:
     """candleSnapshot rows -> CANDLE_SCHEMA table; `coin`/`interval`, when given, must match every row."""
     p = Payload(request or {"type": "candleSnapshot"}, body)
@@ -48,7 +52,10 @@ def parse_candles(
         i = pc.index(pc.greater(closes, opens), False).as_py()
         raise p.fail(f"candles[{i}]: close time T={closes[i]} is not after open time t={opens[i]}")
     arrays = {
-        "coin": coins, "interval": intervals, "time": _stamp(opens), "close_time": _stamp(closes),
+        "coin": coins,
+        "interval": intervals,
+        "time": _stamp(opens),
+        "close_time": _stamp(closes),
         **{name: float_column(p, column(p, rows, key, w), key, w) for name, key in _CANDLE_PRICES},
         "trades": int_column(p, column(p, rows, "n", w), "n", w),
         "ingest_time": pa.array([received_ms] * len(rows), pa.int64()).cast(TS),
@@ -56,7 +63,9 @@ def parse_candles(
     return pa.Table.from_arrays([arrays[f.name] for f in CANDLE_SCHEMA], schema=CANDLE_SCHEMA)
 
 
-def parse_funding(body: Any, received_ms: int, request: dict | None = None, coin: str | None = None) -> pa.Table:
+def parse_funding(
+    body: Any, received_ms: int, request: dict | None = None, coin: str | None = None
+) -> pa.Table:
     """fundingHistory rows -> FUNDING table; a missing or "NaN" premium becomes null."""
     p = Payload(request or {"type": "fundingHistory"}, body)
     rows = p.array(body, "funding")

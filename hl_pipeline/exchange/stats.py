@@ -17,7 +17,9 @@ class ClientStats:
     by_type: Counter = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def record(self, request_type: str, weight: int, *, retry: bool, rate_limited: bool = False, waited: float = 0.0):
+    def record(
+        self, request_type: str, weight: int, *, retry: bool, rate_limited: bool = False, waited: float = 0.0
+    ):
         with self._lock:
             self.requests += 1
             self.retries += retry
@@ -29,7 +31,10 @@ class ClientStats:
     def snapshot(self) -> dict:
         with self._lock:
             return {
-                "requests": self.requests, "retries": self.retries, "weight": self.weight,
-                "rate_limited": self.rate_limited, "limiter_wait_s": round(self.limiter_wait_s, 3),
+                "requests": self.requests,
+                "retries": self.retries,
+                "weight": self.weight,
+                "rate_limited": self.rate_limited,
+                "limiter_wait_s": round(self.limiter_wait_s, 3),
                 "by_type": dict(self.by_type),
             }

@@ -13,8 +13,13 @@ from typing import Any, TypeVar
 import requests
 
 from hl_pipeline.exchange.errors import (
-    ExchangeError, ExchangeUnreachableError, MalformedResponseError, RateLimitedError, RequestRejectedError,
-    ServerError, excerpt,
+    ExchangeError,
+    ExchangeUnreachableError,
+    MalformedResponseError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServerError,
+    excerpt,
 )
 from hl_pipeline.exchange.limiter import NoLimiter, WeightLimiter, limiter_for
 from hl_pipeline.exchange.stats import ClientStats
@@ -29,9 +34,17 @@ class InfoTransport:
     """Sends info requests; retries 429, 5xx, timeouts, dropped connections and bad JSON."""
 
     def __init__(
-        self, base_url: str, *, timeout: float = 10.0, max_retries: int = 6, backoff_base: float = 0.25,
-        backoff_cap: float = 8.0, rate_limit: bool = True, limiter: WeightLimiter | None = None,
-        sleep: Callable[[float], None] = time.sleep, rng: Callable[[], float] = random.random,
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        max_retries: int = 6,
+        backoff_base: float = 0.25,
+        backoff_cap: float = 8.0,
+        rate_limit: bool = True,
+        limiter: WeightLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
     ):
         if max_retries < 0 or timeout <= 0 or backoff_base < 0 or backoff_cap < 0:
             raise ValueError(
@@ -76,7 +89,9 @@ class InfoTransport:
         if isinstance(last, MalformedResponseError):
             last.add_note(f"gave up after {attempts} attempts")
             raise last
-        raise type(last)(f"{rtype} request {excerpt(body)} failed after {attempts} attempts; last: {last}") from last
+        raise type(last)(
+            f"{rtype} request {excerpt(body)} failed after {attempts} attempts; last: {last}"
+        ) from last
 
     def _attempt(self, body, rtype, payload, parse, expected_items, retry):
         base = base_weight(rtype)
@@ -93,8 +108,15 @@ class InfoTransport:
             return None, ExchangeUnreachableError(f"{type(exc).__name__}: {exc}")
         received_ms = time.time_ns() // 1_000_000
         status = response.status_code
-        log.debug("info %s -> HTTP %d, %d bytes in %.3fs (reserved weight %d, waited %.3fs)",
-                  rtype, status, len(content), time.perf_counter() - started, reserved, waited)
+        log.debug(
+            "info %s -> HTTP %d, %d bytes in %.3fs (reserved weight %d, waited %.3fs)",
+            rtype,
+            status,
+            len(content),
+            time.perf_counter() - started,
+            reserved,
+            waited,
+        )
         if status == 429:
             self.limiter.settle(reserved, base)
             self.limiter.penalize()

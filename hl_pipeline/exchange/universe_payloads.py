@@ -69,8 +69,15 @@ def parse_meta(body: Any, request: dict | None = None) -> Meta:
 
 
 _CTX_KEYS = {
-    "funding": "funding", "open_interest": "openInterest", "prev_day_px": "prevDayPx", "day_ntl_vlm": "dayNtlVlm",
-    "day_base_vlm": "dayBaseVlm", "premium": "premium", "oracle_px": "oraclePx", "mark_px": "markPx", "mid_px": "midPx",
+    "funding": "funding",
+    "open_interest": "openInterest",
+    "prev_day_px": "prevDayPx",
+    "day_ntl_vlm": "dayNtlVlm",
+    "day_base_vlm": "dayBaseVlm",
+    "premium": "premium",
+    "oracle_px": "oraclePx",
+    "mark_px": "markPx",
+    "mid_px": "midPx",
 }
 
 

@@ -44,6 +44,8 @@ def check_user(user: str) -> str:
 
 def check_book_aggregation(n_sig_figs: int | None, mantissa: int | None) -> None:
     if n_sig_figs is not None and n_sig_figs not in SIG_FIGS:
-        raise ValueError(f"bad n_sig_figs {n_sig_figs!r}: expected one of {SIG_FIGS} or None (full precision)")
+        raise ValueError(
+            f"bad n_sig_figs {n_sig_figs!r}: expected one of {SIG_FIGS} or None (full precision)"
+        )
     if mantissa is not None and (n_sig_figs != 5 or mantissa not in MANTISSAS):
         raise ValueError(f"bad mantissa {mantissa!r}: allowed only with n_sig_figs=5, one of {MANTISSAS}")

@@ -17,9 +17,19 @@ _LIGHT = frozenset(
 _HEAVY = {"userRole": 60}
 _PER_20_ITEMS = frozenset(
     {
-        "recentTrades", "historicalOrders", "userFills", "userFillsByTime", "fundingHistory",
-        "userFunding", "nonUserFundingUpdates", "twapHistory", "userTwapSliceFills",
-        "userTwapSliceFillsByTime", "delegatorHistory", "delegatorRewards", "validatorStats",
+        "recentTrades",
+        "historicalOrders",
+        "userFills",
+        "userFillsByTime",
+        "fundingHistory",
+        "userFunding",
+        "nonUserFundingUpdates",
+        "twapHistory",
+        "userTwapSliceFills",
+        "userTwapSliceFillsByTime",
+        "delegatorHistory",
+        "delegatorRewards",
+        "validatorStats",
     }
 )
 

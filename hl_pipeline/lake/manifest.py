@@ -33,8 +33,12 @@ class Manifest:
     unavailable: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     coverage: dict[str, Any] = dataclasses.field(default_factory=dict)
     content_hash: str = ""
-    inputs: dict[str, Any] = dataclasses.field(default_factory=dict)  # derived datasets: {dataset: {"COIN/DATE": content_hash}}
-    details: dict[str, Any] = dataclasses.field(default_factory=dict)  # dataset-specific provenance (features, labels, folds)
+    inputs: dict[str, Any] = dataclasses.field(
+        default_factory=dict
+    )  # derived datasets: {dataset: {"COIN/DATE": content_hash}}
+    details: dict[str, Any] = dataclasses.field(
+        default_factory=dict
+    )  # dataset-specific provenance (features, labels, folds)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)

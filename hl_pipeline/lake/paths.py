@@ -37,4 +37,3 @@ def partition_dir(root: Path, dataset: str, date: str, coin: str | None = None) 
 
 def partition_file(root: Path, dataset: str, date: str, coin: str | None = None) -> Path:
     return partition_dir(root, dataset, date, coin) / PART_FILE
-

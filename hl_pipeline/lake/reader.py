@@ -34,7 +34,12 @@ def read_partition(root: Path, dataset: str, date: str, coin: str | None = None)
 
 
 def read_range(
-    root: Path, dataset: str, dates: Iterable[str], coins: Iterable[str | None] = (None,), *, with_date: bool = False
+    root: Path,
+    dataset: str,
+    dates: Iterable[str],
+    coins: Iterable[str | None] = (None,),
+    *,
+    with_date: bool = False,
 ) -> pa.Table:
     """Every written partition among `dates` x `coins` in that order (missing ones skipped), in one scan.
 
@@ -49,7 +54,9 @@ def read_range(
     keys = pa.schema([("coin", pa.string()), ("date", pa.string())] if by_coin else [("date", pa.string())])
     if files:
         hive = ds.partitioning(keys, flavor="hive")
-        table = ds.dataset(files, format="parquet", partitioning=hive, partition_base_dir=str(root / dataset)).to_table()
+        table = ds.dataset(
+            files, format="parquet", partitioning=hive, partition_base_dir=str(root / dataset)
+        ).to_table()
     else:
         table = schema.append(pa.field("date", pa.string())).empty_table()
     columns = [*schema.names, "date"] if with_date else schema.names

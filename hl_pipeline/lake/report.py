@@ -22,17 +22,29 @@ def markdown_table(rows: Sequence[dict]) -> str:
 
 def coverage_by_coin(manifests: Sequence[Manifest]) -> list[dict]:
     """One row per coin: days, rows, missing bars, and what the source could not serve."""
-    acc: dict[str, dict] = defaultdict(lambda: {"days": 0, "rows": 0, "gap_bars": 0, "gaps": 0, "unavailable": set()})
+    acc: dict[str, dict] = defaultdict(
+        lambda: {"days": 0, "rows": 0, "gap_bars": 0, "gaps": 0, "unavailable": set()}
+    )
     for m in manifests:
         a = acc[m.coin or "all"]
         a["days"] += 1
         a["rows"] += m.rows
         a["gap_bars"] += m.gap_bars
         a["gaps"] += len(m.gaps)
-        a["unavailable"].update(f"{u['interval']}@{m.date}" if u.get("interval") else m.date for u in m.unavailable)
+        a["unavailable"].update(
+            f"{u['interval']}@{m.date}" if u.get("interval") else m.date for u in m.unavailable
+        )
     return [
-        {"coin": coin, "days": a["days"], "rows": a["rows"], "gaps": a["gaps"], "missing_bars": a["gap_bars"],
-         "unavailable": ", ".join(sorted(a["unavailable"])[:6]) + (" …" if len(a["unavailable"]) > 6 else "") or "-"}
+        {
+            "coin": coin,
+            "days": a["days"],
+            "rows": a["rows"],
+            "gaps": a["gaps"],
+            "missing_bars": a["gap_bars"],
+            "unavailable": ", ".join(sorted(a["unavailable"])[:6])
+            + (" …" if len(a["unavailable"]) > 6 else "")
+            or "-",
+        }
         for coin, a in sorted(acc.items())
     ]
 
@@ -45,7 +57,9 @@ def gap_list(manifests: Sequence[Manifest], limit: int = 20) -> list[dict]:
 
 def _gap_detail(gap: dict) -> dict:
     """A candle gap counts bars and names its source; a stream gap counts minutes and names its cause."""
-    detail = {k: gap[k] for k in ("interval", "channel", "start", "end", "bars", "minutes", "cause") if k in gap}
+    detail = {
+        k: gap[k] for k in ("interval", "channel", "start", "end", "bars", "minutes", "cause") if k in gap
+    }
     return detail if "cause" in gap else {**detail, "source": gap.get("source", "api")}
 
 

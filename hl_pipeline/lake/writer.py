@@ -63,7 +63,9 @@ def write_partition(root: Path, table: pa.Table, manifest: Manifest) -> Path:
     if "coin" in table.column_names and manifest.coin is not None:
         coins = set(table.column("coin").unique().to_pylist())
         if coins - {manifest.coin}:
-            raise ValueError(f"{manifest.dataset}: rows for {sorted(coins)} in partition coin={manifest.coin}")
+            raise ValueError(
+                f"{manifest.dataset}: rows for {sorted(coins)} in partition coin={manifest.coin}"
+            )
         table = table.drop_columns(["coin"])
     manifest.rows = table.num_rows
     manifest.content_hash = content_hash(table)

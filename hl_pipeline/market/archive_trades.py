@@ -26,12 +26,27 @@ def trades_from_fills(fills: pa.Table, coins: list[str]) -> tuple[dict[str, pa.T
     unpaired = paired.filter(pc.invert(whole))
     paired = paired.filter(whole)
     aggressor = pc.if_else(paired["crossed"], "B", "A")
-    receive = pc.max_element_wise(*(pc.cast(paired[c], pa.int64()) for c in ("local_time", "seller_local_time")))
-    table = pa.table({
-        "coin": paired["coin"], "time": paired["time"], "px": paired["px"], "sz": paired["sz"],
-        "side": aggressor, "tid": paired["tid"], "hash": paired["hash"], "buyer": paired["user"],
-        "seller": paired["seller"], "receive_time": pc.cast(pc.divide(receive, 1_000_000), pa.timestamp("ms", tz="UTC")),
-    }).cast(TRADES)
+    receive = pc.max_element_wise(
+        *(pc.cast(paired[c], pa.int64()) for c in ("local_time", "seller_local_time"))
+    )
+    table = pa.table(
+        {
+            "coin": paired["coin"],
+            "time": paired["time"],
+            "px": paired["px"],
+            "sz": paired["sz"],
+            "side": aggressor,
+            "tid": paired["tid"],
+            "hash": paired["hash"],
+            "buyer": paired["user"],
+            "seller": paired["seller"],
+            "receive_time": pc.cast(pc.divide(receive, 1_000_000), pa.timestamp("ms", tz="UTC")),
+        }
+    ).cast(TRADES)
     by_coin = {c: table.filter(pc.equal(table["coin"], c)) for c in coins}
-    missing = dict(zip(*[x.to_pylist() for x in pc.value_counts(unpaired["coin"]).flatten()])) if unpaired.num_rows else {}
+    missing = (
+        dict(zip(*[x.to_pylist() for x in pc.value_counts(unpaired["coin"]).flatten()]))
+        if unpaired.num_rows
+        else {}
+    )
     return by_coin, {c: missing.get(c, 0) for c in coins}

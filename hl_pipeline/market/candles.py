@@ -25,10 +25,16 @@ CANDLE_KEY = ["interval", "source", "time"]
 
 
 def _with_source(table: pa.Table, source: str) -> pa.Table:
-    return table.append_column("source", pa.array([source] * table.num_rows, pa.string())).select(CANDLES.names).cast(CANDLES)
+    return (
+        table.append_column("source", pa.array([source] * table.num_rows, pa.string()))
+        .select(CANDLES.names)
+        .cast(CANDLES)
+    )
 
 
-def _day_coverage(date: str, now_ms: int, day: dict[tuple[str, str], pa.Table], horizons: dict[str, int | None]):
+def _day_coverage(
+    date: str, now_ms: int, day: dict[tuple[str, str], pa.Table], horizons: dict[str, int | None]
+):
     """Coverage per `interval/source` and the gaps of one coin-day."""
     ds = day_start_ms(date)
     de = ds + DAY_MS
@@ -38,7 +44,11 @@ def _day_coverage(date: str, now_ms: int, day: dict[tuple[str, str], pa.Table], 
         horizon = horizons["1m" if source == "resampled" else interval]
         start = max(ds, horizon) if horizon is not None else ds
         status, reason = span_status(ds, de, start, end)
-        expected = expected_opens(interval, start, end, whole_bars=source == "resampled") if status != "unavailable" else []
+        expected = (
+            expected_opens(interval, start, end, whole_bars=source == "resampled")
+            if status != "unavailable"
+            else []
+        )
         present = rows.column("time").cast(pa.int64()).to_numpy()
         span_gaps = find_gaps(expected, present, INTERVAL_MS[interval], interval) if len(expected) else []
         for g in span_gaps:
@@ -48,15 +58,25 @@ def _day_coverage(date: str, now_ms: int, day: dict[tuple[str, str], pa.Table], 
         if status == "unavailable":
             unavailable.append({"interval": interval, "source": source, "reason": reason})
         coverage[key] = {
-            "status": status, "reason": reason, "expected_start": iso_ms(start), "expected_end": iso_ms(max(start, end)),
-            "expected_bars": len(expected), "present_bars": int(rows.num_rows),
+            "status": status,
+            "reason": reason,
+            "expected_start": iso_ms(start),
+            "expected_end": iso_ms(max(start, end)),
+            "expected_bars": len(expected),
+            "present_bars": int(rows.num_rows),
         }
     return coverage, gaps, unavailable
 
 
 def ingest_candles(
-    client, root: Path, coin: str, dates: Sequence[str], now_ms: int,
-    native: Sequence[str], resampled: Sequence[str], log: Callable[[str], None] = lambda _: None,
+    client,
+    root: Path,
+    coin: str,
+    dates: Sequence[str],
+    now_ms: int,
+    native: Sequence[str],
+    resampled: Sequence[str],
+    log: Callable[[str], None] = lambda _: None,
 ) -> list[Manifest]:
     """Fetch, resample, split and write `coin`'s candles for `dates`; one manifest per day."""
     if resampled and "1m" not in native:
@@ -67,15 +87,25 @@ def ingest_candles(
     tables: dict[tuple[str, str], pa.Table] = {}
     for interval in native:
         start = max(window_start, horizons[interval] or window_start)
-        fetched = client.candles(coin, interval, start, window_end - 1) if start < window_end else CANDLES.empty_table()
-        fetched = fetched.filter(pc.less(fetched.column("time").cast(pa.int64()), window_end)) if fetched.num_rows else fetched
-        tables[(interval, "api")] = _with_source(fetched, "api") if fetched.num_rows else CANDLES.empty_table()
+        fetched = (
+            client.candles(coin, interval, start, window_end - 1)
+            if start < window_end
+            else CANDLES.empty_table()
+        )
+        fetched = (
+            fetched.filter(pc.less(fetched.column("time").cast(pa.int64()), window_end))
+            if fetched.num_rows
+            else fetched
+        )
+        tables[(interval, "api")] = (
+            _with_source(fetched, "api") if fetched.num_rows else CANDLES.empty_table()
+        )
         log(f"{coin} {interval}: {fetched.num_rows} candles fetched")
     for interval in resampled:
         tables[(interval, "resampled")] = resample(tables[("1m", "api")], interval)
 
     per_day = {key: split_by_day(t, list(dates)) for key, t in tables.items()}
-    ingest_time = dt.datetime.now(dt.timezone.utc).isoformat()
+    ingest_time = dt.datetime.now(dt.UTC).isoformat()
     manifests = []
     for date in dates:
         day = {key: per_day[key][date] for key in tables}
@@ -83,11 +113,19 @@ def ingest_candles(
         table, dropped = dedupe_sorted(pa.concat_tables(day.values()), CANDLE_KEY)
         times = table.column("time").cast(pa.int64())
         manifest = Manifest(
-            dataset="candles", date=date, coin=coin, rows=table.num_rows,
+            dataset="candles",
+            date=date,
+            coin=coin,
+            rows=table.num_rows,
             first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
             last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
-            duplicates_dropped=dropped, source="hyperliquid info candleSnapshot", ingest_time=ingest_time,
-            code_version=code_version(), gaps=gaps, unavailable=unavailable, coverage=coverage,
+            duplicates_dropped=dropped,
+            source="hyperliquid info candleSnapshot",
+            ingest_time=ingest_time,
+            code_version=code_version(),
+            gaps=gaps,
+            unavailable=unavailable,
+            coverage=coverage,
         )
         write_partition(root, table, manifest)
         manifests.append(manifest)

@@ -31,7 +31,12 @@ def find_gaps(expected: np.ndarray, present: np.ndarray, step_ms: int, interval:
     gaps = []
     for run in np.split(missing, breaks):
         gaps.append(
-            {"interval": interval, "start": iso_ms(int(run[0])), "end": iso_ms(int(run[-1]) + step_ms), "bars": int(run.size)}
+            {
+                "interval": interval,
+                "start": iso_ms(int(run[0])),
+                "end": iso_ms(int(run[-1]) + step_ms),
+                "bars": int(run.size),
+            }
         )
     return gaps
 
@@ -39,7 +44,10 @@ def find_gaps(expected: np.ndarray, present: np.ndarray, step_ms: int, interval:
 def span_status(day_start: int, day_end: int, expected_start: int, expected_end: int) -> tuple[str, str]:
     """("complete" | "partial" | "unavailable", reason) for an expected span within a day."""
     if expected_start >= expected_end:
-        return "unavailable", "beyond the API's candle retention" if expected_end > day_start else "not yet observable"
+        return (
+            "unavailable",
+            "beyond the API's candle retention" if expected_end > day_start else "not yet observable",
+        )
     reasons = []
     if expected_start > day_start:
         reasons.append(f"API retention starts at {iso_ms(expected_start)}")

@@ -21,7 +21,12 @@ from hl_pipeline.market.splitting import split_by_day
 
 
 def ingest_funding(
-    client, root: Path, coin: str, dates: Sequence[str], now_ms: int, log: Callable[[str], None] = lambda _: None
+    client,
+    root: Path,
+    coin: str,
+    dates: Sequence[str],
+    now_ms: int,
+    log: Callable[[str], None] = lambda _: None,
 ) -> list[Manifest]:
     """Fetch `coin`'s funding history for `dates` and write one partition per day."""
     window_start = day_start_ms(dates[0])
@@ -29,7 +34,7 @@ def ingest_funding(
     fetched = client.funding_history(coin, window_start, window_end - 1)
     fetched = fetched.sort_by("time")
     log(f"{coin} funding: {fetched.num_rows} rows fetched")
-    ingest_time = dt.datetime.now(dt.timezone.utc).isoformat()
+    ingest_time = dt.datetime.now(dt.UTC).isoformat()
     manifests = []
     for date, day in split_by_day(fetched, list(dates)).items():
         table, dropped = dedupe_sorted(day, ["time"])
@@ -40,14 +45,27 @@ def ingest_funding(
         hours = table.column("time").cast(pa.int64()).to_numpy() // HOUR_MS * HOUR_MS
         times = table.column("time").cast(pa.int64())
         manifest = Manifest(
-            dataset="funding", date=date, coin=coin, rows=table.num_rows,
+            dataset="funding",
+            date=date,
+            coin=coin,
+            rows=table.num_rows,
             first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
             last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
             duplicates_dropped=dropped,
-            source="hyperliquid info fundingHistory", ingest_time=ingest_time, code_version=code_version(),
+            source="hyperliquid info fundingHistory",
+            ingest_time=ingest_time,
+            code_version=code_version(),
             gaps=find_gaps(expected, np.unique(hours), HOUR_MS, "1h"),
-            coverage={"1h/api": {"status": status, "reason": reason, "expected_start": iso_ms(ds),
-                                 "expected_end": iso_ms(end), "expected_bars": len(expected), "present_bars": table.num_rows}},
+            coverage={
+                "1h/api": {
+                    "status": status,
+                    "reason": reason,
+                    "expected_start": iso_ms(ds),
+                    "expected_end": iso_ms(end),
+                    "expected_bars": len(expected),
+                    "present_bars": table.num_rows,
+                }
+            },
         )
         write_partition(root, table, manifest)
         manifests.append(manifest)

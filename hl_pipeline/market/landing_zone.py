@@ -30,11 +30,13 @@ def landing_files(landing: Path, channel: str, start_ms: int, end_ms: int) -> li
     first_day = dt.date.fromisoformat(_date(start_ms - DAY_MS))
     days = [(first_day + dt.timedelta(days=i)).isoformat() for i in range((end_ms - start_ms) // DAY_MS + 3)]
     files = [p for d in days for p in (landing / channel / d).glob("*.parquet")]
-    return sorted((p for p in files if file_span(p)[0] < end_ms and file_span(p)[1] >= start_ms), key=file_span)
+    return sorted(
+        (p for p in files if file_span(p)[0] < end_ms and file_span(p)[1] >= start_ms), key=file_span
+    )
 
 
 def _date(t_ms: int) -> str:
-    return dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.UTC).date().isoformat()
 
 
 def read_rows(files: list[Path], schema: pa.Schema, coin: str, start_ms: int, end_ms: int) -> pa.Table:
@@ -59,7 +61,9 @@ def listened_spans(files: list[Path]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans]
 
 
-def gap_records(landing: Path, channel: str, coin: str, start_ms: int, end_ms: int) -> list[tuple[int, int, str]]:
+def gap_records(
+    landing: Path, channel: str, coin: str, start_ms: int, end_ms: int
+) -> list[tuple[int, int, str]]:
     """The collector's own gap records (start, end, cause) for a stream that meet [start_ms, end_ms)."""
     import pyarrow.dataset as ds
 
@@ -70,11 +74,21 @@ def gap_records(landing: Path, channel: str, coin: str, start_ms: int, end_ms: i
         filter=(ds.field("channel") == channel) & (ds.field("coin") == coin)
     )
     starts, ends = (pc.cast(table[c], pa.int64()).to_pylist() for c in ("start", "end"))
-    return sorted({(s, e, c) for s, e, c in zip(starts, ends, table["cause"].to_pylist()) if s < end_ms and e > start_ms})
+    return sorted(
+        {
+            (s, e, c)
+            for s, e, c in zip(starts, ends, table["cause"].to_pylist())
+            if s < end_ms and e > start_ms
+        }
+    )
 
 
 def unlistened(
-    start_ms: int, end_ms: int, listened: list[tuple[int, int]], records: list[tuple[int, int, str]], tail_cause: str
+    start_ms: int,
+    end_ms: int,
+    listened: list[tuple[int, int]],
+    records: list[tuple[int, int, str]],
+    tail_cause: str,
 ) -> list[tuple[int, int, str]]:
     """Spans of [start_ms, end_ms) without data: outside every listened span (cause "not collecting",
     or `tail_cause` after the last one) or inside a gap record (its own cause); merged, oldest first."""
@@ -103,16 +117,20 @@ def _cause(causes: list[str]) -> str:
     return "+".join(named)
 
 
-
-def new_files_by_day(landing: Path, channels: tuple[str, ...], cursor: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+def new_files_by_day(
+    landing: Path, channels: tuple[str, ...], cursor: dict[str, int]
+) -> tuple[list[str], dict[str, int]]:
     """Days touched by files landed after `cursor` (channel -> newest last receive ms seen), and the
     advanced cursor. Only folders from the cursor's day on are listed."""
     days: set[str] = set()
     advanced = dict(cursor)
     for channel in channels:
         seen = cursor.get(channel, -1)
-        folders = (landing / channel).glob("*/") if seen < 0 else (
-            p for p in (landing / channel).glob("*/") if p.name >= _date(seen))
+        folders = (
+            (landing / channel).glob("*/")
+            if seen < 0
+            else (p for p in (landing / channel).glob("*/") if p.name >= _date(seen))
+        )
         for folder in folders:
             for path in folder.glob("*.parquet"):
                 first, last = file_span(path)

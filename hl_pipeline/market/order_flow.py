@@ -60,33 +60,61 @@ class _Day:
 
 
 def _gap(channel: str, start: int, end: int, cause: str, exchange_trades: int | None = None) -> dict:
-    gap = {"channel": channel, "start": iso_ms(start), "end": iso_ms(end), "minutes": math.ceil((end - start) / MINUTE_MS), "cause": cause}
+    gap = {
+        "channel": channel,
+        "start": iso_ms(start),
+        "end": iso_ms(end),
+        "minutes": math.ceil((end - start) / MINUTE_MS),
+        "cause": cause,
+    }
     return gap if exchange_trades is None else {**gap, "exchange_trades": exchange_trades}
 
 
-def _manifest(stream: Stream, date: str, coin: str, day: _Day, start: int, end: int, dropped: int) -> Manifest:
+def _manifest(
+    stream: Stream, date: str, coin: str, day: _Day, start: int, end: int, dropped: int
+) -> Manifest:
     table, channel = day.table, stream.channel
     times = table.column("time").cast(pa.int64())
     missing_ms = sum(e - s for s, e, _ in day.gaps)
     status = "none" if missing_ms >= end - start else "partial" if missing_ms else "complete"
     return Manifest(
-        dataset=stream.dataset, date=date, coin=coin, rows=table.num_rows,
+        dataset=stream.dataset,
+        date=date,
+        coin=coin,
+        rows=table.num_rows,
         first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
         last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
-        duplicates_dropped=dropped, source=day.source, ingest_time=dt.datetime.now(dt.timezone.utc).isoformat(),
+        duplicates_dropped=dropped,
+        source=day.source,
+        ingest_time=dt.datetime.now(dt.UTC).isoformat(),
         code_version=code_version(),
-        gaps=[_gap(channel, s, e, c, n) for (s, e, c), n in zip(day.gaps, day.extra.get("gap_trades") or [None] * len(day.gaps))],
-        unavailable=[{"interval": channel, "reason": day.extra["unavailable"]}] if "unavailable" in day.extra else [],
-        coverage={channel: {"status": status, "expected_start": iso_ms(start), "expected_end": iso_ms(end),
-                            "missing_minutes": round(missing_ms / MINUTE_MS, 1),
-                            **{k: v for k, v in day.extra.items() if k not in ("unavailable", "gap_trades")}}},
+        gaps=[
+            _gap(channel, s, e, c, n)
+            for (s, e, c), n in zip(day.gaps, day.extra.get("gap_trades") or [None] * len(day.gaps))
+        ],
+        unavailable=[{"interval": channel, "reason": day.extra["unavailable"]}]
+        if "unavailable" in day.extra
+        else [],
+        coverage={
+            channel: {
+                "status": status,
+                "expected_start": iso_ms(start),
+                "expected_end": iso_ms(end),
+                "missing_minutes": round(missing_ms / MINUTE_MS, 1),
+                **{k: v for k, v in day.extra.items() if k not in ("unavailable", "gap_trades")},
+            }
+        },
     )
 
 
-def _from_landing(stream: Stream, sources: Sources, files: list[Path], coin: str, start: int, end: int, today: bool) -> _Day:
+def _from_landing(
+    stream: Stream, sources: Sources, files: list[Path], coin: str, start: int, end: int, today: bool
+) -> _Day:
     rows = read_rows(files, stream.schema, coin, start, end).sort_by("receive_time")
     records = gap_records(sources.landing, stream.channel, coin, start, end)
-    holes = unlistened(start, end, listened_spans(files), records, "not yet landed" if today else "not collecting")
+    holes = unlistened(
+        start, end, listened_spans(files), records, "not yet landed" if today else "not collecting"
+    )
     extra = {"landing_files": len(files)}
     if stream is TRADES_STREAM:
         extra["gap_trades"] = _trades_in_gaps(sources.landing, coin, holes)
@@ -112,7 +140,9 @@ def _hours(start: int, end: int) -> list[int]:
     return [h for h in range(24) if start + h * HOUR_MS < end]
 
 
-def _archived(stream: Stream, archive: ArchiveSource | None, keys: dict[int, str], read, log: Callable[[str], None]):
+def _archived(
+    stream: Stream, archive: ArchiveSource | None, keys: dict[int, str], read, log: Callable[[str], None]
+):
     """(every found object read with `read(stream, key)` and concatenated, objects read, missing hours)
     after logging the transfer plan; None if nothing is there."""
     if archive is None:
@@ -130,7 +160,10 @@ def _archived(stream: Stream, archive: ArchiveSource | None, keys: dict[int, str
 
 
 def _archive_holes(start: int, end: int, missing_hours: list[int]) -> list[tuple[int, int, str]]:
-    return [(start + h * HOUR_MS, min(start + (h + 1) * HOUR_MS, end), "archive object missing") for h in missing_hours]
+    return [
+        (start + h * HOUR_MS, min(start + (h + 1) * HOUR_MS, end), "archive object missing")
+        for h in missing_hours
+    ]
 
 
 def _books_from_archive(sources: Sources, coin: str, date: str, start: int, end: int, log) -> _Day | None:
@@ -140,8 +173,12 @@ def _books_from_archive(sources: Sources, coin: str, date: str, start: int, end:
     if found is None:
         return None
     table, objects, missing = found
-    return _Day(table.filter(_within(table, start, end)), _archive_holes(start, end, missing),
-                f"archive {sources.books_archive.describe_source()}", {"archive_objects": objects})
+    return _Day(
+        table.filter(_within(table, start, end)),
+        _archive_holes(start, end, missing),
+        f"archive {sources.books_archive.describe_source()}",
+        {"archive_objects": objects},
+    )
 
 
 def _within(table: pa.Table, start: int, end: int):
@@ -149,27 +186,45 @@ def _within(table: pa.Table, start: int, end: int):
     return pc.and_(pc.greater_equal(t, start), pc.less(t, end))
 
 
-def _trades_from_archive(sources: Sources, coins: list[str], date: str, start: int, end: int, log) -> dict[str, _Day] | None:
+def _trades_from_archive(
+    sources: Sources, coins: list[str], date: str, start: int, end: int, log
+) -> dict[str, _Day] | None:
     keys = {h: node_fills_key(date, h) for h in _hours(start, end)}
-    found = _archived(TRADES_STREAM, sources.fills_archive, keys, lambda body, key: read_node_fills(body, source=key), log)
+    found = _archived(
+        TRADES_STREAM, sources.fills_archive, keys, lambda body, key: read_node_fills(body, source=key), log
+    )
     if found is None:
         return None
     fills, objects, missing = found
     by_coin, one_sided = trades_from_fills(fills, coins)
     holes, source = _archive_holes(start, end, missing), f"archive {sources.fills_archive.describe_source()}"
     return {
-        c: _Day(t.filter(_within(t, start, end)), holes, source, {"archive_objects": objects, "one_sided_trades": one_sided[c]})
+        c: _Day(
+            t.filter(_within(t, start, end)),
+            holes,
+            source,
+            {"archive_objects": objects, "one_sided_trades": one_sided[c]},
+        )
         for c, t in by_coin.items()
     }
 
 
 def _nothing(stream: Stream, start: int, end: int) -> _Day:
-    return _Day(stream.schema.empty_table(), [(start, end, "not collecting")], "none",
-                {"unavailable": "no landing files and no archive objects for this day"})
+    return _Day(
+        stream.schema.empty_table(),
+        [(start, end, "not collecting")],
+        "none",
+        {"unavailable": "no landing files and no archive objects for this day"},
+    )
 
 
 def ingest_order_flow(
-    stream: Stream, root: Path, sources: Sources, coins: list[str], date: str, now_ms: int,
+    stream: Stream,
+    root: Path,
+    sources: Sources,
+    coins: list[str],
+    date: str,
+    now_ms: int,
     log: Callable[[str], None] = lambda _: None,
 ) -> list[Manifest]:
     """Write one partition per coin for `date`; returns their manifests."""
@@ -189,7 +244,9 @@ def ingest_order_flow(
         day.table, dropped = dedupe_sorted(day.table, list(stream.keys))
         manifest = _manifest(stream, date, coin, day, start, end, dropped)
         write_partition(root, day.table, manifest)
-        log(f"{stream.dataset} {coin} {date}: {manifest.rows} rows from {day.source}; "
-            f"{len(manifest.gaps)} gaps, {sum(g['minutes'] for g in manifest.gaps)} minutes without data")
+        log(
+            f"{stream.dataset} {coin} {date}: {manifest.rows} rows from {day.source}; "
+            f"{len(manifest.gaps)} gaps, {sum(g['minutes'] for g in manifest.gaps)} minutes without data"
+        )
         manifests.append(manifest)
     return manifests

@@ -13,7 +13,9 @@ from hl_pipeline.lake.schemas import CANDLES
 def resample(one_minute: pa.Table, interval: str) -> pa.Table:
     """Aggregate one coin's sorted, unique 1m candles into complete `interval` bars."""
     if interval not in INTERVAL_MS or interval == "1m":
-        raise ValueError(f"cannot resample 1m candles to {interval!r}; choose from {sorted(set(INTERVAL_MS) - {'1m'})}")
+        raise ValueError(
+            f"cannot resample 1m candles to {interval!r}; choose from {sorted(set(INTERVAL_MS) - {'1m'})}"
+        )
     step = INTERVAL_MS[interval]
     if one_minute.num_rows == 0:
         return CANDLES.empty_table()
@@ -40,6 +42,8 @@ def resample(one_minute: pa.Table, interval: str) -> pa.Table:
         "close": col("close")[ends][complete],
         "volume": np.add.reduceat(col("volume"), starts)[complete],
         "trades": np.add.reduceat(col("trades"), starts)[complete],
-        "ingest_time": np.maximum.reduceat(one_minute.column("ingest_time").cast(pa.int64()).to_numpy(), starts)[complete],
+        "ingest_time": np.maximum.reduceat(
+            one_minute.column("ingest_time").cast(pa.int64()).to_numpy(), starts
+        )[complete],
     }
     return pa.table({name: out[name] for name in CANDLES.names}).cast(CANDLES)

@@ -22,15 +22,30 @@ from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.days import date_of_ms, iso_ms
 
-_CTX_FIELDS = ("funding", "open_interest", "prev_day_px", "day_ntl_vlm", "day_base_vlm", "premium", "oracle_px", "mark_px", "mid_px")
+_CTX_FIELDS = (
+    "funding",
+    "open_interest",
+    "prev_day_px",
+    "day_ntl_vlm",
+    "day_base_vlm",
+    "premium",
+    "oracle_px",
+    "mark_px",
+    "mid_px",
+)
 
 
 def _rows(meta, ctxs, tracked: Sequence[str], now_ms: int, ingest_ms: int) -> pa.Table:
     rows = []
     for asset, ctx in zip(meta.universe, ctxs or [None] * len(meta.universe), strict=True):
         row = {
-            "coin": asset.name, "time": now_ms, "asset_id": asset.asset_id, "sz_decimals": asset.sz_decimals,
-            "max_leverage": asset.max_leverage, "is_delisted": asset.is_delisted, "tracked": asset.name in tracked,
+            "coin": asset.name,
+            "time": now_ms,
+            "asset_id": asset.asset_id,
+            "sz_decimals": asset.sz_decimals,
+            "max_leverage": asset.max_leverage,
+            "is_delisted": asset.is_delisted,
+            "tracked": asset.name in tracked,
             "ingest_time": ingest_ms,
         }
         row.update({f: getattr(ctx, f) if ctx else None for f in _CTX_FIELDS})
@@ -46,24 +61,32 @@ def snapshot_universe(client, root: Path, date: str, tracked: Sequence[str], now
     today = date == date_of_ms(now_ms)
     if existing is not None and not today:
         return read_manifest(root, "universe", date)
-    ingest_ms = int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+    ingest_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
     if today:
         meta, ctxs = client.meta_and_asset_ctxs()
         unavailable = []
     else:
         meta, ctxs = client.meta(), None
-        unavailable = [{"interval": None, "source": "api", "reason": "asset contexts are served only for the present"}]
+        unavailable = [
+            {"interval": None, "source": "api", "reason": "asset contexts are served only for the present"}
+        ]
     table = _rows(meta, ctxs, tracked, now_ms, ingest_ms)
     if existing is not None:
         table = pa.concat_tables([existing, table])
     table, dropped = dedupe_sorted(table, ["time", "coin"])
     snapshots = len(set(table.column("time").to_pylist()))
     manifest = Manifest(
-        dataset="universe", date=date, coin=None, rows=table.num_rows,
+        dataset="universe",
+        date=date,
+        coin=None,
+        rows=table.num_rows,
         first_time=iso_ms(int(table.column("time").cast(pa.int64())[0].as_py())),
         last_time=iso_ms(int(table.column("time").cast(pa.int64())[-1].as_py())),
-        duplicates_dropped=dropped, source="hyperliquid info metaAndAssetCtxs" if today else "hyperliquid info meta",
-        ingest_time=iso_ms(ingest_ms), code_version=code_version(), unavailable=unavailable,
+        duplicates_dropped=dropped,
+        source="hyperliquid info metaAndAssetCtxs" if today else "hyperliquid info meta",
+        ingest_time=iso_ms(ingest_ms),
+        code_version=code_version(),
+        unavailable=unavailable,
         coverage={"snapshots": snapshots, "listed": len(meta.universe), "tracked": list(tracked)},
     )
     write_partition(root, table, manifest)

@@ -38,7 +38,9 @@ def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
             continue
         window = f.lookback_bars(bar) + 1
         missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(float)
-        seen = missing.groupby(features["coin"]).transform(lambda s: s.rolling(window, min_periods=window).max())
+        seen = missing.groupby(features["coin"]).transform(
+            lambda s: s.rolling(window, min_periods=window).max()
+        )
         out[f.name] = (seen == 0).to_numpy()
     return pd.DataFrame(out, index=features.index)
 
@@ -62,8 +64,12 @@ def check_ranges(features: pd.DataFrame) -> Outcome:
         f, values = REGISTRY[name], features[name].to_numpy(dtype=float)
         outside = ~np.isnan(values) & ~((values >= f.lo) & (values <= f.hi))
         if outside.any():
-            bad[name] = {"rows": int(outside.sum()), "range": [f.lo, f.hi],
-                         "min": float(np.nanmin(values)), "max": float(np.nanmax(values))}
+            bad[name] = {
+                "rows": int(outside.sum()),
+                "range": [f.lo, f.hi],
+                "min": float(np.nanmin(values)),
+                "max": float(np.nanmax(values)),
+            }
     return Outcome(not bad, {"violations": bad})
 
 
@@ -75,9 +81,18 @@ def label_balance(labels: pd.DataFrame, column: str = "direction", max_share: fl
     counts = known.groupby([day, known["horizon_min"], known[column]]).size().unstack(fill_value=0)
     shares = counts.div(counts.sum(axis=1), axis=0)
     skewed = shares[shares.max(axis=1) > max_share]
-    report = {f"{d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()} for (d, h), row in shares.iterrows()}
-    return Outcome(skewed.empty, {"shares": report, "skewed": [f"{d} {h}m" for d, h in skewed.index],
-                                  "missing": int(labels[column].isna().sum())})
+    report = {
+        f"{d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()}
+        for (d, h), row in shares.iterrows()
+    }
+    return Outcome(
+        skewed.empty,
+        {
+            "shares": report,
+            "skewed": [f"{d} {h}m" for d, h in skewed.index],
+            "missing": int(labels[column].isna().sum()),
+        },
+    )
 
 
 def check_no_leakage(frame: pd.DataFrame, manifest: Mapping) -> Outcome:
@@ -93,5 +108,7 @@ def check_no_leakage(frame: pd.DataFrame, manifest: Mapping) -> Outcome:
         for fold in training_folds(frame, manifest):
             seen = known[fold.train] >= fold.test_start
             if seen.any():
-                problems[f"fold {fold.index} trains on labels known in its test window ({h}m)"] = int(seen.sum())
+                problems[f"fold {fold.index} trains on labels known in its test window ({h}m)"] = int(
+                    seen.sum()
+                )
     return Outcome(not problems, {"violations": problems})

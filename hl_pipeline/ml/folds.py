@@ -57,7 +57,9 @@ def walk_forward_folds(
         raise ValueError(f"min_train_rows must be >= 1, got {min_train_rows!r}")
     distinct = np.unique(times)
     if len(distinct) < n_folds + 1:
-        raise ValueError(f"n_folds={n_folds} needs at least {n_folds + 1} distinct times, got {len(distinct)}")
+        raise ValueError(
+            f"n_folds={n_folds} needs at least {n_folds + 1} distinct times, got {len(distinct)}"
+        )
 
     blocks = np.array_split(distinct, n_folds + 1)
     window = train_ms if train_ms is not None else int(blocks[1][0] - blocks[0][0])

@@ -35,12 +35,20 @@ class LabelSpec:
 
     def __post_init__(self):
         step = bar_ms(self.bar) // MINUTE_MS
-        bad = [h for h in self.horizons_min if not isinstance(h, int) or h <= 0 or h % step or h * MINUTE_MS > DAY_MS]
+        bad = [
+            h
+            for h in self.horizons_min
+            if not isinstance(h, int) or h <= 0 or h % step or h * MINUTE_MS > DAY_MS
+        ]
         if bad or not self.horizons_min:
-            raise ValueError(f"bad horizon(s) {bad or list(self.horizons_min)}: positive whole minutes, multiples of "
-                             f"the {self.bar} bar, at most one day")
+            raise ValueError(
+                f"bad horizon(s) {bad or list(self.horizons_min)}: positive whole minutes, multiples of "
+                f"the {self.bar} bar, at most one day"
+            )
         if not 0 <= self.dead_zone < self.barrier:
-            raise ValueError(f"need 0 <= dead_zone < barrier, got dead_zone={self.dead_zone!r}, barrier={self.barrier!r}")
+            raise ValueError(
+                f"need 0 <= dead_zone < barrier, got dead_zone={self.dead_zone!r}, barrier={self.barrier!r}"
+            )
 
     @property
     def max_horizon_ms(self) -> int:
@@ -52,10 +60,16 @@ class LabelSpec:
 
 def direction(returns: np.ndarray, dead_zone: float) -> np.ndarray:
     """+1 above the dead zone, -1 below it, 0 inside (|r| <= dead_zone); NaN stays NaN."""
-    return np.where(np.isnan(returns), np.nan, np.where(returns > dead_zone, 1.0, np.where(returns < -dead_zone, -1.0, 0.0)))
+    return np.where(
+        np.isnan(returns),
+        np.nan,
+        np.where(returns > dead_zone, 1.0, np.where(returns < -dead_zone, -1.0, 0.0)),
+    )
 
 
-def triple_barrier(close: np.ndarray, high: np.ndarray, low: np.ndarray, steps: int, barrier: float) -> np.ndarray:
+def triple_barrier(
+    close: np.ndarray, high: np.ndarray, low: np.ndarray, steps: int, barrier: float
+) -> np.ndarray:
     """+1 if the upper barrier (entry x e^barrier) is touched first within `steps` bars, -1 if the
     lower one is, 0 if neither is or both are in the same bar (which came first is unknowable);
     NaN unless the entry and every bar of the window are present."""
@@ -78,7 +92,9 @@ def triple_barrier(close: np.ndarray, high: np.ndarray, low: np.ndarray, steps: 
     return out
 
 
-def compute_labels(candles: pd.DataFrame, start_ms: int, end_ms: int, spec: LabelSpec = LabelSpec()) -> pd.DataFrame:
+def compute_labels(
+    candles: pd.DataFrame, start_ms: int, end_ms: int, spec: LabelSpec = LabelSpec()
+) -> pd.DataFrame:
     """Labels (long: one row per coin, bar and horizon) for bars opening in [start_ms, end_ms),
     from 1m candles covering the window and the horizon after it."""
     step = bar_ms(spec.bar)
@@ -105,16 +121,19 @@ def compute_labels(candles: pd.DataFrame, start_ms: int, end_ms: int, spec: Labe
     def utc(values: np.ndarray) -> pd.Series:
         return pd.Series(values.astype("datetime64[ms]")).dt.tz_localize("UTC")
 
-    return pd.DataFrame({
-        "coin": np.repeat(np.array(coins, dtype=object), n * len(horizons)),
-        "time": utc(np.tile(np.repeat(times, len(horizons)), len(coins))),
-        "interval": np.full(fwd.size, spec.bar, dtype=object),
-        "horizon_min": np.tile(horizons, len(coins) * n),
-        "known_time": utc(np.tile(known, len(coins))),
-        "fwd_log_return": fwd,
-        "direction": pd.array(direction(fwd, spec.dead_zone), dtype="Int8"),
-        "triple_barrier": pd.array(tb, dtype="Int8"),
-    }, copy=False)
+    return pd.DataFrame(
+        {
+            "coin": np.repeat(np.array(coins, dtype=object), n * len(horizons)),
+            "time": utc(np.tile(np.repeat(times, len(horizons)), len(coins))),
+            "interval": np.full(fwd.size, spec.bar, dtype=object),
+            "horizon_min": np.tile(horizons, len(coins) * n),
+            "known_time": utc(np.tile(known, len(coins))),
+            "fwd_log_return": fwd,
+            "direction": pd.array(direction(fwd, spec.dead_zone), dtype="Int8"),
+            "triple_barrier": pd.array(tb, dtype="Int8"),
+        },
+        copy=False,
+    )
 
 
 def labels_for_day(

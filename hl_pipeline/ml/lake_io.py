@@ -19,8 +19,7 @@ from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.days import day_start_ms, iso_ms
 from hl_pipeline.ml.features.compute import compute_features
-from hl_pipeline.ml.features.registry import lookback_days
-from hl_pipeline.ml.features.registry import FLAGS, REFERENCE_COIN, bar_ms
+from hl_pipeline.ml.features.registry import FLAGS, REFERENCE_COIN, bar_ms, lookback_days
 from hl_pipeline.ml.labels import LabelSpec, compute_labels
 from hl_pipeline.ml.training_set import SplitSpec, build_training_set
 
@@ -62,15 +61,25 @@ def _frame(root, dataset: str, dates: list[str], coins: list[str | None]) -> pd.
 def feature_inputs(root, first: str, last: str, coins: list[str], bar: str) -> dict[str, pd.DataFrame]:
     """Every input of the features of days first..last: those days plus each dataset's lookback."""
     return {
-        dataset: _frame(root, dataset, days_between(shift(first, -back), last),
-                        [None] if dataset == "universe" else sorted({*coins, REFERENCE_COIN}))
+        dataset: _frame(
+            root,
+            dataset,
+            days_between(shift(first, -back), last),
+            [None] if dataset == "universe" else sorted({*coins, REFERENCE_COIN}),
+        )
         for dataset, back in lookback_days(bar).items()
     }
 
 
 def _dep_coins(dataset: str, coin: str) -> list[str | None]:
     """The partitions of `dataset` one coin's features depend on (candles: the reference coin's too)."""
-    return [None] if dataset == "universe" else sorted({coin, REFERENCE_COIN}) if dataset == "candles" else [coin]
+    return (
+        [None]
+        if dataset == "universe"
+        else sorted({coin, REFERENCE_COIN})
+        if dataset == "candles"
+        else [coin]
+    )
 
 
 def _bars_end(date: str, now_ms: int, step: int) -> int:
@@ -78,23 +87,37 @@ def _bars_end(date: str, now_ms: int, step: int) -> int:
     return min(day_start_ms(date) + DAY_MS, now_ms // step * step)
 
 
-def _manifest(dataset: str, date: str, coin: str, frame: pd.DataFrame, source: str, inputs: dict, details: dict) -> Manifest:
+def _manifest(
+    dataset: str, date: str, coin: str, frame: pd.DataFrame, source: str, inputs: dict, details: dict
+) -> Manifest:
     times = frame["time"]
     return Manifest(
-        dataset=dataset, date=date, coin=coin, rows=len(frame),
+        dataset=dataset,
+        date=date,
+        coin=coin,
+        rows=len(frame),
         first_time=iso_ms(int(times.min().timestamp() * 1000)) if len(frame) else None,
         last_time=iso_ms(int(times.max().timestamp() * 1000)) if len(frame) else None,
-        duplicates_dropped=0, source=source, ingest_time=dt.datetime.now(dt.timezone.utc).isoformat(),
-        code_version=code_version(), inputs=inputs, details=details,
+        duplicates_dropped=0,
+        source=source,
+        ingest_time=dt.datetime.now(dt.UTC).isoformat(),
+        code_version=code_version(),
+        inputs=inputs,
+        details=details,
     )
 
 
-def build_features(root, dates: list[str], coins: list[str], now_ms: int, bar: str = "1m", log: Log = lambda _: None) -> list[Manifest]:
+def build_features(
+    root, dates: list[str], coins: list[str], now_ms: int, bar: str = "1m", log: Log = lambda _: None
+) -> list[Manifest]:
     """Compute and write the features of `dates` (31 days per pass); today stops at the last closed bar."""
     step, reach = bar_ms(bar), lookback_days(bar)
 
     def describe(date: str, coin: str, part: pd.DataFrame):
-        deps = {ds: versions(root, ds, days_between(shift(date, -back), date), _dep_coins(ds, coin)) for ds, back in reach.items()}
+        deps = {
+            ds: versions(root, ds, days_between(shift(date, -back), date), _dep_coins(ds, coin))
+            for ds, back in reach.items()
+        }
         flags = {f: int(part[f].sum()) for f in FLAGS} if len(part) else {}
         return f"computed on {bar} bars", deps, {"bar": bar, "rows_with_missing_input": flags}
 
@@ -109,15 +132,24 @@ def build_features(root, dates: list[str], coins: list[str], now_ms: int, bar: s
     return manifests
 
 
-def build_labels(root, dates: list[str], coins: list[str], now_ms: int, spec: LabelSpec = LabelSpec(),
-                 log: Log = lambda _: None) -> list[Manifest]:
+def build_labels(
+    root,
+    dates: list[str],
+    coins: list[str],
+    now_ms: int,
+    spec: LabelSpec = LabelSpec(),
+    log: Log = lambda _: None,
+) -> list[Manifest]:
     """Labels of `dates` from each day's candles and the next day's; unknowable labels stay missing."""
     step = bar_ms(spec.bar)
 
     def describe(date: str, coin: str, part: pd.DataFrame):
         known = int(part["fwd_log_return"].notna().sum()) if len(part) else 0
-        return (f"forward returns on {spec.bar} bars", {"candles": versions(root, "candles", [date, shift(date, 1)], [coin])},
-                {"spec": spec.describe(), "known_labels": known, "unknown_labels": len(part) - known})
+        return (
+            f"forward returns on {spec.bar} bars",
+            {"candles": versions(root, "candles", [date, shift(date, 1)], [coin])},
+            {"spec": spec.describe(), "known_labels": known, "unknown_labels": len(part) - known},
+        )
 
     manifests = []
     for chunk in _chunks(dates):
@@ -130,7 +162,9 @@ def build_labels(root, dates: list[str], coins: list[str], now_ms: int, spec: La
     return manifests
 
 
-def _write_coin_days(root, dataset: str, dates: list[str], coins: list[str], frame: pd.DataFrame | None, describe) -> list[Manifest]:
+def _write_coin_days(
+    root, dataset: str, dates: list[str], coins: list[str], frame: pd.DataFrame | None, describe
+) -> list[Manifest]:
     """One partition per coin-day of a computed frame (None: nothing computed, empty partitions);
     `describe(date, coin, rows)` gives the manifest's (source, inputs, details)."""
     manifests = []
@@ -152,19 +186,41 @@ def _day_rows(frame: pd.DataFrame | None, dataset: str, date: str, coin: str) ->
     return frame[mask].reset_index(drop=True)
 
 
-def build_training_partition(root, date: str, window_days: int, coins: list[str], now_ms: int,
-                             spec: LabelSpec = LabelSpec(), split: SplitSpec = SplitSpec(), log: Log = lambda _: None) -> Manifest:
+def build_training_partition(
+    root,
+    date: str,
+    window_days: int,
+    coins: list[str],
+    now_ms: int,
+    spec: LabelSpec = LabelSpec(),
+    split: SplitSpec = SplitSpec(),
+    log: Log = lambda _: None,
+) -> Manifest:
     """The training set as of the end of `date` (or now, for today) over the `window_days` days ending it."""
     dates = days_between(shift(date, -(window_days - 1)), date)
     features = read_range(root, "features", dates, coins).to_pandas()
     labels = read_range(root, "labels", dates, coins).to_pandas()
     if features.empty or labels.empty:
-        raise ValueError(f"no features or labels written for {dates[0]}..{date}: materialize features and labels first")
+        raise ValueError(
+            f"no features or labels written for {dates[0]}..{date}: materialize features and labels first"
+        )
     as_of = min(day_start_ms(date) + DAY_MS, now_ms)
     inputs = {ds: versions(root, ds, dates, coins) for ds in ("features", "labels")}
-    frame, record = build_training_set(features, labels, as_of_ms=as_of, spec=spec, split=split, inputs=inputs)
+    frame, record = build_training_set(
+        features, labels, as_of_ms=as_of, spec=spec, split=split, inputs=inputs
+    )
     details = {k: v for k, v in record.items() if k not in ("inputs", "content_hash", "dataset", "rows")}
-    manifest = _manifest("training_set", date, None, frame, f"features joined to labels over {dates[0]}..{date}", inputs, details)
+    manifest = _manifest(
+        "training_set",
+        date,
+        None,
+        frame,
+        f"features joined to labels over {dates[0]}..{date}",
+        inputs,
+        details,
+    )
     write_partition(root, pa.Table.from_pandas(frame, preserve_index=False), manifest)
-    log(f"training set {dates[0]}..{date}: {manifest.rows} rows, {len(record['split']['folds'])} folds, hash {manifest.content_hash[:12]}")
+    log(
+        f"training set {dates[0]}..{date}: {manifest.rows} rows, {len(record['split']['folds'])} folds, hash {manifest.content_hash[:12]}"
+    )
     return manifest

@@ -32,7 +32,9 @@ def newest_training_set(root: Path, today: str, days_back: int = 30) -> str:
         date = (day - dt.timedelta(days=k)).isoformat()
         if read_manifest(root, "training_set", date) is not None:
             return date
-    raise ValueError(f"no training_set partition in the {days_back} days up to {today}: materialize training_set first")
+    raise ValueError(
+        f"no training_set partition in the {days_back} days up to {today}: materialize training_set first"
+    )
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,18 @@ class Trained:
     rows: int
 
 
-def train_target(root: Path, tracking, key: TargetKey, today: str, *, bar: str, xgb, tags: dict[str, str],
-                 ui_url: str, log: Log = lambda _: None) -> Trained:
+def train_target(
+    root: Path,
+    tracking,
+    key: TargetKey,
+    today: str,
+    *,
+    bar: str,
+    xgb,
+    tags: dict[str, str],
+    ui_url: str,
+    log: Log = lambda _: None,
+) -> Trained:
     """Walk-forward evaluate `key` on the newest training set, log the run, register a version."""
     from hl_pipeline.ml.models.config import WalkForward
     from hl_pipeline.ml.models.walkforward import evaluate
@@ -61,11 +73,28 @@ def train_target(root: Path, tracking, key: TargetKey, today: str, *, bar: str, 
     rows, target, folds = target_rows(frame, manifest.details, key, bar_ms(bar))
     log(f"{key.key}: training on {len(rows)} rows of training_set {date} ({len(folds)} folds)")
     ev = evaluate(rows, target, xgb=xgb, walk=WalkForward(n_folds=len(folds)), folds=folds)
-    logged = log_training(tracking, key.model_name, ev, tags={
-        **tags, "training_set.date": date, "training_set.content_hash": manifest.content_hash, "target": key.key})
+    logged = log_training(
+        tracking,
+        key.model_name,
+        ev,
+        tags={
+            **tags,
+            "training_set.date": date,
+            "training_set.content_hash": manifest.content_hash,
+            "target": key.key,
+        },
+    )
     log_evaluation(tracking, logged.run_id, ev)
-    return Trained(key, logged.version, logged.run_id, logged.run_url(ui_url), date, manifest.content_hash,
-                   ev.aggregate, len(ev.rows))
+    return Trained(
+        key,
+        logged.version,
+        logged.run_id,
+        logged.run_url(ui_url),
+        date,
+        manifest.content_hash,
+        ev.aggregate,
+        len(ev.rows),
+    )
 
 
 def promote(tracking, key: TargetKey, gate_config):
@@ -78,11 +107,15 @@ def promote(tracking, key: TargetKey, gate_config):
     if newest is None:
         raise ValueError(f"no registered version of {key.model_name}: materialize model for {key.key} first")
     ev = load_evaluation(tracking, newest.run_id)
-    logged = LoggedModel(key.model_name, str(newest.version), newest.run_id, "", f"models:/{key.model_name}/{newest.version}")
+    logged = LoggedModel(
+        key.model_name, str(newest.version), newest.run_id, "", f"models:/{key.model_name}/{newest.version}"
+    )
     return newest.version, promote_or_hold(tracking, logged, ev, gate_config)
 
 
-def predict_day(root: Path, tracking, keys: list[TargetKey], date: str, log: Log = lambda _: None) -> list[Manifest]:
+def predict_day(
+    root: Path, tracking, keys: list[TargetKey], date: str, log: Log = lambda _: None
+) -> list[Manifest]:
     """Score `date`'s features of every target's coin with its champion; one partition per coin.
     Targets without a champion are skipped (and said so in the manifest)."""
     from hl_pipeline.registry.aliases import CHAMPION, version_at
@@ -99,32 +132,63 @@ def predict_day(root: Path, tracking, keys: list[TargetKey], date: str, log: Log
         except RegistryError:
             champion = None
         if features is None or champion is None:
-            skipped.setdefault(key.coin, []).append(f"{key.key}: {'no features' if features is None else 'no champion yet'}")
+            skipped.setdefault(key.coin, []).append(
+                f"{key.key}: {'no features' if features is None else 'no champion yet'}"
+            )
             by_coin.setdefault(key.coin, [])
             continue
         frame = features.to_pandas()
         model = load(tracking, key.model_name)
         scored = model.predict(frame[model.metadata.get_input_schema().input_names()])
-        out = pd.DataFrame({"coin": frame["coin"], "time": frame["time"], "horizon_min": key.horizon_min,
-                            "model_name": key.model_name, "model_version": str(champion.version)})
+        out = pd.DataFrame(
+            {
+                "coin": frame["coin"],
+                "time": frame["time"],
+                "horizon_min": key.horizon_min,
+                "model_name": key.model_name,
+                "model_version": str(champion.version),
+            }
+        )
         for column in ("pred_class", "score", "prob_down", "prob_flat", "prob_up"):
             values = scored[column].to_numpy(dtype=float) if column in scored else np.full(len(frame), np.nan)
-            out[column] = np.where(frame["candles_missing"].to_numpy(), np.nan, values)  # no bar, no prediction
+            out[column] = np.where(
+                frame["candles_missing"].to_numpy(), np.nan, values
+            )  # no bar, no prediction
         out["pred_class"] = out["pred_class"].astype("Int8")
         by_coin.setdefault(key.coin, []).append(out)
         log(f"predictions {date} {key.key}: {len(out)} rows from {key.model_name} v{champion.version}")
     manifests = []
     for coin, parts in by_coin.items():
-        table = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False) if parts else PREDICTIONS.empty_table()
+        table = (
+            pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
+            if parts
+            else PREDICTIONS.empty_table()
+        )
         times = table.column("time").cast(pa.int64()).to_pylist()
         manifest = Manifest(
-            dataset="predictions", date=date, coin=coin, rows=table.num_rows,
-            first_time=iso_ms(min(times)) if times else None, last_time=iso_ms(max(times)) if times else None,
-            duplicates_dropped=0, source="champion models", ingest_time=dt.datetime.now(dt.timezone.utc).isoformat(),
+            dataset="predictions",
+            date=date,
+            coin=coin,
+            rows=table.num_rows,
+            first_time=iso_ms(min(times)) if times else None,
+            last_time=iso_ms(max(times)) if times else None,
+            duplicates_dropped=0,
+            source="champion models",
+            ingest_time=dt.datetime.now(dt.UTC).isoformat(),
             code_version=code_version(),
-            inputs={"features": {f"{coin}/{date}": getattr(read_manifest(root, "features", date, coin), "content_hash", None)}},
-            details={"skipped": skipped.get(coin, []),
-                     "models": sorted({f"{p['model_name'].iloc[0]} v{p['model_version'].iloc[0]}" for p in parts if len(p)})},
+            inputs={
+                "features": {
+                    f"{coin}/{date}": getattr(
+                        read_manifest(root, "features", date, coin), "content_hash", None
+                    )
+                }
+            },
+            details={
+                "skipped": skipped.get(coin, []),
+                "models": sorted(
+                    {f"{p['model_name'].iloc[0]} v{p['model_version'].iloc[0]}" for p in parts if len(p)}
+                ),
+            },
         )
         write_partition(root, table.sort_by([("time", "ascending"), ("horizon_min", "ascending")]), manifest)
         manifests.append(manifest)
@@ -147,12 +211,15 @@ def backtest_champion(tracking, key: TargetKey, config, out_dir: Path, bar: str)
         label = f"v{champion.version} (champion)"
     ev = load_evaluation(tracking, champion.run_id)
     preds = ev.oos.rename(columns={f"score_{ev.primary}": "score"})[["coin", "time", "score", "ret"]]
-    result = run(preds, ret="ret", horizon_bars=max(1, key.horizon_min * 60_000 // bar_ms(bar)), config=config)
-    png = equity_png(result.equity, out_dir / f"{key.key}_equity.png", title=f"{key.model_name} {label} walk-forward")
+    result = run(
+        preds, ret="ret", horizon_bars=max(1, key.horizon_min * 60_000 // bar_ms(bar)), config=config
+    )
+    png = equity_png(
+        result.equity, out_dir / f"{key.key}_equity.png", title=f"{key.model_name} {label} walk-forward"
+    )
     client = tracking.client()
     client.log_artifact(champion.run_id, str(png), "backtest")
     for name, value in result.stats.items():
         if np.isfinite(value):
             client.log_metric(champion.run_id, f"backtest.{name}", float(value))
     return label, result, png
-

@@ -50,7 +50,9 @@ def _wide_labels(labels: pd.DataFrame, spec: LabelSpec, as_of_ms: int) -> pd.Dat
     `as_of_ms` are missing."""
     unknown = sorted({int(h) for h in labels["horizon_min"].unique()} - set(spec.horizons_min))
     if unknown:
-        raise ValueError(f"labels hold horizon(s) {unknown} the label spec does not name {list(spec.horizons_min)}")
+        raise ValueError(
+            f"labels hold horizon(s) {unknown} the label spec does not name {list(spec.horizons_min)}"
+        )
     out = None
     for h in spec.horizons_min:
         part = labels[labels["horizon_min"] == h].set_index(["coin", "time"])[list(LABEL_FIELDS)]
@@ -65,8 +67,12 @@ def training_folds(frame: pd.DataFrame, manifest: Mapping) -> list[Fold]:
     """The folds recorded in `manifest`, as row positions into `frame`."""
     split = manifest["split"]
     return walk_forward_folds(
-        ms(frame["time"]), n_folds=split["n_folds"], horizon_ms=split["horizon_ms"], embargo_ms=split["embargo_ms"],
-        mode=split["mode"], train_ms=split["train_ms"],
+        ms(frame["time"]),
+        n_folds=split["n_folds"],
+        horizon_ms=split["horizon_ms"],
+        embargo_ms=split["embargo_ms"],
+        mode=split["mode"],
+        train_ms=split["train_ms"],
     )
 
 
@@ -90,14 +96,22 @@ def build_training_set(
     if absent:
         raise ValueError(f"features lack column(s) {absent}")
     wide = _wide_labels(labels, spec, as_of_ms)
-    frame = features[["coin", "time", "interval", *names, *FLAGS]].join(wide, on=["coin", "time"], how="inner")
+    frame = features[["coin", "time", "interval", *names, *FLAGS]].join(
+        wide, on=["coin", "time"], how="inner"
+    )
     targets = [f"fwd_log_return_{h}m" for h in spec.horizons_min]
     frame = frame[frame[targets].notna().any(axis=1)].sort_values(["time", "coin"], ignore_index=True)
     horizon = purge_horizon_ms(spec)
     embargo = horizon if split.embargo_ms is None else split.embargo_ms
     split_record = {**asdict(split), "embargo_ms": embargo, "horizon_ms": horizon}
-    folds = walk_forward_folds(ms(frame["time"]), n_folds=split.n_folds, horizon_ms=horizon, embargo_ms=embargo,
-                               mode=split.mode, train_ms=split.train_ms)
+    folds = walk_forward_folds(
+        ms(frame["time"]),
+        n_folds=split.n_folds,
+        horizon_ms=horizon,
+        embargo_ms=embargo,
+        mode=split.mode,
+        train_ms=split.train_ms,
+    )
     fold = np.full(len(frame), -1, dtype=np.int16)
     for f in folds:
         fold[f.test] = f.index
@@ -112,11 +126,28 @@ def build_training_set(
         "coins": sorted(frame["coin"].unique().tolist()),
         "inputs": dict(inputs or {}),
         "features": names,
-        "feature_specs": {n: {"inputs": list(REGISTRY[n].inputs), "lookback_bars": REGISTRY[n].lookback,
-                              "window_ms": REGISTRY[n].window_ms} for n in names},
+        "feature_specs": {
+            n: {
+                "inputs": list(REGISTRY[n].inputs),
+                "lookback_bars": REGISTRY[n].lookback,
+                "window_ms": REGISTRY[n].window_ms,
+            }
+            for n in names
+        },
         "labels": {**spec.describe(), "columns": label_columns(spec.horizons_min)},
-        "split": {**split_record, "folds": [{"index": f.index, "test_start": f.test_start, "test_end": f.test_end,
-                                             "train_rows": len(f.train), "test_rows": len(f.test)} for f in folds]},
+        "split": {
+            **split_record,
+            "folds": [
+                {
+                    "index": f.index,
+                    "test_start": f.test_start,
+                    "test_end": f.test_end,
+                    "train_rows": len(f.train),
+                    "test_rows": len(f.test),
+                }
+                for f in folds
+            ],
+        },
         "content_hash": content_hash(pa.Table.from_pandas(frame, preserve_index=False)),
     }
     return frame, manifest
@@ -125,4 +156,3 @@ def build_training_set(
 def label_horizon_minutes(columns: Iterable[str]) -> list[int]:
     """Horizons (minutes) of the label columns present in a training set."""
     return sorted({int(c.rsplit("_", 1)[1][:-1]) for c in columns if c.startswith("known_time_")})
-

@@ -25,15 +25,32 @@ def snapshot_summary(df: pd.DataFrame) -> pd.DataFrame:
     misordered = same & np.where(bid, step >= 0, step <= 0)
     rank = np.arange(len(group)) - np.maximum.accumulate(np.where(starts, np.arange(len(group)), 0))
     top = level == 0
-    rows = pd.DataFrame({
-        "snap": snap, "bid": bid, "ask": ~bid, "misordered": misordered, "misnumbered": level != rank,
-        "bid_px": np.where(bid, px, np.nan), "ask_px": np.where(bid, np.nan, px),
-        "bid_sz0": np.where(bid & top, sz, np.nan), "ask_sz0": np.where(~bid & top, sz, np.nan), "sz": sz, "px": px,
-    })
+    rows = pd.DataFrame(
+        {
+            "snap": snap,
+            "bid": bid,
+            "ask": ~bid,
+            "misordered": misordered,
+            "misnumbered": level != rank,
+            "bid_px": np.where(bid, px, np.nan),
+            "ask_px": np.where(bid, np.nan, px),
+            "bid_sz0": np.where(bid & top, sz, np.nan),
+            "ask_sz0": np.where(~bid & top, sz, np.nan),
+            "sz": sz,
+            "px": px,
+        }
+    )
     agg = rows.groupby("snap", sort=True).agg(
-        bid_levels=("bid", "sum"), ask_levels=("ask", "sum"), best_bid=("bid_px", "max"), best_ask=("ask_px", "min"),
-        bid_sz0=("bid_sz0", "max"), ask_sz0=("ask_sz0", "max"), misordered=("misordered", "any"),
-        misnumbered=("misnumbered", "any"), min_sz=("sz", "min"), min_px=("px", "min"),
+        bid_levels=("bid", "sum"),
+        ask_levels=("ask", "sum"),
+        best_bid=("bid_px", "max"),
+        best_ask=("ask_px", "min"),
+        bid_sz0=("bid_sz0", "max"),
+        ask_sz0=("ask_sz0", "max"),
+        misordered=("misordered", "any"),
+        misnumbered=("misnumbered", "any"),
+        min_sz=("sz", "min"),
+        min_px=("px", "min"),
     )
     first = df.drop_duplicates(keys)[keys + (["date"] if "date" in df.columns else [])].reset_index(drop=True)
     out = pd.concat([first, agg.reset_index(drop=True)], axis=1)
@@ -56,6 +73,13 @@ def stale_stretches(summary: pd.DataFrame, min_seconds: float) -> list[dict]:
         seconds = (times[last] - times[first]) / np.timedelta64(1, "s")
         for a, b, sec in zip(first, last, seconds):
             if b > a and sec >= min_seconds:
-                found.append({"coin": coin, "start": pd.Timestamp(times[a]).isoformat(), "end": pd.Timestamp(times[b]).isoformat(),
-                              "snapshots": int(b - a + 1), "seconds": float(sec)})
+                found.append(
+                    {
+                        "coin": coin,
+                        "start": pd.Timestamp(times[a]).isoformat(),
+                        "end": pd.Timestamp(times[b]).isoformat(),
+                        "snapshots": int(b - a + 1),
+                        "seconds": float(sec),
+                    }
+                )
     return found

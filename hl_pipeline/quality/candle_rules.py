@@ -24,7 +24,9 @@ def with_derived_columns(df: pd.DataFrame) -> pd.DataFrame:
         monthly = (out["interval"] == "1M") & out["time"].notna()
         if monthly.any():
             opens = out.loc[monthly, "time"].dt.as_unit("ms").astype("int64")
-            expected[monthly] = pd.to_datetime([candle_close(int(t), "1M") for t in opens], unit="ms", utc=True)
+            expected[monthly] = pd.to_datetime(
+                [candle_close(int(t), "1M") for t in opens], unit="ms", utc=True
+            )
         out[EXPECTED_CLOSE] = expected
     return with_ms_since_previous(out, SERIES)
 
@@ -46,14 +48,39 @@ def candles_values_suite():
     rules += [
         (valid, E.ExpectColumnValuesToBeInSet(column="interval", value_set=list(INTERVALS))),
         (valid, E.ExpectColumnValuesToBeInSet(column="source", value_set=["api", "resampled"])),
-        (valid, E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="high", column_B="open", or_equal=True, ignore_row_if="neither")),
-        (valid, E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="high", column_B="close", or_equal=True, ignore_row_if="neither")),
-        (valid, E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="open", column_B="low", or_equal=True, ignore_row_if="neither")),
-        (valid, E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="close", column_B="low", or_equal=True, ignore_row_if="neither")),
+        (
+            valid,
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="high", column_B="open", or_equal=True, ignore_row_if="neither"
+            ),
+        ),
+        (
+            valid,
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="high", column_B="close", or_equal=True, ignore_row_if="neither"
+            ),
+        ),
+        (
+            valid,
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="open", column_B="low", or_equal=True, ignore_row_if="neither"
+            ),
+        ),
+        (
+            valid,
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="close", column_B="low", or_equal=True, ignore_row_if="neither"
+            ),
+        ),
         (valid, E.ExpectColumnValuesToBeBetween(column="low", min_value=0, strict_min=True)),
         (valid, E.ExpectColumnValuesToBeBetween(column="volume", min_value=0)),
         (valid, E.ExpectColumnValuesToBeBetween(column="trades", min_value=0)),
-        (valid, E.ExpectColumnPairValuesToBeEqual(column_A="close_time", column_B=EXPECTED_CLOSE, ignore_row_if="neither")),
+        (
+            valid,
+            E.ExpectColumnPairValuesToBeEqual(
+                column_A="close_time", column_B=EXPECTED_CLOSE, ignore_row_if="neither"
+            ),
+        ),
     ]
     rules += unique_increasing_rules("candles_unique_increasing", SERIES)
     return suite("candles", rules)

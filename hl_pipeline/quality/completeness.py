@@ -13,14 +13,18 @@ Present = Callable[[str, str, str], np.ndarray]
 """(coin, interval, source) -> open times (epoch ms) present in the frame."""
 
 
-def completeness_outcomes(check: str, coverage: Coverage, dates: list[str], present: Present) -> list[CheckOutcome]:
+def completeness_outcomes(
+    check: str, coverage: Coverage, dates: list[str], present: Present
+) -> list[CheckOutcome]:
     """One WARN outcome per date: passes when every expected bar is present."""
     return [_date_outcome(check, date, coverage.get(date), present) for date in dates]
 
 
 def _date_outcome(check: str, date: str, by_coin: dict | None, present: Present) -> CheckOutcome:
     if by_coin is None:
-        return CheckOutcome(check, date, False, WARN, "no coverage recorded for this date: nothing was ingested", {})
+        return CheckOutcome(
+            check, date, False, WARN, "no coverage recorded for this date: nothing was ingested", {}
+        )
     expected = 0
     gaps: list[dict] = []
     missing_by_coin: dict[str, dict[str, int]] = {}
@@ -42,11 +46,18 @@ def _date_outcome(check: str, date: str, by_coin: dict | None, present: Present)
                 gaps += [{"coin": coin, "source": source, **g} for g in found]
     missing = sum(g["bars"] for g in gaps)
     metadata = {
-        "expected_bars": expected, "present_bars": expected - missing, "missing_bars": missing,
-        "gap_count": len(gaps), "gaps": gaps[:MAX_EXAMPLES], "missing_by_coin": missing_by_coin,
-        "unavailable": unavailable, "partial": partial,
+        "expected_bars": expected,
+        "present_bars": expected - missing,
+        "missing_bars": missing,
+        "gap_count": len(gaps),
+        "gaps": gaps[:MAX_EXAMPLES],
+        "missing_by_coin": missing_by_coin,
+        "unavailable": unavailable,
+        "partial": partial,
     }
-    return CheckOutcome(check, date, missing == 0, WARN, _describe(expected, missing, gaps, unavailable), metadata)
+    return CheckOutcome(
+        check, date, missing == 0, WARN, _describe(expected, missing, gaps, unavailable), metadata
+    )
 
 
 def _describe(expected: int, missing: int, gaps: list[dict], unavailable: dict) -> str:

@@ -51,7 +51,9 @@ def expected_bar_opens(interval: str, source: str, span: SpanCoverage) -> np.nda
     return expected_opens(interval, start, end, whole_bars=source == "resampled")
 
 
-def span_gaps(interval: str, source: str, span: SpanCoverage, present_ms: np.ndarray) -> tuple[int, list[dict]]:
+def span_gaps(
+    interval: str, source: str, span: SpanCoverage, present_ms: np.ndarray
+) -> tuple[int, list[dict]]:
     """(expected bar count, gaps) where each gap is `{"interval", "start", "end", "bars"}`:
     a run of missing bars from the open of the first to the close of the last (end exclusive)."""
     expected = expected_bar_opens(interval, source, span)

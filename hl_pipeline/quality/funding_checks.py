@@ -15,7 +15,7 @@ from hl_pipeline.quality.gx_runner import cached_suite, run_suite, suite
 from hl_pipeline.quality.ordering import unique_increasing_rules, with_ms_since_previous
 from hl_pipeline.quality.outcome import ERROR, WARN, CheckOutcome
 from hl_pipeline.quality.per_date import row_days, rule_outcomes
-from hl_pipeline.quality.schema_rules import dtypes, schema_frame, schema_rules, dtype_failures
+from hl_pipeline.quality.schema_rules import dtype_failures, dtypes, schema_frame, schema_rules
 from hl_pipeline.quality.unreadable import unreadable_outcomes
 
 MAX_ABS_HOURLY_RATE = 0.04  # the exchange caps funding at 4% per hour
@@ -34,8 +34,18 @@ def funding_values_suite(max_abs_rate: float):
     E, valid = gx.expectations, "funding_valid_values"
     rules = [(valid, E.ExpectColumnValuesToNotBeNull(column=f.name)) for f in FUNDING if not f.nullable]
     rules += [
-        (valid, E.ExpectColumnValuesToBeBetween(column="funding_rate", min_value=-max_abs_rate, max_value=max_abs_rate)),
-        (valid, E.ExpectColumnValuesToBeBetween(column="premium", min_value=-sys.float_info.max, max_value=sys.float_info.max)),
+        (
+            valid,
+            E.ExpectColumnValuesToBeBetween(
+                column="funding_rate", min_value=-max_abs_rate, max_value=max_abs_rate
+            ),
+        ),
+        (
+            valid,
+            E.ExpectColumnValuesToBeBetween(
+                column="premium", min_value=-sys.float_info.max, max_value=sys.float_info.max
+            ),
+        ),
     ]
     return suite("funding_values", rules + unique_increasing_rules("funding_unique_increasing", ["coin"]))
 
@@ -57,7 +67,14 @@ def check_funding(
     days = row_days(df)
     schema_results = run_suite(funding_schema_suite(), raw)
     outcomes = rule_outcomes(
-        "funding_schema", ERROR, schema_results, raw, days, dates, dtype_failures(raw, FUNDING), {"dtypes": dtypes(raw)}
+        "funding_schema",
+        ERROR,
+        schema_results,
+        raw,
+        days,
+        dates,
+        dtype_failures(raw, FUNDING),
+        {"dtypes": dtypes(raw)},
     )
     derived = with_ms_since_previous(raw.reset_index(drop=True), ["coin"])
     value_results = run_suite(funding_values_suite(max_abs_rate), derived)

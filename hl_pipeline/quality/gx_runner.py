@@ -59,14 +59,18 @@ def cached_suite(builder: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _rule_name(kwargs: dict) -> str:
-    columns = kwargs.get("column_list") or [kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+    columns = kwargs.get("column_list") or [
+        kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)
+    ]
     return ",".join(columns)
 
 
 def _error(exception_info: dict) -> str | None:
     """The first exception message in GX's exception info (flat, or keyed by metric)."""
     infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
-    return next((i.get("exception_message") for i in infos if isinstance(i, dict) and i.get("raised_exception")), None)
+    return next(
+        (i.get("exception_message") for i in infos if isinstance(i, dict) and i.get("raised_exception")), None
+    )
 
 
 def _rule_results(validation) -> list[RuleResult]:
@@ -78,8 +82,12 @@ def _rule_results(validation) -> list[RuleResult]:
         rows = np.asarray(index, dtype=np.int64) if index is not None and error is None else None
         results.append(
             RuleResult(
-                check=config.meta["check"], rule=f"{config.type}({_rule_name(config.kwargs)})",
-                success=bool(r.success), rows=rows, observed=r.result.get("observed_value"), error=error,
+                check=config.meta["check"],
+                rule=f"{config.type}({_rule_name(config.kwargs)})",
+                success=bool(r.success),
+                rows=rows,
+                observed=r.result.get("observed_value"),
+                error=error,
             )
         )
     return results
@@ -99,5 +107,7 @@ def run_suite(expectation_suite, df: pd.DataFrame) -> list[RuleResult]:
     if not failed:
         return _rule_results(first)
     passed = [r for r in _rule_results(first) if r.success]
-    retry = suite(f"{expectation_suite.name}_failures", [(c.meta["check"], c.to_domain_obj()) for c in failed])
+    retry = suite(
+        f"{expectation_suite.name}_failures", [(c.meta["check"], c.to_domain_obj()) for c in failed]
+    )
     return passed + _rule_results(batch.validate(retry, result_format={"result_format": "COMPLETE"}))

@@ -31,8 +31,14 @@ def on_date(days: np.ndarray, date: str) -> np.ndarray:
 
 
 def rule_outcomes(
-    check: str, severity: str, results: list[RuleResult], df: pd.DataFrame, days: np.ndarray,
-    dates: list[str], frame_failures: dict | None = None, extra: dict | None = None,
+    check: str,
+    severity: str,
+    results: list[RuleResult],
+    df: pd.DataFrame,
+    days: np.ndarray,
+    dates: list[str],
+    frame_failures: dict | None = None,
+    extra: dict | None = None,
 ) -> list[CheckOutcome]:
     """One outcome per date for the expectations of `check` (plus failures of the whole frame);
     `extra` is added to every outcome's metadata."""
@@ -58,7 +64,11 @@ def rule_outcomes(
         if counts:
             metadata["unexpected_by_rule"] = counts
             metadata["examples"] = example_rows(df, np.flatnonzero(bad)[:MAX_EXAMPLES])
-        outcomes.append(CheckOutcome(check, date, passed, severity, _describe(passed, rows, len(mine), whole, counts), metadata))
+        outcomes.append(
+            CheckOutcome(
+                check, date, passed, severity, _describe(passed, rows, len(mine), whole, counts), metadata
+            )
+        )
     return outcomes
 
 
@@ -66,4 +76,8 @@ def _describe(passed: bool, rows: int, rules: int, whole: dict, counts: dict) ->
     if passed:
         return f"{rows} rows pass all {rules} rules"
     failed = [*whole, *(f"{rule} on {n} rows" for rule, n in counts.items())]
-    return f"{len(failed)} of {rules} rules failed: " + "; ".join(failed[:3]) + ("; ..." if len(failed) > 3 else "")
+    return (
+        f"{len(failed)} of {rules} rules failed: "
+        + "; ".join(failed[:3])
+        + ("; ..." if len(failed) > 3 else "")
+    )

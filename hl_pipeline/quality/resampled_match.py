@@ -12,7 +12,9 @@ KEY = ["coin", "interval", "time"]
 PRICES = ["open", "high", "low", "close"]
 
 
-def _mismatch(native: pd.DataFrame, resampled: pd.DataFrame, price_rtol: float, volume_rtol: float) -> pd.DataFrame:
+def _mismatch(
+    native: pd.DataFrame, resampled: pd.DataFrame, price_rtol: float, volume_rtol: float
+) -> pd.DataFrame:
     """Per field, True where the resampled value differs from the native one beyond tolerance."""
     fields = {c: price_rtol for c in PRICES} | {"volume": volume_rtol}
     differs = {c: ~np.isclose(resampled[c], native[c], rtol=rtol, atol=0.0) for c, rtol in fields.items()}
@@ -31,7 +33,8 @@ def resampled_match_outcomes(
     differs = _mismatch(
         both[[f"{c}_api" for c in fields]].set_axis(fields, axis=1),
         both[[f"{c}_resampled" for c in fields]].set_axis(fields, axis=1),
-        price_rtol, volume_rtol,
+        price_rtol,
+        volume_rtol,
     )
     bad = differs.any(axis=1).to_numpy()
     days = both["time"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[D]")
@@ -42,19 +45,28 @@ def resampled_match_outcomes(
         examples = [
             {
                 **jsonable(both.iloc[i][KEY].to_dict()),
-                "differs": {c: jsonable([both.iloc[i][f"{c}_api"], both.iloc[i][f"{c}_resampled"]])
-                            for c in fields if differs.iloc[i][c]},
+                "differs": {
+                    c: jsonable([both.iloc[i][f"{c}_api"], both.iloc[i][f"{c}_resampled"]])
+                    for c in fields
+                    if differs.iloc[i][c]
+                },
             }
             for i in hits[:MAX_EXAMPLES]
         ]
         compared = int(mine.sum())
-        metadata = {"compared_bars": compared, "mismatched_bars": int(hits.size),
-                    "intervals": sorted(both.loc[mine, "interval"].unique().tolist()), "mismatches": examples,
-                    "tolerance": {"price_rtol": price_rtol, "volume_rtol": volume_rtol}}
+        metadata = {
+            "compared_bars": compared,
+            "mismatched_bars": int(hits.size),
+            "intervals": sorted(both.loc[mine, "interval"].unique().tolist()),
+            "mismatches": examples,
+            "tolerance": {"price_rtol": price_rtol, "volume_rtol": volume_rtol},
+        }
         text = (
             f"{hits.size} of {compared} resampled bars differ from native, first {examples[0]['coin']} "
             f"{examples[0]['interval']} {examples[0]['time']} ({', '.join(examples[0]['differs'])})"
-            if hits.size else f"{compared} resampled bars match native bars" if compared
+            if hits.size
+            else f"{compared} resampled bars match native bars"
+            if compared
             else "no bar present both natively and resampled to compare"
         )
         outcomes.append(CheckOutcome(check, date, not hits.size, WARN, text, metadata))

@@ -25,7 +25,8 @@ def schema_rules(check: str, schema: pa.Schema) -> list:
     rules = [(check, E.ExpectTableColumnsToMatchSet(column_set=schema.names, exact_match=True))]
     rules += [
         (check, E.ExpectColumnValuesToBeOfType(column=f.name, type_=_gx_type(f.type)))
-        for f in schema if not pa.types.is_string(f.type)
+        for f in schema
+        if not pa.types.is_string(f.type)
     ]
     return rules
 

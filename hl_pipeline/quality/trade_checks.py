@@ -40,7 +40,10 @@ def trades_values_suite():
         (valid, E.ExpectColumnValuesToMatchRegex(column="buyer", regex=ADDRESS)),
         (valid, E.ExpectColumnValuesToMatchRegex(column="seller", regex=ADDRESS)),
         (valid, E.ExpectColumnValuesToBeInSet(column=SELF_TRADE, value_set=[False])),
-        (unique, E.ExpectCompoundColumnsToBeUnique(column_list=["coin", "time", "tid"], ignore_row_if="never")),
+        (
+            unique,
+            E.ExpectCompoundColumnsToBeUnique(column_list=["coin", "time", "tid"], ignore_row_if="never"),
+        ),
         (unique, E.ExpectColumnValuesToBeBetween(column=MS_SINCE_PREVIOUS, min_value=0)),
         ("trades_inside_candle_range", E.ExpectColumnValuesToBeBetween(column=INSIDE, min_value=1)),
     ]
@@ -65,8 +68,16 @@ def check_trades(df: pd.DataFrame, dates: list[str], candles_1m: pd.DataFrame) -
     raw = schema_frame(df)
     days = row_days(df)
     schema_results = run_suite(trades_schema_suite(), raw)
-    outcomes = rule_outcomes("trades_schema", ERROR, schema_results, raw, days, dates,
-                             dtype_failures(raw, TRADES), {"dtypes": dtypes(raw)})
+    outcomes = rule_outcomes(
+        "trades_schema",
+        ERROR,
+        schema_results,
+        raw,
+        days,
+        dates,
+        dtype_failures(raw, TRADES),
+        {"dtypes": dtypes(raw)},
+    )
     checks = ["trades_valid_values", "trades_unique", "trades_inside_candle_range"]
     if not all(r.success for r in schema_results):
         return outcomes + unreadable_outcomes(checks, ERROR, dates)
@@ -77,7 +88,10 @@ def check_trades(df: pd.DataFrame, dates: list[str], candles_1m: pd.DataFrame) -
     for check in checks:
         outcomes += rule_outcomes(check, ERROR, results, derived, days, dates)
     unmatched = np.isnan(derived[INSIDE].to_numpy())
-    return [_note_unmatched(o, unmatched, days) if o.check == "trades_inside_candle_range" else o for o in outcomes]
+    return [
+        _note_unmatched(o, unmatched, days) if o.check == "trades_inside_candle_range" else o
+        for o in outcomes
+    ]
 
 
 def _note_unmatched(outcome: CheckOutcome, unmatched: np.ndarray, days: np.ndarray) -> CheckOutcome:
@@ -85,5 +99,8 @@ def _note_unmatched(outcome: CheckOutcome, unmatched: np.ndarray, days: np.ndarr
     count = int((unmatched & (days == np.datetime64(outcome.partition, "D"))).sum())
     if not count:
         return outcome
-    return dataclasses.replace(outcome, description=f"{outcome.description}; {count} trades had no 1m candle to compare with",
-                               metadata={**outcome.metadata, "trades_without_candle": count})
+    return dataclasses.replace(
+        outcome,
+        description=f"{outcome.description}; {count} trades had no 1m candle to compare with",
+        metadata={**outcome.metadata, "trades_without_candle": count},
+    )

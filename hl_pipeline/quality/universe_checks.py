@@ -9,7 +9,7 @@ from hl_pipeline.lake.schemas import UNIVERSE
 from hl_pipeline.quality.gx_runner import cached_suite, run_suite, suite
 from hl_pipeline.quality.outcome import ERROR, CheckOutcome
 from hl_pipeline.quality.per_date import PARTITION_COLUMN, row_days, rule_outcomes
-from hl_pipeline.quality.schema_rules import dtypes, schema_frame, schema_rules, dtype_failures
+from hl_pipeline.quality.schema_rules import dtype_failures, dtypes, schema_frame, schema_rules
 from hl_pipeline.quality.unreadable import unreadable_outcomes
 
 PRICES = ["prev_day_px", "oracle_px", "mark_px", "mid_px", "impact_bid_px", "impact_ask_px"]
@@ -55,8 +55,20 @@ def _tracked_outcome(df: pd.DataFrame, mask: np.ndarray, date: str, tracked: lis
     elif not snapshots:
         text = "no universe snapshot for this date"
     else:
-        text = "; ".join(p for p in (missing and f"not listed: {', '.join(missing)}", delisted and f"delisted: {', '.join(delisted)}") if p)
-    metadata = {"snapshots": len(snapshots), "tracked": list(tracked), "missing": missing, "delisted": delisted}
+        text = "; ".join(
+            p
+            for p in (
+                missing and f"not listed: {', '.join(missing)}",
+                delisted and f"delisted: {', '.join(delisted)}",
+            )
+            if p
+        )
+    metadata = {
+        "snapshots": len(snapshots),
+        "tracked": list(tracked),
+        "missing": missing,
+        "delisted": delisted,
+    }
     return CheckOutcome("universe_tracked_coins_listed", date, passed, ERROR, text, metadata)
 
 
@@ -67,12 +79,24 @@ def check_universe(df: pd.DataFrame, dates: list[str], tracked_coins: list[str])
     days = row_days(df)
     schema_results = run_suite(universe_schema_suite(), raw)
     outcomes = rule_outcomes(
-        "universe_schema", ERROR, schema_results, raw, days, dates, dtype_failures(raw, UNIVERSE), {"dtypes": dtypes(raw)}
+        "universe_schema",
+        ERROR,
+        schema_results,
+        raw,
+        days,
+        dates,
+        dtype_failures(raw, UNIVERSE),
+        {"dtypes": dtypes(raw)},
     )
     by_partition = PARTITION_COLUMN in df.columns
     values = df.reset_index(drop=True) if by_partition else raw
     outcomes += rule_outcomes(
-        "universe_valid_values", ERROR, run_suite(universe_values_suite(by_partition), values), raw, days, dates
+        "universe_valid_values",
+        ERROR,
+        run_suite(universe_values_suite(by_partition), values),
+        raw,
+        days,
+        dates,
     )
     if not all(r.success for r in schema_results):
         return outcomes + unreadable_outcomes(["universe_tracked_coins_listed"], ERROR, dates)

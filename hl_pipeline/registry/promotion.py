@@ -21,11 +21,14 @@ def load(tracking: Tracking, name: str, alias: str = CHAMPION):
         try:
             return mlflow.pyfunc.load_model(f"models:/{name}@{alias}")
         except MlflowException as exc:
-            raise RegistryError(f"cannot load models:/{name}@{alias} from {tracking.tracking_uri}: {exc.message}") from exc
+            raise RegistryError(
+                f"cannot load models:/{name}@{alias} from {tracking.tracking_uri}: {exc.message}"
+            ) from exc
 
 
-def promote_or_hold(tracking: Tracking, logged: LoggedModel, ev: Evaluation,
-                    config: GateConfig = GateConfig()) -> Decision:
+def promote_or_hold(
+    tracking: Tracking, logged: LoggedModel, ev: Evaluation, config: GateConfig = GateConfig()
+) -> Decision:
     """Gate `logged` (the version trained in `ev`) against the current champion, or the majority
     baseline when there is none, on labels the champion never trained on; apply and return the decision."""
     champion = version_at(tracking, logged.name, CHAMPION)
@@ -33,8 +36,12 @@ def promote_or_hold(tracking: Tracking, logged: LoggedModel, ev: Evaluation,
         decision = gate(ev, config=config)
     else:
         model = load(tracking, logged.name)
-        decision = gate(ev, champion=lambda rows: model.predict(rows)["pred_class"].to_numpy(),
-                        champion_train_end_ms=int(champion.tags["train_end_ms"]),
-                        against=f"champion v{champion.version}", config=config)
+        decision = gate(
+            ev,
+            champion=lambda rows: model.predict(rows)["pred_class"].to_numpy(),
+            champion_train_end_ms=int(champion.tags["train_end_ms"]),
+            against=f"champion v{champion.version}",
+            config=config,
+        )
     apply(tracking, logged.name, logged.version, decision, run_id=logged.run_id)
     return decision

@@ -46,8 +46,10 @@ class Tracking:
                 tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
         except sqlite3.DatabaseError as exc:
             raise RegistryError(f"MLflow registry at {path} is unreadable: {exc}") from exc
-        if not _TABLES <= tables:
-            raise RegistryError(f"MLflow registry at {path} is not an MLflow store (missing tables {sorted(_TABLES - tables)})")
+        if not tables >= _TABLES:
+            raise RegistryError(
+                f"MLflow registry at {path} is not an MLflow store (missing tables {sorted(_TABLES - tables)})"
+            )
 
     def client(self, *, must_exist: bool = True):
         """An MlflowClient on this store, after `check`."""

@@ -31,7 +31,7 @@ NODE_LAG_MS = 40  # a node sees a block this long after its time
 
 def _iso(t_ms: int, extra_ns: int = 0) -> str:
     """ISO time to the nanosecond without a zone, as the archives write it."""
-    base = dt.datetime.fromtimestamp(t_ms // 1000, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    base = dt.datetime.fromtimestamp(t_ms // 1000, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     return f"{base}.{(t_ms % 1000) * 1_000_000 + extra_ns:09d}"
 
 
@@ -49,7 +49,9 @@ def write_book_archive(market: Market, root: Path, date: str, coin: str, book_ev
         for t in range(start + book_every_ms // 2, start + HOUR_MS, book_every_ms):
             book = l2_book(seed, i, spec, t, None, None)
             bids, asks = (_levels(side) for side in book["levels"])
-            snaps.append(L2Snapshot(_iso(book["time"] + CAPTURE_LAG_MS, t % 997), coin, book["time"], bids, asks))
+            snaps.append(
+                L2Snapshot(_iso(book["time"] + CAPTURE_LAG_MS, t % 997), coin, book["time"], bids, asks)
+            )
         total += write_l2_archive(root / l2_book_key(date, hour, coin), snaps)
     return total
 
@@ -76,10 +78,17 @@ def write_fills_archive(market: Market, root: Path, date: str, coins: list[str])
         lines = []
         for t in sorted(x for x in by_time if lo <= x < hi):
             events = sorted(by_time[t], key=lambda e: (e[1]["tid"], e[1]["side"]))
-            lines.append(json.dumps({
-                "local_time": _iso(t + NODE_LAG_MS), "block_time": _iso(t), "block_number": t - market.config.listing_ms,
-                "events": [[user, fill] for user, fill in events],
-            }, separators=(",", ":")))
+            lines.append(
+                json.dumps(
+                    {
+                        "local_time": _iso(t + NODE_LAG_MS),
+                        "block_time": _iso(t),
+                        "block_number": t - market.config.listing_ms,
+                        "events": [[user, fill] for user, fill in events],
+                    },
+                    separators=(",", ":"),
+                )
+            )
             total += len(events)
         path = root / node_fills_key(date, hour)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,8 +97,15 @@ def write_fills_archive(market: Market, root: Path, date: str, coins: list[str])
 
 
 def write_archives(
-    config: SimulatorConfig, out: Path, dates: list[str], coins: list[str], *, book_every_ms: int = 60_000,
-    progress: Callable[[str], None] = print, book_dir: Path | None = None, fills_dir: Path | None = None,
+    config: SimulatorConfig,
+    out: Path,
+    dates: list[str],
+    coins: list[str],
+    *,
+    book_every_ms: int = 60_000,
+    progress: Callable[[str], None] = print,
+    book_dir: Path | None = None,
+    fills_dir: Path | None = None,
 ) -> dict[str, int]:
     """Books and fills of `coins` for each day in `dates`, under `out/<bucket>/` (or the folders
     given for either bucket); returns the counts."""
@@ -109,5 +125,7 @@ def write_archives(
         for coin in coins:
             counts["book_snapshots"] += write_book_archive(market, book_dir, date, coin, book_every_ms)
         counts["fills"] += write_fills_archive(market, fills_dir, date, coins)
-        progress(f"archived {date}: {counts['book_snapshots']} book snapshots, {counts['fills']} fills so far")
+        progress(
+            f"archived {date}: {counts['book_snapshots']} book snapshots, {counts['fills']} fills so far"
+        )
     return counts

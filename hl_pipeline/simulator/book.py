@@ -23,7 +23,9 @@ def _merge(units: np.ndarray, lots: np.ndarray, n: np.ndarray, bucket: int, sign
     return keys[starts][keep], np.add.reduceat(lots, starts)[keep], np.add.reduceat(n, starts)[keep]
 
 
-def l2_book(seed: int, coin_id: int, spec: CoinSpec, t_ms: int, n_sig_figs: int | None, mantissa: int | None) -> dict:
+def l2_book(
+    seed: int, coin_id: int, spec: CoinSpec, t_ms: int, n_sig_figs: int | None, mantissa: int | None
+) -> dict:
     """The book at `t_ms` (snapshot time rounded down to 500 ms), optionally aggregated."""
     snap = t_ms // SNAPSHOT_MS
     mid = float(price(seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS], spec.signal)[0])
@@ -42,11 +44,15 @@ def l2_book(seed: int, coin_id: int, spec: CoinSpec, t_ms: int, n_sig_figs: int 
         dist = 0.00003 * k * (1.0 + (k / 40.0) ** 2) * (0.6 + 0.8 * uniform(key, idx * 3))
         raw = mid_units * (1.0 + sign * np.minimum(dist, 0.9))
         units = np.floor(raw) if sign < 0 else np.ceil(raw)
-        lots = np.maximum(1, np.round(lots_scale * np.exp(2.0 * uniform(key, idx * 3 + 1)) * np.sqrt(k))).astype(np.int64)
+        lots = np.maximum(
+            1, np.round(lots_scale * np.exp(2.0 * uniform(key, idx * 3 + 1)) * np.sqrt(k))
+        ).astype(np.int64)
         n = 1 + (uniform(key, idx * 3 + 2) * 3).astype(np.int64)
         px, sz, cnt = _merge(units.astype(np.int64), lots, n, bucket, sign)
-        levels.append([
-            {"px": fmt_dec(p / 10**dec, dec), "sz": fmt_lots(s, spec.sz_decimals), "n": c}
-            for p, s, c in zip(px[:LEVELS].tolist(), sz[:LEVELS].tolist(), cnt[:LEVELS].tolist())
-        ])
+        levels.append(
+            [
+                {"px": fmt_dec(p / 10**dec, dec), "sz": fmt_lots(s, spec.sz_decimals), "n": c}
+                for p, s, c in zip(px[:LEVELS].tolist(), sz[:LEVELS].tolist(), cnt[:LEVELS].tolist())
+            ]
+        )
     return {"coin": spec.name, "time": snap * SNAPSHOT_MS, "levels": levels}

@@ -24,24 +24,53 @@ def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dic
         book = day_book(tape, wallet, coin_id, now_ms // DAY_MS, now_ms)
         if book.end_lots == 0:
             continue
-        mark = float(round_px(price(tape.seed, coin_id, spec.start_px, spec.daily_vol, [now_ms], spec.signal), spec.sz_decimals)[0])
+        mark = float(
+            round_px(
+                price(tape.seed, coin_id, spec.start_px, spec.daily_vol, [now_ms], spec.signal),
+                spec.sz_decimals,
+            )[0]
+        )
         size = book.end_lots / 10**spec.sz_decimals
         lev = min(_LEVERAGE, spec.max_leverage)
         value, upnl = abs(size) * mark, size * (mark - book.end_entry)
         used = value / lev
         ntl, margin, upnl_sum = ntl + value, margin + used, upnl_sum + upnl
-        positions.append({"type": "oneWay", "position": {
-            "coin": spec.name, "szi": fmt_lots(book.end_lots, spec.sz_decimals),
-            "leverage": {"type": "cross", "value": lev}, "entryPx": fmt_px(book.end_entry, spec.sz_decimals),
-            "positionValue": _usd(value), "unrealizedPnl": _usd(upnl),
-            "returnOnEquity": fmt_sig(upnl / (abs(size) * book.end_entry / lev), 8), "liquidationPx": None,
-            "marginUsed": _usd(used), "maxLeverage": spec.max_leverage,
-            "cumFunding": {"allTime": "0.0", "sinceOpen": "0.0", "sinceChange": "0.0"},
-        }})
-    base = 0.0 if wallet is None else ACCOUNT_USD[tape.wallets.kinds[wallet]] * (0.5 + float(uniform(stream_key(tape.seed, 11), [wallet])[0]))
+        positions.append(
+            {
+                "type": "oneWay",
+                "position": {
+                    "coin": spec.name,
+                    "szi": fmt_lots(book.end_lots, spec.sz_decimals),
+                    "leverage": {"type": "cross", "value": lev},
+                    "entryPx": fmt_px(book.end_entry, spec.sz_decimals),
+                    "positionValue": _usd(value),
+                    "unrealizedPnl": _usd(upnl),
+                    "returnOnEquity": fmt_sig(upnl / (abs(size) * book.end_entry / lev), 8),
+                    "liquidationPx": None,
+                    "marginUsed": _usd(used),
+                    "maxLeverage": spec.max_leverage,
+                    "cumFunding": {"allTime": "0.0", "sinceOpen": "0.0", "sinceChange": "0.0"},
+                },
+            }
+        )
+    base = (
+        0.0
+        if wallet is None
+        else ACCOUNT_USD[tape.wallets.kinds[wallet]]
+        * (0.5 + float(uniform(stream_key(tape.seed, 11), [wallet])[0]))
+    )
     value = base + upnl_sum
-    summary = {"accountValue": _usd(value), "totalNtlPos": _usd(ntl), "totalRawUsd": _usd(value - ntl), "totalMarginUsed": _usd(margin)}
+    summary = {
+        "accountValue": _usd(value),
+        "totalNtlPos": _usd(ntl),
+        "totalRawUsd": _usd(value - ntl),
+        "totalMarginUsed": _usd(margin),
+    }
     return {
-        "marginSummary": summary, "crossMarginSummary": dict(summary), "crossMaintenanceMarginUsed": _usd(margin / 2),
-        "withdrawable": _usd(max(value - margin, 0.0)), "assetPositions": positions, "time": now_ms,
+        "marginSummary": summary,
+        "crossMarginSummary": dict(summary),
+        "crossMaintenanceMarginUsed": _usd(margin / 2),
+        "withdrawable": _usd(max(value - margin, 0.0)),
+        "assetPositions": positions,
+        "time": now_ms,
     }

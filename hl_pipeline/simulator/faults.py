@@ -34,5 +34,7 @@ def parse_fault(text: str) -> tuple[str, float]:
     """`NAME=VALUE` from the command line, checked against the known faults."""
     name, _, value = text.partition("=")
     if name not in FAULTS + ("slow_seconds",) or not value:
-        raise ValueError(f"unknown fault {text!r}; expected NAME=VALUE with NAME in {FAULTS + ('slow_seconds',)}")
+        raise ValueError(
+            f"unknown fault {text!r}; expected NAME=VALUE with NAME in {FAULTS + ('slow_seconds',)}"
+        )
     return name, float(value)

@@ -26,26 +26,50 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
     rows = []
     pxs = fmt_pxs(t.px, spec.sz_decimals)
     for i, (time, px, px_text, lots, buy, is_buyer, tid, word) in enumerate(
-        zip(t.time.tolist(), t.px.tolist(), pxs, t.lots.tolist(), t.buy.tolist(), book.is_buyer.tolist(), tids.tolist(), words.tolist())
+        zip(
+            t.time.tolist(),
+            t.px.tolist(),
+            pxs,
+            t.lots.tolist(),
+            t.buy.tolist(),
+            book.is_buyer.tolist(),
+            tids.tolist(),
+            words.tolist(),
+        )
     ):
         crossed = buy == is_buyer  # the wallet was the aggressor
         notional = px * lots / 10**spec.sz_decimals
         start = book.start_lots[i]
-        rows.append({
-            "coin": spec.name, "px": px_text, "sz": fmt_lots(lots, spec.sz_decimals),
-            "side": "B" if is_buyer else "A", "time": time, "startPosition": fmt_lots(start, spec.sz_decimals),
-            "dir": _direction(start, is_buyer, lots), "closedPnl": fmt_sig(book.closed_pnl[i], 8),
-            "hash": hash_hex(word), "oid": 10_000_000_000 + (time // 1000) * 64 + ((word >> (6 if is_buyer else 12)) & 63),
-            "crossed": crossed, "fee": fmt_sig(notional * (TAKER_FEE if crossed else MAKER_FEE), 6),
-            "tid": tid, "feeToken": "USDC", "twapId": None,
-        })
+        rows.append(
+            {
+                "coin": spec.name,
+                "px": px_text,
+                "sz": fmt_lots(lots, spec.sz_decimals),
+                "side": "B" if is_buyer else "A",
+                "time": time,
+                "startPosition": fmt_lots(start, spec.sz_decimals),
+                "dir": _direction(start, is_buyer, lots),
+                "closedPnl": fmt_sig(book.closed_pnl[i], 8),
+                "hash": hash_hex(word),
+                "oid": 10_000_000_000 + (time // 1000) * 64 + ((word >> (6 if is_buyer else 12)) & 63),
+                "crossed": crossed,
+                "fee": fmt_sig(notional * (TAKER_FEE if crossed else MAKER_FEE), 6),
+                "tid": tid,
+                "feeToken": "USDC",
+                "twapId": None,
+            }
+        )
     return rows
 
 
 def _day_rows(tape: TradeTape, wallet: int, day: int, start_ms: int, end_ms: int) -> list[dict]:
     rows = []
     for coin_id in range(len(tape.coins)):
-        rows += [r for r in wallet_fill_rows(tape, wallet, coin_id, day_book(tape, wallet, coin_id, day, end_ms)) if r["time"] >= start_ms]
+        rows += [
+            r
+            for r in wallet_fill_rows(tape, wallet, coin_id, day_book(tape, wallet, coin_id, day, end_ms))
+            if r["time"] >= start_ms
+        ]
     rows.sort(key=lambda r: (r["time"], r["tid"]))
     return rows
 

@@ -22,7 +22,9 @@ def funding_at(seed: int, coin_id: int, hours: np.ndarray) -> tuple[np.ndarray, 
     return hours * HOUR_MS + jitter, rate, premium
 
 
-def funding_rows(seed: int, coin_id: int, coin: str, start_ms: int, end_ms: int, listing_ms: int, cap: int) -> list[dict]:
+def funding_rows(
+    seed: int, coin_id: int, coin: str, start_ms: int, end_ms: int, listing_ms: int, cap: int
+) -> list[dict]:
     """Funding rows with start_ms <= time <= end_ms, ascending, at most `cap`."""
     h0 = max(start_ms // HOUR_MS, -(-listing_ms // HOUR_MS))
     h1 = min(end_ms // HOUR_MS + 1, h0 + cap + 1)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hl_pipeline.simulator import bodies
 from hl_pipeline.simulator.contexts import SPOT_META, all_mids, meta, spot_ctxs
@@ -25,12 +26,15 @@ HANDLERS: dict[str, Handler] = {
     "allMids": lambda m, b: all_mids(m.config, m.config.now()),
     "candleSnapshot": _candles,
     "l2Book": lambda m, b: m.book(bodies.coin(b), *bodies.book_params(b)),
-    "fundingHistory": lambda m, b: m.funding(bodies.coin(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)),
+    "fundingHistory": lambda m, b: m.funding(
+        bodies.coin(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)
+    ),
     "recentTrades": lambda m, b: m.recent_trades(bodies.coin(b)),
     "clearinghouseState": lambda m, b: m.user_state(bodies.user(b)),
     "userFills": lambda m, b: m.user_fills(bodies.user(b)),
     "userFillsByTime": lambda m, b: m.user_fills_by_time(
-        bodies.user(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)),
+        bodies.user(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)
+    ),
 }
 
 

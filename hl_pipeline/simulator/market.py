@@ -9,9 +9,9 @@ from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.contexts import asset_ctx
 from hl_pipeline.simulator.fills import fills_by_time, recent_fills
 from hl_pipeline.simulator.funding import funding_rows
+from hl_pipeline.simulator.numbers import fmt_lots, fmt_px
 from hl_pipeline.simulator.snapshot import candle_rows
 from hl_pipeline.simulator.trades import TradeTape, hash_hex, trade_ids
-from hl_pipeline.simulator.numbers import fmt_lots, fmt_px
 from hl_pipeline.simulator.wallets import wallets
 
 RECENT_TRADES = 10
@@ -41,14 +41,31 @@ class Market:
     def candles(self, coin: str, interval: str, start_ms: int, end_ms: int) -> list[dict]:
         """candleSnapshot rows."""
         c = self.config
-        return candle_rows(self.sources[self.coin_id(coin)], coin, interval, start_ms, end_ms,
-                           c.now(), c.listing_ms, c.retention, c.candle_page)
+        return candle_rows(
+            self.sources[self.coin_id(coin)],
+            coin,
+            interval,
+            start_ms,
+            end_ms,
+            c.now(),
+            c.listing_ms,
+            c.retention,
+            c.candle_page,
+        )
 
     def funding(self, coin: str, start_ms: int, end_ms: int | None) -> list[dict]:
         """fundingHistory rows."""
         now = self.config.now()
         end = now if end_ms is None else min(end_ms, now)
-        return funding_rows(self.config.seed, self.coin_id(coin), coin, start_ms, end, self.config.listing_ms, self.config.funding_page)
+        return funding_rows(
+            self.config.seed,
+            self.coin_id(coin),
+            coin,
+            start_ms,
+            end,
+            self.config.listing_ms,
+            self.config.funding_page,
+        )
 
     def book(self, coin: str, n_sig_figs: int | None, mantissa: int | None) -> dict:
         """l2Book at now."""
@@ -69,10 +86,26 @@ class Market:
         tids, words = trade_ids(self.config.seed, i, t.key)
         users = self.wallets.addresses
         rows = [
-            {"coin": coin, "side": "B" if b else "A", "px": fmt_px(px, spec.sz_decimals), "sz": fmt_lots(q, spec.sz_decimals),
-             "time": tm, "hash": hash_hex(w), "tid": tid, "users": [users[bu], users[se]]}
-            for tm, px, q, b, bu, se, tid, w in zip(t.time.tolist(), t.px.tolist(), t.lots.tolist(), t.buy.tolist(),
-                                                    t.buyer.tolist(), t.seller.tolist(), tids.tolist(), words.tolist())
+            {
+                "coin": coin,
+                "side": "B" if b else "A",
+                "px": fmt_px(px, spec.sz_decimals),
+                "sz": fmt_lots(q, spec.sz_decimals),
+                "time": tm,
+                "hash": hash_hex(w),
+                "tid": tid,
+                "users": [users[bu], users[se]],
+            }
+            for tm, px, q, b, bu, se, tid, w in zip(
+                t.time.tolist(),
+                t.px.tolist(),
+                t.lots.tolist(),
+                t.buy.tolist(),
+                t.buyer.tolist(),
+                t.seller.tolist(),
+                tids.tolist(),
+                words.tolist(),
+            )
         ]
         return rows[::-1]
 
@@ -85,7 +118,11 @@ class Market:
         """A wallet's fills in [start, end] (end defaults to now), oldest first."""
         w, now = self.wallets.index(user), self.config.now()
         end = now if end_ms is None else min(end_ms, now)
-        return [] if w is None or end < start_ms else fills_by_time(self.tape, w, start_ms, end, self.config.fills_page)
+        return (
+            []
+            if w is None or end < start_ms
+            else fills_by_time(self.tape, w, start_ms, end, self.config.fills_page)
+        )
 
     def user_state(self, user: str) -> dict:
         """clearinghouseState of a wallet at now."""

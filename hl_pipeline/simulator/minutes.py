@@ -31,16 +31,18 @@ class Candles:
     def __len__(self) -> int:
         return len(self.t)
 
-    def take(self, sl) -> "Candles":
+    def take(self, sl) -> Candles:
         """Rows selected by a slice or index array."""
         return Candles(*(getattr(self, f.name)[sl] for f in dataclasses.fields(self)))
 
     @staticmethod
-    def concat(parts: list["Candles"]) -> "Candles":
+    def concat(parts: list[Candles]) -> Candles:
         """Rows of several frames, in order."""
         if not parts:
             return empty()
-        return Candles(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Candles)))
+        return Candles(
+            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Candles))
+        )
 
 
 def empty() -> Candles:
@@ -54,11 +56,15 @@ def sample_prices(seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray) 
     if minutes.size == 0:
         return np.empty((0, SAMPLES_PER_MINUTE))
     m0, m1 = int(minutes[0]), int(minutes[-1]) + 1
-    lp = grid_log_prices(seed, coin_id, spec.start_px, spec.daily_vol, m0, m1, SAMPLES_PER_MINUTE, spec.signal)
+    lp = grid_log_prices(
+        seed, coin_id, spec.start_px, spec.daily_vol, m0, m1, SAMPLES_PER_MINUTE, spec.signal
+    )
     return round_px(np.exp(lp), spec.sz_decimals)
 
 
-def activity(seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray, px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def activity(
+    seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray, px: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Trade count and volume (lots) per minute: intraday seasonality times log-normal noise."""
     hour = (minutes % 1440) / 60.0
     season = 1.0 + 0.45 * np.sin((hour - 8.0) / 24.0 * 2 * np.pi)  # busiest mid-afternoon UTC

@@ -34,9 +34,15 @@ class DayBook:
     end_entry: float
 
 
-def opening_position(seed: int, wallet: int, kind: str, coin_id: int, spec: CoinSpec, day: int) -> tuple[int, float]:
+def opening_position(
+    seed: int, wallet: int, kind: str, coin_id: int, spec: CoinSpec, day: int
+) -> tuple[int, float]:
     """(signed lots, entry price) a wallet holds at the start of a day."""
-    open_px = float(round_px(price(seed, coin_id, spec.start_px, spec.daily_vol, [day * DAY_MS], spec.signal), spec.sz_decimals)[0])
+    open_px = float(
+        round_px(
+            price(seed, coin_id, spec.start_px, spec.daily_vol, [day * DAY_MS], spec.signal), spec.sz_decimals
+        )[0]
+    )
     z = float(normal(stream_key(seed, 10, wallet, coin_id), [day])[0])
     lots = int(round(z * POSITION_USD[kind] / open_px * 10**spec.sz_decimals))
     return lots, open_px
@@ -46,7 +52,9 @@ def day_book(tape: TradeTape, wallet: int, coin_id: int, day: int, until_ms: int
     """The wallet's fills in coin `coin_id` from the start of `day` to `until_ms` inclusive."""
     spec = tape.coins[coin_id]
     start = max(day * DAY_MS, tape.listing_ms)
-    day_trades = tape.window(coin_id, start, min(until_ms, day * DAY_MS + DAY_MS - 1)) if until_ms >= start else None
+    day_trades = (
+        tape.window(coin_id, start, min(until_ms, day * DAY_MS + DAY_MS - 1)) if until_ms >= start else None
+    )
     lots, entry = opening_position(tape.seed, wallet, tape.wallets.kinds[wallet], coin_id, spec, day)
     if day_trades is None:
         empty = Trades(*(np.empty(0, dtype=np.int64) for _ in range(7)))
@@ -61,7 +69,7 @@ def day_book(tape: TradeTape, wallet: int, coin_id: int, day: int, until_ms: int
         closing = min(abs(d), abs(lots)) if lots * d < 0 else 0
         pnls.append(closing * unit * (px - entry) * (1 if lots > 0 else -1) if closing else 0.0)
         new = lots + d
-        if lots == 0 or (lots > 0) != (new > 0) and new != 0:
+        if lots == 0 or ((lots > 0) != (new > 0) and new != 0):
             entry = px if new != 0 else entry
         elif abs(new) > abs(lots):
             entry = (entry * abs(lots) + px * abs(d)) / abs(new)

@@ -34,7 +34,9 @@ def _octave(key: np.uint64, t_ms: np.ndarray, period: int) -> np.ndarray:
     return grid[i] * (1.0 - w) + grid[i + 1] * w
 
 
-def _at_minutes(seed: int, coin_id: int, start_px: float, daily_vol: float, minutes: np.ndarray, signal: float) -> np.ndarray:
+def _at_minutes(
+    seed: int, coin_id: int, start_px: float, daily_vol: float, minutes: np.ndarray, signal: float
+) -> np.ndarray:
     t = minutes * MINUTE_MS
     out = np.full(t.shape, np.log(start_px))
     if signal:
@@ -48,7 +50,9 @@ def _wiggle(seed: int, coin_id: int, daily_vol: float, t_ms: np.ndarray) -> np.n
     return _amp(daily_vol, SAMPLE_MS) * _octave(stream_key(seed, coin_id, 1, 99), t_ms, SAMPLE_MS)
 
 
-def log_price(seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, signal: float = 0.0) -> np.ndarray:
+def log_price(
+    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, signal: float = 0.0
+) -> np.ndarray:
     """Natural log of the unrounded price at each time in `t_ms` (int64 ms); `signal` is the planted signal's strength."""
     t = np.asarray(t_ms, dtype=np.int64)
     if t.size == 0:
@@ -61,8 +65,16 @@ def log_price(seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, 
     return lo * (1.0 - f) + hi * f + _wiggle(seed, coin_id, daily_vol, t)
 
 
-def grid_log_prices(seed: int, coin_id: int, start_px: float, daily_vol: float, m0: int, m1: int, per_minute: int,
-                    signal: float = 0.0) -> np.ndarray:
+def grid_log_prices(
+    seed: int,
+    coin_id: int,
+    start_px: float,
+    daily_vol: float,
+    m0: int,
+    m1: int,
+    per_minute: int,
+    signal: float = 0.0,
+) -> np.ndarray:
     """`log_price` on the regular grid of `per_minute` samples in each minute of [m0, m1): shape (m, k)."""
     at = _at_minutes(seed, coin_id, start_px, daily_vol, np.arange(m0, m1 + 1, dtype=np.int64), signal)
     f = np.arange(per_minute) / per_minute
@@ -72,6 +84,8 @@ def grid_log_prices(seed: int, coin_id: int, start_px: float, daily_vol: float, 
     return coarse + _amp(daily_vol, SAMPLE_MS) * wiggle.reshape(coarse.shape)
 
 
-def price(seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, signal: float = 0.0) -> np.ndarray:
+def price(
+    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, signal: float = 0.0
+) -> np.ndarray:
     """Unrounded price at each time in `t_ms`."""
     return np.exp(log_price(seed, coin_id, start_px, daily_vol, t_ms, signal))

@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import json
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 from aiohttp import web
 
@@ -26,8 +26,12 @@ APP_CONFIG = web.AppKey("config", SimulatorConfig)
 
 
 def _json(payload, status: int = 200) -> web.Response:
-    return web.Response(body=json.dumps(payload, separators=(",", ":")).encode(), status=status,
-                        content_type="application/json", headers=HEADERS)
+    return web.Response(
+        body=json.dumps(payload, separators=(",", ":")).encode(),
+        status=status,
+        content_type="application/json",
+        headers=HEADERS,
+    )
 
 
 def _null(status: int) -> web.Response:
@@ -46,7 +50,11 @@ async def _truncated(request: web.Request, body: bytes) -> web.StreamResponse:
 
 def make_app(config: SimulatorConfig) -> web.Application:
     """The simulator application: POST /info and the GET /ws feed."""
-    market, budget, faults = Market(config), WeightBudget(config.weight_per_minute), FaultInjector(config.seed)
+    market, budget, faults = (
+        Market(config),
+        WeightBudget(config.weight_per_minute),
+        FaultInjector(config.seed),
+    )
 
     async def info(request: web.Request) -> web.StreamResponse:
         fault, status = faults.draw(config.faults)
@@ -55,7 +63,9 @@ def make_app(config: SimulatorConfig) -> web.Application:
         if fault == "server_error":
             return _null(status)
         if fault == "malformed":
-            return web.Response(body=b'{"universe":[{"name":"BTC",', content_type="application/json", headers=HEADERS)
+            return web.Response(
+                body=b'{"universe":[{"name":"BTC",', content_type="application/json", headers=HEADERS
+            )
         if fault == "slow":
             await asyncio.sleep(config.faults.slow_seconds)
         raw = await request.read()
@@ -98,7 +108,9 @@ class SimulatorHandle:
 
 
 @contextlib.contextmanager
-def running_simulator(config: SimulatorConfig, host: str = "127.0.0.1", port: int = 0) -> Iterator[SimulatorHandle]:
+def running_simulator(
+    config: SimulatorConfig, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[SimulatorHandle]:
     """Serve the simulator in a background thread with its own event loop; stop on exit."""
     loop = asyncio.new_event_loop()
     started: dict = {}
@@ -110,7 +122,7 @@ def running_simulator(config: SimulatorConfig, host: str = "127.0.0.1", port: in
         site = web.TCPSite(runner, host, port)
         await site.start()
         started["runner"] = runner
-        started["port"] = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 (the bound port)
+        started["port"] = site._server.sockets[0].getsockname()[1]
 
     def serve() -> None:
         asyncio.set_event_loop(loop)

@@ -13,14 +13,21 @@ def shift_open(open_ms: int, interval: str, k: int) -> int:
     """The open time `k` candles after (k < 0: before) the one opening at `open_ms`."""
     if interval != "1M":
         return open_ms + k * INTERVAL_MS[interval]
-    d = dt.datetime.fromtimestamp(open_ms / 1000, tz=dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(open_ms / 1000, tz=dt.UTC)
     year, month = divmod(d.year * 12 + d.month - 1 + k, 12)
-    return int(dt.datetime(year, month + 1, 1, tzinfo=dt.timezone.utc).timestamp()) * 1000
+    return int(dt.datetime(year, month + 1, 1, tzinfo=dt.UTC).timestamp()) * 1000
 
 
 def candle_rows(
-    source: CandleSource, coin: str, interval: str, start_ms: int, end_ms: int,
-    now_ms: int, listing_ms: int, retention: int | None, cap: int,
+    source: CandleSource,
+    coin: str,
+    interval: str,
+    start_ms: int,
+    end_ms: int,
+    now_ms: int,
+    listing_ms: int,
+    retention: int | None,
+    cap: int,
 ) -> list[dict]:
     """Every candle whose [t, T] overlaps [start_ms, end_ms], ascending, as the API prints them."""
     current = candle_open(now_ms, interval)
@@ -36,7 +43,17 @@ def candle_rows(
     sz = source.spec.sz_decimals
     o, h, l, cl = (fmt_pxs(a, sz) for a in (c.o, c.h, c.l, c.c))
     return [
-        {"t": t, "T": next_open(t, interval) - 1, "s": coin, "i": interval, "o": o[i], "c": cl[i],
-         "h": h[i], "l": l[i], "v": fmt_lots(v, sz), "n": n}
+        {
+            "t": t,
+            "T": next_open(t, interval) - 1,
+            "s": coin,
+            "i": interval,
+            "o": o[i],
+            "c": cl[i],
+            "h": h[i],
+            "l": l[i],
+            "v": fmt_lots(v, sz),
+            "n": n,
+        }
         for i, (t, v, n) in enumerate(zip(c.t.tolist(), c.v.tolist(), c.n.tolist()))
     ]

@@ -29,7 +29,7 @@ class Trades:
     seller: np.ndarray
     key: np.ndarray  # minute * 4096 + rank in minute: seeds tid, hash, oids
 
-    def take(self, mask) -> "Trades":
+    def take(self, mask) -> Trades:
         """Rows selected by a mask or index array."""
         return Trades(*(getattr(self, f.name)[mask] for f in dataclasses.fields(self)))
 
@@ -51,20 +51,30 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         lots[first + n - 1] += v - np.add.reduceat(lots, first)
     buy = uniform(k, key * 8 + 2) < 0.5
     mm = uniform(k, key * 8 + 3) < _MAKER_IS_MM
-    maker = np.where(mm, (uniform(k, key * 8 + 4) * wal.n_makers).astype(np.int64),
-                     (uniform(k, key * 8 + 5) * len(wal.addresses)).astype(np.int64))
+    maker = np.where(
+        mm,
+        (uniform(k, key * 8 + 4) * wal.n_makers).astype(np.int64),
+        (uniform(k, key * 8 + 5) * len(wal.addresses)).astype(np.int64),
+    )
     taker = np.searchsorted(wal.taker_cdf, uniform(k, key * 8 + 6), side="right")
     taker = np.where(taker == maker, (taker + 1) % len(wal.addresses), taker)
     return Trades(
-        minutes[row] * MINUTE_MS + offset, px[row, offset // SAMPLE_MS], lots, buy,
-        np.where(buy, taker, maker), np.where(buy, maker, taker), key,
+        minutes[row] * MINUTE_MS + offset,
+        px[row, offset // SAMPLE_MS],
+        lots,
+        buy,
+        np.where(buy, taker, maker),
+        np.where(buy, maker, taker),
+        key,
     )
 
 
 class TradeTape:
     """Trades by (coin, hour), generated on demand and kept in a bounded cache."""
 
-    def __init__(self, seed: int, coins: tuple[CoinSpec, ...], wal: Wallets, listing_ms: int, max_hours: int = 4000):
+    def __init__(
+        self, seed: int, coins: tuple[CoinSpec, ...], wal: Wallets, listing_ms: int, max_hours: int = 4000
+    ):
         self.seed, self.coins, self.wallets, self.listing_ms = seed, coins, wal, listing_ms
         self._cache: OrderedDict[tuple[int, int], Trades] = OrderedDict()
         self._max = max_hours
@@ -85,7 +95,9 @@ class TradeTape:
     def window(self, coin_id: int, start_ms: int, end_ms: int) -> Trades:
         """Trades with start_ms <= time <= end_ms, ascending."""
         parts = [self.hour(coin_id, h) for h in range(start_ms // HOUR_MS, end_ms // HOUR_MS + 1)]
-        joined = Trades(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Trades)))
+        joined = Trades(
+            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Trades))
+        )
         return joined.take((joined.time >= start_ms) & (joined.time <= end_ms))
 
 

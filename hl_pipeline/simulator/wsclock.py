@@ -9,7 +9,7 @@ answer with `now_ms=t`. Replay modes (`ws_stream_rate`) may push the clock ahead
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 class WsClock:

@@ -52,7 +52,10 @@ class Connection:
 
     def idle(self) -> bool:
         """True when nothing was sent for ws_idle_timeout seconds (never while silent)."""
-        return not self.config.faults.ws_silent and time.monotonic() - self.last_sent > self.config.ws_idle_timeout
+        return (
+            not self.config.faults.ws_silent
+            and time.monotonic() - self.last_sent > self.config.ws_idle_timeout
+        )
 
     async def _write(self, text: str) -> None:
         if self.closed or self.ws.closed:

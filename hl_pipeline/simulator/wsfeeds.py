@@ -21,10 +21,26 @@ def trade_rows(market: Market, coin_id: int, t: Trades) -> list[dict]:
     spec, users = market.config.coins[coin_id], market.wallets.addresses
     tids, words = trade_ids(market.config.seed, coin_id, t.key)
     return [
-        {"coin": spec.name, "side": "B" if b else "A", "px": px, "sz": fmt_lots(q, spec.sz_decimals),
-         "time": tm, "hash": hash_hex(w), "tid": tid, "users": [users[bu], users[se]]}
-        for tm, px, q, b, bu, se, tid, w in zip(t.time.tolist(), fmt_pxs(t.px, spec.sz_decimals), t.lots.tolist(),
-                                                t.buy.tolist(), t.buyer.tolist(), t.seller.tolist(), tids.tolist(), words.tolist())
+        {
+            "coin": spec.name,
+            "side": "B" if b else "A",
+            "px": px,
+            "sz": fmt_lots(q, spec.sz_decimals),
+            "time": tm,
+            "hash": hash_hex(w),
+            "tid": tid,
+            "users": [users[bu], users[se]],
+        }
+        for tm, px, q, b, bu, se, tid, w in zip(
+            t.time.tolist(),
+            fmt_pxs(t.px, spec.sz_decimals),
+            t.lots.tolist(),
+            t.buy.tolist(),
+            t.buyer.tolist(),
+            t.seller.tolist(),
+            tids.tolist(),
+            words.tolist(),
+        )
     ]
 
 
@@ -52,8 +68,17 @@ def book(market: Market, sub: dict, coin_id: int, now_ms: int) -> dict:
 def candle(market: Market, coin_id: int, interval: str, now_ms: int) -> dict | None:
     """The open candle of an interval at now (single object, as recorded)."""
     c = market.config
-    rows = candle_rows(market.sources[coin_id], c.coins[coin_id].name, interval, now_ms, now_ms,
-                       now_ms, c.listing_ms, c.retention, c.candle_page)
+    rows = candle_rows(
+        market.sources[coin_id],
+        c.coins[coin_id].name,
+        interval,
+        now_ms,
+        now_ms,
+        now_ms,
+        c.listing_ms,
+        c.retention,
+        c.candle_page,
+    )
     return rows[-1] if rows else None
 
 
@@ -64,7 +89,10 @@ def mids(market: Market, now_ms: int) -> dict:
 
 def ctx(market: Market, coin_id: int, now_ms: int) -> dict:
     """activeAssetCtx data for a perp."""
-    return {"coin": market.config.coins[coin_id].name, "ctx": asset_ctx(market.config, coin_id, market.sources[coin_id], now_ms)}
+    return {
+        "coin": market.config.coins[coin_id].name,
+        "ctx": asset_ctx(market.config, coin_id, market.sources[coin_id], now_ms),
+    }
 
 
 def fills_snapshot(market: Market, user: str, now_ms: int) -> dict:

@@ -12,9 +12,14 @@ from hl_pipeline.simulator.wsconn import Connection, Sub
 def period_ms(conn: Connection, sub: dict) -> int:
     """Wall-clock push period of a subscription."""
     c = conn.config
-    return {"trades": c.ws_trade_ms, "candle": c.ws_candle_ms, "allMids": c.ws_mids_ms,
-            "activeAssetCtx": c.ws_ctx_ms, "userFills": c.ws_fills_ms,
-            "l2Book": c.ws_fast_book_ms if sub.get("fast") else c.ws_book_ms}[sub["type"]]
+    return {
+        "trades": c.ws_trade_ms,
+        "candle": c.ws_candle_ms,
+        "allMids": c.ws_mids_ms,
+        "activeAssetCtx": c.ws_ctx_ms,
+        "userFills": c.ws_fills_ms,
+        "l2Book": c.ws_fast_book_ms if sub.get("fast") else c.ws_book_ms,
+    }[sub["type"]]
 
 
 async def push(conn: Connection, market: Market, s: Sub, t: int) -> None:

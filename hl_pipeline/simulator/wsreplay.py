@@ -76,7 +76,7 @@ async def _burst(conn: Connection, market: Market) -> None:
             if not rows:
                 await asyncio.sleep(TICK)
                 continue
-        block = rows[done:done + _BLOCK]
+        block = rows[done : done + _BLOCK]
         done += len(block)
         conn.clock.advance_to(block[-1]["time"])
         conn.burst([dumps({"channel": "trades", "data": [r]}) for r in block])

@@ -24,7 +24,9 @@ def busy_config(seed: int, faults: FaultConfig | None = None, **kw) -> Simulator
     """The simulator on the wall clock with BTC and ETH trading 20 times a second: any span it
     streamed is regenerated from (seed, coin, time), across reconnects and restarts."""
     coins = tuple(dataclasses.replace(c, trades_per_min=1200.0) for c in DEFAULT_COINS[:2])
-    return SimulatorConfig(seed=seed, now_ms=None, coins=coins, rate_limit=False, faults=faults or FaultConfig(), **kw)
+    return SimulatorConfig(
+        seed=seed, now_ms=None, coins=coins, rate_limit=False, faults=faults or FaultConfig(), **kw
+    )
 
 
 def ms() -> int:
@@ -54,4 +56,6 @@ def receive_times(table: pa.Table, coin: str) -> list[int]:
 
 def model_trades(market: Market, coin: str, after_ms: int, upto_ms: int) -> list[tuple[int, int]]:
     """(time, tid) of the trades the simulator streams for a coin with after_ms < time <= upto_ms."""
-    return [(t["time"], t["tid"]) for t in wsfeeds.trades_between(market, market.coin_id(coin), after_ms, upto_ms)]
+    return [
+        (t["time"], t["tid"]) for t in wsfeeds.trades_between(market, market.coin_id(coin), after_ms, upto_ms)
+    ]

@@ -10,7 +10,16 @@ import time
 import pytest
 
 from hl_pipeline.simulator.market import Market
-from hl_pipeline_tests.collector.streams import COINS, SCHEMAS, busy_config, keys, model_trades, ms, on_disk, receive_times
+from hl_pipeline_tests.collector.streams import (
+    COINS,
+    SCHEMAS,
+    busy_config,
+    keys,
+    model_trades,
+    ms,
+    on_disk,
+    receive_times,
+)
 
 DURABLE_WITHIN_MS = 2_000  # flush every 1 s + watchdog tick + 200 ms push period + scheduling slack
 
@@ -22,7 +31,16 @@ def sim_config():
 
 def _start(url: str, landing) -> subprocess.Popen:
     env = dict(os.environ, HL_API_URL=url, HL_RATE_LIMIT="0")
-    cmd = [sys.executable, "-m", "hl_pipeline.cli", "collect", "--coins", ",".join(COINS), "--landing", str(landing)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hl_pipeline.cli",
+        "collect",
+        "--coins",
+        ",".join(COINS),
+        "--landing",
+        str(landing),
+    ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -62,7 +80,9 @@ def test_sigkill_loses_at_most_the_last_second_and_the_restart_records_the_gap(s
 
     restarted = ms()
     proc = _start(simulator.base_url, tmp_path)
-    _wait_for_journal(proc, tmp_path, "gaps")  # the old journals are recovered first; gaps come from the restart
+    _wait_for_journal(
+        proc, tmp_path, "gaps"
+    )  # the old journals are recovered first; gaps come from the restart
     time.sleep(2.0)
     terminated = ms()
     proc.send_signal(signal.SIGTERM)
@@ -74,7 +94,9 @@ def test_sigkill_loses_at_most_the_last_second_and_the_restart_records_the_gap(s
         landed = keys(after["trades"], coin)
         assert len(landed) == len(set(landed)), f"{coin}: the replay batch after the restart landed again"
         _assert_contiguous(market, [k for k in landed if k[0] > last_before[coin]], coin)
-        assert not model_trades(market, coin, max(landed)[0], terminated - 500), f"{coin}: SIGTERM did not flush"
+        assert not model_trades(market, coin, max(landed)[0], terminated - 500), (
+            f"{coin}: SIGTERM did not flush"
+        )
 
     gaps = after["gaps"].to_pylist()
     for (channel, coin), end in ends.items():

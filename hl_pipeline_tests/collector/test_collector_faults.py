@@ -18,7 +18,15 @@ from hl_pipeline.simulator.config import FaultConfig
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.server import running_simulator
 from hl_pipeline.simulator.wsconn import Connection
-from hl_pipeline_tests.collector.streams import COINS, busy_config, keys, model_trades, ms, on_disk, receive_times
+from hl_pipeline_tests.collector.streams import (
+    COINS,
+    busy_config,
+    keys,
+    model_trades,
+    ms,
+    on_disk,
+    receive_times,
+)
 
 SEEDS = [1, 2, 3]
 BOOK_MS = 250  # l2Book push period in these runs
@@ -38,13 +46,24 @@ class Run:
             self.started = ms()
             client = InfoClient(sim.base_url, rate_limit=False)
             self.collector = Collector(
-                CollectorConfig(api_url=sim.base_url, coins=COINS, landing=tmp_path, ping_seconds=0.5, silence_seconds=1.0,
-                                backoff_base=0.05, backoff_cap=0.2, flush_seconds=0.2, rotate_seconds=1.0),
-                book_snapshot=client.l2_book, minute_candles=lambda coin, a, b: client.candles(coin, "1m", a, b),
+                CollectorConfig(
+                    api_url=sim.base_url,
+                    coins=COINS,
+                    landing=tmp_path,
+                    ping_seconds=0.5,
+                    silence_seconds=1.0,
+                    backoff_base=0.05,
+                    backoff_cap=0.2,
+                    flush_seconds=0.2,
+                    rotate_seconds=1.0,
+                ),
+                book_snapshot=client.l2_book,
+                minute_candles=lambda coin, a, b: client.candles(coin, "1m", a, b),
             )
             asyncio.run(self._main(seconds, switch, sim.config.faults))
         self.trades, self.books, self.gaps, self.gap_candles = (
-            on_disk(tmp_path, ch) for ch in ("trades", "l2Book", "gaps", "gap_candles"))
+            on_disk(tmp_path, ch) for ch in ("trades", "l2Book", "gaps", "gap_candles")
+        )
 
     async def _main(self, seconds, switch, faults) -> None:
         stop = asyncio.Event()
@@ -55,8 +74,11 @@ class Run:
         await self.collector.run(stop)
 
     def gap_spans(self, channel: str, coin: str) -> list[tuple[int, int]]:
-        return [(int(g["start"].timestamp() * 1000), int(g["end"].timestamp() * 1000))
-                for g in self.gaps.to_pylist() if (g["channel"], g["coin"]) == (channel, coin)]
+        return [
+            (int(g["start"].timestamp() * 1000), int(g["end"].timestamp() * 1000))
+            for g in self.gaps.to_pylist()
+            if (g["channel"], g["coin"]) == (channel, coin)
+        ]
 
 
 class _recording:
@@ -87,9 +109,16 @@ def _assert_invariants(run: Run) -> None:
     for coin in COINS:
         landed = keys(run.trades, coin)
         assert len(landed) == len(set(landed)), f"{coin}: a trade landed twice"
-        written = {(t["time"], t["tid"]) for at, data in run.written if at < run.stopped - READ_MARGIN_MS
-                   for t in data if t["coin"] == coin}
-        assert written <= set(landed), f"{coin}: {len(written - set(landed))} trades sent while connected were lost"
+        written = {
+            (t["time"], t["tid"])
+            for at, data in run.written
+            if at < run.stopped - READ_MARGIN_MS
+            for t in data
+            if t["coin"] == coin
+        }
+        assert written <= set(landed), (
+            f"{coin}: {len(written - set(landed))} trades sent while connected were lost"
+        )
 
         spans = run.gap_spans("trades", coin)
         first_rx = receive_times(run.trades, coin)[0]
@@ -102,27 +131,42 @@ def _assert_invariants(run: Run) -> None:
             spans = run.gap_spans(channel, coin)
             times = receive_times(table, coin)
             silent = [(a, b) for a, b in zip(times, times[1:]) if b - a > SILENCE_MS]
-            assert all(any(s <= a and b <= e for s, e in spans) for a, b in silent), (channel, coin, silent, spans)
+            assert all(any(s <= a and b <= e for s, e in spans) for a, b in silent), (
+                channel,
+                coin,
+                silent,
+                spans,
+            )
 
 
 def _assert_gap_minutes_reconciled(run: Run, coin: str, spans: list[tuple[int, int]]) -> None:
     """After each trades gap the exchange's 1m candles of its minutes landed; a minute already closed
     when fetched counts exactly the trades the simulator's tape has in it."""
     rows = run.gap_candles.filter(pc.equal(run.gap_candles["coin"], coin))
-    fetched = {t: (n, r) for t, n, r in zip(rows["time"].cast(pa.int64()).to_pylist(), rows["trades"].to_pylist(),
-                                            rows["receive_time"].cast(pa.int64()).to_pylist())}
+    fetched = {
+        t: (n, r)
+        for t, n, r in zip(
+            rows["time"].cast(pa.int64()).to_pylist(),
+            rows["trades"].to_pylist(),
+            rows["receive_time"].cast(pa.int64()).to_pylist(),
+        )
+    }
     for start, end in spans:
         for minute in range(start - start % 60_000, end, 60_000):
             assert minute in fetched, f"{coin}: minute {minute} of the gap {start}..{end} was not reconciled"
             count, when = fetched[minute]
             if minute + 60_000 <= when:
-                assert count == len(model_trades(run.market, coin, minute - 1, minute + 59_999)), (coin, minute)
+                assert count == len(model_trades(run.market, coin, minute - 1, minute + 59_999)), (
+                    coin,
+                    minute,
+                )
 
 
 def _silent_for(seconds: float):
     def switch(faults: FaultConfig) -> None:
         faults.ws_silent = True
         threading.Timer(seconds, lambda: setattr(faults, "ws_silent", False)).start()
+
     return switch
 
 

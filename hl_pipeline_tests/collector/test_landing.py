@@ -37,7 +37,9 @@ def _rows(paths):
 
 def test_rows_are_rotated_into_parquet_by_age_and_size(tmp_path):
     clock = Clock()
-    w = LandingWriter(tmp_path, "trades", TRADES, flush_seconds=1, rotate_seconds=10, rotate_rows=50, clock=clock)
+    w = LandingWriter(
+        tmp_path, "trades", TRADES, flush_seconds=1, rotate_seconds=10, rotate_rows=50, clock=clock
+    )
     add(w, 0, 30)
     assert w.files_written == []  # buffered, not yet due
     clock.now = 1.0

@@ -11,9 +11,24 @@ T0 = 1_709_296_200_000
 
 
 def _land(root, coin, first, last):
-    rows = [{"coin": coin, "time": t, "px": 1.0, "sz": 1.0, "side": "B", "tid": t, "hash": "0x0", "buyer": "0xa",
-             "seller": "0xb", "receive_time": t} for t in (first, last)]
-    write_parquet_atomically(pa.Table.from_pylist(rows, schema=TRADES), root / "trades" / "2024-03-01" / f"{first}-{last}.parquet")
+    rows = [
+        {
+            "coin": coin,
+            "time": t,
+            "px": 1.0,
+            "sz": 1.0,
+            "side": "B",
+            "tid": t,
+            "hash": "0x0",
+            "buyer": "0xa",
+            "seller": "0xb",
+            "receive_time": t,
+        }
+        for t in (first, last)
+    ]
+    write_parquet_atomically(
+        pa.Table.from_pylist(rows, schema=TRADES), root / "trades" / "2024-03-01" / f"{first}-{last}.parquet"
+    )
 
 
 def test_each_coin_ends_at_its_own_last_landed_row(tmp_path):

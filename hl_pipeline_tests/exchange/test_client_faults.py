@@ -4,7 +4,10 @@ import pytest
 
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.errors import (
-    ExchangeUnreachableError, MalformedResponseError, RateLimitedError, ServerError,
+    ExchangeUnreachableError,
+    MalformedResponseError,
+    RateLimitedError,
+    ServerError,
 )
 from hl_pipeline.exchange.limiter import WeightLimiter
 

@@ -31,7 +31,9 @@ def client(simulator) -> InfoClient:
 
 
 def _direct(config: SimulatorConfig) -> Market:
-    return Market(dataclasses.replace(config, candle_page=10**6, funding_page=10**6, fills_page=10**6, retention=None))
+    return Market(
+        dataclasses.replace(config, candle_page=10**6, funding_page=10**6, fills_page=10**6, retention=None)
+    )
 
 
 def _ms(table: pa.Table) -> np.ndarray:
@@ -89,7 +91,11 @@ def test_funding_pagination(client, simulator):
 def test_user_fills_by_time_pagination(client, simulator):
     market = _direct(simulator.config)
     start = TEST_NOW_MS - 20 * MINUTE_MS
-    user = next(u for u in market.wallets.addresses if 120 < len(market.user_fills_by_time(u, start, TEST_NOW_MS)) < 1000)
+    user = next(
+        u
+        for u in market.wallets.addresses
+        if 120 < len(market.user_fills_by_time(u, start, TEST_NOW_MS)) < 1000
+    )
     expected = market.user_fills_by_time(user, start, TEST_NOW_MS)
     fills = client.user_fills_by_time(user, start, TEST_NOW_MS)
     assert client.stats.by_type["userFillsByTime"] >= 3

@@ -49,7 +49,9 @@ def test_wrong_top_level_types():
     with pytest.raises(MalformedResponseError, match="expected \\[meta, contexts\\]"):
         parse_meta_and_asset_ctxs([{"universe": []}, [], []])
     with pytest.raises(MalformedResponseError, match="1 contexts for 2 assets"):
-        parse_meta_and_asset_ctxs([{"universe": [{"name": "A", "szDecimals": 0, "maxLeverage": 3}] * 2}, [{}]])
+        parse_meta_and_asset_ctxs(
+            [{"universe": [{"name": "A", "szDecimals": 0, "maxLeverage": 3}] * 2}, [{}]]
+        )
 
 
 def test_funding_bad_rate_and_bad_premium():

@@ -17,12 +17,25 @@ def test_candles_recording_kpepe_1h():
     first, last = rows[0], rows[-1]
     assert int(first["time"].timestamp() * 1000) == 1684699200000
     assert int(first["close_time"].timestamp() * 1000) == 1684702799999
-    assert (first["open"], first["high"], first["low"], first["close"]) == (0.001601, 0.001616, 0.001601, 0.001604)
+    assert (first["open"], first["high"], first["low"], first["close"]) == (
+        0.001601,
+        0.001616,
+        0.001601,
+        0.001604,
+    )
     assert first["volume"] == 520665683.0 and first["trades"] == 709
     assert int(last["time"].timestamp() * 1000) == 1684782000000
-    assert (last["open"], last["high"], last["low"], last["close"], last["trades"]) == (0.001538, 0.001548, 0.001536, 0.00154, 430)
+    assert (last["open"], last["high"], last["low"], last["close"], last["trades"]) == (
+        0.001538,
+        0.001548,
+        0.001536,
+        0.00154,
+        430,
+    )
     assert last["volume"] == 308219489.0
-    assert set(table.column("coin").to_pylist()) == {"kPEPE"} and set(table.column("interval").to_pylist()) == {"1h"}
+    assert set(table.column("coin").to_pylist()) == {"kPEPE"} and set(
+        table.column("interval").to_pylist()
+    ) == {"1h"}
     assert table.column("ingest_time").cast(pa.int64()).to_pylist() == [RECEIVED] * 24
 
 

@@ -15,9 +15,17 @@ def candles_1m(n: int, start_ms: int = DAY0_MS, coin: str = "BTC", skip: tuple[i
     base = 100.0 + idx
     return pa.table(
         {
-            "coin": [coin] * len(idx), "interval": ["1m"] * len(idx), "source": ["api"] * len(idx),
-            "time": t, "close_time": t + 59_999, "open": base, "high": base + 2, "low": base - 1,
-            "close": base + 0.5, "volume": np.full(len(idx), 1.5), "trades": np.full(len(idx), 3),
+            "coin": [coin] * len(idx),
+            "interval": ["1m"] * len(idx),
+            "source": ["api"] * len(idx),
+            "time": t,
+            "close_time": t + 59_999,
+            "open": base,
+            "high": base + 2,
+            "low": base - 1,
+            "close": base + 0.5,
+            "volume": np.full(len(idx), 1.5),
+            "trades": np.full(len(idx), 3),
             "ingest_time": t,
         }
     ).cast(CANDLES)

@@ -16,7 +16,11 @@ def test_dedupe_sorted_drops_repeated_keys_and_sorts():
 
 def test_content_hash_ignores_ingest_time_only():
     t = candles_1m(5)
-    later = t.set_column(t.schema.get_field_index("ingest_time"), "ingest_time", pa.array([0] * 5).cast(CANDLES.field("ingest_time").type))
+    later = t.set_column(
+        t.schema.get_field_index("ingest_time"),
+        "ingest_time",
+        pa.array([0] * 5).cast(CANDLES.field("ingest_time").type),
+    )
     assert content_hash(t) == content_hash(later)
     changed = t.set_column(t.schema.get_field_index("close"), "close", pa.array([1.0] * 5))
     assert content_hash(t) != content_hash(changed)

@@ -17,8 +17,18 @@ from hl_pipeline_tests.lake.helpers import candles_1m
 
 
 def _manifest(date="2024-01-01", coin="BTC") -> Manifest:
-    return Manifest(dataset="candles", date=date, coin=coin, rows=0, first_time=None, last_time=None,
-                    duplicates_dropped=0, source="test", ingest_time="2024-01-01T00:00:00Z", code_version="test")
+    return Manifest(
+        dataset="candles",
+        date=date,
+        coin=coin,
+        rows=0,
+        first_time=None,
+        last_time=None,
+        duplicates_dropped=0,
+        source="test",
+        ingest_time="2024-01-01T00:00:00Z",
+        code_version="test",
+    )
 
 
 def test_write_then_read_round_trips_rows_and_manifest(tmp_path):
@@ -38,7 +48,9 @@ def test_rewrite_replaces_and_equal_data_hashes_equal(tmp_path):
     assert read_partition(tmp_path, "candles", "2024-01-01", "BTC").num_rows == 5
     write_partition(tmp_path, candles_1m(10), _manifest())
     assert read_manifest(tmp_path, "candles", "2024-01-01", "BTC").content_hash == first
-    assert [p.name for p in partition_file(tmp_path, "candles", "2024-01-01", "BTC").parent.iterdir()] == ["part-0.parquet"]
+    assert [p.name for p in partition_file(tmp_path, "candles", "2024-01-01", "BTC").parent.iterdir()] == [
+        "part-0.parquet"
+    ]
 
 
 def test_rows_of_another_coin_are_refused_and_nothing_written(tmp_path):
@@ -68,7 +80,9 @@ def test_writer_killed_before_rename_leaves_the_old_partition(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], cwd=os.getcwd())
     assert proc.returncode == -signal.SIGKILL
     assert read_partition(tmp_path, "candles", "2024-01-01", "BTC").num_rows == 10
-    leftovers = list(partition_file(tmp_path, "candles", "2024-01-01", "BTC").parent.glob(".part-0.parquet.tmp-*"))
+    leftovers = list(
+        partition_file(tmp_path, "candles", "2024-01-01", "BTC").parent.glob(".part-0.parquet.tmp-*")
+    )
     assert len(leftovers) == 1  # hidden from readers, removed by a later writer once stale
 
 
@@ -81,9 +95,15 @@ def test_read_range_skips_missing_partitions(tmp_path):
 def test_read_range_keeps_date_then_coin_order_and_tags_the_partition(tmp_path):
     for day, start in (("2024-01-01", 0), ("2024-01-02", 1440)):
         for coin in ("BTC", "ETH"):
-            write_partition(tmp_path, candles_1m(3, start_ms=1_704_067_200_000 + start * 60_000, coin=coin), _manifest(day, coin))
+            write_partition(
+                tmp_path,
+                candles_1m(3, start_ms=1_704_067_200_000 + start * 60_000, coin=coin),
+                _manifest(day, coin),
+            )
     table = read_range(tmp_path, "candles", ["2024-01-01", "2024-01-02"], ["BTC", "ETH"], with_date=True)
     assert table.column("coin").to_pylist() == ["BTC"] * 3 + ["ETH"] * 3 + ["BTC"] * 3 + ["ETH"] * 3
     assert table.column("date").to_pylist() == ["2024-01-01"] * 6 + ["2024-01-02"] * 6
-    btc = [t for t, c in zip(table.column("time").to_pylist(), table.column("coin").to_pylist()) if c == "BTC"]
+    btc = [
+        t for t, c in zip(table.column("time").to_pylist(), table.column("coin").to_pylist()) if c == "BTC"
+    ]
     assert btc == sorted(btc)

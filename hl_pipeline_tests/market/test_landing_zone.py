@@ -18,7 +18,10 @@ def _touch(landing, channel, first, last):
 
 
 def test_files_within_the_rotation_slack_are_one_listened_span(tmp_path):
-    files = [_touch(tmp_path, "trades", DAY + a, DAY + b) for a, b in [(0, 59_000), (60_000, 119_000), (300_000, 310_000)]]
+    files = [
+        _touch(tmp_path, "trades", DAY + a, DAY + b)
+        for a, b in [(0, 59_000), (60_000, 119_000), (300_000, 310_000)]
+    ]
     assert listened_spans(files) == [(DAY, DAY + 119_000), (DAY + 300_000, DAY + 310_000)]
 
 
@@ -35,7 +38,9 @@ def test_every_unlistened_span_is_a_gap_with_its_cause():
 
 
 def test_a_day_never_listened_is_one_gap():
-    assert unlistened(DAY, DAY + 1440 * MIN, [], [], "not yet landed") == [(DAY, DAY + 1440 * MIN, "not collecting")]
+    assert unlistened(DAY, DAY + 1440 * MIN, [], [], "not yet landed") == [
+        (DAY, DAY + 1440 * MIN, "not collecting")
+    ]
 
 
 def test_a_file_spanning_midnight_belongs_to_both_days(tmp_path):

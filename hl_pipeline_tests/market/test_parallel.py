@@ -12,7 +12,14 @@ def test_results_keep_coin_order_and_run_on_several_threads():
         seen.add(threading.current_thread().name)
         return [f"{coin}-1", f"{coin}-2"]
 
-    assert for_each_coin(ingest, ["BTC", "ETH", "SOL"]) == ["BTC-1", "BTC-2", "ETH-1", "ETH-2", "SOL-1", "SOL-2"]
+    assert for_each_coin(ingest, ["BTC", "ETH", "SOL"]) == [
+        "BTC-1",
+        "BTC-2",
+        "ETH-1",
+        "ETH-2",
+        "SOL-1",
+        "SOL-2",
+    ]
     assert all(name.startswith("ingest") for name in seen)
 
 

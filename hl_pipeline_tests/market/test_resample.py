@@ -39,4 +39,6 @@ def test_resampled_partial_window_is_consistent_with_full():
     one = candles_1m(1440)
     full = resample(one, "15m")
     part = resample(one.slice(0, 720), "15m")
-    assert np.array_equal(full.slice(0, part.num_rows).column("close").to_numpy(), part.column("close").to_numpy())
+    assert np.array_equal(
+        full.slice(0, part.num_rows).column("close").to_numpy(), part.column("close").to_numpy()
+    )

@@ -18,4 +18,3 @@ def values_changed(full: pd.DataFrame, cut: pd.DataFrame, cut_ms: int, bar_ms: i
     b = both[column + "_cut"].to_numpy(dtype=float)[early]
     same = np.isclose(a, b, rtol=1e-12, atol=0.0) | (np.isnan(a) & np.isnan(b))
     return int((~same).sum())
-

@@ -45,11 +45,21 @@ def candles(days: int = 3, seed: int = 1, coins=COINS, gap_minutes: int = 25) ->
         for start in rng.integers(0, n, size=days * 2):
             keep[start : start + rng.integers(1, gap_minutes + 1)] = False
         t = START + np.arange(n, dtype=np.int64) * MINUTE_MS
-        frame = pd.DataFrame({
-            "coin": coin, "interval": "1m", "source": "api", "time": t, "close_time": t + MINUTE_MS - 1,
-            "open": open_, "high": high, "low": low, "close": close,
-            "volume": rng.lognormal(2, 1, n), "trades": rng.poisson(30, n).astype(np.int64),
-        })[keep]
+        frame = pd.DataFrame(
+            {
+                "coin": coin,
+                "interval": "1m",
+                "source": "api",
+                "time": t,
+                "close_time": t + MINUTE_MS - 1,
+                "open": open_,
+                "high": high,
+                "low": low,
+                "close": close,
+                "volume": rng.lognormal(2, 1, n),
+                "trades": rng.poisson(30, n).astype(np.int64),
+            }
+        )[keep]
         parts.append(frame)
     frame = pd.concat(parts, ignore_index=True)
     frame["ingest_time"] = START + days * DAY_MS + HOUR_MS
@@ -67,7 +77,9 @@ def funding(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
         t = START + np.arange(hours, dtype=np.int64) * HOUR_MS + rng.integers(0, 3000, hours)
         premium = rng.normal(0, 3e-4, hours)
         premium[rng.random(hours) < 0.1] = np.nan
-        frame = pd.DataFrame({"coin": coin, "time": t, "funding_rate": rng.normal(1e-5, 2e-5, hours), "premium": premium})
+        frame = pd.DataFrame(
+            {"coin": coin, "time": t, "funding_rate": rng.normal(1e-5, 2e-5, hours), "premium": premium}
+        )
         parts.append(frame[rng.random(hours) > 0.05])
     frame = pd.concat(parts, ignore_index=True)
     frame["ingest_time"] = _ts(np.full(len(frame), START + days * DAY_MS))
@@ -82,7 +94,13 @@ def universe(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
     for d in range(days):
         for coin in coins:
             oi = None if rng.random() < 0.15 else float(rng.lognormal(15, 0.2))
-            rows.append({"coin": coin, "time": START + d * DAY_MS + int(rng.integers(60_000, 600_000)), "open_interest": oi})
+            rows.append(
+                {
+                    "coin": coin,
+                    "time": START + d * DAY_MS + int(rng.integers(60_000, 600_000)),
+                    "open_interest": oi,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["time"] = _ts(frame["time"].to_numpy())
     return frame
@@ -92,14 +110,20 @@ def _price_at(close: np.ndarray, t: np.ndarray) -> np.ndarray:
     return close[np.clip((t - START) // MINUTE_MS, 0, len(close) - 1)]
 
 
-def book_snapshots(days: int = 3, seed: int = 1, coins=COINS, every_ms: int = 20_000, levels: int = 5) -> pd.DataFrame:
+def book_snapshots(
+    days: int = 3, seed: int = 1, coins=COINS, every_ms: int = 20_000, levels: int = 5
+) -> pd.DataFrame:
     """Long-format snapshots; received 5 ms to 3 s late (so some arrive out of order); a silent
     span of 10-40 minutes per coin per day."""
     rng = np.random.default_rng(seed + 400)
     closes = _closes(days, seed, coins)
     parts = []
     for coin in coins:
-        t = START + np.arange(0, days * DAY_MS, every_ms, dtype=np.int64) + rng.integers(0, every_ms // 2, days * DAY_MS // every_ms)
+        t = (
+            START
+            + np.arange(0, days * DAY_MS, every_ms, dtype=np.int64)
+            + rng.integers(0, every_ms // 2, days * DAY_MS // every_ms)
+        )
         for d in range(days):
             lo = START + d * DAY_MS + int(rng.integers(0, DAY_MS - HOUR_MS))
             t = t[(t < lo) | (t >= lo + int(rng.integers(10, 40)) * MINUTE_MS)]
@@ -109,19 +133,31 @@ def book_snapshots(days: int = 3, seed: int = 1, coins=COINS, every_ms: int = 20
         tick = mid * 1e-4
         for side, sign in (("bid", -1), ("ask", 1)):
             for level in range(levels):
-                parts.append(pd.DataFrame({
-                    "coin": coin, "time": t, "side": side, "level": np.int16(level),
-                    "px": mid + sign * (half + level * tick * rng.uniform(1, 6, len(t))),
-                    "sz": rng.lognormal(0, 1, len(t)), "n": rng.integers(1, 20, len(t)).astype(np.int32),
-                    "receive_time": receive,
-                }))
-    frame = pd.concat(parts, ignore_index=True).sort_values(["coin", "time", "side", "level"], ignore_index=True)
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "coin": coin,
+                            "time": t,
+                            "side": side,
+                            "level": np.int16(level),
+                            "px": mid + sign * (half + level * tick * rng.uniform(1, 6, len(t))),
+                            "sz": rng.lognormal(0, 1, len(t)),
+                            "n": rng.integers(1, 20, len(t)).astype(np.int32),
+                            "receive_time": receive,
+                        }
+                    )
+                )
+    frame = pd.concat(parts, ignore_index=True).sort_values(
+        ["coin", "time", "side", "level"], ignore_index=True
+    )
     for c in ("time", "receive_time"):
         frame[c] = _ts(frame[c].to_numpy())
     return frame
 
 
-def trades(days: int = 3, seed: int = 1, coins=COINS, per_minute: float = 12.0, wallets: int = 60) -> pd.DataFrame:
+def trades(
+    days: int = 3, seed: int = 1, coins=COINS, per_minute: float = 12.0, wallets: int = 60
+) -> pd.DataFrame:
     """Trades at random times between wallets drawn from a Zipf-like population; received 1 ms to
     2 s late; a silent span of 10-30 minutes per coin per day."""
     rng = np.random.default_rng(seed + 500)
@@ -139,11 +175,22 @@ def trades(days: int = 3, seed: int = 1, coins=COINS, per_minute: float = 12.0, 
         n = len(t)
         buyer, seller = rng.choice(population, n, p=weights), rng.choice(population, n, p=weights)
         px = _price_at(closes[coin], t)
-        parts.append(pd.DataFrame({
-            "coin": coin, "time": t, "px": px, "sz": rng.lognormal(0, 1.5, n) * 3000 / px,
-            "side": rng.choice(["B", "A"], n), "tid": np.arange(n, dtype=np.int64), "hash": "0x0",
-            "buyer": buyer, "seller": seller, "receive_time": t + rng.integers(1, 2000, n),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "coin": coin,
+                    "time": t,
+                    "px": px,
+                    "sz": rng.lognormal(0, 1.5, n) * 3000 / px,
+                    "side": rng.choice(["B", "A"], n),
+                    "tid": np.arange(n, dtype=np.int64),
+                    "hash": "0x0",
+                    "buyer": buyer,
+                    "seller": seller,
+                    "receive_time": t + rng.integers(1, 2000, n),
+                }
+            )
+        )
     frame = pd.concat(parts, ignore_index=True)
     for c in ("time", "receive_time"):
         frame[c] = _ts(frame[c].to_numpy())

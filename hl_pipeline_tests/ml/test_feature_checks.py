@@ -43,7 +43,9 @@ def test_missing_inputs_give_nan_and_a_flag_never_zero():
     inputs = dict(synthetic.inputs(days=3, seed=3))
     inputs.pop("book_snapshots")
     frame = compute_features(inputs, START, END, features=["spread_bps", "depth_25bps", "ret_1"])
-    assert frame["book_missing"].all() and frame["spread_bps"].isna().all() and frame["depth_25bps"].isna().all()
+    assert (
+        frame["book_missing"].all() and frame["spread_bps"].isna().all() and frame["depth_25bps"].isna().all()
+    )
     assert frame.loc[frame["candles_missing"], "ret_1"].isna().all()
 
 
@@ -76,4 +78,10 @@ def test_errors_name_the_bad_value():
 
 
 def test_lookback_days_are_small_and_fixed():
-    assert lookback_days("1m") == {"candles": 1, "book_snapshots": 1, "trades": 1, "funding": 1, "universe": 3}
+    assert lookback_days("1m") == {
+        "candles": 1,
+        "book_snapshots": 1,
+        "trades": 1,
+        "funding": 1,
+        "universe": 3,
+    }

@@ -11,8 +11,7 @@ from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
 from hl_pipeline.market.days import date_of_ms, day_start_ms
 from hl_pipeline.ml.features import compute
 from hl_pipeline.ml.features.compute import compute_features, features_for_day
-from hl_pipeline.ml.features.registry import lookback_days
-from hl_pipeline.ml.features.registry import FEATURES, FLAGS
+from hl_pipeline.ml.features.registry import FEATURES, FLAGS, lookback_days
 from hl_pipeline.ml.pointintime import ms
 from hl_pipeline_tests.ml import synthetic
 
@@ -35,7 +34,9 @@ def _partitions(inputs: dict, date: str, bar: str) -> dict:
 def _day_by_day(bar: str) -> pd.DataFrame:
     inputs = synthetic.inputs(days=DAYS, seed=11)
     days = [date_of_ms(t) for t in range(FIRST, END, DAY_MS)]
-    return pd.concat([features_for_day(d, _partitions(inputs, d, bar), bar=bar) for d in days], ignore_index=True)
+    return pd.concat(
+        [features_for_day(d, _partitions(inputs, d, bar), bar=bar) for d in days], ignore_index=True
+    )
 
 
 @pytest.fixture(scope="module", params=["1m", "5m"])
@@ -53,8 +54,10 @@ def _mismatches(a: pd.DataFrame, b: pd.DataFrame, column: str) -> int:
 
 def test_same_rows(both):
     one_pass, daily = both
-    pd.testing.assert_frame_equal(one_pass[["coin", "time"]].sort_values(["coin", "time"], ignore_index=True),
-                                  daily[["coin", "time"]].sort_values(["coin", "time"], ignore_index=True))
+    pd.testing.assert_frame_equal(
+        one_pass[["coin", "time"]].sort_values(["coin", "time"], ignore_index=True),
+        daily[["coin", "time"]].sort_values(["coin", "time"], ignore_index=True),
+    )
 
 
 @pytest.mark.parametrize("column", [f.name for f in FEATURES] + list(FLAGS))

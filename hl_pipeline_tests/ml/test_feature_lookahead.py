@@ -75,5 +75,7 @@ def test_planted_receive_time_leak_is_caught():
     """Data with exchange time before the close but received after it is caught at bar-aligned cuts."""
     full = _last_trade_sz(_inputs())
     cuts = [START + DAY_MS + k * 7 * MINUTE_MS for k in range(30)]
-    changed = sum(values_changed(full, _last_trade_sz(truncate(_inputs(), t)), t, MINUTE_MS, "sz") for t in cuts)
+    changed = sum(
+        values_changed(full, _last_trade_sz(truncate(_inputs(), t)), t, MINUTE_MS, "sz") for t in cuts
+    )
     assert changed > 0

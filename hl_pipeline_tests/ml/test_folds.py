@@ -48,7 +48,9 @@ def test_embargo_widens_the_gap_before_the_test_window():
 def test_expanding_grows_and_rolling_keeps_a_fixed_window():
     times = bars(120)
     expanding = walk_forward_folds(times, n_folds=3, horizon_ms=0, embargo_ms=0)
-    rolling = walk_forward_folds(times, n_folds=3, horizon_ms=0, embargo_ms=0, mode="rolling", train_ms=20 * MIN)
+    rolling = walk_forward_folds(
+        times, n_folds=3, horizon_ms=0, embargo_ms=0, mode="rolling", train_ms=20 * MIN
+    )
     assert [len(f.train) for f in expanding] == [30, 60, 90]
     assert [len(f.train) for f in rolling] == [20, 20, 20]
     for f in rolling:
@@ -81,7 +83,9 @@ def test_bad_arguments_raise_naming_the_value(kwargs, named):
         walk_forward_folds(bars(20), **args)
 
 
-@pytest.mark.parametrize("times", [np.array([], dtype=np.int64), np.array([1.5, 2.5]), np.zeros((2, 2), dtype=np.int64)])
+@pytest.mark.parametrize(
+    "times", [np.array([], dtype=np.int64), np.array([1.5, 2.5]), np.zeros((2, 2), dtype=np.int64)]
+)
 def test_bad_times_raise(times):
     with pytest.raises(ValueError, match="times_ms"):
         walk_forward_folds(times, n_folds=1, horizon_ms=0, embargo_ms=0)

@@ -19,11 +19,20 @@ D0 = 1_709_251_200_000  # its start
 def _candles(times, closes, highs=None, lows=None, coin="ETH") -> pd.DataFrame:
     closes = np.asarray(closes, float)
     t = np.asarray(times, np.int64)
-    return pd.DataFrame({
-        "coin": coin, "interval": "1m", "time": t, "close_time": t + MINUTE_MS - 1, "open": closes,
-        "high": closes if highs is None else highs, "low": closes if lows is None else lows, "close": closes,
-        "volume": 1.0, "trades": 1,
-    })
+    return pd.DataFrame(
+        {
+            "coin": coin,
+            "interval": "1m",
+            "time": t,
+            "close_time": t + MINUTE_MS - 1,
+            "open": closes,
+            "high": closes if highs is None else highs,
+            "low": closes if lows is None else lows,
+            "close": closes,
+            "volume": 1.0,
+            "trades": 1,
+        }
+    )
 
 
 def test_forward_return_across_the_day_boundary():
@@ -41,7 +50,9 @@ def test_forward_return_across_the_day_boundary():
     assert len(got) == 1440 and got["horizon_min"].eq(2).all()
 
     alone = labels_for_day(DAY, today, None, spec).set_index("time")
-    assert alone.loc[pd.Timestamp(last, unit="ms", tz="UTC"), "fwd_log_return"] == pytest.approx(math.log(102 / 100))
+    assert alone.loc[pd.Timestamp(last, unit="ms", tz="UTC"), "fwd_log_return"] == pytest.approx(
+        math.log(102 / 100)
+    )
     for t in (last + MINUTE_MS, last + 2 * MINUTE_MS):
         row = alone.loc[pd.Timestamp(t, unit="ms", tz="UTC")]
         assert pd.isna(row["fwd_log_return"]) and pd.isna(row["direction"]) and pd.isna(row["triple_barrier"])
@@ -87,11 +98,16 @@ def test_gap_leaves_labels_missing_not_zero():
     assert pd.isna(got["fwd_log_return"][2])  # its entry is missing
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    ({"horizons_min": (0,)}, "horizon"), ({"horizons_min": (7,), "bar": "5m"}, "horizon"),
-    ({"horizons_min": (2000,)}, "horizon"), ({"dead_zone": 0.01, "barrier": 0.005}, "dead_zone"),
-    ({"bar": "2m"}, "bar"),
-])
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        ({"horizons_min": (0,)}, "horizon"),
+        ({"horizons_min": (7,), "bar": "5m"}, "horizon"),
+        ({"horizons_min": (2000,)}, "horizon"),
+        ({"dead_zone": 0.01, "barrier": 0.005}, "dead_zone"),
+        ({"bar": "2m"}, "bar"),
+    ],
+)
 def test_bad_label_spec_names_the_value(kwargs, word):
     with pytest.raises(ValueError, match=word):
         LabelSpec(**kwargs)

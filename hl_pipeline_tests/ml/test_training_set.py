@@ -78,7 +78,11 @@ def test_manifest_records_inputs_features_labels_and_a_content_hash(parts):
     again, same = _build(parts, inputs=inputs)
     assert manifest["inputs"] == inputs
     assert manifest["features"] == ["ret_1", "rv_15", "spread_bps", "hour_of_day"]
-    assert manifest["labels"]["horizons_min"] == [5, 15, 60] or manifest["labels"]["horizons_min"] == (5, 15, 60)
+    assert manifest["labels"]["horizons_min"] == [5, 15, 60] or manifest["labels"]["horizons_min"] == (
+        5,
+        15,
+        60,
+    )
     assert manifest["rows"] == len(frame) and manifest["content_hash"] == same["content_hash"]
     features, labels = parts
     changed = features.assign(ret_1=features["ret_1"] * 2)
@@ -91,5 +95,10 @@ def test_bad_inputs_name_the_problem(parts):
     with pytest.raises(ValueError, match="nope"):
         build_training_set(features, labels, as_of_ms=AS_OF, feature_names=["nope"])
     with pytest.raises(ValueError, match=r"\[7\]"):
-        build_training_set(features, labels.assign(horizon_min=7), as_of_ms=AS_OF,
-                           spec=dataclasses.replace(SPEC), feature_names=["ret_1"])
+        build_training_set(
+            features,
+            labels.assign(horizon_min=7),
+            as_of_ms=AS_OF,
+            spec=dataclasses.replace(SPEC),
+            feature_names=["ret_1"],
+        )

@@ -9,14 +9,31 @@ def test_definitions_load_with_expected_graph():
     defs = load_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"universe", "candles", "funding", "warehouse", "collector_landing", "trades", "book_snapshots",
-                    "features", "labels", "training_set", "model", "promotion", "predictions", "backtest"}
+    assert keys == {
+        "universe",
+        "candles",
+        "funding",
+        "warehouse",
+        "collector_landing",
+        "trades",
+        "book_snapshots",
+        "features",
+        "labels",
+        "training_set",
+        "model",
+        "promotion",
+        "predictions",
+        "backtest",
+    }
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("candles")).parent_keys} == {"universe"}
     for flow in ("trades", "book_snapshots"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(flow)).parent_keys} == {"collector_landing"}
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert ("candles", "candles_complete") in checks and ("funding", "funding_valid_values") in checks
-    assert ("trades", "trades_inside_candle_range") in checks and ("book_snapshots", "book_snapshots_not_crossed") in checks
+    assert ("trades", "trades_inside_candle_range") in checks and (
+        "book_snapshots",
+        "book_snapshots_not_crossed",
+    ) in checks
     assert ("collector_landing", "collector_heartbeat_fresh") in checks
     assert ("training_set", "training_set_no_leakage") in checks
     assert ("promotion", "promotion_recorded") in checks and ("model", "model_sound") in checks
@@ -29,15 +46,37 @@ def test_jobs_and_schedules():
     assert defs.resolve_job_def("warehouse_job")
     assert defs.resolve_job_def("order_flow_job").partitions_def is not None
     crons = {s.name: s.cron_schedule for s in defs.schedules}
-    assert crons == {"market_today_hourly": "5 * * * *", "market_finalize_daily": "20 0 * * *", "collector_watch": "*/5 * * * *",
-                     "daily_training": "0 2 * * *"}
-    assert {s.name for s in defs.sensors} == {"landing_sensor", "warehouse_automation", "ml_automation", "run_failure_alert"}
-    assert defs.resolve_job_def("models_job").partitions_def.get_partition_keys()[:3] == ["BTC_5m", "BTC_15m", "BTC_60m"]
+    assert crons == {
+        "market_today_hourly": "5 * * * *",
+        "market_finalize_daily": "20 0 * * *",
+        "collector_watch": "*/5 * * * *",
+        "daily_training": "0 2 * * *",
+    }
+    assert {s.name for s in defs.sensors} == {
+        "landing_sensor",
+        "warehouse_automation",
+        "ml_automation",
+        "run_failure_alert",
+    }
+    assert defs.resolve_job_def("models_job").partitions_def.get_partition_keys()[:3] == [
+        "BTC_5m",
+        "BTC_15m",
+        "BTC_60m",
+    ]
 
 
 def test_market_assets_backfill_in_one_run():
     graph = load_definitions().resolve_asset_graph()
-    for key in ("universe", "candles", "funding", "trades", "book_snapshots", "features", "labels", "training_set"):
+    for key in (
+        "universe",
+        "candles",
+        "funding",
+        "trades",
+        "book_snapshots",
+        "features",
+        "labels",
+        "training_set",
+    ):
         policy = graph.get(dg.AssetKey(key)).backfill_policy
         assert policy is not None and policy.max_partitions_per_run is None
 

@@ -32,6 +32,7 @@ def webhook():
 
 def _failed_run(instance):
     """A real run that fails in its only step."""
+
     @dg.asset
     def doomed():
         raise ValueError("partition 2999-01-01 lies in the future")

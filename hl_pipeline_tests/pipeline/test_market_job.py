@@ -39,7 +39,9 @@ def test_thirty_days_in_one_run_report_what_the_api_no_longer_serves(market_job,
     assert old.coverage["1d/api"]["status"] == "complete"
     recent = read_manifest(pipeline_env, "candles", "2024-02-28", "BTC")
     assert recent.unavailable == [] and recent.gaps == []
-    per_day = {e.partition for e in result.get_asset_check_evaluations() if e.check_name == "candles_complete"}
+    per_day = {
+        e.partition for e in result.get_asset_check_evaluations() if e.check_name == "candles_complete"
+    }
     assert len(per_day) == 31 and None in per_day  # thirty days, plus the range summary
     assert all(e.passed for e in result.get_asset_check_evaluations() if e.check_name == "candles_complete")
 
@@ -54,7 +56,9 @@ def test_rerun_is_idempotent(market_job, instance, pipeline_env):
     assert read_partition(pipeline_env, "candles", dates[0], "BTC").num_rows == rows
 
 
-def test_writer_failing_before_rename_keeps_the_old_partition(market_job, instance, pipeline_env, monkeypatch):
+def test_writer_failing_before_rename_keeps_the_old_partition(
+    market_job, instance, pipeline_env, monkeypatch
+):
     assert run_range(market_job, instance, DAY, DAY).success
     before = _hashes(pipeline_env, [DAY])
 
@@ -86,15 +90,23 @@ def test_a_future_day_is_refused_and_nothing_written(market_job, instance, pipel
 
 
 @pytest.mark.parametrize("variable, value", [("HL_NATIVE_INTERVALS", "1m,2m"), ("HL_COINS", "BTC,NOPE")])
-def test_malformed_configuration_fails_the_run_and_writes_nothing(pipeline_env, instance, monkeypatch, variable, value):
+def test_malformed_configuration_fails_the_run_and_writes_nothing(
+    pipeline_env, instance, monkeypatch, variable, value
+):
     from hl_pipeline.commands.runs import load_definitions
 
     monkeypatch.setenv(variable, value)
     job = load_definitions().resolve_job_def("market_job")
     result = job.execute_in_process(instance=instance, partition_key=DAY, raise_on_error=False)
     assert not result.success
-    errors = [e.event_specific_data.error for e in result.all_events if getattr(e.event_specific_data, "error", None)]
-    assert errors and value.split(",")[1] in errors[0].to_string()  # settings fail at set-up, coins before any write
+    errors = [
+        e.event_specific_data.error
+        for e in result.all_events
+        if getattr(e.event_specific_data, "error", None)
+    ]
+    assert (
+        errors and value.split(",")[1] in errors[0].to_string()
+    )  # settings fail at set-up, coins before any write
     assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))
 
 
@@ -104,11 +116,15 @@ def test_a_failing_blocking_check_stops_the_assets_downstream(market_job, instan
     assert market_job.execute_in_process(instance=instance, partition_key=DAY).success
     listing = read_partition(pipeline_env, "universe", DAY)
     without_eth = listing.filter(pc.not_equal(listing["coin"], "ETH"))
-    write_partition(pipeline_env, without_eth, read_manifest(pipeline_env, "universe", DAY))  # a past day is kept as written
+    write_partition(
+        pipeline_env, without_eth, read_manifest(pipeline_env, "universe", DAY)
+    )  # a past day is kept as written
 
     result = market_job.execute_in_process(instance=instance, partition_key=DAY, raise_on_error=False)
     assert not result.success
-    tracked = [e for e in result.get_asset_check_evaluations() if e.check_name == "universe_tracked_coins_listed"]
+    tracked = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "universe_tracked_coins_listed"
+    ]
     assert len(tracked) == 1 and not tracked[0].passed and "ETH" in tracked[0].description
     assert result.asset_materializations_for_node("candles") == []
     assert result.asset_materializations_for_node("funding") == []

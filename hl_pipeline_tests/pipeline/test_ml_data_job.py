@@ -16,7 +16,12 @@ def ml_runs(pipeline_env, instance, monkeypatch):
     defs = load_definitions()
     market = run_range(defs.resolve_job_def("market_job"), instance, FIRST, LAST)
     job = defs.resolve_job_def("ml_data_job")
-    return pipeline_env, market, run_range(job, instance, FIRST, LAST), lambda: run_range(job, instance, FIRST, LAST)
+    return (
+        pipeline_env,
+        market,
+        run_range(job, instance, FIRST, LAST),
+        lambda: run_range(job, instance, FIRST, LAST),
+    )
 
 
 def test_features_labels_and_training_set_are_written_with_their_checks(ml_runs):
@@ -29,26 +34,43 @@ def test_features_labels_and_training_set_are_written_with_their_checks(ml_runs)
     today = read_partition(lake, "features", LAST, "BTC")
     assert today.num_rows == 12 * 60 + 30  # bars closed by 12:30, none beyond
     manifest = read_manifest(lake, "features", LAST, "ETH")
-    assert set(manifest.inputs["candles"]) == {"BTC/2024-02-29", "BTC/2024-03-01", "ETH/2024-02-29", "ETH/2024-03-01"}
-    assert manifest.inputs["candles"]["ETH/2024-03-01"] == read_manifest(lake, "candles", LAST, "ETH").content_hash
+    assert set(manifest.inputs["candles"]) == {
+        "BTC/2024-02-29",
+        "BTC/2024-03-01",
+        "ETH/2024-02-29",
+        "ETH/2024-03-01",
+    }
+    assert (
+        manifest.inputs["candles"]["ETH/2024-03-01"]
+        == read_manifest(lake, "candles", LAST, "ETH").content_hash
+    )
 
 
 def test_labels_not_knowable_yet_are_missing_never_wrong(ml_runs):
     lake, *_ = ml_runs
     labels = read_partition(lake, "labels", LAST, "BTC").to_pandas()
     known = labels["known_time"].astype("int64") // 10**6 <= 1_709_296_200_000
-    assert labels.loc[~known, "fwd_log_return"].isna().all() and labels.loc[known, "fwd_log_return"].notna().any()
+    assert (
+        labels.loc[~known, "fwd_log_return"].isna().all()
+        and labels.loc[known, "fwd_log_return"].notna().any()
+    )
     previous = read_partition(lake, "labels", "2024-02-29", "BTC").to_pandas()
-    assert previous["fwd_log_return"].notna().all()  # the next day's candles exist: the day boundary is labelled
+    assert (
+        previous["fwd_log_return"].notna().all()
+    )  # the next day's candles exist: the day boundary is labelled
 
 
 def test_a_rerun_rewrites_identical_partitions(ml_runs):
     lake, _, _, rerun = ml_runs
-    before = {d: read_manifest(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
-              for d in ("features", "labels", "training_set")}
+    before = {
+        d: read_manifest(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
+        for d in ("features", "labels", "training_set")
+    }
     assert rerun().success
-    after = {d: read_manifest(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
-             for d in ("features", "labels", "training_set")}
+    after = {
+        d: read_manifest(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
+        for d in ("features", "labels", "training_set")
+    }
     assert before == after
     training = read_manifest(lake, "training_set", LAST, None)
     assert len(training.details["split"]["folds"]) == 3 and training.inputs["features"]

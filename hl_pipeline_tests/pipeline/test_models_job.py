@@ -26,17 +26,32 @@ def trained(tmp_path_factory):
     gate; the tests below share it and run in file order (each later one builds on the registry)."""
     root = tmp_path_factory.mktemp("models")
     config = SimulatorConfig(seed=7, now_ms=TEST_NOW_MS, signal_strength=1.0, retention=None)
-    env = {"HL_LAKE_ROOT": str(root / "lake"), "HL_WAREHOUSE": str(root / "wh.duckdb"), "HL_AS_OF": iso_ms(TEST_NOW_MS),
-           "HL_COINS": "BTC,ETH", "HL_MLFLOW_ROOT": str(root), "HL_TRAINING_DAYS": "7",
-           "HL_RETAINED_CANDLES": "0"}
-    with running_simulator(config, host="127.0.0.1", port=0) as sim, pytest.MonkeyPatch.context() as mp, \
-            dg.instance_for_test() as instance:
+    env = {
+        "HL_LAKE_ROOT": str(root / "lake"),
+        "HL_WAREHOUSE": str(root / "wh.duckdb"),
+        "HL_AS_OF": iso_ms(TEST_NOW_MS),
+        "HL_COINS": "BTC,ETH",
+        "HL_MLFLOW_ROOT": str(root),
+        "HL_TRAINING_DAYS": "7",
+        "HL_RETAINED_CANDLES": "0",
+    }
+    with (
+        running_simulator(config, host="127.0.0.1", port=0) as sim,
+        pytest.MonkeyPatch.context() as mp,
+        dg.instance_for_test() as instance,
+    ):
         for key, value in {**env, "HL_API_URL": sim.base_url}.items():
             mp.setenv(key, value)
         defs = load_definitions()
         for job, first in (("market_job", FIRST), ("ml_data_job", FIRST), ("training_job", LAST)):
             assert run_range(defs.resolve_job_def(job), instance, first, LAST).success, job
-        yield root / "lake", Tracking(root=root), run_targets("models_job", instance, ["BTC_15m"]), defs, instance
+        yield (
+            root / "lake",
+            Tracking(root=root),
+            run_targets("models_job", instance, ["BTC_15m"]),
+            defs,
+            instance,
+        )
 
 
 def test_training_registers_a_version_and_the_gate_decides(trained):
@@ -47,10 +62,15 @@ def test_training_registers_a_version_and_the_gate_decides(trained):
     client = tracking.client()
     (version,) = client.search_model_versions(f"name='{NAME}'")
     assert version.tags["gate.promote"] == "True", version.tags["gate.reason"]  # the planted signal is found
-    assert float(version.tags["gate.challenger_accuracy"]) >= 0.55 and float(version.tags["gate.p_value"]) < 0.05
+    assert (
+        float(version.tags["gate.challenger_accuracy"]) >= 0.55 and float(version.tags["gate.p_value"]) < 0.05
+    )
     run = client.get_run(version.run_id)
     assert run.data.tags["training_set.content_hash"] and run.data.tags["dagster.partition"] == "BTC_15m"
-    assert "backtest.sharpe" in run.data.metrics and version_at(tracking, NAME, CHAMPION).version == version.version
+    assert (
+        "backtest.sharpe" in run.data.metrics
+        and version_at(tracking, NAME, CHAMPION).version == version.version
+    )
 
 
 def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):

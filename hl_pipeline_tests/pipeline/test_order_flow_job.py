@@ -24,13 +24,22 @@ def world(tmp_path_factory):
     """A wall-clock simulator, yesterday's archives and a few seconds of collected landing files."""
     root = tmp_path_factory.mktemp("order_flow")
     config = SimulatorConfig(seed=11, rate_limit=False)
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     yesterday = (today - dt.timedelta(days=1)).isoformat()
-    write_archives(config, root / "archive", [yesterday], COINS, book_every_ms=300_000, progress=lambda _: None)
+    write_archives(
+        config, root / "archive", [yesterday], COINS, book_every_ms=300_000, progress=lambda _: None
+    )
     with running_simulator(config, host="127.0.0.1", port=0) as sim:
-        collector = Collector(CollectorConfig(api_url=sim.base_url, coins=COINS, landing=root / "landing",
-                                              flush_seconds=0.2, rotate_seconds=1.0),
-                              book_snapshot=InfoClient(sim.base_url, rate_limit=False).l2_book)
+        collector = Collector(
+            CollectorConfig(
+                api_url=sim.base_url,
+                coins=COINS,
+                landing=root / "landing",
+                flush_seconds=0.2,
+                rotate_seconds=1.0,
+            ),
+            book_snapshot=InfoClient(sim.base_url, rate_limit=False).l2_book,
+        )
 
         async def collect():
             stop = asyncio.Event()
@@ -38,10 +47,15 @@ def world(tmp_path_factory):
             await collector.run(stop)
 
         asyncio.run(collect())
-        env = {"HL_API_URL": sim.base_url, "HL_LAKE_ROOT": str(root / "lake"), "HL_WAREHOUSE": str(root / "wh.duckdb"),
-               "HL_COINS": ",".join(COINS), "HL_LANDING_ROOT": str(root / "landing"),
-               "HL_BOOK_ARCHIVE": str(root / "archive" / "hyperliquid-archive"),
-               "HL_FILLS_ARCHIVE": str(root / "archive" / "hl-mainnet-node-data")}
+        env = {
+            "HL_API_URL": sim.base_url,
+            "HL_LAKE_ROOT": str(root / "lake"),
+            "HL_WAREHOUSE": str(root / "wh.duckdb"),
+            "HL_COINS": ",".join(COINS),
+            "HL_LANDING_ROOT": str(root / "landing"),
+            "HL_BOOK_ARCHIVE": str(root / "archive" / "hyperliquid-archive"),
+            "HL_FILLS_ARCHIVE": str(root / "archive" / "hl-mainnet-node-data"),
+        }
         with pytest.MonkeyPatch.context() as mp:
             mp.delenv("HL_AS_OF", raising=False)
             for k, v in env.items():
@@ -49,22 +63,40 @@ def world(tmp_path_factory):
             defs = load_definitions()
             with dg.instance_for_test() as instance:
                 market = run_range(defs.resolve_job_def("market_job"), instance, yesterday, today.isoformat())
-                flow = run_range(defs.resolve_job_def("order_flow_job"), instance, yesterday, today.isoformat())
-                yield {"root": root, "yesterday": yesterday, "today": today.isoformat(), "market": market, "flow": flow,
-                       "defs": defs, "instance": instance, "collector": collector}
+                flow = run_range(
+                    defs.resolve_job_def("order_flow_job"), instance, yesterday, today.isoformat()
+                )
+                yield {
+                    "root": root,
+                    "yesterday": yesterday,
+                    "today": today.isoformat(),
+                    "market": market,
+                    "flow": flow,
+                    "defs": defs,
+                    "instance": instance,
+                    "collector": collector,
+                }
 
 
 def _evaluations(result):
-    return {(e.asset_key.to_user_string(), e.check_name, e.partition): e for e in result.get_asset_check_evaluations()}
+    return {
+        (e.asset_key.to_user_string(), e.check_name, e.partition): e
+        for e in result.get_asset_check_evaluations()
+    }
 
 
 def test_both_days_are_written_and_every_blocking_check_passes(world):
     assert world["market"].success and world["flow"].success
     evaluations = _evaluations(world["flow"])
     for day in (world["yesterday"], world["today"]):
-        for asset, check in [("trades", "trades_unique"), ("trades", "trades_valid_values"),
-                             ("trades", "trades_inside_candle_range"), ("book_snapshots", "book_snapshots_not_crossed"),
-                             ("book_snapshots", "book_snapshots_sorted_levels"), ("book_snapshots", "book_snapshots_level_counts")]:
+        for asset, check in [
+            ("trades", "trades_unique"),
+            ("trades", "trades_valid_values"),
+            ("trades", "trades_inside_candle_range"),
+            ("book_snapshots", "book_snapshots_not_crossed"),
+            ("book_snapshots", "book_snapshots_sorted_levels"),
+            ("book_snapshots", "book_snapshots_level_counts"),
+        ]:
             assert evaluations[(asset, check, day)].passed, (asset, check, day)
     lake = world["root"] / "lake"
     for coin in COINS:

@@ -12,8 +12,13 @@ from hl_pipeline_tests.quality import frames as F
 from hl_pipeline_tests.quality.conftest import by_check, failed
 
 DAY = "2024-03-01"
-CHECKS = ["candles_schema", "candles_valid_values", "candles_unique_increasing", "candles_complete",
-          "candles_resampled_match_native"]
+CHECKS = [
+    "candles_schema",
+    "candles_valid_values",
+    "candles_unique_increasing",
+    "candles_complete",
+    "candles_resampled_match_native",
+]
 
 
 @pytest.fixture
@@ -44,7 +49,11 @@ def _first_1m(df, coin="BTC"):
         ("high", 50.0, "expect_column_pair_values_a_to_be_greater_than_b(high,open)"),  # crossed OHLC
         ("volume", -1.0, "expect_column_values_to_be_between(volume)"),
         ("low", None, "expect_column_values_to_not_be_null(low)"),
-        ("close_time", pd.Timestamp("2024-03-01T00:11:00Z"), "expect_column_pair_values_to_be_equal(close_time,_dq_expected_close_time)"),
+        (
+            "close_time",
+            pd.Timestamp("2024-03-01T00:11:00Z"),
+            "expect_column_pair_values_to_be_equal(close_time,_dq_expected_close_time)",
+        ),
         ("trades", -3, "expect_column_values_to_be_between(trades)"),
     ],
 )
@@ -59,10 +68,15 @@ def test_bad_values_fail_valid_values(good, column, value, rule):
 
 def test_duplicate_time_fails_unique_increasing(good):
     row = _first_1m(good)
-    bad = pd.concat([good.loc[:row], good.loc[[row]], good.loc[row + 1:]], ignore_index=True)
+    bad = pd.concat([good.loc[:row], good.loc[[row]], good.loc[row + 1 :]], ignore_index=True)
     outcome = by_check(check_candles(bad, [DAY], cover()), "candles_unique_increasing")[DAY]
     assert not outcome.passed
-    assert outcome.metadata["unexpected_by_rule"]["expect_compound_columns_to_be_unique(coin,interval,source,time)"] == 2
+    assert (
+        outcome.metadata["unexpected_by_rule"][
+            "expect_compound_columns_to_be_unique(coin,interval,source,time)"
+        ]
+        == 2
+    )
 
 
 def test_decreasing_time_fails_unique_increasing(good):
@@ -72,7 +86,9 @@ def test_decreasing_time_fails_unique_increasing(good):
     outcomes = check_candles(bad, [DAY], cover())
     outcome = by_check(outcomes, "candles_unique_increasing")[DAY]
     assert not outcome.passed
-    assert "expect_column_values_to_be_between(_dq_ms_since_previous)" in outcome.metadata["unexpected_by_rule"]
+    assert (
+        "expect_column_values_to_be_between(_dq_ms_since_previous)" in outcome.metadata["unexpected_by_rule"]
+    )
     assert by_check(outcomes, "candles_valid_values")[DAY].passed
 
 
@@ -81,8 +97,14 @@ def test_missing_minute_is_a_gap_with_its_start_and_end(good):
     outcome = by_check(check_candles(bad, [DAY], cover()), "candles_complete")[DAY]
     assert not outcome.passed and outcome.severity == "WARN"
     assert outcome.metadata["gaps"] == [
-        {"coin": "BTC", "source": "api", "interval": "1m", "start": "2024-03-01T00:10:00Z",
-         "end": "2024-03-01T00:11:00Z", "bars": 1}
+        {
+            "coin": "BTC",
+            "source": "api",
+            "interval": "1m",
+            "start": "2024-03-01T00:10:00Z",
+            "end": "2024-03-01T00:11:00Z",
+            "bars": 1,
+        }
     ]
     assert outcome.metadata["missing_by_coin"] == {"BTC": {"1m/api": 1}}
 
@@ -94,7 +116,9 @@ def test_unavailable_interval_is_reported_as_unavailable_not_as_a_gap(good):
     outcome = by_check(check_candles(bad, [DAY], cov), "candles_complete")[DAY]
     assert outcome.passed
     assert outcome.metadata["gaps"] == []
-    assert outcome.metadata["unavailable"] == {"BTC": [{"series": "1h/api", "reason": "beyond the API's candle retention"}]}
+    assert outcome.metadata["unavailable"] == {
+        "BTC": [{"series": "1h/api", "reason": "beyond the API's candle retention"}]
+    }
     assert "unavailable" in outcome.description
 
 
@@ -110,7 +134,9 @@ def test_partial_day_expects_only_its_span(good):
 
 
 def test_resampled_bar_differing_from_native_fails_the_match(good):
-    row = good.index[(good["coin"] == "ETH") & (good["interval"] == "1h") & (good["source"] == "resampled")][3]
+    row = good.index[(good["coin"] == "ETH") & (good["interval"] == "1h") & (good["source"] == "resampled")][
+        3
+    ]
     good.loc[row, "volume"] *= 1.001
     outcome = by_check(check_candles(good, [DAY], cover()), "candles_resampled_match_native")[DAY]
     assert not outcome.passed and outcome.metadata["mismatched_bars"] == 1
@@ -126,6 +152,8 @@ def test_schema_mismatch_fails_schema_and_skips_pandas_checks(good):
 
 
 def test_wrong_dtype_fails_schema(good):
-    outcome = by_check(check_candles(good.astype({"trades": "float64"}), [DAY], cover()), "candles_schema")[DAY]
+    outcome = by_check(check_candles(good.astype({"trades": "float64"}), [DAY], cover()), "candles_schema")[
+        DAY
+    ]
     assert not outcome.passed
     assert "expect_column_values_to_be_of_type(trades)" in outcome.metadata["frame_failures"]

@@ -16,7 +16,9 @@ def test_three_days_give_outcomes_per_date_and_a_bad_row_on_day_two_fails_only_d
     row = df.index[df["time"] == pd.Timestamp("2024-03-02T05:00:00Z")][0]
     df.loc[row, "low"] = df.loc[row, "high"] + 1  # crossed
     outcomes = check_candles(df, DATES, F.coverage(("BTC", "SOL"), DATES, ["1m/api"]))
-    assert {(o.check, o.partition) for o in outcomes} == {(c, d) for c in {o.check for o in outcomes} for d in DATES}
+    assert {(o.check, o.partition) for o in outcomes} == {
+        (c, d) for c in {o.check for o in outcomes} for d in DATES
+    }
     assert failed(outcomes) == {("candles_valid_values", "2024-03-02")}
     bad = by_check(outcomes, "candles_valid_values")["2024-03-02"]
     assert bad.metadata["unexpected_rows"] == 1 and bad.metadata["rows"] == 2 * 1440

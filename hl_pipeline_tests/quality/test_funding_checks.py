@@ -57,5 +57,13 @@ def test_missing_hour_is_listed():
     df = good().drop(index=[50])  # ETH 2024-03-01 02:00
     outcome = by_check(check_funding(df, DATES, COV), "funding_complete")["2024-03-01"]
     assert not outcome.passed
-    assert outcome.metadata["gaps"] == [{"coin": "ETH", "source": "api", "interval": "1h", "start": "2024-03-01T02:00:00Z",
-                                         "end": "2024-03-01T03:00:00Z", "bars": 1}]
+    assert outcome.metadata["gaps"] == [
+        {
+            "coin": "ETH",
+            "source": "api",
+            "interval": "1h",
+            "start": "2024-03-01T02:00:00Z",
+            "end": "2024-03-01T03:00:00Z",
+            "bars": 1,
+        }
+    ]

@@ -12,12 +12,19 @@ def test_clean_trades_inside_their_candles_pass():
     assert failed(check_trades(df, [DATE], candles_for(df))) == set()
 
 
-@pytest.mark.parametrize("column, value, check", [
-    ("sz", 0.0, "trades_valid_values"),
-    ("side", "X", "trades_valid_values"),
-    ("seller", "0xNOTANADDRESS", "trades_valid_values"),
-    ("seller", "0x" + "0" * 39 + "8", "trades_valid_values"),  # the buyer's address: a wallet trading with itself
-])
+@pytest.mark.parametrize(
+    "column, value, check",
+    [
+        ("sz", 0.0, "trades_valid_values"),
+        ("side", "X", "trades_valid_values"),
+        ("seller", "0xNOTANADDRESS", "trades_valid_values"),
+        (
+            "seller",
+            "0x" + "0" * 39 + "8",
+            "trades_valid_values",
+        ),  # the buyer's address: a wallet trading with itself
+    ],
+)
 def test_a_planted_bad_value_fails_valid_values(column, value, check):
     df = trades()
     candles = candles_for(df)

@@ -39,9 +39,11 @@ def test_invalid_values_fail_on_their_date():
     outcomes = check_universe(df, DATES, TRACKED)
     assert failed(outcomes) == {("universe_valid_values", "2024-03-02")}
     rules = by_check(outcomes, "universe_valid_values")["2024-03-02"].metadata["unexpected_by_rule"]
-    assert rules == {"expect_compound_columns_to_be_unique(time,asset_id)": 2,
-                     "expect_column_values_to_be_between(max_leverage)": 1,
-                     "expect_column_values_to_be_between(mark_px)": 1}
+    assert rules == {
+        "expect_compound_columns_to_be_unique(time,asset_id)": 2,
+        "expect_column_values_to_be_between(max_leverage)": 1,
+        "expect_column_values_to_be_between(mark_px)": 1,
+    }
 
 
 def test_partition_date_column_places_backfilled_rows():

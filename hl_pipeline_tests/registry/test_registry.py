@@ -23,7 +23,11 @@ TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 *
 XGB = XGBConfig(n_estimators=40, max_depth=3, learning_rate=0.1)
 WALK = WalkForward(n_folds=3)
 NAME = "BTC_dir_15m"
-TAGS = {"training_set.manifest_hash": "abc123", "dagster_run_id": "run-1", "partition_window": "2025-01-01..2025-01-04"}
+TAGS = {
+    "training_set.manifest_hash": "abc123",
+    "dagster_run_id": "run-1",
+    "partition_window": "2025-01-01..2025-01-04",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,13 @@ def data():
 def store(tmp_path_factory, data):
     """A store after the first training: v1 promoted over the majority baseline."""
     tracking = Tracking(root=tmp_path_factory.mktemp("mlflow"))
-    ev = walkforward.evaluate(data[data["time"] < data["time"].min() + np.timedelta64(3000, "m")], TARGET,
-                              xgb=XGB, walk=WALK, kinds=("xgboost", "majority", "logistic"))
+    ev = walkforward.evaluate(
+        data[data["time"] < data["time"].min() + np.timedelta64(3000, "m")],
+        TARGET,
+        xgb=XGB,
+        walk=WALK,
+        kinds=("xgboost", "majority", "logistic"),
+    )
     logged = log_training(tracking, NAME, ev, tags=TAGS)
     decision = promote_or_hold(tracking, logged, ev)
     return tracking, ev, logged, decision
@@ -51,11 +60,15 @@ def test_first_training_is_logged_registered_and_promoted(store):
     assert {k: run.data.tags[k] for k in TAGS} == TAGS
     assert run.data.tags["gate.promote"] == "True" and "gate.reason" in run.data.tags
     assert run.data.params["xgb.n_estimators"] == "40" and run.data.params["walk_forward.n_folds"] == "3"
-    assert {"xgboost.accuracy", "majority.accuracy", "logistic.ic", "xgboost.auc", "xgboost.log_loss"} <= set(run.data.metrics)
+    assert {"xgboost.accuracy", "majority.accuracy", "logistic.ic", "xgboost.auc", "xgboost.log_loss"} <= set(
+        run.data.metrics
+    )
     assert len(client.get_metric_history(logged.run_id, "fold.xgboost.balanced_accuracy")) == 3
     plots = {a.path for a in client.list_artifacts(logged.run_id, "plots")}
     assert plots == {"plots/feature_importance.png", "plots/confusion_matrix.png"}
-    assert (tracking.root / "mlruns" / "mlflow.db").exists() and (tracking.root / "mlruns" / "artifacts").is_dir()
+    assert (tracking.root / "mlruns" / "mlflow.db").exists() and (
+        tracking.root / "mlruns" / "artifacts"
+    ).is_dir()
     version = aliases.version_at(tracking, NAME, aliases.CHAMPION)
     assert str(version.version) == "1" and version.tags["train_end_ms"] == str(ev.train_end_ms)
 
@@ -111,8 +124,11 @@ def test_corrupt_registry_is_a_clear_error_and_is_left_alone(tmp_path, store):
     db.parent.mkdir(parents=True)
     db.write_bytes(b"this is not a database" * 100)
     before = db.read_bytes()
-    for action in (lambda: aliases.rollback(tracking, NAME), lambda: log_training(tracking, NAME, ev),
-                   lambda: aliases.version_at(tracking, NAME, aliases.CHAMPION)):
+    for action in (
+        lambda: aliases.rollback(tracking, NAME),
+        lambda: log_training(tracking, NAME, ev),
+        lambda: aliases.version_at(tracking, NAME, aliases.CHAMPION),
+    ):
         with pytest.raises(RegistryError, match="unreadable"):
             action()
     assert db.read_bytes() == before and sorted(p.name for p in db.parent.iterdir()) == ["mlflow.db"]
@@ -132,7 +148,9 @@ def test_missing_registry_is_a_clear_error_and_creates_nothing(tmp_path):
 
 
 def test_packages_import_without_mlflow_xgboost_or_sklearn():
-    code = ("import sys, hl_pipeline.registry.promotion, hl_pipeline.registry.runs, hl_pipeline.ml.models.backtest; "
-            "print(sorted(m for m in ('mlflow', 'xgboost', 'sklearn', 'matplotlib') if m in sys.modules))")
+    code = (
+        "import sys, hl_pipeline.registry.promotion, hl_pipeline.registry.runs, hl_pipeline.ml.models.backtest; "
+        "print(sorted(m for m in ('mlflow', 'xgboost', 'sklearn', 'matplotlib') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

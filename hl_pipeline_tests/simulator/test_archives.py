@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from hl_pipeline.exchange.archive import LocalArchive, l2_book_key, node_fills_key, read_l2_snapshots, read_node_fills
+from hl_pipeline.exchange.archive import (
+    LocalArchive,
+    l2_book_key,
+    node_fills_key,
+    read_l2_snapshots,
+    read_node_fills,
+)
 from hl_pipeline.exchange.intervals import HOUR_MS
 from hl_pipeline.market.archive_books import books_from_archive
 from hl_pipeline.market.archive_trades import trades_from_fills
@@ -63,7 +69,9 @@ def test_book_files_hold_the_rest_book_at_each_snapshot(archive):
             rows = mine.filter(mine.column("side").to_numpy(zero_copy_only=False) == side)
             assert rows["px"].to_pylist() == [float(lvl["px"]) for lvl in levels]
             assert rows["sz"].to_pylist() == [float(lvl["sz"]) for lvl in levels]
-    receive = table.column("receive_time").cast("int64").to_numpy() - table.column("time").cast("int64").to_numpy()
+    receive = (
+        table.column("receive_time").cast("int64").to_numpy() - table.column("time").cast("int64").to_numpy()
+    )
     assert (receive > 0).all()  # captured after the exchange time, never before
 
 

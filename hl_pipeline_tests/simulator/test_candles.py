@@ -15,8 +15,15 @@ def _aggregate(minutes: list[dict], interval: str) -> list[dict]:
     for c in minutes:
         groups.setdefault(candle_open(c["t"], interval), []).append(c)
     return [
-        {"t": t, "o": g[0]["o"], "c": g[-1]["c"], "h": max(g, key=lambda c: float(c["h"]))["h"],
-         "l": min(g, key=lambda c: float(c["l"]))["l"], "v": round(sum(float(c["v"]) for c in g), 6), "n": sum(c["n"] for c in g)}
+        {
+            "t": t,
+            "o": g[0]["o"],
+            "c": g[-1]["c"],
+            "h": max(g, key=lambda c: float(c["h"]))["h"],
+            "l": min(g, key=lambda c: float(c["l"]))["l"],
+            "v": round(sum(float(c["v"]) for c in g), 6),
+            "n": sum(c["n"] for c in g),
+        }
         for t, g in groups.items()
     ]
 
@@ -31,7 +38,9 @@ def test_same_seed_and_window_give_the_same_candles(simulator):
 
 def test_a_window_fetched_in_pieces_equals_the_whole(simulator):
     whole = candles(simulator, "SOL", "1m", NOW - 3 * HOUR, NOW)
-    pieces = candles(simulator, "SOL", "1m", NOW - 3 * HOUR, NOW - 2 * HOUR - 1) + candles(simulator, "SOL", "1m", NOW - 2 * HOUR, NOW)
+    pieces = candles(simulator, "SOL", "1m", NOW - 3 * HOUR, NOW - 2 * HOUR - 1) + candles(
+        simulator, "SOL", "1m", NOW - 2 * HOUR, NOW
+    )
     assert pieces == whole and len(whole) == 181
 
 
@@ -49,7 +58,9 @@ def test_every_interval_is_the_aggregation_of_1m(interval):
             minutes += candles(sim, "BTC", "1m", t, min(t + 4999 * 60_000, now))
             t += 5000 * 60_000
     expected = _aggregate(minutes, interval)
-    got = [{**{k: c[k] for k in ("t", "o", "c", "h", "l", "n")}, "v": round(float(c["v"]), 6)} for c in native]
+    got = [
+        {**{k: c[k] for k in ("t", "o", "c", "h", "l", "n")}, "v": round(float(c["v"]), 6)} for c in native
+    ]
     assert got == expected
     assert all(c["i"] == interval and c["s"] == "BTC" for c in native)
 

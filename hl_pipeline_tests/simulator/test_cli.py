@@ -19,8 +19,18 @@ def _args(*argv: str) -> argparse.Namespace:
 
 
 def test_options_build_the_config():
-    config = cli.config_from(_args("--seed", "5", "--no-retention", "--no-rate-limit",
-                                   "--fault", "server_error=0.25", "--fault", "rate_limit_burst=3"))
+    config = cli.config_from(
+        _args(
+            "--seed",
+            "5",
+            "--no-retention",
+            "--no-rate-limit",
+            "--fault",
+            "server_error=0.25",
+            "--fault",
+            "rate_limit_burst=3",
+        )
+    )
     assert (config.seed, config.retention, config.rate_limit) == (5, None, False)
     assert config.faults.server_error == 0.25 and config.faults.rate_limit_burst == 3
     with pytest.raises(ValueError):

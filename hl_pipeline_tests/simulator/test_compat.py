@@ -29,8 +29,12 @@ def test_official_sdk(simulator):
 
 
 def test_ccxt(simulator):
-    exchange = ccxt.hyperliquid({"urls": {"api": {"public": simulator.base_url, "private": simulator.base_url}},
-                                 "enableRateLimit": False})
+    exchange = ccxt.hyperliquid(
+        {
+            "urls": {"api": {"public": simulator.base_url, "private": simulator.base_url}},
+            "enableRateLimit": False,
+        }
+    )
     markets = exchange.load_markets()
     assert "BTC/USDC:USDC" in markets and markets["BTC/USDC:USDC"]["id"] == "0"
     ohlcv = exchange.fetch_ohlcv("BTC/USDC:USDC", "1h", NOW - DAY, 24)

@@ -22,7 +22,9 @@ def test_429_when_the_budget_is_spent(simulator):
 
 def test_item_weight_is_charged_after_serving(simulator):
     req = {"coin": "BTC", "interval": "1m", "startTime": 0, "endTime": NOW}
-    codes = [post(simulator, {"type": "candleSnapshot", "req": req}, expect=None).status_code for _ in range(20)]
+    codes = [
+        post(simulator, {"type": "candleSnapshot", "req": req}, expect=None).status_code for _ in range(20)
+    ]
     assert codes[:5] == [200] * 5 and 429 in codes  # 104 weight each: 20 + ceil(5000 / 60)
 
 
@@ -44,17 +46,20 @@ def test_no_rate_limit_switch():
             post(sim, {"type": "meta"})
 
 
-@pytest.mark.parametrize("body", [
-    {"type": "candleSnapshot", "req": {"coin": "BTC", "interval": "2m", "startTime": 0, "endTime": 1}},
-    {"type": "candleSnapshot", "coin": "BTC"},
-    {"type": "candleSnapshot", "req": {"coin": "BTC", "interval": "1h", "startTime": "0"}},
-    {"type": "fundingHistory", "coin": "BTC"},
-    {"type": "clearinghouseState", "user": "nobody"},
-    {"type": "l2Book", "coin": "BTC", "nSigFigs": 7},
-    {"type": "l2Book", "coin": "BTC", "nSigFigs": 4, "mantissa": 2},
-    {"type": "noSuchType"},
-    {"coin": "BTC"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "candleSnapshot", "req": {"coin": "BTC", "interval": "2m", "startTime": 0, "endTime": 1}},
+        {"type": "candleSnapshot", "coin": "BTC"},
+        {"type": "candleSnapshot", "req": {"coin": "BTC", "interval": "1h", "startTime": "0"}},
+        {"type": "fundingHistory", "coin": "BTC"},
+        {"type": "clearinghouseState", "user": "nobody"},
+        {"type": "l2Book", "coin": "BTC", "nSigFigs": 7},
+        {"type": "l2Book", "coin": "BTC", "nSigFigs": 4, "mantissa": 2},
+        {"type": "noSuchType"},
+        {"coin": "BTC"},
+    ],
+)
 def test_undeserializable_bodies_get_422(simulator, body):
     resp = post(simulator, body, expect=422)
     assert resp.text.startswith(DESERIALIZE) and resp.headers["content-type"].startswith("text/plain")
@@ -65,11 +70,14 @@ def test_invalid_json_gets_422(simulator):
     assert resp.status_code == 422 and resp.text.startswith(DESERIALIZE)
 
 
-@pytest.mark.parametrize("body", [
-    {"type": "fundingHistory", "coin": "NOPE", "startTime": 0},
-    {"type": "candleSnapshot", "req": {"coin": "NOPE", "interval": "1h", "startTime": 0, "endTime": NOW}},
-    {"type": "l2Book", "coin": "NOPE"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "fundingHistory", "coin": "NOPE", "startTime": 0},
+        {"type": "candleSnapshot", "req": {"coin": "NOPE", "interval": "1h", "startTime": 0, "endTime": NOW}},
+        {"type": "l2Book", "coin": "NOPE"},
+    ],
+)
 def test_unknown_coin_gets_500_null(simulator, body):
     assert post(simulator, body, expect=500).text == "null"
 
@@ -86,7 +94,13 @@ def _with_fault(**faults):
 
 def test_rate_limit_burst_answers_the_next_n_with_429():
     with _with_fault(rate_limit_burst=3) as sim:
-        assert [post(sim, {"type": "meta"}, expect=None).status_code for _ in range(5)] == [429, 429, 429, 200, 200]
+        assert [post(sim, {"type": "meta"}, expect=None).status_code for _ in range(5)] == [
+            429,
+            429,
+            429,
+            200,
+            200,
+        ]
 
 
 def test_server_errors():
@@ -103,15 +117,13 @@ def test_malformed_json():
 
 
 def test_truncated_body():
-    with _with_fault(truncated=1.0) as sim:
-        with pytest.raises(requests.exceptions.ChunkedEncodingError):
-            requests.post(sim.base_url + "/info", json={"type": "meta"}, timeout=5)
+    with _with_fault(truncated=1.0) as sim, pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.post(sim.base_url + "/info", json={"type": "meta"}, timeout=5)
 
 
 def test_slow_responses():
-    with _with_fault(slow=1.0, slow_seconds=1.0) as sim:
-        with pytest.raises(requests.exceptions.ReadTimeout):
-            requests.post(sim.base_url + "/info", json={"type": "meta"}, timeout=0.2)
+    with _with_fault(slow=1.0, slow_seconds=1.0) as sim, pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(sim.base_url + "/info", json={"type": "meta"}, timeout=0.2)
 
 
 def test_faults_change_while_running_and_are_reproducible(simulator):

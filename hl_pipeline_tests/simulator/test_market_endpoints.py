@@ -91,7 +91,9 @@ def test_user_fills_are_the_wallets_side_of_public_trades(simulator):
 def test_fills_by_time_are_bounded_ascending_and_chain_positions(simulator):
     user = wallets(7).addresses[30]
     start, end = NOW - 6 * HOUR, NOW - HOUR
-    fills = post(simulator, {"type": "userFillsByTime", "user": user, "startTime": start, "endTime": end}).json()
+    fills = post(
+        simulator, {"type": "userFillsByTime", "user": user, "startTime": start, "endTime": end}
+    ).json()
     assert fills and all(start <= f["time"] <= end for f in fills)
     assert [f["time"] for f in fills] == sorted(f["time"] for f in fills)
     by_coin: dict[str, list[dict]] = {}
@@ -109,7 +111,9 @@ def test_fills_by_time_are_bounded_ascending_and_chain_positions(simulator):
 def test_clearinghouse_state_follows_the_days_fills(simulator):
     user = wallets(7).addresses[40]  # retail: fewer than 2000 fills today
     state = post(simulator, {"type": "clearinghouseState", "user": user}).json()
-    fills = post(simulator, {"type": "userFillsByTime", "user": user, "startTime": NOW // DAY * DAY, "endTime": NOW}).json()
+    fills = post(
+        simulator, {"type": "userFillsByTime", "user": user, "startTime": NOW // DAY * DAY, "endTime": NOW}
+    ).json()
     last: dict[str, Decimal] = {}
     for f in fills:
         last[f["coin"]] = Decimal(f["startPosition"]) + Decimal(f["sz"]) * (1 if f["side"] == "B" else -1)

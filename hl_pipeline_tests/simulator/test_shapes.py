@@ -30,7 +30,7 @@ def _json_fixture(path: str):
 def _endpoint(name: str):
     """The JSON body of a JKorf endpoint recording (after its method/path header lines)."""
     text = (FIXTURES / "jkorf_hyperliquid_net/endpoints" / name).read_text()
-    return json.loads(text[min(i for i in (text.find("{"), text.find("[")) if i >= 0):])
+    return json.loads(text[min(i for i in (text.find("{"), text.find("[")) if i >= 0) :])
 
 
 def _shape(value):
@@ -101,7 +101,9 @@ def test_fills_and_state_shapes(simulator):
     modern = _json_fixture("nautilus_trader/http_user_fills_dust_conversion.json")
     assert list(fills[0]) == list(modern[0])
     assert_same_shape(fills, modern)
-    by_time = post(simulator, {"type": "userFillsByTime", "user": user, "startTime": NOW - DAY, "endTime": NOW}).json()
+    by_time = post(
+        simulator, {"type": "userFillsByTime", "user": user, "startTime": NOW - DAY, "endTime": NOW}
+    ).json()
     assert_same_shape(by_time, _recorded("test_get_user_fills_by_time", "userFillsByTime"))
     state = post(simulator, {"type": "clearinghouseState", "user": user}).json()
     assert_same_shape(state, _endpoint("Futures_Account_GetAccountInfo.txt"), ignore={"rawUsd"})

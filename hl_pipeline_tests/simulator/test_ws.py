@@ -16,7 +16,9 @@ from hl_pipeline_tests.simulator.wsclient import collect, recv, run, subscribe, 
 @pytest.fixture(scope="module")
 def fast_sim():
     """A simulator whose WS clock runs 30x wall time, with short cadences."""
-    with running_simulator(SimulatorConfig(seed=7, now_ms=NOW, rate_limit=False, ws_speed=30.0, ws_book_ms=300)) as sim:
+    with running_simulator(
+        SimulatorConfig(seed=7, now_ms=NOW, rate_limit=False, ws_speed=30.0, ws_book_ms=300)
+    ) as sim:
         yield sim
 
 
@@ -31,17 +33,25 @@ def test_acks_echo_defaults(fast_sim):
     async def go():
         async with websockets.connect(ws_url(fast_sim)) as ws:
             acks = []
-            for sub in ({"type": "l2Book", "coin": "BTC"}, {"type": "userFills", "user": user},
-                        {"type": "trades", "coin": "ETH"}, {"type": "candle", "coin": "SOL", "interval": "1h"},
-                        {"type": "allMids"}, {"type": "activeAssetCtx", "coin": "BTC"}):
+            for sub in (
+                {"type": "l2Book", "coin": "BTC"},
+                {"type": "userFills", "user": user},
+                {"type": "trades", "coin": "ETH"},
+                {"type": "candle", "coin": "SOL", "interval": "1h"},
+                {"type": "allMids"},
+                {"type": "activeAssetCtx", "coin": "BTC"},
+            ):
                 await subscribe(ws, sub)
                 while (msg := await recv(ws))["channel"] != "subscriptionResponse":
                     pass
                 acks.append(msg["data"])
             return acks
+
     acks = run(go())
-    assert acks[0] == {"method": "subscribe", "subscription": {"type": "l2Book", "coin": "BTC", "nSigFigs": None,
-                                                               "mantissa": None, "fast": False}}
+    assert acks[0] == {
+        "method": "subscribe",
+        "subscription": {"type": "l2Book", "coin": "BTC", "nSigFigs": None, "mantissa": None, "fast": False},
+    }
     assert acks[1]["subscription"] == {"type": "userFills", "user": user.lower(), "aggregateByTime": False}
     assert acks[2]["subscription"] == {"type": "trades", "coin": "ETH"}
     assert acks[3]["subscription"] == {"type": "candle", "coin": "SOL", "interval": "1h"}
@@ -53,6 +63,7 @@ def test_trades_batch_then_stream_match_the_model_and_rest(fast_sim):
             await subscribe(ws, {"type": "trades", "coin": "BTC"})
             ack, first = await recv(ws), await recv(ws)
             return ack, first, await collect(ws, 1.5, "trades")
+
     ack, first, stream = run(go())
     assert ack["channel"] == "subscriptionResponse" and first["channel"] == "trades"
     batch = first["data"]
@@ -74,6 +85,7 @@ def test_l2book_levels_and_rest_consistency(fast_sim):
             await subscribe(ws, {"type": "l2Book", "coin": "ETH"})
             await subscribe(ws, {"type": "l2Book", "coin": "BTC", "fast": True})
             return await collect(ws, 1.0, "l2Book")
+
     books = run(go())
     slow = [b["data"] for b in books if b["data"]["coin"] == "ETH"]
     fast = [b["data"] for b in books if b["data"]["coin"] == "BTC"]
@@ -91,14 +103,23 @@ def test_l2book_levels_and_rest_consistency(fast_sim):
 def test_candle_mids_ctx_shapes(fast_sim):
     async def go():
         async with websockets.connect(ws_url(fast_sim)) as ws:
-            for sub in ({"type": "candle", "coin": "BTC", "interval": "1m"}, {"type": "allMids"},
-                        {"type": "activeAssetCtx", "coin": "SOL"}):
+            for sub in (
+                {"type": "candle", "coin": "BTC", "interval": "1m"},
+                {"type": "allMids"},
+                {"type": "activeAssetCtx", "coin": "SOL"},
+            ):
                 await subscribe(ws, sub)
             return await collect(ws, 1.3)
+
     msgs = run(go())
     by = {m["channel"]: m["data"] for m in msgs}
     candle = by["candle"]
-    assert isinstance(candle, dict) and candle["s"] == "BTC" and candle["i"] == "1m" and candle["T"] == candle["t"] + 59_999
+    assert (
+        isinstance(candle, dict)
+        and candle["s"] == "BTC"
+        and candle["i"] == "1m"
+        and candle["T"] == candle["t"] + 59_999
+    )
     req = {"coin": "BTC", "interval": "1m", "startTime": candle["t"], "endTime": candle["t"]}
     assert _rest_at(candle["t"] + 30_000, {"type": "candleSnapshot", "req": req}) == [candle]
     assert set(by["allMids"]) == {"mids"} and "BTC" in by["allMids"]["mids"]
@@ -112,9 +133,12 @@ def test_user_fills_snapshot_first(fast_sim):
         async with websockets.connect(ws_url(fast_sim)) as ws:
             await subscribe(ws, {"type": "userFills", "user": user})
             return await recv(ws), await recv(ws)
+
     ack, snap = run(go())
     assert ack["channel"] == "subscriptionResponse"
-    assert snap["channel"] == "userFills" and snap["data"]["isSnapshot"] is True and snap["data"]["user"] == user
+    assert (
+        snap["channel"] == "userFills" and snap["data"]["isSnapshot"] is True and snap["data"]["user"] == user
+    )
     fills = snap["data"]["fills"]
     assert fills and fills[0]["time"] >= NOW - 3_600_000
     rest = post(fast_sim, {"type": "userFills", "user": user}).json()
@@ -137,11 +161,20 @@ def test_ping_errors_duplicate_unsubscribe(fast_sim):
             await subscribe(ws, {"type": "allMids"}, "unsubscribe")
             rest = await collect(ws, 1.3)
             return out, frames, rest
+
     out, frames, rest = run(go())
     assert out[0] == {"channel": "pong"}
-    assert out[1] == {"channel": "error", "data": "Error parsing JSON into valid websocket request: {not json"}
+    assert out[1] == {
+        "channel": "error",
+        "data": "Error parsing JSON into valid websocket request: {not json",
+    }
     assert out[2]["channel"] == "error"
     assert {"channel": "error", "data": 'Already subscribed: {"type":"allMids"}'} in frames
     unsub = [m for m in rest if m["channel"] == "subscriptionResponse"]
-    assert unsub == [{"channel": "subscriptionResponse", "data": {"method": "unsubscribe", "subscription": {"type": "allMids"}}}]
+    assert unsub == [
+        {
+            "channel": "subscriptionResponse",
+            "data": {"method": "unsubscribe", "subscription": {"type": "allMids"}},
+        }
+    ]
     assert rest[-1]["channel"] == "subscriptionResponse"  # nothing after the unsubscribe ack

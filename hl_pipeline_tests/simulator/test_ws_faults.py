@@ -33,6 +33,7 @@ def test_idle_socket_is_closed_and_pings_keep_it_open():
             code = await closed_within(idle, 0.1)
             await pinged.send(json.dumps({"method": "ping"}))
             return code, await recv(pinged)
+
     with running_simulator(_config(ws_idle_timeout=0.4)) as sim:
         start = time.monotonic()
         code, pong = run(go(ws_url(sim)))
@@ -46,6 +47,7 @@ def test_unknown_or_lowercase_coin_closes_the_socket():
             await collect(ws, 0.2)
             await subscribe(ws, {"type": "trades", "coin": coin})
             return await closed_within(ws, 2.0)
+
     with running_simulator(_config()) as sim:
         assert run(go(ws_url(sim), "NOPE")) == 1006
         assert run(go(ws_url(sim), "btc")) == 1006
@@ -53,17 +55,20 @@ def test_unknown_or_lowercase_coin_closes_the_socket():
 
 def test_drop_closes_abruptly():
     with running_simulator(_config(faults=FaultConfig(ws_drop=1.0))) as sim:
+
         async def go():
             async with websockets.connect(ws_url(sim)) as ws:
                 await subscribe(ws, TRADES)
                 assert (await recv(ws))["channel"] == "subscriptionResponse"  # acks are not data
                 return await closed_within(ws, 2.0)
+
         assert run(go()) == 1006
 
 
 def test_silent_keeps_the_socket_open_and_sends_nothing():
     faults = FaultConfig(ws_silent=True)
     with running_simulator(_config(faults=faults, ws_idle_timeout=0.3)) as sim:
+
         async def go():
             async with websockets.connect(ws_url(sim)) as ws:
                 await subscribe(ws, TRADES)
@@ -72,26 +77,33 @@ def test_silent_keeps_the_socket_open_and_sends_nothing():
                 faults.ws_silent = False  # live switch: the feed resumes on the same socket
                 await ws.send(json.dumps({"method": "ping"}))
                 return quiet, await collect(ws, 0.6)
+
         quiet, after = run(go())
     assert quiet == [] and {"channel": "pong"} in after and any(m["channel"] == "trades" for m in after)
 
 
 def test_duplicate_sends_every_data_message_twice():
     with running_simulator(_config(faults=FaultConfig(ws_duplicate=1.0))) as sim:
+
         async def go():
             async with websockets.connect(ws_url(sim)) as ws:
                 await subscribe(ws, TRADES)
                 return await collect(ws, 1.2, "trades")
+
         msgs = run(go())
-    assert len(msgs) >= 4 and len(msgs) % 2 == 0 and all(msgs[i] == msgs[i + 1] for i in range(0, len(msgs), 2))
+    assert (
+        len(msgs) >= 4 and len(msgs) % 2 == 0 and all(msgs[i] == msgs[i + 1] for i in range(0, len(msgs), 2))
+    )
 
 
 def test_reorder_swaps_consecutive_trade_messages():
     with running_simulator(_config(faults=FaultConfig(ws_reorder=1.0))) as sim:
+
         async def go():
             async with websockets.connect(ws_url(sim)) as ws:
                 await subscribe(ws, TRADES)
                 return await collect(ws, 1.5, "trades")
+
         msgs = run(go())
     firsts = [m["data"][0]["time"] for m in msgs]
     assert len(firsts) >= 4 and firsts[0] > firsts[1] and firsts[2] > firsts[3]
@@ -99,10 +111,12 @@ def test_reorder_swaps_consecutive_trade_messages():
 
 def _replay(rate, seconds: float) -> list:
     with running_simulator(_config(ws_stream_rate=rate)) as sim:
+
         async def go():  # an unbounded client queue: a stalled reader would stall the close handshake
             async with websockets.connect(ws_url(sim), max_queue=None) as ws:
                 await subscribe(ws, TRADES)
                 return await collect(ws, seconds, "trades")
+
         return run(go())
 
 
@@ -137,4 +151,8 @@ def test_official_sdk_subscribes_to_trades():
             assert done.wait(10)
         finally:
             info.disconnect_websocket()
-    assert got[0]["channel"] == "trades" and got[0]["data"][0]["coin"] == "BTC" and len(got[0]["data"][0]["users"]) == 2
+    assert (
+        got[0]["channel"] == "trades"
+        and got[0]["data"][0]["coin"] == "BTC"
+        and len(got[0]["data"][0]["users"]) == 2
+    )

@@ -22,19 +22,31 @@ def _timed(label: str, fn) -> None:
 def main() -> None:
     config = SimulatorConfig(seed=7, now_ms=NOW, rate_limit=False)
     m0 = (NOW - 365 * 86_400_000) // 60_000
-    _timed("a year of 1m candles, 5 coins", lambda: sum(
-        len(minute_candles(7, i, spec, m0, m0 + 525_600)) for i, spec in enumerate(config.coins[:5])))
+    _timed(
+        "a year of 1m candles, 5 coins",
+        lambda: sum(
+            len(minute_candles(7, i, spec, m0, m0 + 525_600)) for i, spec in enumerate(config.coins[:5])
+        ),
+    )
     with running_simulator(config) as sim:
+
         def fetch(body):
             return len(requests.post(sim.base_url + "/info", json=body, timeout=60).json())
+
         for interval in ("1m", "15m", "1h", "1d"):
             req = {"coin": "BTC", "interval": interval, "startTime": 0, "endTime": NOW}
-            _timed(f"candleSnapshot {interval} (first)", lambda: fetch({"type": "candleSnapshot", "req": req}))
-            _timed(f"candleSnapshot {interval} (again)", lambda: fetch({"type": "candleSnapshot", "req": req}))
+            _timed(
+                f"candleSnapshot {interval} (first)", lambda: fetch({"type": "candleSnapshot", "req": req})
+            )
+            _timed(
+                f"candleSnapshot {interval} (again)", lambda: fetch({"type": "candleSnapshot", "req": req})
+            )
         _timed("metaAndAssetCtxs", lambda: fetch({"type": "metaAndAssetCtxs"}))
         _timed("l2Book", lambda: fetch({"type": "l2Book", "coin": "BTC"}))
         user = "0x" + "0" * 40
-        _timed("clearinghouseState (unknown wallet)", lambda: fetch({"type": "clearinghouseState", "user": user}))
+        _timed(
+            "clearinghouseState (unknown wallet)", lambda: fetch({"type": "clearinghouseState", "user": user})
+        )
 
 
 if __name__ == "__main__":

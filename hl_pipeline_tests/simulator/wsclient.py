@@ -30,7 +30,7 @@ async def collect(ws, seconds: float, channel: str | None = None) -> list:
     while (left := end - time.monotonic()) > 0:
         try:
             msg = await recv(ws, left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         if channel is None or msg.get("channel") == channel:
             out.append(msg)
@@ -45,7 +45,7 @@ async def closed_within(ws, seconds: float) -> int | None:
             await asyncio.wait_for(ws.recv(), left)
     except websockets.ConnectionClosed as exc:
         return exc.rcvd.code if exc.rcvd else 1006
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return None
     return None
 

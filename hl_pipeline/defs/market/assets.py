@@ -36,7 +36,10 @@ def _checked_coins(hyperliquid: HyperliquidResource, market: MarketSettings) -> 
 
 @dg.asset(**_COMMON)
 def universe(
-    context: dg.AssetExecutionContext, hyperliquid: HyperliquidResource, lake: LakeResource, market: MarketSettings
+    context: dg.AssetExecutionContext,
+    hyperliquid: HyperliquidResource,
+    lake: LakeResource,
+    market: MarketSettings,
 ) -> dg.MaterializeResult:
     """Listed perpetuals with their asset contexts (funding, open interest, mark, oracle); today's
     partition gathers one snapshot per run."""
@@ -48,7 +51,10 @@ def universe(
 
 @dg.asset(deps=[universe], **_COMMON)
 def candles(
-    context: dg.AssetExecutionContext, hyperliquid: HyperliquidResource, lake: LakeResource, market: MarketSettings
+    context: dg.AssetExecutionContext,
+    hyperliquid: HyperliquidResource,
+    lake: LakeResource,
+    market: MarketSettings,
 ) -> dg.MaterializeResult:
     """OHLCV candles per coin-day: 1m from the API, coarser intervals both fetched natively and
     resampled from 1m. Days beyond the API's 5000-candle retention are recorded as unavailable."""
@@ -57,18 +63,24 @@ def candles(
     native, resampled = market.native(), market.resampled()
     client = hyperliquid.client()
     manifests = for_each_coin(
-        lambda coin: ingest_candles(client, lake.path, coin, dates, now, native, resampled, context.log.info), coins
+        lambda coin: ingest_candles(client, lake.path, coin, dates, now, native, resampled, context.log.info),
+        coins,
     )
     return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))
 
 
 @dg.asset(deps=[universe], **_COMMON)
 def funding(
-    context: dg.AssetExecutionContext, hyperliquid: HyperliquidResource, lake: LakeResource, market: MarketSettings
+    context: dg.AssetExecutionContext,
+    hyperliquid: HyperliquidResource,
+    lake: LakeResource,
+    market: MarketSettings,
 ) -> dg.MaterializeResult:
     """Hourly funding rates and premiums per coin-day; missing hours are listed as gaps."""
     dates, now = _window(context, market)
     coins = _checked_coins(hyperliquid, market)
     client = hyperliquid.client()
-    manifests = for_each_coin(lambda coin: ingest_funding(client, lake.path, coin, dates, now, context.log.info), coins)
+    manifests = for_each_coin(
+        lambda coin: ingest_funding(client, lake.path, coin, dates, now, context.log.info), coins
+    )
     return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))

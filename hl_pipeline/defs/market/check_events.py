@@ -27,18 +27,31 @@ def _severity(name: str) -> dg.AssetCheckSeverity:
     return dg.AssetCheckSeverity.WARN if name == "WARN" else dg.AssetCheckSeverity.ERROR
 
 
-def check_specs(asset, checks: dict[str, tuple[bool, str]], partitions_def: dg.PartitionsDefinition,
-                extra_deps: dict[str, list] | None = None) -> list[dg.AssetCheckSpec]:
+def check_specs(
+    asset,
+    checks: dict[str, tuple[bool, str]],
+    partitions_def: dg.PartitionsDefinition,
+    extra_deps: dict[str, list] | None = None,
+) -> list[dg.AssetCheckSpec]:
     """One spec per check of a catalog `{name: (blocking, what it asserts)}`."""
     return [
-        dg.AssetCheckSpec(name, asset=asset, blocking=blocking, description=text, partitions_def=partitions_def,
-                          additional_deps=(extra_deps or {}).get(name))
+        dg.AssetCheckSpec(
+            name,
+            asset=asset,
+            blocking=blocking,
+            description=text,
+            partitions_def=partitions_def,
+            additional_deps=(extra_deps or {}).get(name),
+        )
         for name, (blocking, text) in checks.items()
     ]
 
 
 def check_events(
-    asset_key: dg.AssetKey, outcomes: Sequence[CheckOutcome], single: bool, checks: dict[str, tuple[bool, str]]
+    asset_key: dg.AssetKey,
+    outcomes: Sequence[CheckOutcome],
+    single: bool,
+    checks: dict[str, tuple[bool, str]],
 ) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
     """The events of a check catalog's outcomes (see the module docstring)."""
     by_check: dict[str, list[CheckOutcome]] = defaultdict(list)
@@ -47,16 +60,33 @@ def check_events(
     for name, outs in by_check.items():
         if single:
             (o,) = outs
-            yield dg.AssetCheckResult(asset_key=asset_key, check_name=name, passed=o.passed, severity=_severity(o.severity),
-                                      description=o.description, metadata=o.metadata)
+            yield dg.AssetCheckResult(
+                asset_key=asset_key,
+                check_name=name,
+                passed=o.passed,
+                severity=_severity(o.severity),
+                description=o.description,
+                metadata=o.metadata,
+            )
             continue
         for o in outs:
-            yield dg.AssetCheckEvaluation(asset_key=asset_key, check_name=name, passed=o.passed, severity=_severity(o.severity),
-                                          description=o.description, metadata=o.metadata, partition=o.partition,
-                                          blocking=checks[name][0])
+            yield dg.AssetCheckEvaluation(
+                asset_key=asset_key,
+                check_name=name,
+                passed=o.passed,
+                severity=_severity(o.severity),
+                description=o.description,
+                metadata=o.metadata,
+                partition=o.partition,
+                blocking=checks[name][0],
+            )
         failed = sorted(o.partition for o in outs if not o.passed)
         yield dg.AssetCheckResult(
-            asset_key=asset_key, check_name=name, passed=not failed, severity=_severity(outs[0].severity),
-            description=f"{len(outs) - len(failed)} of {len(outs)} days passed" + (f"; failed: {', '.join(failed[:10])}" if failed else ""),
+            asset_key=asset_key,
+            check_name=name,
+            passed=not failed,
+            severity=_severity(outs[0].severity),
+            description=f"{len(outs) - len(failed)} of {len(outs)} days passed"
+            + (f"; failed: {', '.join(failed[:10])}" if failed else ""),
             metadata={"days": len(outs), "failed_days": failed},
         )

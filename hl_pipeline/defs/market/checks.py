@@ -30,7 +30,8 @@ def _outcomes(context: dg.AssetCheckExecutionContext, lake: LakeResource, datase
     """`validate(frame, dates)` over the run's days, 31 at a time; returns (outcomes, single partition?)."""
     dates, single = run_dates(context)
     outcomes = [
-        o for chunk in _chunks(dates)
+        o
+        for chunk in _chunks(dates)
         for o in validate(read_range(lake.path, dataset, chunk, coins, with_date=True).to_pandas(), chunk)
     ]
     return outcomes, single
@@ -42,7 +43,11 @@ def candle_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, ma
 
     coins = market.coin_list()
     outcomes, single = _outcomes(
-        context, lake, "candles", coins, lambda frame, dates: check_candles(frame, dates, _coverage(lake, "candles", dates, coins))
+        context,
+        lake,
+        "candles",
+        coins,
+        lambda frame, dates: check_candles(frame, dates, _coverage(lake, "candles", dates, coins)),
     )
     yield from check_events(candles.key, outcomes, single, CANDLE_CHECKS)
 
@@ -53,7 +58,11 @@ def funding_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, m
 
     coins = market.coin_list()
     outcomes, single = _outcomes(
-        context, lake, "funding", coins, lambda frame, dates: check_funding(frame, dates, _coverage(lake, "funding", dates, coins))
+        context,
+        lake,
+        "funding",
+        coins,
+        lambda frame, dates: check_funding(frame, dates, _coverage(lake, "funding", dates, coins)),
     )
     yield from check_events(funding.key, outcomes, single, FUNDING_CHECKS)
 

@@ -15,7 +15,10 @@ from hl_pipeline.lake.schemas import SCHEMAS
 
 def column_schema(dataset: str) -> dg.TableSchema:
     return dg.TableSchema(
-        columns=[dg.TableColumn(f.name, str(f.type), constraints=dg.TableColumnConstraints(nullable=f.nullable)) for f in SCHEMAS[dataset]]
+        columns=[
+            dg.TableColumn(f.name, str(f.type), constraints=dg.TableColumnConstraints(nullable=f.nullable))
+            for f in SCHEMAS[dataset]
+        ]
     )
 
 
@@ -30,8 +33,12 @@ def lake_metadata(manifests: Sequence[Manifest], lake_root) -> dict:
         "missing_bars": sum(m.gap_bars for m in manifests),
         "duplicates_dropped": sum(m.duplicates_dropped for m in manifests),
         "coverage": dg.MetadataValue.md(markdown_table(coverage_by_coin(manifests))),
-        "gaps": dg.MetadataValue.md(markdown_table(gap_list(manifests)) if any(m.gaps for m in manifests) else "_no gaps_"),
+        "gaps": dg.MetadataValue.md(
+            markdown_table(gap_list(manifests)) if any(m.gaps for m in manifests) else "_no gaps_"
+        ),
         "preview": dg.MetadataValue.md(f"`{last.coin or ''} {last.date}`\n\n" + preview(sample)),
-        "path": dg.MetadataValue.path(str(partition_dir(lake_root, last.dataset, last.date, last.coin).parents[1 if last.coin else 0])),
+        "path": dg.MetadataValue.path(
+            str(partition_dir(lake_root, last.dataset, last.date, last.coin).parents[1 if last.coin else 0])
+        ),
         "code_version": last.code_version,
     }

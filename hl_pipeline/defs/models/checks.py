@@ -7,16 +7,27 @@ from hl_pipeline.defs.models.assets import model, promotion, target_partitions
 from hl_pipeline.defs.resources import MLflowResource
 from hl_pipeline.ml.models.targets import TargetKey
 
-MODEL_CHECKS = {"model_sound": (True, "The newest version is registered, its run holds the evaluation, and every metric is finite.")}
+MODEL_CHECKS = {
+    "model_sound": (
+        True,
+        "The newest version is registered, its run holds the evaluation, and every metric is finite.",
+    )
+}
 PROMOTION_CHECKS = {
-    "promotion_recorded": (True, "The newest version carries its gate decision, and `champion` points at a version the gate promoted."),
+    "promotion_recorded": (
+        True,
+        "The newest version carries its gate decision, and `champion` points at a version the gate promoted.",
+    ),
 }
 
 
 def _events(context, asset, checks, verdicts):
     from hl_pipeline.quality.outcome import CheckOutcome, jsonable
 
-    outcomes = [CheckOutcome(check, key, passed, "ERROR", text, jsonable(meta)) for check, key, passed, text, meta in verdicts]
+    outcomes = [
+        CheckOutcome(check, key, passed, "ERROR", text, jsonable(meta))
+        for check, key, passed, text, meta in verdicts
+    ]
     return check_events(asset.key, outcomes, run_dates(context)[1], checks)
 
 
@@ -24,7 +35,10 @@ def _events(context, asset, checks, verdicts):
 def model_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
     from hl_pipeline.registry.verdicts import model_verdict
 
-    verdicts = [("model_sound", key, *model_verdict(mlflow.tracking(), TargetKey.parse(key).model_name)) for key in run_dates(context)[0]]
+    verdicts = [
+        ("model_sound", key, *model_verdict(mlflow.tracking(), TargetKey.parse(key).model_name))
+        for key in run_dates(context)[0]
+    ]
     yield from _events(context, model, MODEL_CHECKS, verdicts)
 
 
@@ -32,6 +46,8 @@ def model_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource)
 def promotion_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
     from hl_pipeline.registry.verdicts import promotion_verdict
 
-    verdicts = [("promotion_recorded", key, *promotion_verdict(mlflow.tracking(), TargetKey.parse(key).model_name))
-                for key in run_dates(context)[0]]
+    verdicts = [
+        ("promotion_recorded", key, *promotion_verdict(mlflow.tracking(), TargetKey.parse(key).model_name))
+        for key in run_dates(context)[0]
+    ]
     yield from _events(context, promotion, PROMOTION_CHECKS, verdicts)

@@ -26,22 +26,36 @@ _COMMON = dict(
 )
 
 
-def _ingest(context: dg.AssetExecutionContext, stream: Stream, lake: LakeResource, market: MarketSettings,
-            order_flow: OrderFlowSettings) -> dg.MaterializeResult:
+def _ingest(
+    context: dg.AssetExecutionContext,
+    stream: Stream,
+    lake: LakeResource,
+    market: MarketSettings,
+    order_flow: OrderFlowSettings,
+) -> dg.MaterializeResult:
     dates, now = list(context.partition_keys), market.now_ms()
     check_dates(dates, now)
     sources, coins = order_flow.sources(), market.coin_list()
-    manifests = [m for date in dates for m in ingest_order_flow(stream, lake.path, sources, coins, date, now, context.log.info)]
-    return dg.MaterializeResult(metadata={
-        **lake_metadata(manifests, lake.path),
-        "gap_minutes": sum(g["minutes"] for m in manifests for g in m.gaps),
-        "sources": ", ".join(sorted({m.source for m in manifests})),
-    })
+    manifests = [
+        m
+        for date in dates
+        for m in ingest_order_flow(stream, lake.path, sources, coins, date, now, context.log.info)
+    ]
+    return dg.MaterializeResult(
+        metadata={
+            **lake_metadata(manifests, lake.path),
+            "gap_minutes": sum(g["minutes"] for m in manifests for g in m.gaps),
+            "sources": ", ".join(sorted({m.source for m in manifests})),
+        }
+    )
 
 
 @dg.asset(**_COMMON)
 def trades(
-    context: dg.AssetExecutionContext, lake: LakeResource, market: MarketSettings, order_flow: OrderFlowSettings
+    context: dg.AssetExecutionContext,
+    lake: LakeResource,
+    market: MarketSettings,
+    order_flow: OrderFlowSettings,
 ) -> dg.MaterializeResult:
     """Public trades per coin-day with buyer and seller wallets, aggressor side and receive time;
     unique on (time, tid). From the landing zone, else node_fills_by_block; gaps listed with their cause."""
@@ -50,7 +64,10 @@ def trades(
 
 @dg.asset(**_COMMON)
 def book_snapshots(
-    context: dg.AssetExecutionContext, lake: LakeResource, market: MarketSettings, order_flow: OrderFlowSettings
+    context: dg.AssetExecutionContext,
+    lake: LakeResource,
+    market: MarketSettings,
+    order_flow: OrderFlowSettings,
 ) -> dg.MaterializeResult:
     """L2 order-book snapshots per coin-day, one row per level (side, level 0 = best, px, sz, orders).
     From the landing zone, else the l2Book archive; gaps listed with their cause."""

@@ -24,8 +24,12 @@ collector_watch_job = dg.define_asset_job(
 )
 
 collector_watch = dg.ScheduleDefinition(
-    name="collector_watch", job=collector_watch_job, cron_schedule="*/5 * * * *", execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING, description="Every 5 minutes: the collector heartbeat check.",
+    name="collector_watch",
+    job=collector_watch_job,
+    cron_schedule="*/5 * * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every 5 minutes: the collector heartbeat check.",
 )
 
 

@@ -22,13 +22,22 @@ BOOK_CHECKS = {
     "book_snapshots_positive": (True, "Every size and price positive."),
     "book_snapshots_times_increasing": (True, "Snapshot times strictly increasing per coin."),
     "book_snapshots_stale": (False, "Stretches of 60 s or more with an unchanged top of book, listed."),
-    "book_snapshots_complete": (False, "Every span of the day without snapshots, with its minutes and cause."),
+    "book_snapshots_complete": (
+        False,
+        "Every span of the day without snapshots, with its minutes and cause.",
+    ),
 }
 TRADE_CHECKS = {
     "trades_schema": (True, "Columns and types match the trades schema."),
-    "trades_valid_values": (True, "Positive price and size, side A or B, distinct buyer and seller addresses."),
+    "trades_valid_values": (
+        True,
+        "Positive price and size, side A or B, distinct buyer and seller addresses.",
+    ),
     "trades_unique": (True, "Unique on (coin, time, tid), in time order."),
-    "trades_inside_candle_range": (False, "Every price inside its minute's 1m candle [low, high] (cross-check with candles)."),
+    "trades_inside_candle_range": (
+        False,
+        "Every price inside its minute's 1m candle [low, high] (cross-check with candles).",
+    ),
     "trades_complete": (False, "Every span of the day without trades captured, with its minutes and cause."),
 }
 
@@ -54,7 +63,9 @@ def book_snapshot_checks(context: dg.AssetCheckExecutionContext, lake: LakeResou
     yield from check_events(book_snapshots.key, outcomes, single, BOOK_CHECKS)
 
 
-@dg.multi_asset_check(specs=check_specs(trades, TRADE_CHECKS, daily_partitions, {"trades_inside_candle_range": [candles]}))
+@dg.multi_asset_check(
+    specs=check_specs(trades, TRADE_CHECKS, daily_partitions, {"trades_inside_candle_range": [candles]})
+)
 def trade_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
     from hl_pipeline.quality.trade_checks import check_trades
 
@@ -69,12 +80,19 @@ def trade_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, mar
     yield from check_events(trades.key, outcomes, single, TRADE_CHECKS)
 
 
-@dg.asset_check(asset=collector_landing.key, description="The collector's heartbeat is recent and every channel received a message lately.")
+@dg.asset_check(
+    asset=collector_landing.key,
+    description="The collector's heartbeat is recent and every channel received a message lately.",
+)
 def collector_heartbeat_fresh(order_flow: OrderFlowSettings) -> dg.AssetCheckResult:
     from hl_pipeline.collector.freshness import heartbeat_verdict
 
     path = Path(order_flow.landing_root) / "heartbeat.json"
     state = json.loads(path.read_text()) if path.exists() else None
     passed, text, details = heartbeat_verdict(state, time.time(), order_flow.heartbeat_max_age)
-    return dg.AssetCheckResult(passed=passed, severity=dg.AssetCheckSeverity.WARN, description=text,
-                               metadata={"heartbeat": str(path), **details})
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=text,
+        metadata={"heartbeat": str(path), **details},
+    )

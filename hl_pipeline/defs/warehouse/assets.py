@@ -26,9 +26,13 @@ def warehouse(duckdb: DuckDBResource, lake: LakeResource) -> dg.MaterializeResul
         metadata={
             "views": dg.MetadataValue.md(markdown_table([{"view": v, "rows": n} for v, n in views.items()])),
             "database": dg.MetadataValue.path(duckdb.database),
-            "try": dg.MetadataValue.md(f"`duckdb -readonly {duckdb.database} -c \"SELECT coin, count(*) FROM candles GROUP BY coin\"`"),
+            "try": dg.MetadataValue.md(
+                f'`duckdb -readonly {duckdb.database} -c "SELECT coin, count(*) FROM candles GROUP BY coin"`'
+            ),
         }
     )
 
 
-warehouse_job = dg.define_asset_job("warehouse_job", selection=[warehouse], description="Refresh the DuckDB catalog.")
+warehouse_job = dg.define_asset_job(
+    "warehouse_job", selection=[warehouse], description="Refresh the DuckDB catalog."
+)

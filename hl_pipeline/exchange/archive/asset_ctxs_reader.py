@@ -17,12 +17,27 @@ from hl_pipeline.exchange.archive.errors import ArchiveFormatError
 from hl_pipeline.exchange.archive.lines import LinePolicy, LineProblem, iso_to_ns, iter_lz4_lines, source_name
 from hl_pipeline.exchange.parsing import to_float
 
-HEADER = ("time", "coin", "funding", "open_interest", "prev_day_px", "day_ntl_vlm", "premium",
-          "oracle_px", "mark_px", "mid_px", "impact_bid_px", "impact_ask_px")
+HEADER = (
+    "time",
+    "coin",
+    "funding",
+    "open_interest",
+    "prev_day_px",
+    "day_ntl_vlm",
+    "premium",
+    "oracle_px",
+    "mark_px",
+    "mid_px",
+    "impact_bid_px",
+    "impact_ask_px",
+)
 NUMBERS = HEADER[2:]
 NULLABLE = frozenset({"premium", "mid_px", "impact_bid_px", "impact_ask_px"})
 ASSET_CTXS_SCHEMA = pa.schema(
-    [pa.field("time", pa.timestamp("ns", tz="UTC"), nullable=False), pa.field("coin", pa.string(), nullable=False)]
+    [
+        pa.field("time", pa.timestamp("ns", tz="UTC"), nullable=False),
+        pa.field("coin", pa.string(), nullable=False),
+    ]
     + [pa.field(name, pa.float64(), nullable=name in NULLABLE) for name in NUMBERS]
 )
 
@@ -71,7 +86,9 @@ def read_asset_ctxs(stream: BinaryIO, *, source: str | None = None, on_error: st
     if number == 0:
         raise ArchiveFormatError(policy.source, 1, "empty file: no header")
     columns = list(zip(*rows)) if rows else [[] for _ in HEADER]
-    arrays = [pa.array(columns[0], pa.int64()).cast(ASSET_CTXS_SCHEMA.field("time").type),
-              pa.array(columns[1], pa.string())]
+    arrays = [
+        pa.array(columns[0], pa.int64()).cast(ASSET_CTXS_SCHEMA.field("time").type),
+        pa.array(columns[1], pa.string()),
+    ]
     arrays += [pa.array(col, pa.float64()) for col in columns[2:]]
     return policy.result(pa.Table.from_arrays(arrays, schema=ASSET_CTXS_SCHEMA))

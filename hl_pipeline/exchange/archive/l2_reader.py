@@ -18,16 +18,18 @@ from hl_pipeline.exchange.archive.lines import LinePolicy, LineProblem, iso_to_n
 from hl_pipeline.exchange.parsing import to_float
 
 KNOWN_VERSIONS = (1,)
-L2_SCHEMA = pa.schema([
-    pa.field("time", pa.timestamp("ms", tz="UTC"), nullable=False),
-    pa.field("capture_time", pa.timestamp("ns", tz="UTC"), nullable=False),
-    pa.field("coin", pa.string(), nullable=False),
-    pa.field("side", pa.string(), nullable=False),
-    pa.field("level", pa.int16(), nullable=False),
-    pa.field("px", pa.float64(), nullable=False),
-    pa.field("sz", pa.float64(), nullable=False),
-    pa.field("n", pa.int32(), nullable=False),
-])
+L2_SCHEMA = pa.schema(
+    [
+        pa.field("time", pa.timestamp("ms", tz="UTC"), nullable=False),
+        pa.field("capture_time", pa.timestamp("ns", tz="UTC"), nullable=False),
+        pa.field("coin", pa.string(), nullable=False),
+        pa.field("side", pa.string(), nullable=False),
+        pa.field("level", pa.int16(), nullable=False),
+        pa.field("px", pa.float64(), nullable=False),
+        pa.field("sz", pa.float64(), nullable=False),
+        pa.field("n", pa.int32(), nullable=False),
+    ]
+)
 
 
 def _field(obj: object, key: str, what: str) -> object:
@@ -101,12 +103,14 @@ def read_l2_snapshots(stream: BinaryIO, coin: str, *, source: str | None = None,
                 cols["sz"].append(sz)
                 cols["n"].append(n)
     rows = len(cols["time"])
-    arrays = [pa.array(cols["time"], pa.int64()).cast(L2_SCHEMA.field("time").type),
-              pa.array(cols["capture_time"], pa.int64()).cast(L2_SCHEMA.field("capture_time").type),
-              pa.array([coin] * rows, pa.string()),
-              pa.array(cols["side"], pa.string()),
-              pa.array(cols["level"], pa.int16()),
-              pa.array(cols["px"], pa.float64()),
-              pa.array(cols["sz"], pa.float64()),
-              pa.array(cols["n"], pa.int32())]
+    arrays = [
+        pa.array(cols["time"], pa.int64()).cast(L2_SCHEMA.field("time").type),
+        pa.array(cols["capture_time"], pa.int64()).cast(L2_SCHEMA.field("capture_time").type),
+        pa.array([coin] * rows, pa.string()),
+        pa.array(cols["side"], pa.string()),
+        pa.array(cols["level"], pa.int16()),
+        pa.array(cols["px"], pa.float64()),
+        pa.array(cols["sz"], pa.float64()),
+        pa.array(cols["n"], pa.int32()),
+    ]
     return policy.result(pa.Table.from_arrays(arrays, schema=L2_SCHEMA))

@@ -20,24 +20,38 @@ from hl_pipeline.exchange.parsing import to_float
 _TS_MS, _TS_NS = pa.timestamp("ms", tz="UTC"), pa.timestamp("ns", tz="UTC")
 # (column, fill key, arrow type, kind, required); kind: num, int, str, bool, json
 _FIELDS = (
-    ("coin", "coin", pa.string(), "str", True), ("time", "time", _TS_MS, "int", True),
-    ("px", "px", pa.float64(), "num", True), ("sz", "sz", pa.float64(), "num", True),
-    ("side", "side", pa.string(), "side", True), ("dir", "dir", pa.string(), "str", True),
+    ("coin", "coin", pa.string(), "str", True),
+    ("time", "time", _TS_MS, "int", True),
+    ("px", "px", pa.float64(), "num", True),
+    ("sz", "sz", pa.float64(), "num", True),
+    ("side", "side", pa.string(), "side", True),
+    ("dir", "dir", pa.string(), "str", True),
     ("start_position", "startPosition", pa.float64(), "num", True),
-    ("closed_pnl", "closedPnl", pa.float64(), "num", True), ("fee", "fee", pa.float64(), "num", True),
-    ("fee_token", "feeToken", pa.string(), "str", False), ("builder_fee", "builderFee", pa.float64(), "num", False),
-    ("deployer_fee", "deployerFee", pa.float64(), "num", False), ("hash", "hash", pa.string(), "str", True),
-    ("tid", "tid", pa.int64(), "int", True), ("oid", "oid", pa.int64(), "int", True),
-    ("crossed", "crossed", pa.bool_(), "bool", True), ("cloid", "cloid", pa.string(), "str", False),
-    ("twap_id", "twapId", pa.int64(), "int", False), ("liquidation", "liquidation", pa.string(), "json", False),
+    ("closed_pnl", "closedPnl", pa.float64(), "num", True),
+    ("fee", "fee", pa.float64(), "num", True),
+    ("fee_token", "feeToken", pa.string(), "str", False),
+    ("builder_fee", "builderFee", pa.float64(), "num", False),
+    ("deployer_fee", "deployerFee", pa.float64(), "num", False),
+    ("hash", "hash", pa.string(), "str", True),
+    ("tid", "tid", pa.int64(), "int", True),
+    ("oid", "oid", pa.int64(), "int", True),
+    ("crossed", "crossed", pa.bool_(), "bool", True),
+    ("cloid", "cloid", pa.string(), "str", False),
+    ("twap_id", "twapId", pa.int64(), "int", False),
+    ("liquidation", "liquidation", pa.string(), "json", False),
 )
 NODE_FILLS_SCHEMA = pa.schema(
-    [pa.field("block_number", pa.int64(), nullable=False), pa.field("block_time", _TS_NS, nullable=False),
-     pa.field("local_time", _TS_NS, nullable=False), pa.field("user", pa.string(), nullable=False)]
+    [
+        pa.field("block_number", pa.int64(), nullable=False),
+        pa.field("block_time", _TS_NS, nullable=False),
+        pa.field("local_time", _TS_NS, nullable=False),
+        pa.field("user", pa.string(), nullable=False),
+    ]
     + [pa.field(col, typ, nullable=not req) for col, _, typ, _, req in _FIELDS]
 )
 _CHECKS = {
-    "num": lambda v: to_float(v), "int": lambda v: v if type(v) is int else _bad(v, "an integer"),
+    "num": lambda v: to_float(v),
+    "int": lambda v: v if type(v) is int else _bad(v, "an integer"),
     "str": lambda v: v if isinstance(v, str) else _bad(v, "a string"),
     "bool": lambda v: v if type(v) is bool else _bad(v, "true or false"),
     "side": lambda v: v if v in ("A", "B") else _bad(v, "'A' or 'B'"),
@@ -73,7 +87,10 @@ def parse_block_line(text: bytes) -> list[list]:
         block = json.loads(text)
     except ValueError as exc:
         raise LineProblem(f"not JSON: {exc}") from None
-    if not isinstance(block, dict) or not {"block_number", "block_time", "local_time", "events"} <= block.keys():
+    if (
+        not isinstance(block, dict)
+        or not {"block_number", "block_time", "local_time", "events"} <= block.keys()
+    ):
         raise LineProblem("block should be an object with local_time, block_time, block_number, events")
     number, events = block["block_number"], block["events"]
     if type(number) is not int or not isinstance(events, list):

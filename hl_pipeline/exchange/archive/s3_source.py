@@ -51,12 +51,19 @@ class S3Archive(ArchiveSource):
         if self.requester_pays:
             headers["x-amz-request-payer"] = "requester"
         self.session = self.session or requests.Session()
-        return self.session.request(method, url, headers=sign(method, url, headers, creds, self.region, "s3"),
-                               stream=stream, timeout=self.timeout)
+        return self.session.request(
+            method,
+            url,
+            headers=sign(method, url, headers, creds, self.region, "s3"),
+            stream=stream,
+            timeout=self.timeout,
+        )
 
     def _failed(self, what: str, response) -> ArchiveAccessError:
         body = "" if response.request is None or response.request.method == "HEAD" else response.text
-        return ArchiveAccessError(f"{what} in s3://{self.bucket}: HTTP {response.status_code} {excerpt(body)}")
+        return ArchiveAccessError(
+            f"{what} in s3://{self.bucket}: HTTP {response.status_code} {excerpt(body)}"
+        )
 
     def size(self, key: str) -> int | None:
         response = self._request("HEAD", key)

@@ -55,25 +55,44 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
     return key
 
 
-def canonical_request(method: str, url: str, headers: Mapping[str, str], payload_hash: str) -> tuple[str, str]:
+def canonical_request(
+    method: str, url: str, headers: Mapping[str, str], payload_hash: str
+) -> tuple[str, str]:
     """(canonical request text, signed header list) for a URL and the headers to sign."""
     parts = urlsplit(url)
-    query = sorted((quote(k, safe="-_.~"), quote(v, safe="-_.~")) for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    query = sorted(
+        (quote(k, safe="-_.~"), quote(v, safe="-_.~"))
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    )
     canon = {"host": parts.netloc}
     canon.update({k.lower(): _SPACES.sub(" ", str(v).strip()) for k, v in headers.items()})
     names = sorted(canon)
     signed = ";".join(names)
-    text = "\n".join([
-        method.upper(), parts.path or "/", "&".join(f"{k}={v}" for k, v in query),
-        "".join(f"{n}:{canon[n]}\n" for n in names), signed, payload_hash,
-    ])
+    text = "\n".join(
+        [
+            method.upper(),
+            parts.path or "/",
+            "&".join(f"{k}={v}" for k, v in query),
+            "".join(f"{n}:{canon[n]}\n" for n in names),
+            signed,
+            payload_hash,
+        ]
+    )
     return text, signed
 
 
-def sign(method: str, url: str, headers: Mapping[str, str], creds: Credentials, region: str, service: str,
-         now: dt.datetime | None = None, payload_hash: str = EMPTY_SHA256) -> dict[str, str]:
+def sign(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    creds: Credentials,
+    region: str,
+    service: str,
+    now: dt.datetime | None = None,
+    payload_hash: str = EMPTY_SHA256,
+) -> dict[str, str]:
     """The headers plus x-amz-date (and x-amz-security-token) and the Authorization header."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     out = dict(headers)
     out["x-amz-date"] = amz_date
@@ -82,8 +101,10 @@ def sign(method: str, url: str, headers: Mapping[str, str], creds: Credentials, 
     request, signed = canonical_request(method, url, out, payload_hash)
     scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(request.encode()).hexdigest()])
-    signature = hmac.new(signing_key(creds.secret_key, amz_date[:8], region, service), to_sign.encode(),
-                         hashlib.sha256).hexdigest()
-    out["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={creds.access_key}/{scope},"
-                            f"SignedHeaders={signed},Signature={signature}")
+    signature = hmac.new(
+        signing_key(creds.secret_key, amz_date[:8], region, service), to_sign.encode(), hashlib.sha256
+    ).hexdigest()
+    out["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={creds.access_key}/{scope},SignedHeaders={signed},Signature={signature}"
+    )
     return out

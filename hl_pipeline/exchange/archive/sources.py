@@ -75,13 +75,21 @@ class ArchiveSource:
             (missing.append(key) if size is None else found.append(ArchiveObject(key, size)))
         return TransferPlan(self.describe_source(), tuple(found), tuple(missing), self.price_per_gb)
 
-    def download(self, keys: Iterable[str], dest: str | os.PathLike, *, echo: Callable[[str], None] = print,
-                 max_cost: float | None = None) -> TransferPlan:
+    def download(
+        self,
+        keys: Iterable[str],
+        dest: str | os.PathLike,
+        *,
+        echo: Callable[[str], None] = print,
+        max_cost: float | None = None,
+    ) -> TransferPlan:
         """Print the plan, refuse if it costs more than max_cost, then copy each object under dest."""
         plan = self.plan(keys)
         echo(plan.describe())
         if max_cost is not None and plan.estimated_cost > max_cost:
-            raise ArchiveAccessError(f"estimated cost ${plan.estimated_cost:.4f} exceeds max_cost ${max_cost}")
+            raise ArchiveAccessError(
+                f"estimated cost ${plan.estimated_cost:.4f} exceeds max_cost ${max_cost}"
+            )
         for obj in plan.objects:
             target = os.path.join(os.fspath(dest), *obj.key.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -29,7 +29,7 @@ class L2Snapshot:
     ver_num: int = 1
 
     @classmethod
-    def from_line(cls, text: bytes | str) -> "L2Snapshot":
+    def from_line(cls, text: bytes | str) -> L2Snapshot:
         obj = json.loads(text)
         data = obj["raw"]["data"]
         bids, asks = ([(lvl["px"], lvl["sz"], lvl["n"]) for lvl in side] for side in data["levels"])
@@ -39,8 +39,11 @@ class L2Snapshot:
 def l2_line(snap: L2Snapshot) -> str:
     """The archive's JSON line for one snapshot (no trailing newline)."""
     levels = [[{"px": px, "sz": sz, "n": n} for px, sz, n in side] for side in (snap.bids, snap.asks)]
-    obj = {"time": snap.capture_time, "ver_num": snap.ver_num,
-           "raw": {"channel": "l2Book", "data": {"coin": snap.coin, "time": snap.time, "levels": levels}}}
+    obj = {
+        "time": snap.capture_time,
+        "ver_num": snap.ver_num,
+        "raw": {"channel": "l2Book", "data": {"coin": snap.coin, "time": snap.time, "levels": levels}},
+    }
     return json.dumps(obj, separators=(",", ":"))
 
 

@@ -40,8 +40,14 @@ def _chosen(bars: CoinBars) -> tuple[np.ndarray, np.ndarray]:
 
 def compute(bars: CoinBars) -> dict[str, np.ndarray]:
     used, ok = _chosen(bars)
-    names = ["spread_bps", *(f"depth_{b}bps" for b in DEPTH_BPS), "imbalance_l0", "imbalance_top5",
-             "microprice_dev_bps", "book_age_s"]
+    names = [
+        "spread_bps",
+        *(f"depth_{b}bps" for b in DEPTH_BPS),
+        "imbalance_l0",
+        "imbalance_top5",
+        "microprice_dev_bps",
+        "book_age_s",
+    ]
     out = {name: np.full(len(used), np.nan) for name in names}
     if not ok.any():
         return out

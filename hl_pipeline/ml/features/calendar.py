@@ -15,4 +15,3 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
         "hour_of_day": ((bars.times % DAY_MS) // HOUR_MS).astype(float),
         "day_of_week": ((bars.times // DAY_MS + _EPOCH_WEEKDAY) % 7).astype(float),
     }
-

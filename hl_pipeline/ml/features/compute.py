@@ -69,7 +69,9 @@ def input_windows(start_ms: int, end_ms: int, bar: str = "1m") -> dict[str, tupl
     return {dataset: (start_ms - reach.get(dataset, 0), end_ms) for dataset in COLUMNS}
 
 
-def _prepared(inputs: Mapping[str, pd.DataFrame], windows: dict[str, tuple[int, int]]) -> dict[str, dict[str, pd.DataFrame]]:
+def _prepared(
+    inputs: Mapping[str, pd.DataFrame], windows: dict[str, tuple[int, int]]
+) -> dict[str, dict[str, pd.DataFrame]]:
     """Each dataset cropped to its window, time columns as int64 ms, split by coin."""
     unknown = sorted(set(inputs) - set(COLUMNS))
     if unknown:
@@ -126,11 +128,24 @@ def compute_features(
     groups = list(dict.fromkeys(f.group for f in specs))
     names = [f.name for f in specs] + list(FLAGS)
     rows_per_coin = len(times) - first
-    out = {name: np.empty(len(coins) * rows_per_coin, dtype=bool if name in FLAGS else float) for name in names}
+    out = {
+        name: np.empty(len(coins) * rows_per_coin, dtype=bool if name in FLAGS else float) for name in names
+    }
     for k, coin in enumerate(coins):
-        rows = {d: data[d].get(coin, data[d][""]) for d in ("book_snapshots", "trades", "funding", "universe")}
-        bars = CoinBars(coin, step, times, grid(coin), btc_close, rows["book_snapshots"], rows["trades"],
-                        rows["funding"], rows["universe"])
+        rows = {
+            d: data[d].get(coin, data[d][""]) for d in ("book_snapshots", "trades", "funding", "universe")
+        }
+        bars = CoinBars(
+            coin,
+            step,
+            times,
+            grid(coin),
+            btc_close,
+            rows["book_snapshots"],
+            rows["trades"],
+            rows["funding"],
+            rows["universe"],
+        )
         values: dict[str, np.ndarray] = {}
         for group in groups:
             values.update(GROUPS[group](bars))

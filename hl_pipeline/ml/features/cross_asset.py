@@ -29,7 +29,12 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         beta = (cov / var_x).to_numpy()
         corr = np.clip((cov / np.sqrt(var_x * var_y)).to_numpy(), -1.0, 1.0)
-    return {"btc_ret_1": btc, "btc_ret_15": _returns(bars.btc_close, 15), "beta_btc_60": beta, "corr_btc_60": corr}
+    return {
+        "btc_ret_1": btc,
+        "btc_ret_15": _returns(bars.btc_close, 15),
+        "beta_btc_60": beta,
+        "corr_btc_60": corr,
+    }
 
 
 def missing(bars: CoinBars) -> dict[str, np.ndarray]:

@@ -17,7 +17,9 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
     c = bars.candles
     hour = bars.times // HTF_MS
     per_hour = HTF_MS // bars.bar_ms
-    frame = pd.DataFrame({"hour": hour, "open": c["open"], "high": c["high"], "low": c["low"], "close": c["close"]})
+    frame = pd.DataFrame(
+        {"hour": hour, "open": c["open"], "high": c["high"], "low": c["low"], "close": c["close"]}
+    )
     g = frame.groupby("hour", sort=True)
     agg = pd.DataFrame(
         {

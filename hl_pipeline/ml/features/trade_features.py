@@ -24,7 +24,9 @@ def missing(bars: CoinBars) -> dict[str, np.ndarray]:
     return {"trades_missing": bars.closes_at - last > TRADES_MAX_SILENCE_MS}
 
 
-def _wallet_stats(bucket: np.ndarray, trades: pd.DataFrame, notional: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _wallet_stats(
+    bucket: np.ndarray, trades: pd.DataFrame, notional: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per bar: distinct wallets, and the notional traded by its TOP_WALLETS largest wallets."""
     wallets, _ = pd.factorize(np.concatenate([trades["buyer"].to_numpy(), trades["seller"].to_numpy()]))
     key = np.tile(bucket, 2).astype(np.int64) * (wallets.max(initial=0) + 1) + wallets
@@ -64,10 +66,14 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
             "trade_count_imbalance": np.where(count > 0, np.bincount(bucket, sign, n) / count, 0.0),
             "large_trades": np.bincount(bucket, notional >= LARGE_TRADE_NOTIONAL, n),
             "distinct_wallets": distinct,
-            "top_wallet_share": np.where(total_notional > 0, np.minimum(top / (2 * total_notional), 1.0), 0.0),
+            "top_wallet_share": np.where(
+                total_notional > 0, np.minimum(top / (2 * total_notional), 1.0), 0.0
+            ),
         }
     gone = missing(bars)["trades_missing"]
-    out = {name: np.where(gone, np.nan, values).astype(float) for name, values in out.items()}  # bincount of nothing is int
+    out = {
+        name: np.where(gone, np.nan, values).astype(float) for name, values in out.items()
+    }  # bincount of nothing is int
     signed, volume, count = (np.where(gone, np.nan, x) for x in (signed, volume, count))
 
     def last_15(x: np.ndarray) -> np.ndarray:
@@ -75,5 +81,7 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
 
     s15, v15, c15 = last_15(signed), last_15(volume), last_15(count)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["flow_imbalance_15"] = np.where(c15 > 0.5, np.clip(s15 / v15, -1, 1), np.where(np.isnan(c15), np.nan, 0.0))
+        out["flow_imbalance_15"] = np.where(
+            c15 > 0.5, np.clip(s15 / v15, -1, 1), np.where(np.isnan(c15), np.nan, 0.0)
+        )
     return out

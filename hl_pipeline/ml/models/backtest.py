@@ -23,8 +23,14 @@ class Backtest:
     equity: pd.DataFrame  # time, equity, band_lo, band_hi
 
 
-def run(preds: pd.DataFrame, *, ret: str, horizon_bars: int, score: str = "score",
-        config: BacktestConfig = BacktestConfig()) -> Backtest:
+def run(
+    preds: pd.DataFrame,
+    *,
+    ret: str,
+    horizon_bars: int,
+    score: str = "score",
+    config: BacktestConfig = BacktestConfig(),
+) -> Backtest:
     """Backtest `preds` (columns coin, time, `score`, `ret`) at one rebalance per horizon."""
     missing = [c for c in ("coin", "time", score, ret) if c not in preds.columns]
     if missing:
@@ -42,8 +48,14 @@ def run(preds: pd.DataFrame, *, ret: str, horizon_bars: int, score: str = "score
     change = np.abs(pos - np.where(first, 0.0, np.r_[0.0, pos[:-1]]))
     cost = (config.fee_bps + config.slippage_bps) / 1e4
     gross = pos * rows[ret].to_numpy(dtype=float)
-    per_row = pd.DataFrame({"time": rows["time"].to_numpy(), "net": gross - cost * change, "turn": change,
-                            "hit": np.where(pos != 0, gross > 0, np.nan)})
+    per_row = pd.DataFrame(
+        {
+            "time": rows["time"].to_numpy(),
+            "net": gross - cost * change,
+            "turn": change,
+            "hit": np.where(pos != 0, gross > 0, np.nan),
+        }
+    )
     period = per_row.groupby("time", sort=True).agg(net=("net", "mean"), turn=("turn", "mean"))
     r = period["net"].to_numpy()
     equity = np.cumprod(1.0 + r)

@@ -15,7 +15,9 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
         p = xgb.params()
         return XGBClassifier(
             **{k: v for k, v in p.items() if k not in ("seed", "nthread")},
-            random_state=p["seed"], n_jobs=p["nthread"], tree_method="hist",
+            random_state=p["seed"],
+            n_jobs=p["nthread"],
+            tree_method="hist",
             objective="binary:logistic" if n_classes == 2 else "multi:softprob",
         )
     if kind == "majority":
@@ -28,11 +30,15 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        return make_pipeline(SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
-                             StandardScaler(), LogisticRegression(C=0.1, max_iter=300))
+        return make_pipeline(
+            SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
+            StandardScaler(),
+            LogisticRegression(C=0.1, max_iter=300),
+        )
     if kind == "forest":
         from sklearn.ensemble import RandomForestClassifier
 
-        return RandomForestClassifier(n_estimators=100, max_depth=6, min_samples_leaf=20,
-                                      n_jobs=xgb.nthread, random_state=xgb.seed)
+        return RandomForestClassifier(
+            n_estimators=100, max_depth=6, min_samples_leaf=20, n_jobs=xgb.nthread, random_state=xgb.seed
+        )
     raise ValueError(f"unknown candidate {kind!r}; expected one of {KINDS}")

@@ -11,7 +11,9 @@ MINUTE_MS = 60_000
 class XGBConfig:
     """XGBoost classifier hyperparameters."""
 
-    n_estimators: int = 120  # with learning_rate 0.08: a year of 1m bars trains in under a minute (bench/train_year.py)
+    n_estimators: int = (
+        120  # with learning_rate 0.08: a year of 1m bars trains in under a minute (bench/train_year.py)
+    )
     max_depth: int = 4
     learning_rate: float = 0.08
     subsample: float = 0.8
@@ -45,7 +47,9 @@ class GateConfig:
     alpha: float = 0.05
     n_boot: int = 2000
     min_rows: int = 100
-    block_horizons: float = 4.0  # bootstrap block length in label horizons (overlapping labels and persistent features)
+    block_horizons: float = (
+        4.0  # bootstrap block length in label horizons (overlapping labels and persistent features)
+    )
     seed: int = 0
 
 

@@ -27,7 +27,9 @@ class Decision:
         return {f"gate.{k}": str(v) for k, v in asdict(self).items()}
 
 
-def block_bootstrap_p(diff: np.ndarray, times_ms: np.ndarray, *, block_ms: int, n_boot: int, seed: int) -> float:
+def block_bootstrap_p(
+    diff: np.ndarray, times_ms: np.ndarray, *, block_ms: int, n_boot: int, seed: int
+) -> float:
     """One-sided p-value of mean(diff) > 0 from a paired block bootstrap.
 
     Blocks are consecutive time buckets of `block_ms` (all coins of a bar stay together, and
@@ -52,13 +54,27 @@ def block_bootstrap_p(diff: np.ndarray, times_ms: np.ndarray, *, block_ms: int, 
     return float(student.sf(diff.mean() / se, b - 1))
 
 
-def decide(challenger_correct: np.ndarray, champion_correct: np.ndarray, times_ms: np.ndarray, *,
-           block_ms: int, against: str, config: GateConfig = GateConfig()) -> Decision:
+def decide(
+    challenger_correct: np.ndarray,
+    champion_correct: np.ndarray,
+    times_ms: np.ndarray,
+    *,
+    block_ms: int,
+    against: str,
+    config: GateConfig = GateConfig(),
+) -> Decision:
     """Promote only if challenger accuracy >= floor and its paired edge is significant at alpha."""
     n = len(challenger_correct)
     if n < config.min_rows:
-        return Decision(False, float("nan"), float("nan"), float("nan"), n, against,
-                        f"only {n} out-of-sample rows in the gate window (need {config.min_rows})")
+        return Decision(
+            False,
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            n,
+            against,
+            f"only {n} out-of-sample rows in the gate window (need {config.min_rows})",
+        )
     ch, cp = float(np.mean(challenger_correct)), float(np.mean(champion_correct))
     diff = challenger_correct.astype(float) - champion_correct.astype(float)
     p = block_bootstrap_p(diff, times_ms, block_ms=block_ms, n_boot=config.n_boot, seed=config.seed)
@@ -80,9 +96,14 @@ def window(ev: Evaluation, after_ms: int | None = None) -> pd.DataFrame:
     return last[times_ms(last) > after_ms]
 
 
-def gate(ev: Evaluation, *, champion: Callable[[pd.DataFrame], np.ndarray] | None = None,
-         champion_train_end_ms: int | None = None, against: str = "champion",
-         config: GateConfig = GateConfig()) -> Decision:
+def gate(
+    ev: Evaluation,
+    *,
+    champion: Callable[[pd.DataFrame], np.ndarray] | None = None,
+    champion_train_end_ms: int | None = None,
+    against: str = "champion",
+    config: GateConfig = GateConfig(),
+) -> Decision:
     """Score the primary candidate against `champion` (a function from feature rows to predicted
     class labels) on the window of labels the champion never trained on; without a champion,
     against the majority-class baseline of the same folds."""

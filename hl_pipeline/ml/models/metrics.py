@@ -15,9 +15,11 @@ def scores(codes: np.ndarray, proba: np.ndarray, score: np.ndarray, fwd_ret: np.
 
     k = proba.shape[1]
     pred = proba.argmax(axis=1)
-    out = {"accuracy": float(np.mean(pred == codes)),
-           "balanced_accuracy": float(balanced_accuracy_score(codes, pred)),
-           "log_loss": float(log_loss(codes, _normalized(proba), labels=np.arange(k)))}
+    out = {
+        "accuracy": float(np.mean(pred == codes)),
+        "balanced_accuracy": float(balanced_accuracy_score(codes, pred)),
+        "log_loss": float(log_loss(codes, _normalized(proba), labels=np.arange(k))),
+    }
     present = np.unique(codes)
     if len(present) < 2:
         out["auc"] = float("nan")

@@ -39,7 +39,9 @@ class DirectionModel:
         """`pred_class` (original label), `score` (expected direction in [-1, 1]) and one probability per class."""
         p = self.proba(frame)
         dirs = directions(self.classes)
-        out = pd.DataFrame({"pred_class": self.classes[p.argmax(axis=1)], "score": p @ dirs}, index=frame.index)
+        out = pd.DataFrame(
+            {"pred_class": self.classes[p.argmax(axis=1)], "score": p @ dirs}, index=frame.index
+        )
         for j, d in enumerate(dirs):
             out[PROB_NAMES[d]] = p[:, j]
         return out
@@ -50,7 +52,9 @@ def matrix(frame: pd.DataFrame, features) -> np.ndarray:
     return frame[list(features)].to_numpy(dtype=np.float32)
 
 
-def fit(kind: str, frame: pd.DataFrame, codes: np.ndarray, classes: np.ndarray, features, xgb: XGBConfig) -> DirectionModel:
+def fit(
+    kind: str, frame: pd.DataFrame, codes: np.ndarray, classes: np.ndarray, features, xgb: XGBConfig
+) -> DirectionModel:
     """Fit a candidate on rows of `frame` with class codes `codes`."""
     seen, local = np.unique(codes, return_inverse=True)
     estimator = build(kind, xgb, max(len(seen), 2))

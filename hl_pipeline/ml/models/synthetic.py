@@ -9,8 +9,16 @@ from scipy.signal import lfilter
 START = pd.Timestamp("2025-01-01", tz="UTC")
 
 
-def frame(*, bars: int, coins: int = 2, features: int = 6, strength: float = 0.0, horizon: int = 15,
-          nan_share: float = 0.05, seed: int = 0) -> pd.DataFrame:
+def frame(
+    *,
+    bars: int,
+    coins: int = 2,
+    features: int = 6,
+    strength: float = 0.0,
+    horizon: int = 15,
+    nan_share: float = 0.05,
+    seed: int = 0,
+) -> pd.DataFrame:
     """`coin`, `time` (1m bars), features f0..f{n-1}, `dir_<h>m` in {-1, 1} and `fwd_ret_<h>m`.
 
     Every feature is a persistent AR(1) series (memory about `horizon` bars), as real features
@@ -29,7 +37,7 @@ def frame(*, bars: int, coins: int = 2, features: int = 6, strength: float = 0.0
         r = sigma * rng.standard_normal(n)
         r[1:] += strength * sigma * x[:-1, 0]
         logp = np.concatenate([[0.0], np.cumsum(r)])
-        fwd = (logp[horizon + 1:] - logp[1:-horizon])[:bars]  # return over bars t+1 .. t+horizon
+        fwd = (logp[horizon + 1 :] - logp[1:-horizon])[:bars]  # return over bars t+1 .. t+horizon
         x = x[:bars].astype(np.float32)
         x[rng.random(x.shape) < nan_share] = np.nan
         part = pd.DataFrame(x, columns=[f"f{i}" for i in range(features)])

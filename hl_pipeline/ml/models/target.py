@@ -21,7 +21,9 @@ class Target:
         """Raise ValueError naming missing columns or an empty feature list."""
         if not self.features:
             raise ValueError("Target.features is empty")
-        missing = [c for c in ("coin", "time", *self.features, self.label, self.ret) if c not in frame.columns]
+        missing = [
+            c for c in ("coin", "time", *self.features, self.label, self.ret) if c not in frame.columns
+        ]
         if missing:
             raise ValueError(f"training frame lacks columns {missing}")
         if self.horizon_ms <= 0:

@@ -46,12 +46,20 @@ def target_rows(frame: pd.DataFrame, manifest: Mapping, key: TargetKey, bar_ms: 
 
     horizons = manifest["labels"]["horizons_min"]
     if key.horizon_min not in horizons:
-        raise ValueError(f"target {key.key}: the training set has label horizons {list(horizons)}, not {key.horizon_min}m")
+        raise ValueError(
+            f"target {key.key}: the training set has label horizons {list(horizons)}, not {key.horizon_min}m"
+        )
     rows = frame[frame["coin"] == key.coin].reset_index(drop=True)
     label = f"direction_{key.horizon_min}m"
     rows[label] = rows[label].astype("Float64").mask(rows[label] == 0)  # the dead zone has no direction
     if rows.empty:
-        raise ValueError(f"target {key.key}: the training set holds no rows of {key.coin} (coins: {manifest['coins']})")
-    target = Target(features=tuple(manifest["features"]), label=label,
-                    ret=f"fwd_log_return_{key.horizon_min}m", horizon_ms=bar_ms + key.horizon_min * 60_000)
+        raise ValueError(
+            f"target {key.key}: the training set holds no rows of {key.coin} (coins: {manifest['coins']})"
+        )
+    target = Target(
+        features=tuple(manifest["features"]),
+        label=label,
+        ret=f"fwd_log_return_{key.horizon_min}m",
+        horizon_ms=bar_ms + key.horizon_min * 60_000,
+    )
     return rows, target, training_folds(rows, manifest)

@@ -39,7 +39,9 @@ class Evaluation:
     classes: np.ndarray
     folds: list[FoldResult]
     aggregate: dict[str, dict[str, float]]
-    oos: pd.DataFrame  # row (position in rows), coin, time, fold, code, ret, per candidate pred_<kind> (code), score_<kind>
+    oos: (
+        pd.DataFrame
+    )  # row (position in rows), coin, time, fold, code, ret, per candidate pred_<kind> (code), score_<kind>
     rows: pd.DataFrame  # the usable training rows, in frame order
     final: DirectionModel | None
     train_end_ms: int  # last training row's time; labels reach horizon_ms further
@@ -55,8 +57,9 @@ def usable(frame: pd.DataFrame, target: Target) -> np.ndarray:
 def restrict(folds: list[Fold], keep: np.ndarray) -> list[Fold]:
     """`folds` over a frame, as positions among its `keep` rows only."""
     position = np.cumsum(keep) - 1
-    return [replace(f, train=position[f.train[keep[f.train]]], test=position[f.test[keep[f.test]]])
-            for f in folds]
+    return [
+        replace(f, train=position[f.train[keep[f.train]]], test=position[f.test[keep[f.test]]]) for f in folds
+    ]
 
 
 def times_ms(frame: pd.DataFrame) -> np.ndarray:
@@ -88,15 +91,30 @@ def evaluate(
     t = times_ms(rows)
     ret = rows[target.ret].to_numpy(dtype=float)
     if folds is None:
-        folds = walk_forward_folds(t, n_folds=walk.n_folds, horizon_ms=target.horizon_ms, embargo_ms=walk.embargo_ms,
-                                   mode=walk.mode, train_ms=walk.train_ms, min_train_rows=walk.min_train_rows)
+        folds = walk_forward_folds(
+            t,
+            n_folds=walk.n_folds,
+            horizon_ms=target.horizon_ms,
+            embargo_ms=walk.embargo_ms,
+            mode=walk.mode,
+            train_ms=walk.train_ms,
+            min_train_rows=walk.min_train_rows,
+        )
     else:
         folds = restrict(folds, keep)
     results, parts = [], []
     for fold in folds:
         train, test = rows.iloc[fold.train], rows.iloc[fold.test]
-        part = pd.DataFrame({"row": fold.test, "coin": test["coin"].to_numpy(), "time": test["time"].to_numpy(), "fold": fold.index,
-                             "code": codes[fold.test], "ret": ret[fold.test]})
+        part = pd.DataFrame(
+            {
+                "row": fold.test,
+                "coin": test["coin"].to_numpy(),
+                "time": test["time"].to_numpy(),
+                "fold": fold.index,
+                "code": codes[fold.test],
+                "ret": ret[fold.test],
+            }
+        )
         fold_metrics, seconds = {}, {}
         for kind in kinds:
             start = time.perf_counter()
@@ -107,12 +125,28 @@ def evaluate(
             fold_metrics[kind] = metrics.scores(codes[fold.test], p, score, ret[fold.test])
             part[f"pred_{kind}"], part[f"score_{kind}"] = p.argmax(axis=1), score
         parts.append(part)
-        results.append(FoldResult(fold.index, fold.test_start, fold.test_end, len(fold.train), len(fold.test),
-                                  fold_metrics, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        results.append(
+            FoldResult(
+                fold.index,
+                fold.test_start,
+                fold.test_end,
+                len(fold.train),
+                len(fold.test),
+                fold_metrics,
+                seconds,
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            )
+        )
     final = fit(primary, rows, codes, classes, target.features, xgb) if fit_final else None
     return Evaluation(
-        target=target, primary=primary, classes=classes, folds=results,
+        target=target,
+        primary=primary,
+        classes=classes,
+        folds=results,
         aggregate={k: metrics.aggregate([f.metrics[k] for f in results]) for k in kinds},
-        oos=pd.concat(parts, ignore_index=True), rows=rows, final=final, train_end_ms=int(t.max()),
+        oos=pd.concat(parts, ignore_index=True),
+        rows=rows,
+        final=final,
+        train_end_ms=int(t.max()),
         params={"xgb": xgb.params(), "walk_forward": asdict(walk), "kinds": list(kinds), "rows": len(rows)},
     )

@@ -11,7 +11,12 @@ import pyarrow.compute as pc
 import pytest
 
 from hl_pipeline.exchange.archive import (
-    ArchiveFormatError, L2Snapshot, l2_line, read_l2_snapshots, write_l2_archive, write_lz4_lines,
+    ArchiveFormatError,
+    L2Snapshot,
+    l2_line,
+    read_l2_snapshots,
+    write_l2_archive,
+    write_lz4_lines,
 )
 from hl_pipeline.exchange.errors import MalformedResponseError
 
@@ -41,9 +46,9 @@ def test_real_file_levels_and_order(real_table):
     n_snap = real_table.num_rows // 40
     for s in range(n_snap):
         base = s * 40
-        assert rows["side"][base:base + 40] == ["bid"] * 20 + ["ask"] * 20
-        assert rows["level"][base:base + 40] == list(range(20)) * 2
-        bids, asks = rows["px"][base:base + 20], rows["px"][base + 20:base + 40]
+        assert rows["side"][base : base + 40] == ["bid"] * 20 + ["ask"] * 20
+        assert rows["level"][base : base + 40] == list(range(20)) * 2
+        bids, asks = rows["px"][base : base + 20], rows["px"][base + 20 : base + 40]
         assert all(a > b for a, b in zip(bids, bids[1:])), f"bids not descending in snapshot {s}"
         assert all(a < b for a, b in zip(asks, asks[1:])), f"asks not ascending in snapshot {s}"
         assert bids[0] < asks[0]
@@ -98,14 +103,20 @@ def _archive(lines: list[str]) -> io.BytesIO:
     return buf
 
 
-@pytest.mark.parametrize("bad, problem", [
-    ("{not json", "not JSON"),
-    (l2_line(_snap(1)).replace('"px":"1999.5"', '"px":"abc"'), "bids[0]"),
-    (l2_line(_snap(1)).replace('"coin":"ETH"', '"coin":"BTC"'), "coin"),
-    (l2_line(_snap(1)).replace('"ver_num":1', '"ver_num":2'), "ver_num"),
-    (l2_line(_snap(1)).replace('"n":1', '"n":"1"', 1), ".n"),
-    (l2_line(_snap(1)).replace('"time":"2024-03-01T00:00:01.000000001"', '"time":"yesterday"'), "ISO time"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ("{not json", "not JSON"),
+        (l2_line(_snap(1)).replace('"px":"1999.5"', '"px":"abc"'), "bids[0]"),
+        (l2_line(_snap(1)).replace('"coin":"ETH"', '"coin":"BTC"'), "coin"),
+        (l2_line(_snap(1)).replace('"ver_num":1', '"ver_num":2'), "ver_num"),
+        (l2_line(_snap(1)).replace('"n":1', '"n":"1"', 1), ".n"),
+        (
+            l2_line(_snap(1)).replace('"time":"2024-03-01T00:00:01.000000001"', '"time":"yesterday"'),
+            "ISO time",
+        ),
+    ],
+)
 def test_malformed_line_names_source_and_line(bad, problem):
     stream = _archive([l2_line(_snap(0)), l2_line(_snap(2)), bad])
     with pytest.raises(ArchiveFormatError) as info:

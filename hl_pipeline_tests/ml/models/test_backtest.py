@@ -10,8 +10,14 @@ FREE = BacktestConfig(fee_bps=0, slippage_bps=0)
 
 def preds(score, ret, coins=("A",)):
     n = len(score)
-    return pd.DataFrame({"coin": np.repeat(coins, n), "time": np.tile(pd.date_range("2025-01-01", periods=n, freq="min", tz="UTC"), len(coins)),
-                         "score": np.tile(score, len(coins)), "ret": np.tile(ret, len(coins))})
+    return pd.DataFrame(
+        {
+            "coin": np.repeat(coins, n),
+            "time": np.tile(pd.date_range("2025-01-01", periods=n, freq="min", tz="UTC"), len(coins)),
+            "score": np.tile(score, len(coins)),
+            "ret": np.tile(ret, len(coins)),
+        }
+    )
 
 
 def test_perfect_foresight_wins_every_period_and_costs_are_charged_on_position_changes():
@@ -20,8 +26,12 @@ def test_perfect_foresight_wins_every_period_and_costs_are_charged_on_position_c
     assert free.stats["hit_rate"] == 1.0 and free.stats["max_drawdown"] == 0.0
     assert free.stats["total_return"] == pytest.approx(np.prod(1 + np.abs(ret)) - 1)
     assert free.stats["turnover"] == pytest.approx((1 + 2 + 2 + 0) / 4)
-    costly = backtest.run(preds(np.sign(ret), ret), ret="ret", horizon_bars=1, config=BacktestConfig(fee_bps=5, slippage_bps=5))
-    assert costly.stats["total_return"] == pytest.approx(np.prod(1 + np.abs(ret) - 1e-3 * np.array([1, 2, 2, 0])) - 1)
+    costly = backtest.run(
+        preds(np.sign(ret), ret), ret="ret", horizon_bars=1, config=BacktestConfig(fee_bps=5, slippage_bps=5)
+    )
+    assert costly.stats["total_return"] == pytest.approx(
+        np.prod(1 + np.abs(ret) - 1e-3 * np.array([1, 2, 2, 0])) - 1
+    )
 
 
 def test_rebalances_once_per_horizon_and_annualizes_for_the_holding_period():

@@ -27,15 +27,19 @@ def test_null_mode_false_promotion_rate_is_within_alpha(record_property):
     promoted, bootstrap_only = 0, 0
     for seed in range(NULL_SEEDS):
         frame = synthetic.frame(bars=2400, coins=2, strength=0.0, seed=100 + seed)
-        ev = walkforward.evaluate(frame, TARGET, xgb=FAST_XGB, walk=WALK, kinds=("xgboost", "majority"), fit_final=False)
+        ev = walkforward.evaluate(
+            frame, TARGET, xgb=FAST_XGB, walk=WALK, kinds=("xgboost", "majority"), fit_final=False
+        )
         promoted += gate.gate(ev).promote
         bootstrap_only += gate.gate(ev, config=GateConfig(floor=0.0)).promote
     alpha = GateConfig().alpha
     allowed = binom.ppf(0.99, NULL_SEEDS, alpha)  # alpha plus a one-sided 99% binomial tolerance
     record_property("false_promotion_rate", promoted / NULL_SEEDS)
     record_property("bootstrap_only_false_promotion_rate", bootstrap_only / NULL_SEEDS)
-    print(f"null mode over {NULL_SEEDS} seeds: false promotions {promoted}/{NULL_SEEDS} with the floor, "
-          f"{bootstrap_only}/{NULL_SEEDS} with the bootstrap alone (allowed <= {allowed:.0f})")
+    print(
+        f"null mode over {NULL_SEEDS} seeds: false promotions {promoted}/{NULL_SEEDS} with the floor, "
+        f"{bootstrap_only}/{NULL_SEEDS} with the bootstrap alone (allowed <= {allowed:.0f})"
+    )
     assert promoted <= allowed and bootstrap_only <= allowed
 
 

@@ -30,10 +30,16 @@ def test_every_candidate_is_scored_on_the_same_purged_folds(signal_frame):
 
 def test_three_classes_with_nan_features_and_a_class_missing_from_a_fold(signal_frame):
     frame = signal_frame.copy()
-    frame["dir_15m"] = np.where(frame["fwd_ret_15m"].abs() < 1e-3, 0, np.sign(frame["fwd_ret_15m"])).astype(int)
-    frame.loc[frame.index[:2000], "dir_15m"] = np.where(frame["dir_15m"].iloc[:2000] == 0, 1, frame["dir_15m"].iloc[:2000])
+    frame["dir_15m"] = np.where(frame["fwd_ret_15m"].abs() < 1e-3, 0, np.sign(frame["fwd_ret_15m"])).astype(
+        int
+    )
+    frame.loc[frame.index[:2000], "dir_15m"] = np.where(
+        frame["dir_15m"].iloc[:2000] == 0, 1, frame["dir_15m"].iloc[:2000]
+    )
     frame.loc[frame.index[::7], "f0"] = np.nan
-    ev = walkforward.evaluate(frame, TARGET, xgb=FAST_XGB, walk=WALK, kinds=("xgboost", "logistic", "majority"))
+    ev = walkforward.evaluate(
+        frame, TARGET, xgb=FAST_XGB, walk=WALK, kinds=("xgboost", "logistic", "majority")
+    )
     assert ev.classes.tolist() == [-1, 0, 1]
     preds = ev.final.predict(frame.head(3))
     assert list(preds.columns) == ["pred_class", "score", "prob_down", "prob_flat", "prob_up"]
@@ -51,7 +57,9 @@ def test_rows_without_label_or_return_are_dropped_and_bad_arguments_named(signal
     with pytest.raises(ValueError, match="primary"):
         walkforward.evaluate(frame, TARGET, kinds=("majority",))
     with pytest.raises(ValueError, match="n_folds"):
-        walkforward.evaluate(frame, TARGET, walk=WalkForward(n_folds=0), kinds=("majority",), primary="majority")
+        walkforward.evaluate(
+            frame, TARGET, walk=WalkForward(n_folds=0), kinds=("majority",), primary="majority"
+        )
 
 
 def test_recorded_folds_over_a_frame_with_unknown_nullable_labels(signal_frame):
@@ -60,7 +68,9 @@ def test_recorded_folds_over_a_frame_with_unknown_nullable_labels(signal_frame):
     frame["dir_15m"] = frame["dir_15m"].astype("Int8")
     late = frame["time"] > frame["time"].max() - np.timedelta64(15, "m")
     frame.loc[late, "dir_15m"] = pd.NA
-    folds = walk_forward_folds(walkforward.times_ms(frame), n_folds=3, horizon_ms=TARGET.horizon_ms, embargo_ms=0)
+    folds = walk_forward_folds(
+        walkforward.times_ms(frame), n_folds=3, horizon_ms=TARGET.horizon_ms, embargo_ms=0
+    )
     ev = walkforward.evaluate(frame, TARGET, xgb=FAST_XGB, folds=folds, kinds=("xgboost", "majority"))
     assert len(ev.rows) == (~late).sum()
     assert len(ev.oos) == sum((~late.to_numpy()[f.test]).sum() for f in folds)
