@@ -13,7 +13,7 @@ class Journal:
 
     def __init__(self, path: Path, schema: pa.Schema):
         self.path = path
-        self._file = open(path, "ab")
+        self._file = open(path, "ab")  # noqa: SIM115 - held for the journal's life, closed in close()
         self._writer = pa.ipc.new_stream(self._file, schema)
         self.rows = 0
 

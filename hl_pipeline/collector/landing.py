@@ -39,7 +39,8 @@ class LandingWriter:
         self.directory = root / channel
         self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = schema
-        schema.empty_table()  # the first tz-aware Arrow array imports pandas (~1 s): now, not in the first flush
+        # the first tz-aware Arrow array imports pandas (~1 s): do it now, not in the first flush
+        schema.empty_table()
         self.flush_seconds, self.rotate_seconds, self.rotate_rows = flush_seconds, rotate_seconds, rotate_rows
         self._clock = clock
         self._pending: list[tuple] = []

@@ -4,14 +4,18 @@ with exponential backoff and jitter, reconcile books over REST, record every gap
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from websockets.asyncio.client import connect
+import pyarrow as pa
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from hl_pipeline.collector.dedupe import TradeDeduper
@@ -20,7 +24,7 @@ from hl_pipeline.collector.health import Health
 from hl_pipeline.collector.landing import LandingWriter
 from hl_pipeline.collector.messages import book_rows, trade_row
 from hl_pipeline.collector.resume import previous_ends, recent_trade_keys
-from hl_pipeline.exchange.book_payloads import parse_l2_book
+from hl_pipeline.exchange.book_payloads import L2Book, parse_l2_book
 from hl_pipeline.exchange.errors import MalformedResponseError
 from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, GAP_CANDLES, TRADES
 
@@ -49,12 +53,17 @@ def _ms() -> int:
     return int(time.time() * 1000)
 
 
-def _event(name: str, **fields) -> None:
+def _event(name: str, **fields: Any) -> None:
     log.info(json.dumps({"event": name, "time": _ms(), **fields}, sort_keys=True))
 
 
 class Collector:
-    def __init__(self, config: CollectorConfig, book_snapshot=None, minute_candles=None):
+    def __init__(
+        self,
+        config: CollectorConfig,
+        book_snapshot: Callable[[str], L2Book] | None = None,
+        minute_candles: Callable[[str, int, int], pa.Table] | None = None,
+    ):
         self.c = config
         self.writers = {
             "trades": LandingWriter(
@@ -90,10 +99,8 @@ class Collector:
         self.dedupe = TradeDeduper()
         self.dedupe.remember(recent_trade_keys(config.landing, self.dedupe.window_ms))
         self.health = Health(config.landing / "heartbeat.json")
-        self.book_snapshot = book_snapshot  # callable(coin) -> L2Book, for REST reconciliation
-        self.minute_candles = (
-            minute_candles  # callable(coin, start_ms, end_ms) -> 1m candles table, after a trades gap
-        )
+        self.book_snapshot = book_snapshot  # coin -> L2Book, for REST reconciliation
+        self.minute_candles = minute_candles  # (coin, start_ms, end_ms) -> 1m candles, after a trades gap
         self._reconciling: set[asyncio.Task] = set()
         self._last_rx = time.monotonic()
         self._silent = False
@@ -116,10 +123,8 @@ class Collector:
                     delay = random.uniform(0, min(self.c.backoff_cap, self.c.backoff_base * 2**attempt))
                     attempt += 1
                     _event("disconnected", cause=cause, error=type(exc).__name__, retry_in=round(delay, 3))
-                    try:
+                    with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=delay)
-                    except TimeoutError:
-                        pass
         finally:
             if self._reconciling:  # let a REST reconciliation in flight land before the writers close
                 await asyncio.wait(self._reconciling, timeout=5)
@@ -129,7 +134,7 @@ class Collector:
             self.health.write()
             _event("stopped", trades_dropped_as_duplicates=self.dedupe.dropped)
 
-    async def _session(self, ws, stop: asyncio.Event) -> None:
+    async def _session(self, ws: ClientConnection, stop: asyncio.Event) -> None:
         for coin in self.c.coins:
             for sub in ({"type": "trades", "coin": coin}, {"type": "l2Book", "coin": coin}):
                 await ws.send(json.dumps({"method": "subscribe", "subscription": sub}))
@@ -157,7 +162,7 @@ class Collector:
         for writer in self.writers.values():
             writer.flush()
 
-    async def _watch(self, ws, stop: asyncio.Event) -> None:
+    async def _watch(self, ws: ClientConnection, stop: asyncio.Event) -> None:
         """Ping, flush on time, write the heartbeat, and drop a connection that fell silent."""
         next_ping = time.monotonic() + self.c.ping_seconds
         while True:
@@ -217,16 +222,18 @@ class Collector:
             _event("gap", **{k: gap[k] for k in ("channel", "coin", "start", "end", "cause")})
             if channel == "trades" and self.minute_candles is not None:
                 task = asyncio.get_running_loop().create_task(
-                    self._reconcile_candles(coin, gap["start"], gap["end"])
+                    self._reconcile_candles(self.minute_candles, coin, gap["start"], gap["end"])
                 )
                 self._reconciling.add(task)
                 task.add_done_callback(self._reconciling.discard)
 
-    async def _reconcile_candles(self, coin: str, start: int, end: int) -> None:
+    async def _reconcile_candles(
+        self, fetch: Callable[[str, int, int], pa.Table], coin: str, start: int, end: int
+    ) -> None:
         """Land the exchange's 1m candles of the minutes a trades gap touched: how many trades it missed."""
         try:
-            table = await asyncio.to_thread(self.minute_candles, coin, start - start % 60_000, end)
-        except Exception as exc:  # best effort: the gap record stands either way
+            table = await asyncio.to_thread(fetch, coin, start - start % 60_000, end)
+        except Exception as exc:  # noqa: BLE001 - best effort around an injected fetch; the gap record stands
             _event("reconcile_candles_failed", coin=coin, error=str(exc)[:200])
             return
         receive = _ms()
@@ -249,7 +256,7 @@ class Collector:
         for coin in self.c.coins:
             try:
                 book = await asyncio.to_thread(self.book_snapshot, coin)
-            except Exception as exc:  # reconciliation is best effort; the stream follows anyway
+            except Exception as exc:  # noqa: BLE001 - best effort around an injected fetch; the stream follows
                 _event("reconcile_failed", coin=coin, error=str(exc)[:200])
                 continue
             receive = _ms()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -38,6 +40,17 @@ from hl_pipeline.exchange.universe_payloads import (
     parse_meta,
     parse_meta_and_asset_ctxs,
 )
+
+T = TypeVar("T")
+
+
+def _ignoring_receive_time(parse: Callable[[Any, dict], T], request: dict) -> Callable[[Any, int], T]:
+    """A transport parser `(data, received_ms)` for a payload parser `(data, request)`."""
+
+    def parser(data: Any, _received_ms: int) -> T:
+        return parse(data, request)
+
+    return parser
 
 
 class InfoClient:
@@ -90,7 +103,7 @@ class InfoClient:
         """Names of the listed perps, from one `meta` request per client."""
         with self._universe_lock:
             if self._universe is None:
-                self.meta()
+                self._universe = frozenset(self.meta().names)
             return self._universe
 
     def check_coin(self, coin: str) -> str:
@@ -147,7 +160,7 @@ class InfoClient:
             }
             page = self._http.call(
                 body,
-                lambda data, received, b=body: parse_candles(data, received, b, coin, interval),
+                functools.partial(parse_candles, request=body, coin=coin, interval=interval),
                 expected_candles(interval, cursor, end_ms, self.candle_page),
             )
             if not page.num_rows:
@@ -172,7 +185,7 @@ class InfoClient:
             body = {"type": "fundingHistory", "coin": coin, "startTime": cursor, "endTime": end_ms}
             page = self._http.call(
                 body,
-                lambda data, received, b=body: parse_funding(data, received, b, coin),
+                functools.partial(parse_funding, request=body, coin=coin),
                 expected_funding(cursor, end_ms, self.funding_page),
             )
             if not page.num_rows:
@@ -193,7 +206,7 @@ class InfoClient:
     def l2_book(self, coin: str, n_sig_figs: int | None = None, mantissa: int | None = None) -> L2Book:
         validation.check_book_aggregation(n_sig_figs, mantissa)
         self.check_coin(coin)
-        body = {"type": "l2Book", "coin": coin}
+        body: dict[str, Any] = {"type": "l2Book", "coin": coin}
         if n_sig_figs is not None:
             body["nSigFigs"] = n_sig_figs
         if mantissa is not None:
@@ -224,11 +237,16 @@ class InfoClient:
         seen: dict[tuple, Fill] = {}
         lo, hi = start_ms, end_ms
         while True:
-            body = {"type": "userFillsByTime", "user": user, "startTime": lo, "aggregateByTime": False}
+            body: dict[str, Any] = {
+                "type": "userFillsByTime",
+                "user": user,
+                "startTime": lo,
+                "aggregateByTime": False,
+            }
             if hi is not None:
                 body["endTime"] = hi
             fills = self._http.call(
-                body, lambda data, _, b=body: parse_fills(data, b), expected_items=self.fills_page
+                body, _ignoring_receive_time(parse_fills, body), expected_items=self.fills_page
             )
             fresh = [
                 f

@@ -58,7 +58,8 @@ class RequestRejectedError(ExchangeError):
     def __init__(self, request: dict, status: int, text: str):
         self.request, self.status, self.text = request, status, text
         super().__init__(
-            f"{request.get('type', '?')} request {excerpt(request)} rejected with HTTP {status}: {excerpt(text)}"
+            f"{request.get('type', '?')} request {excerpt(request)} rejected with HTTP {status}: "
+            f"{excerpt(text)}"
         )
 
 

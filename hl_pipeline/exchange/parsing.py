@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -115,7 +116,7 @@ def column(p: Payload, rows: list, key: str, what: str, optional: bool = False) 
         raise
 
 
-def _first_bad(values: list, ok) -> tuple[int, Any]:
+def _first_bad(values: list, ok: Callable[[Any], bool]) -> tuple[int, Any]:
     return next((i, v) for i, v in enumerate(values) if not ok(v))
 
 

@@ -19,7 +19,7 @@ class ClientStats:
 
     def record(
         self, request_type: str, weight: int, *, retry: bool, rate_limited: bool = False, waited: float = 0.0
-    ):
+    ) -> None:
         with self._lock:
             self.requests += 1
             self.retries += retry

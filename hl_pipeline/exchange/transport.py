@@ -8,7 +8,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import requests
 
@@ -28,6 +29,16 @@ from hl_pipeline.exchange.weights import base_weight, item_weight, request_weigh
 log = logging.getLogger("hl_pipeline.exchange")
 T = TypeVar("T")
 _HEADERS = {"Content-Type": "application/json"}
+
+
+@dataclass(frozen=True)
+class _Parsed(Generic[T]):
+    value: T
+
+
+@dataclass(frozen=True)
+class _Retryable:
+    error: ExchangeError
 
 
 class InfoTransport:
@@ -83,9 +94,11 @@ class InfoTransport:
                 delay = self.backoff(attempt - 1)
                 log.debug("retrying %s in %.3fs after: %s", rtype, delay, last)
                 self._sleep(delay)
-            result, last = self._attempt(body, rtype, payload, parse, expected_items, retry=attempt > 0)
-            if last is None:
-                return result
+            outcome = self._attempt(body, rtype, payload, parse, expected_items, retry=attempt > 0)
+            if isinstance(outcome, _Parsed):
+                return outcome.value
+            last = outcome.error
+        assert last is not None  # attempts >= 1 and every failed attempt sets it
         if isinstance(last, MalformedResponseError):
             last.add_note(f"gave up after {attempts} attempts")
             raise last
@@ -93,7 +106,16 @@ class InfoTransport:
             f"{rtype} request {excerpt(body)} failed after {attempts} attempts; last: {last}"
         ) from last
 
-    def _attempt(self, body, rtype, payload, parse, expected_items, retry):
+    def _attempt(
+        self,
+        body: dict,
+        rtype: str,
+        payload: bytes,
+        parse: Callable[[Any, int], T],
+        expected_items: int,
+        retry: bool,
+    ) -> _Parsed[T] | _Retryable:
+        """One POST: the parsed value, or the error that makes it worth another attempt."""
         base = base_weight(rtype)
         reserved = base + item_weight(rtype, expected_items)
         waited = self.limiter.reserve(reserved)
@@ -105,7 +127,7 @@ class InfoTransport:
             self.limiter.settle(reserved, base)
             self.stats.record(rtype, base, retry=retry, waited=waited)
             log.debug("info %s: %s after %.3fs", rtype, type(exc).__name__, time.perf_counter() - started)
-            return None, ExchangeUnreachableError(f"{type(exc).__name__}: {exc}")
+            return _Retryable(ExchangeUnreachableError(f"{type(exc).__name__}: {exc}"))
         received_ms = time.time_ns() // 1_000_000
         status = response.status_code
         log.debug(
@@ -121,23 +143,23 @@ class InfoTransport:
             self.limiter.settle(reserved, base)
             self.limiter.penalize()
             self.stats.record(rtype, base, retry=retry, rate_limited=True, waited=waited)
-            return None, RateLimitedError(f"HTTP 429: {excerpt(content)}")
+            return _Retryable(RateLimitedError(f"HTTP 429: {excerpt(content)}"))
         if status != 200:
             self.limiter.settle(reserved, base)
             self.stats.record(rtype, base, retry=retry, waited=waited)
             if status >= 500:
-                return None, ServerError(f"HTTP {status}: {excerpt(content)}")
+                return _Retryable(ServerError(f"HTTP {status}: {excerpt(content)}"))
             raise RequestRejectedError(body, status, content.decode("utf-8", "replace"))
         try:
             data = json.loads(content)
         except ValueError as exc:
             self.limiter.settle(reserved, base)
             self.stats.record(rtype, base, retry=retry, waited=waited)
-            return None, MalformedResponseError(body, f"invalid JSON ({exc})", content)
+            return _Retryable(MalformedResponseError(body, f"invalid JSON ({exc})", content))
         actual = request_weight(rtype, len(data) if isinstance(data, list) else 0)
         self.limiter.settle(reserved, actual)
         self.stats.record(rtype, actual, retry=retry, waited=waited)
         try:
-            return parse(data, received_ms), None
+            return _Parsed(parse(data, received_ms))
         except MalformedResponseError as exc:
-            return None, exc
+            return _Retryable(exc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, overload
 
 from hl_pipeline.exchange.intervals import INTERVALS
 
@@ -30,6 +30,10 @@ def coin(body: dict) -> str:
     return _get(body, "coin", str)
 
 
+@overload
+def time_ms(body: dict, name: str, required: Literal[True] = True) -> int: ...
+@overload
+def time_ms(body: dict, name: str, required: bool) -> int | None: ...
 def time_ms(body: dict, name: str, required: bool = True) -> int | None:
     """A millisecond timestamp field (unsigned integer)."""
     value = _get(body, name, int, required)
@@ -46,7 +50,7 @@ def user(body: dict) -> str:
     return value
 
 
-def candle_req(body: dict) -> tuple[str, str, int, int]:
+def candle_req(body: dict) -> tuple[str, str, int, int | None]:
     """The nested `req` of candleSnapshot: coin, interval, startTime, endTime (may be absent: now)."""
     req = _get(body, "req", dict)
     interval = _get(req, "interval", str)

@@ -14,7 +14,9 @@ RAW_LEVELS = 400
 LEVELS = 20
 
 
-def _merge(units: np.ndarray, lots: np.ndarray, n: np.ndarray, bucket: int, sign: int):
+def _merge(
+    units: np.ndarray, lots: np.ndarray, n: np.ndarray, bucket: int, sign: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     keys = (np.floor(units / bucket) if sign < 0 else np.ceil(units / bucket)).astype(np.int64) * bucket
     order = np.argsort(-keys if sign < 0 else keys, kind="stable")
     keys, lots, n = keys[order], lots[order], n[order]

@@ -20,8 +20,12 @@ def _usd(x: float) -> str:
 def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dict:
     """The account summary; an unknown wallet is an empty account."""
     positions, ntl, margin, upnl_sum = [], 0.0, 0.0, 0.0
-    for coin_id, spec in enumerate(tape.coins if wallet is not None else ()):
-        book = day_book(tape, wallet, coin_id, now_ms // DAY_MS, now_ms)
+    books = (
+        ()
+        if wallet is None
+        else (day_book(tape, wallet, coin_id, now_ms // DAY_MS, now_ms) for coin_id in range(len(tape.coins)))
+    )
+    for coin_id, (spec, book) in enumerate(zip(tape.coins, books)):
         if book.end_lots == 0:
             continue
         mark = float(

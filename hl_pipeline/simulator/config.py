@@ -82,7 +82,7 @@ class SimulatorConfig:
     ws_stream_rate: float | str | None = None  # None: trades in model time; N: replay N trade msgs/s; "burst"
     signal_strength: float = 0.0  # planted 1m momentum signal (signal.py); 0 = null mode, plants nothing
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.signal_strength >= 0:
             raise ValueError(f"signal_strength must be >= 0, got {self.signal_strength!r}")
         self.coins = tuple(dataclasses.replace(c, signal=self.signal_strength) for c in self.coins)

@@ -33,8 +33,7 @@ class FaultInjector:
 def parse_fault(text: str) -> tuple[str, float]:
     """`NAME=VALUE` from the command line, checked against the known faults."""
     name, _, value = text.partition("=")
-    if name not in FAULTS + ("slow_seconds",) or not value:
-        raise ValueError(
-            f"unknown fault {text!r}; expected NAME=VALUE with NAME in {FAULTS + ('slow_seconds',)}"
-        )
+    known = (*FAULTS, "slow_seconds")
+    if name not in known or not value:
+        raise ValueError(f"unknown fault {text!r}; expected NAME=VALUE with NAME in {known}")
     return name, float(value)

@@ -31,7 +31,7 @@ class Candles:
     def __len__(self) -> int:
         return len(self.t)
 
-    def take(self, sl) -> Candles:
+    def take(self, sl: np.ndarray | slice) -> Candles:
         """Rows selected by a slice or index array."""
         return Candles(*(getattr(self, f.name)[sl] for f in dataclasses.fields(self)))
 
@@ -77,7 +77,9 @@ def activity(
     return n, np.maximum(v, n)
 
 
-def minute_frame(seed: int, coin_id: int, spec: CoinSpec, m0: int, m1: int):
+def minute_frame(
+    seed: int, coin_id: int, spec: CoinSpec, m0: int, m1: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Minute indices [m0, m1), their sample prices (m, 6), trade counts and volumes (lots)."""
     minutes = np.arange(m0, m1, dtype=np.int64)
     px = sample_prices(seed, coin_id, spec, minutes)

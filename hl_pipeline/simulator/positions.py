@@ -44,7 +44,7 @@ def opening_position(
         )[0]
     )
     z = float(normal(stream_key(seed, 10, wallet, coin_id), [day])[0])
-    lots = int(round(z * POSITION_USD[kind] / open_px * 10**spec.sz_decimals))
+    lots = round(z * POSITION_USD[kind] / open_px * 10**spec.sz_decimals)
     return lots, open_px
 
 

@@ -8,6 +8,7 @@ directly, so any past window costs the same as the present.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from hl_pipeline.simulator import signal as planted
 from hl_pipeline.simulator.hashing import stream_key, uniform
@@ -51,9 +52,12 @@ def _wiggle(seed: int, coin_id: int, daily_vol: float, t_ms: np.ndarray) -> np.n
 
 
 def log_price(
-    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, signal: float = 0.0
+    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms: ArrayLike, signal: float = 0.0
 ) -> np.ndarray:
-    """Natural log of the unrounded price at each time in `t_ms` (int64 ms); `signal` is the planted signal's strength."""
+    """Natural log of the unrounded price at each time in `t_ms` (int64 ms).
+
+    `signal` is the planted signal's strength.
+    """
     t = np.asarray(t_ms, dtype=np.int64)
     if t.size == 0:
         return np.empty(t.shape)
@@ -85,7 +89,7 @@ def grid_log_prices(
 
 
 def price(
-    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms, signal: float = 0.0
+    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms: ArrayLike, signal: float = 0.0
 ) -> np.ndarray:
     """Unrounded price at each time in `t_ms`."""
     return np.exp(log_price(seed, coin_id, start_px, daily_vol, t_ms, signal))

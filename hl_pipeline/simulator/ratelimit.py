@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 
 class WeightBudget:
     """Token buckets keyed by client IP; a request is refused when its base weight is not there."""
 
-    def __init__(self, per_minute: int, clock=time.monotonic):
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
         self.capacity, self.rate = float(per_minute), per_minute / 60.0
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from aiohttp import web
 
@@ -25,7 +26,7 @@ _DESERIALIZE = "Failed to deserialize the JSON body into the target type"
 APP_CONFIG = web.AppKey("config", SimulatorConfig)
 
 
-def _json(payload, status: int = 200) -> web.Response:
+def _json(payload: Any, status: int = 200) -> web.Response:
     return web.Response(
         body=json.dumps(payload, separators=(",", ":")).encode(),
         status=status,
@@ -44,7 +45,8 @@ async def _truncated(request: web.Request, body: bytes) -> web.StreamResponse:
     resp.content_length = len(body)
     await resp.prepare(request)
     await resp.write(body[: len(body) // 2])
-    request.transport.close()
+    if request.transport is not None:
+        request.transport.close()
     return resp
 
 
@@ -113,7 +115,7 @@ def running_simulator(
 ) -> Iterator[SimulatorHandle]:
     """Serve the simulator in a background thread with its own event loop; stop on exit."""
     loop = asyncio.new_event_loop()
-    started: dict = {}
+    started: dict[str, Any] = {}
     ready = threading.Event()
 
     async def start() -> None:
@@ -122,13 +124,13 @@ def running_simulator(
         site = web.TCPSite(runner, host, port)
         await site.start()
         started["runner"] = runner
-        started["port"] = site._server.sockets[0].getsockname()[1]
+        started["port"] = runner.addresses[0][1]
 
     def serve() -> None:
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(start())
-        except BaseException as exc:  # surfaced to the caller below
+        except BaseException as exc:  # noqa: BLE001 - thread boundary: re-raised in the caller below
             started["error"] = exc
         ready.set()
         if "error" not in started:

@@ -41,17 +41,17 @@ def candle_rows(
     until = min(next_open(hi, interval), candle_open(now_ms, "1m") + MINUTE_MS)
     c = source.candles(interval, lo, until)
     sz = source.spec.sz_decimals
-    o, h, l, cl = (fmt_pxs(a, sz) for a in (c.o, c.h, c.l, c.c))
+    opens, highs, lows, closes = (fmt_pxs(a, sz) for a in (c.o, c.h, c.l, c.c))
     return [
         {
             "t": t,
             "T": next_open(t, interval) - 1,
             "s": coin,
             "i": interval,
-            "o": o[i],
-            "c": cl[i],
-            "h": h[i],
-            "l": l[i],
+            "o": opens[i],
+            "c": closes[i],
+            "h": highs[i],
+            "l": lows[i],
             "v": fmt_lots(v, sz),
             "n": n,
         }

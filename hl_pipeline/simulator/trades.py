@@ -29,7 +29,7 @@ class Trades:
     seller: np.ndarray
     key: np.ndarray  # minute * 4096 + rank in minute: seeds tid, hash, oids
 
-    def take(self, mask) -> Trades:
+    def take(self, mask: np.ndarray | slice) -> Trades:
         """Rows selected by a mask or index array."""
         return Trades(*(getattr(self, f.name)[mask] for f in dataclasses.fields(self)))
 

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import time
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
@@ -22,10 +23,10 @@ from hl_pipeline.simulator.wsconn import Connection, Sub
 from hl_pipeline.simulator.wsreplay import pump
 from hl_pipeline.simulator.wssubs import BadSubscription, CloseSocket, key, normalise, parse_error
 
-_SOCKETS = web.AppKey("ws_sockets", set)
+_SOCKETS = web.AppKey("ws_sockets", set[web.WebSocketResponse])
 
 
-async def _subscribe(conn: Connection, market: Market, coins: dict, sub, method: str) -> None:
+async def _subscribe(conn: Connection, market: Market, coins: dict, sub: Any, method: str) -> None:
     norm = normalise(sub, coins)
     k = key(norm)
     ack = {"channel": "subscriptionResponse", "data": {"method": method, "subscription": norm}}
@@ -41,7 +42,7 @@ async def _subscribe(conn: Connection, market: Market, coins: dict, sub, method:
     await conn.control(ack)
     if norm["type"] == "trades":
         s.due = time.monotonic() + conn.config.ws_trade_ms / 1000
-        batch = feeds.recent_batch(market, s.coin_id, now, conn.config.ws_recent_trades)
+        batch = feeds.recent_batch(market, s.coin, now, conn.config.ws_recent_trades)
         if batch:
             await conn.data("trades", batch, trade=True)
     elif norm["type"] == "userFills":
@@ -89,7 +90,8 @@ def install(app: web.Application, config: SimulatorConfig, market: Market) -> No
         return ws
 
     async def shutdown(app: web.Application) -> None:
-        for ws in list(app[_SOCKETS]):
+        sockets = app[_SOCKETS]
+        for ws in list(sockets):
             await ws.close(code=1001, message=b"server shutdown")
 
     app.router.add_get("/ws", handler)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import random
 import time
+from typing import Any
 
 from aiohttp import web
 
@@ -25,8 +26,15 @@ class Sub:
     replay: list = dataclasses.field(default_factory=list)  # trades fetched ahead (replay modes)
     fetched: int = 0
 
+    @property
+    def coin(self) -> int:
+        """The coin index of a per-coin subscription (trades, l2Book, candle, activeAssetCtx)."""
+        if self.coin_id is None:
+            raise ValueError(f"a {self.sub['type']} subscription has no coin")
+        return self.coin_id
 
-def dumps(payload) -> str:
+
+def dumps(payload: Any) -> str:
     return json.dumps(payload, separators=(",", ":"))
 
 
@@ -68,7 +76,7 @@ class Connection:
             return
         self.last_sent = time.monotonic()
 
-    async def control(self, payload) -> None:
+    async def control(self, payload: Any) -> None:
         """Acks, pongs and error frames: only the silent fault applies."""
         if not self.config.faults.ws_silent:
             await self._write(dumps(payload))
@@ -90,7 +98,7 @@ class Connection:
             self.held = None
         return out
 
-    async def data(self, channel: str, payload, trade: bool = False) -> None:
+    async def data(self, channel: str, payload: Any, trade: bool = False) -> None:
         """A data message `{"channel", "data"}` with every fault applied."""
         out = self.plan(dumps({"channel": channel, "data": payload}), trade)
         if out is None:

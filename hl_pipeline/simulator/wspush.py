@@ -26,20 +26,20 @@ async def push(conn: Connection, market: Market, s: Sub, t: int) -> None:
     """One periodic push of a subscription at simulated time t."""
     kind = s.sub["type"]
     if kind == "trades":
-        rows = feeds.trades_between(market, s.coin_id, s.cursor, t)
+        rows = feeds.trades_between(market, s.coin, s.cursor, t)
         s.cursor = max(s.cursor, t)
         if rows:
             await conn.data("trades", rows, trade=True)
     elif kind == "l2Book":
-        await conn.data("l2Book", feeds.book(market, s.sub, s.coin_id, t))
+        await conn.data("l2Book", feeds.book(market, s.sub, s.coin, t))
     elif kind == "candle":
-        row = feeds.candle(market, s.coin_id, s.sub["interval"], t)
+        row = feeds.candle(market, s.coin, s.sub["interval"], t)
         if row is not None:
             await conn.data("candle", row)
     elif kind == "allMids":
         await conn.data("allMids", feeds.mids(market, t))
     elif kind == "activeAssetCtx":
-        await conn.data("activeAssetCtx", feeds.ctx(market, s.coin_id, t))
+        await conn.data("activeAssetCtx", feeds.ctx(market, s.coin, t))
     elif kind == "userFills":
         fills = feeds.fills_between(market, s.sub["user"], s.cursor, t)
         s.cursor = max(s.cursor, t)

@@ -32,7 +32,7 @@ def next_trade(conn: Connection, market: Market) -> dict | None:
         s.fetched = max(s.fetched, s.cursor)
         hours = 0
         while not s.replay and hours < _REPLAY_HOURS:
-            s.replay = feeds.trades_between(market, s.coin_id, s.fetched, s.fetched + HOUR_MS)[::-1]
+            s.replay = feeds.trades_between(market, s.coin, s.fetched, s.fetched + HOUR_MS)[::-1]
             s.fetched += HOUR_MS
             hours += 1
         if s.replay and (best is None or s.replay[-1]["time"] < best.replay[-1]["time"]):
@@ -53,7 +53,7 @@ def burst_hours(conn: Connection, market: Market) -> list[dict]:
         horizon = min(s.cursor for s in subs) + HOUR_MS
         rows = []
         for s in subs:
-            rows += feeds.trades_between(market, s.coin_id, s.cursor, horizon)
+            rows += feeds.trades_between(market, s.coin, s.cursor, horizon)
             s.cursor = max(s.cursor, horizon)
         if rows:
             rows.sort(key=lambda r: r["time"])
@@ -88,13 +88,14 @@ async def pump(conn: Connection, market: Market) -> None:
     rate = conn.config.ws_stream_rate
     if rate == "burst":
         return await _burst(conn, market)
-    replaying, next_at = rate is not None, time.monotonic()
+    per_second = None if rate is None else float(rate)  # replayed trade messages per second
+    next_at = time.monotonic()
     while not conn.closed:
         if conn.idle():
             return conn.abort()
-        await push_due(conn, market, replaying)
+        await push_due(conn, market, per_second is not None)
         end = time.monotonic() + TICK
-        if not replaying:
+        if per_second is None:
             await asyncio.sleep(TICK)
             continue
         count = 0
@@ -108,7 +109,7 @@ async def pump(conn: Connection, market: Market) -> None:
                 await asyncio.sleep(end - now)
                 break
             await conn.data("trades", [row], trade=True)
-            next_at = max(next_at, now - 1) + 1 / float(rate)
+            next_at = max(next_at, now - 1) + 1 / per_second
             count += 1
             if count % 64 == 0:
                 await asyncio.sleep(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from hl_pipeline.exchange.intervals import INTERVALS
 from hl_pipeline.simulator.bodies import BadRequest, book_params
@@ -30,7 +31,7 @@ def key(sub: dict) -> str:
     return json.dumps(sub, separators=(",", ":"))
 
 
-def normalise(sub, coins: dict[str, int]) -> dict:
+def normalise(sub: Any, coins: dict[str, int]) -> dict:
     """The subscription with defaults filled in, or BadSubscription / CloseSocket."""
     if not isinstance(sub, dict) or sub.get("type") not in KINDS:
         raise BadSubscription("unknown subscription type")

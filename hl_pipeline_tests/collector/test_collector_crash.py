@@ -44,11 +44,16 @@ def _start(url: str, landing) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _stderr_tail(proc: subprocess.Popen) -> str:
+    assert proc.stderr is not None
+    return proc.stderr.read().decode()[-2000:]
+
+
 def _wait_for_journal(proc: subprocess.Popen, landing, channel: str, timeout: float = 30.0) -> None:
     """Until the collector has journaled rows of `channel` (it is streaming and handles signals)."""
     deadline = time.monotonic() + timeout
     while not list((landing / channel).glob(".journal-*.arrow")):
-        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        assert proc.poll() is None, _stderr_tail(proc)
         assert time.monotonic() < deadline, "the collector landed nothing"
         time.sleep(0.1)
 
@@ -80,13 +85,12 @@ def test_sigkill_loses_at_most_the_last_second_and_the_restart_records_the_gap(s
 
     restarted = ms()
     proc = _start(simulator.base_url, tmp_path)
-    _wait_for_journal(
-        proc, tmp_path, "gaps"
-    )  # the old journals are recovered first; gaps come from the restart
+    # the old journals are recovered first; gaps come from the restart
+    _wait_for_journal(proc, tmp_path, "gaps")
     time.sleep(2.0)
     terminated = ms()
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=20) == 0, proc.stderr.read().decode()[-2000:]
+    assert proc.wait(timeout=20) == 0, _stderr_tail(proc)
 
     assert not list(tmp_path.glob("*/.journal-*")), "journals left after SIGTERM"
     after = {ch: on_disk(tmp_path, ch) for ch in SCHEMAS}

@@ -5,8 +5,11 @@ collector was reading landed exactly once; every trade the market had while the 
 running either landed or falls inside a gap record; every silence in a stream is a gap record."""
 
 import asyncio
+import contextlib
 import json
 import threading
+from collections.abc import Iterator
+from unittest import mock
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,8 +41,11 @@ READ_MARGIN_MS = 500  # frames written this close to the stop may be left unread
 class Run:
     """One collector run: what the simulator wrote to sockets, when the collector stopped, what landed."""
 
+    stopped: int  # wall ms when the stop was signalled
+
     def __init__(self, tmp_path, seed: int, faults: FaultConfig, seconds: float, switch=None):
-        self.landing, self.written = tmp_path, []
+        self.landing = tmp_path
+        self.written: list[tuple[int, list[dict]]] = []
         config = busy_config(seed, faults, ws_book_ms=BOOK_MS)
         self.market = Market(config)
         with running_simulator(config) as sim, _recording(self.written):
@@ -68,7 +74,12 @@ class Run:
     async def _main(self, seconds, switch, faults) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        loop.call_later(seconds, lambda: (setattr(self, "stopped", ms()), stop.set()))
+
+        def stop_now() -> None:
+            self.stopped = ms()
+            stop.set()
+
+        loop.call_later(seconds, stop_now)
         if switch:
             loop.call_later(seconds / 3, switch, faults)
         await self.collector.run(stop)
@@ -81,25 +92,18 @@ class Run:
         ]
 
 
-class _recording:
+@contextlib.contextmanager
+def _recording(into: list[tuple[int, list[dict]]]) -> Iterator[None]:
     """Patch the simulator's socket writer to note every trade frame it wrote, with the wall time."""
+    original = Connection._write
 
-    def __init__(self, into: list):
-        self.into = into
+    async def write(conn: Connection, text: str) -> None:
+        await original(conn, text)
+        if not conn.closed and text.startswith('{"channel":"trades"'):
+            into.append((ms(), json.loads(text)["data"]))
 
-    def __enter__(self):
-        self.original = original = Connection._write
-        into = self.into
-
-        async def write(conn, text: str) -> None:
-            await original(conn, text)
-            if not conn.closed and text.startswith('{"channel":"trades"'):
-                into.append((ms(), json.loads(text)["data"]))
-
-        Connection._write = write
-
-    def __exit__(self, *exc):
-        Connection._write = self.original
+    with mock.patch.object(Connection, "_write", write):
+        yield
 
 
 def _assert_invariants(run: Run) -> None:

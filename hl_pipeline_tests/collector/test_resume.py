@@ -42,5 +42,6 @@ def test_the_restart_gap_is_recorded_from_where_each_stream_stopped(tmp_path):
     _land(tmp_path, "ETH", T0, T0 + 1_000)
     tracker = GapTracker(T0 + 60_000, previous_ends(tmp_path, ["ETH"]))
     gap = tracker.seen("trades", "ETH", T0 + 61_000)
+    assert gap is not None
     assert gap["start"] == T0 + 1_000 and gap["end"] == T0 + 61_000 and gap["cause"] == "start"
     assert tracker.seen("trades", "ETH", T0 + 62_000) is None

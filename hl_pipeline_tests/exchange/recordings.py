@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ def _require(path: Path) -> Path:
     return path
 
 
-def cassette(name: str) -> list[tuple[dict, object]]:
+def cassette(name: str) -> list[tuple[dict, Any]]:
     """(request body, decoded response) of every interaction in a python-SDK vcrpy cassette."""
     import yaml
 
@@ -28,11 +29,11 @@ def cassette(name: str) -> list[tuple[dict, object]]:
     ]
 
 
-def response(name: str, request_type: str) -> tuple[dict, object]:
+def response(name: str, request_type: str) -> tuple[dict, Any]:
     """The one interaction of `request_type` in a cassette."""
     (found,) = [(req, resp) for req, resp in cassette(name) if req["type"] == request_type]
     return found
 
 
-def json_file(relative: str):
+def json_file(relative: str) -> Any:
     return json.loads(_require(FIXTURES / relative).read_text())

@@ -72,6 +72,7 @@ def test_nautilus_fills_dust_conversion_and_liquidation():
     assert {f.fee_token for f in fills} == {"USDC", "USOL"}
     frame = json_file("nautilus_trader/ws_user_fill_liquidation.json")
     (liq,) = parse_fills(frame["data"]["fills"])
+    assert liq.liquidation is not None
     assert liq.liquidation.method == "market" and liq.liquidation.mark_px == 66607.0
     assert liq.liquidation.liquidated_user == "0x360878d351f05975e25f1807a27895e1e5e004fb"
     assert (

@@ -59,7 +59,7 @@ def test_exhausted_retries_raise_a_clear_error(simulator, fault, value, error, t
 def test_slow_responses_time_out_and_give_up(simulator):
     client = _client(simulator, timeout=0.1, max_retries=1)
     simulator.config.faults.slow, simulator.config.faults.slow_seconds = 1.0, 0.5
-    with pytest.raises(ExchangeUnreachableError, match="failed after 2 attempts.*(Timeout|timed out)"):
+    with pytest.raises(ExchangeUnreachableError, match=r"failed after 2 attempts.*(Timeout|timed out)"):
         client.l2_book("BTC")
 
 
@@ -72,7 +72,8 @@ def test_without_pacing_a_burst_meets_429(simulator):
 
 
 def test_paced_burst_over_the_budget_meets_no_429(simulator):
-    """63 meta requests weigh 1260 (> the 1200 budget): the limiter spaces the tail, the server never refuses."""
+    """63 meta requests weigh 1260 (> the 1200 budget): the limiter spaces the tail, the server never
+    refuses."""
     limiter = WeightLimiter(margin=0.97)  # a thin margin keeps the wait to a few seconds
     client = InfoClient(simulator.base_url, limiter=limiter, max_retries=0)
     for _ in range(63):

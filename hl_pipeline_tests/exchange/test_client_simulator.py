@@ -121,7 +121,7 @@ def test_book_trades_mids_contexts(client):
 
 def test_unknown_coin_and_bad_interval_spend_no_request(simulator):
     client = InfoClient(simulator.base_url)
-    with pytest.raises(UnknownIntervalError, match="'2m'.*did you mean"):
+    with pytest.raises(UnknownIntervalError, match=r"'2m'.*did you mean"):
         client.candles("BTC", "2m", 0, 1)
     with pytest.raises(ValueError, match="start_ms 5 is after end_ms 1"):
         client.candles("BTC", "1m", 5, 1)
@@ -134,14 +134,14 @@ def test_unknown_coin_and_bad_interval_spend_no_request(simulator):
     assert client.stats.requests == 0
     client.meta()
     assert client.stats.requests == 1
-    with pytest.raises(UnknownCoinError, match="'BTX'.*did you mean 'BTC'"):
+    with pytest.raises(UnknownCoinError, match=r"'BTX'.*did you mean 'BTC'"):
         client.candles("BTX", "1h", 0, 1)
-    with pytest.raises(UnknownCoinError, match="'kpepe'.*'kPEPE'"):
+    with pytest.raises(UnknownCoinError, match=r"'kpepe'.*'kPEPE'"):
         client.funding_history("kpepe", 0, 1)
     assert client.stats.requests == 1
 
 
 def test_rejected_request_is_not_retried(client):
-    with pytest.raises(RequestRejectedError, match="422.*Failed to deserialize"):
+    with pytest.raises(RequestRejectedError, match=r"422.*Failed to deserialize"):
         client._http.call({"type": "noSuchRequest"}, lambda data, _: data)
     assert client.stats.requests == 1 and client.stats.retries == 0

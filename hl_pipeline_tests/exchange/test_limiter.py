@@ -63,14 +63,14 @@ def test_settle_refunds_or_charges_the_difference():
 
 
 def test_penalize_empties_the_bucket():
-    lim, clock = make()
+    lim, _ = make()
     lim.penalize()
     assert lim.available == 0
     assert lim.reserve(18) == pytest.approx(1.0)
 
 
 def test_a_request_heavier_than_the_bucket_waits_for_a_full_bucket_then_goes_negative():
-    lim, clock = make(margin=0.01)  # capacity 12, rate 0.2/s
+    lim, _ = make(margin=0.01)  # capacity 12, rate 0.2/s
     lim.reserve(12)
     assert lim.reserve(40) == pytest.approx(60.0)
     assert lim.available == pytest.approx(-28)

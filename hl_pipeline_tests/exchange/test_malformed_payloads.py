@@ -42,11 +42,11 @@ def test_bad_candle_rows_are_rejected_naming_the_request(mutate, problem):
 
 
 def test_wrong_top_level_types():
-    with pytest.raises(MalformedResponseError, match="fundingHistory.*should be a JSON array"):
+    with pytest.raises(MalformedResponseError, match=r"fundingHistory.*should be a JSON array"):
         parse_funding({"error": "x"}, 0, {"type": "fundingHistory", "coin": "BTC"})
-    with pytest.raises(MalformedResponseError, match="meta.*lacks 'universe'"):
+    with pytest.raises(MalformedResponseError, match=r"meta.*lacks 'universe'"):
         parse_meta({}, {"type": "meta"})
-    with pytest.raises(MalformedResponseError, match="expected \\[meta, contexts\\]"):
+    with pytest.raises(MalformedResponseError, match=r"expected \[meta, contexts\]"):
         parse_meta_and_asset_ctxs([{"universe": []}, [], []])
     with pytest.raises(MalformedResponseError, match="1 contexts for 2 assets"):
         parse_meta_and_asset_ctxs(
@@ -79,7 +79,7 @@ def test_book_fills_state_malformed():
         parse_fills(broken, req)
     req, state = response("test_get_user_state", "clearinghouseState")
     del state["marginSummary"]
-    with pytest.raises(MalformedResponseError, match="clearinghouseState.*lacks 'marginSummary'"):
+    with pytest.raises(MalformedResponseError, match=r"clearinghouseState.*lacks 'marginSummary'"):
         parse_clearinghouse_state(state, req)
 
 

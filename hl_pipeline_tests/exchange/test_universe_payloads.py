@@ -7,6 +7,7 @@ def test_meta_recording_has_28_assets_indexed_by_position():
     meta = parse_meta(body, req)
     assert len(meta.universe) == 28
     btc, kpepe = meta.universe[0], meta.asset("kPEPE")
+    assert kpepe is not None
     assert (btc.asset_id, btc.name, btc.sz_decimals, btc.max_leverage, btc.is_delisted) == (
         0,
         "BTC",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Collection
+from typing import Any
 
 import yaml
 
@@ -42,7 +44,7 @@ def _shape(value):
     return type(value).__name__
 
 
-def assert_same_shape(got, recorded, ignore: set[str] = frozenset()):
+def assert_same_shape(got: Any, recorded: Any, ignore: Collection[str] = frozenset()) -> None:
     want, have = _shape(recorded), _shape(got)
     if isinstance(want, dict):
         for key, kind in want.items():

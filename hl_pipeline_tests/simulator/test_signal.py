@@ -64,7 +64,7 @@ def test_the_book_sits_on_the_signalled_path():
 def test_kernel_shape_and_config_validation():
     g = signal.kernel(0.5, 0.03)
     assert g[0] == 0 and abs(g[-1]) < 1e-15 and g.argmax() == 1 + signal.HORIZON_MIN
-    with pytest.raises(ValueError, match="-0.1"):
+    with pytest.raises(ValueError, match=r"-0\.1"):
         SimulatorConfig(signal_strength=-0.1)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
+from typing import Any
 
 import requests
 
@@ -13,7 +16,7 @@ from hl_pipeline.simulator.server import running_simulator
 NOW = 1_709_296_200_000
 
 
-def _timed(label: str, fn) -> None:
+def _timed(label: str, fn: Callable[[], Any]) -> None:
     start = time.perf_counter()
     result = fn()
     print(f"{label:<48} {time.perf_counter() - start:8.3f} s  ({result})")
@@ -30,17 +33,14 @@ def main() -> None:
     )
     with running_simulator(config) as sim:
 
-        def fetch(body):
+        def fetch(body: dict) -> int:
             return len(requests.post(sim.base_url + "/info", json=body, timeout=60).json())
 
         for interval in ("1m", "15m", "1h", "1d"):
             req = {"coin": "BTC", "interval": interval, "startTime": 0, "endTime": NOW}
-            _timed(
-                f"candleSnapshot {interval} (first)", lambda: fetch({"type": "candleSnapshot", "req": req})
-            )
-            _timed(
-                f"candleSnapshot {interval} (again)", lambda: fetch({"type": "candleSnapshot", "req": req})
-            )
+            body = {"type": "candleSnapshot", "req": req}
+            _timed(f"candleSnapshot {interval} (first)", functools.partial(fetch, body))
+            _timed(f"candleSnapshot {interval} (again)", functools.partial(fetch, body))
         _timed("metaAndAssetCtxs", lambda: fetch({"type": "metaAndAssetCtxs"}))
         _timed("l2Book", lambda: fetch({"type": "l2Book", "coin": "BTC"}))
         user = "0x" + "0" * 40

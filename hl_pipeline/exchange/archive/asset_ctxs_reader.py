@@ -9,11 +9,12 @@ through `to_float`; an empty cell becomes null only in the NULLABLE columns.
 from __future__ import annotations
 
 import csv
-from typing import BinaryIO
+from collections.abc import Sequence
+from typing import Any, BinaryIO, Literal, overload
 
 import pyarrow as pa
 
-from hl_pipeline.exchange.archive.errors import ArchiveFormatError
+from hl_pipeline.exchange.archive.errors import ArchiveFormatError, BadLine
 from hl_pipeline.exchange.archive.lines import LinePolicy, LineProblem, iso_to_ns, iter_lz4_lines, source_name
 from hl_pipeline.exchange.parsing import to_float
 
@@ -49,12 +50,12 @@ def _cells(text: bytes) -> list[str]:
         raise LineProblem(f"not a CSV line: {exc}") from None
 
 
-def parse_ctx_row(cells: list[str]) -> list:
+def parse_ctx_row(cells: list[str]) -> list[Any]:
     if len(cells) != len(HEADER):
         raise LineProblem(f"expected {len(HEADER)} cells, got {len(cells)}")
     if not cells[1]:
         raise LineProblem("empty coin")
-    row = [iso_to_ns(cells[0]), cells[1]]
+    row: list[Any] = [iso_to_ns(cells[0]), cells[1]]
     for name, cell in zip(NUMBERS, cells[2:]):
         if cell == "" and name in NULLABLE:
             row.append(None)
@@ -66,13 +67,27 @@ def parse_ctx_row(cells: list[str]) -> list:
     return row
 
 
-def read_asset_ctxs(stream: BinaryIO, *, source: str | None = None, on_error: str = "raise"):
+@overload
+def read_asset_ctxs(
+    stream: BinaryIO, *, source: str | None = None, on_error: Literal["raise"] = "raise"
+) -> pa.Table: ...
+@overload
+def read_asset_ctxs(
+    stream: BinaryIO, *, source: str | None = None, on_error: Literal["record"]
+) -> tuple[pa.Table, list[BadLine]]: ...
+@overload
+def read_asset_ctxs(
+    stream: BinaryIO, *, source: str | None = None, on_error: str = "raise"
+) -> pa.Table | tuple[pa.Table, list[BadLine]]: ...
+def read_asset_ctxs(
+    stream: BinaryIO, *, source: str | None = None, on_error: str = "raise"
+) -> pa.Table | tuple[pa.Table, list[BadLine]]:
     """Stream an asset_ctxs file into a table (ASSET_CTXS_SCHEMA); on_error as in read_l2_snapshots.
 
     A wrong or missing header always raises: without it no line can be trusted.
     """
     policy = LinePolicy(source_name(stream, source), on_error)
-    rows: list[list] = []
+    rows: list[list[Any]] = []
     number = 0
     for number, text in iter_lz4_lines(stream):
         if number == 1:
@@ -85,7 +100,7 @@ def read_asset_ctxs(stream: BinaryIO, *, source: str | None = None, on_error: st
             policy.fail(number, str(exc), text)
     if number == 0:
         raise ArchiveFormatError(policy.source, 1, "empty file: no header")
-    columns = list(zip(*rows)) if rows else [[] for _ in HEADER]
+    columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in HEADER]
     arrays = [
         pa.array(columns[0], pa.int64()).cast(ASSET_CTXS_SCHEMA.field("time").type),
         pa.array(columns[1], pa.string()),

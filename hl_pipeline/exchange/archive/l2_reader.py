@@ -10,10 +10,11 @@ the nanosecond (timestamp[ns, UTC]; the file gives no zone, it is read as UTC); 
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+from typing import Any, BinaryIO, Literal, overload
 
 import pyarrow as pa
 
+from hl_pipeline.exchange.archive.errors import BadLine
 from hl_pipeline.exchange.archive.lines import LinePolicy, LineProblem, iso_to_ns, iter_lz4_lines, source_name
 from hl_pipeline.exchange.parsing import to_float
 
@@ -47,14 +48,17 @@ def parse_l2_line(text: bytes, coin: str) -> tuple[int, int, list[list[tuple[flo
     except ValueError as exc:
         raise LineProblem(f"not JSON: {exc}") from None
     capture = iso_to_ns(_field(obj, "time", "line"))
-    if _field(obj, "ver_num", "line") not in KNOWN_VERSIONS:
-        raise LineProblem(f"unknown ver_num {obj['ver_num']!r}")
+    version = _field(obj, "ver_num", "line")
+    if version not in KNOWN_VERSIONS:
+        raise LineProblem(f"unknown ver_num {version!r}")
     raw = _field(obj, "raw", "line")
-    if _field(raw, "channel", "raw") != "l2Book":
-        raise LineProblem(f"raw.channel should be 'l2Book', got {raw['channel']!r}")
+    channel = _field(raw, "channel", "raw")
+    if channel != "l2Book":
+        raise LineProblem(f"raw.channel should be 'l2Book', got {channel!r}")
     data = _field(raw, "data", "raw")
-    if _field(data, "coin", "raw.data") != coin:
-        raise LineProblem(f"raw.data.coin is {data['coin']!r}, expected {coin!r}")
+    data_coin = _field(data, "coin", "raw.data")
+    if data_coin != coin:
+        raise LineProblem(f"raw.data.coin is {data_coin!r}, expected {coin!r}")
     time = _field(data, "time", "raw.data")
     if type(time) is not int:
         raise LineProblem(f"raw.data.time should be integer ms, got {time!r}")
@@ -78,14 +82,30 @@ def parse_l2_line(text: bytes, coin: str) -> tuple[int, int, list[list[tuple[flo
     return time, capture, sides
 
 
-def read_l2_snapshots(stream: BinaryIO, coin: str, *, source: str | None = None, on_error: str = "raise"):
+@overload
+def read_l2_snapshots(
+    stream: BinaryIO, coin: str, *, source: str | None = None, on_error: Literal["raise"] = "raise"
+) -> pa.Table: ...
+@overload
+def read_l2_snapshots(
+    stream: BinaryIO, coin: str, *, source: str | None = None, on_error: Literal["record"]
+) -> tuple[pa.Table, list[BadLine]]: ...
+@overload
+def read_l2_snapshots(
+    stream: BinaryIO, coin: str, *, source: str | None = None, on_error: str = "raise"
+) -> pa.Table | tuple[pa.Table, list[BadLine]]: ...
+def read_l2_snapshots(
+    stream: BinaryIO, coin: str, *, source: str | None = None, on_error: str = "raise"
+) -> pa.Table | tuple[pa.Table, list[BadLine]]:
     """Stream an l2Book archive file into a table (L2_SCHEMA), rows in file order, bids first.
 
     on_error="raise" (default) returns the table and raises ArchiveFormatError at the first bad
     line; on_error="record" returns (table, [BadLine...]) with every bad line listed.
     """
     policy = LinePolicy(source_name(stream, source), on_error)
-    cols = {name: [] for name in ("time", "capture_time", "side", "level", "px", "sz", "n")}
+    cols: dict[str, list[Any]] = {
+        name: [] for name in ("time", "capture_time", "side", "level", "px", "sz", "n")
+    }
     for number, text in iter_lz4_lines(stream):
         try:
             time, capture, sides = parse_l2_line(text, coin)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import lz4.frame
+import pyarrow as pa
 
 from hl_pipeline.exchange.archive.errors import ArchiveFormatError, BadLine
 
@@ -36,8 +37,9 @@ def iso_to_ns(text: object) -> int:
     m = _ISO.match(text) if isinstance(text, str) else None
     if m is None:
         raise LineProblem(f"expected an ISO time, got {text!r}")
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
     try:
-        when = dt.datetime(*(int(g) for g in m.groups()[:6]))
+        when = dt.datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
         raise LineProblem(f"impossible time {text!r}: {exc}") from None
     seconds = (when - _EPOCH) // dt.timedelta(seconds=1)
@@ -50,14 +52,16 @@ class LinePolicy:
     def __init__(self, source: str, on_error: str):
         if on_error not in ON_ERROR:
             raise ValueError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
-        self.source, self.on_error, self.bad = source, on_error, []
+        self.source, self.on_error = source, on_error
+        self.bad: list[BadLine] = []
 
     def fail(self, line: int, problem: str, text: bytes) -> None:
         if self.on_error == "raise":
             raise ArchiveFormatError(self.source, line, problem, text)
         self.bad.append(BadLine(self.source, line, problem))
 
-    def result(self, table):
+    def result(self, table: pa.Table) -> pa.Table | tuple[pa.Table, list[BadLine]]:
+        """The table alone ("raise"), or with the bad lines ("record")."""
         return (table, self.bad) if self.on_error == "record" else table
 
 

@@ -10,10 +10,12 @@ Optional fill keys (absent on some fills) become nulls; `liquidation` is kept as
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO, Literal, NoReturn, overload
 
 import pyarrow as pa
 
+from hl_pipeline.exchange.archive.errors import BadLine
 from hl_pipeline.exchange.archive.lines import LinePolicy, LineProblem, iso_to_ns, iter_lz4_lines, source_name
 from hl_pipeline.exchange.parsing import to_float
 
@@ -49,7 +51,7 @@ NODE_FILLS_SCHEMA = pa.schema(
     ]
     + [pa.field(col, typ, nullable=not req) for col, _, typ, _, req in _FIELDS]
 )
-_CHECKS = {
+_CHECKS: dict[str, Callable[[Any], Any]] = {
     "num": lambda v: to_float(v),
     "int": lambda v: v if type(v) is int else _bad(v, "an integer"),
     "str": lambda v: v if isinstance(v, str) else _bad(v, "a string"),
@@ -59,14 +61,14 @@ _CHECKS = {
 }
 
 
-def _bad(value: object, expected: str):
+def _bad(value: object, expected: str) -> NoReturn:
     raise LineProblem(f"expected {expected}, got {value!r}")
 
 
-def _fill_row(fill: object, what: str) -> list:
+def _fill_row(fill: object, what: str) -> list[Any]:
     if not isinstance(fill, dict):
         raise LineProblem(f"{what} should be a JSON object")
-    row = []
+    row: list[Any] = []
     for _, key, _, kind, required in _FIELDS:
         value = fill.get(key)
         if value is None:
@@ -81,7 +83,7 @@ def _fill_row(fill: object, what: str) -> list:
     return row
 
 
-def parse_block_line(text: bytes) -> list[list]:
+def parse_block_line(text: bytes) -> list[list[Any]]:
     """One block line -> its fill rows (block_number, block_time, local_time, user, *fill)."""
     try:
         block = json.loads(text)
@@ -96,24 +98,38 @@ def parse_block_line(text: bytes) -> list[list]:
     if type(number) is not int or not isinstance(events, list):
         raise LineProblem("block_number should be an integer and events a list")
     head = [number, iso_to_ns(block["block_time"]), iso_to_ns(block["local_time"])]
-    rows = []
+    rows: list[list[Any]] = []
     for i, event in enumerate(events):
         if not (isinstance(event, list) and len(event) == 2 and isinstance(event[0], str)):
             raise LineProblem(f"events[{i}] should be [user_address, fill]")
-        rows.append(head + [event[0]] + _fill_row(event[1], f"events[{i}].fill"))
+        rows.append([*head, event[0], *_fill_row(event[1], f"events[{i}].fill")])
     return rows
 
 
-def read_node_fills(stream: BinaryIO, *, source: str | None = None, on_error: str = "raise"):
+@overload
+def read_node_fills(
+    stream: BinaryIO, *, source: str | None = None, on_error: Literal["raise"] = "raise"
+) -> pa.Table: ...
+@overload
+def read_node_fills(
+    stream: BinaryIO, *, source: str | None = None, on_error: Literal["record"]
+) -> tuple[pa.Table, list[BadLine]]: ...
+@overload
+def read_node_fills(
+    stream: BinaryIO, *, source: str | None = None, on_error: str = "raise"
+) -> pa.Table | tuple[pa.Table, list[BadLine]]: ...
+def read_node_fills(
+    stream: BinaryIO, *, source: str | None = None, on_error: str = "raise"
+) -> pa.Table | tuple[pa.Table, list[BadLine]]:
     """Stream a node_fills_by_block file into a table (NODE_FILLS_SCHEMA); on_error as for l2."""
     policy = LinePolicy(source_name(stream, source), on_error)
-    rows: list[list] = []
+    rows: list[list[Any]] = []
     for number, text in iter_lz4_lines(stream):
         try:
             rows += parse_block_line(text)
         except LineProblem as exc:
             policy.fail(number, str(exc), text)
-    columns = list(zip(*rows)) if rows else [[] for _ in NODE_FILLS_SCHEMA]
+    columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in NODE_FILLS_SCHEMA]
     arrays = []
     for field, values in zip(NODE_FILLS_SCHEMA, columns):
         base = pa.int64() if pa.types.is_timestamp(field.type) else field.type

@@ -36,15 +36,23 @@ class S3Archive(ArchiveSource):
     session: Any = None  # a requests.Session (or a stand-in in tests)
     timeout: float = 60.0
 
-    def __post_init__(self):
-        self.region = self.region or BUCKET_REGIONS.get(self.bucket, "us-east-1")
+    def __post_init__(self) -> None:
+        self.region = self.resolved_region
+
+    @property
+    def resolved_region(self) -> str:
+        """`region` if given, else the bucket's reported region (us-east-1 for unknown buckets)."""
+        return self.region or BUCKET_REGIONS.get(self.bucket, "us-east-1")
 
     def describe_source(self) -> str:
         return f"s3://{self.bucket} ({self.region}{', requester pays' if self.requester_pays else ''})"
 
-    def _request(self, method: str, key: str = "", query: dict | None = None, stream: bool = False):
+    def _request(
+        self, method: str, key: str = "", query: dict[str, str] | None = None, stream: bool = False
+    ) -> requests.Response:
         creds = self.credentials or credentials_from_env(self.environ)  # raises before any I/O
-        url = f"https://{self.bucket}.s3.{self.region}.amazonaws.com/{quote(key, safe='/-_.~')}"
+        region = self.resolved_region
+        url = f"https://{self.bucket}.s3.{region}.amazonaws.com/{quote(key, safe='/-_.~')}"
         if query:
             url += "?" + urlencode(sorted(query.items()), quote_via=quote, safe="-_.~")
         headers = {"x-amz-content-sha256": EMPTY_SHA256}
@@ -54,12 +62,12 @@ class S3Archive(ArchiveSource):
         return self.session.request(
             method,
             url,
-            headers=sign(method, url, headers, creds, self.region, "s3"),
+            headers=sign(method, url, headers, creds, region, "s3"),
             stream=stream,
             timeout=self.timeout,
         )
 
-    def _failed(self, what: str, response) -> ArchiveAccessError:
+    def _failed(self, what: str, response: requests.Response) -> ArchiveAccessError:
         body = "" if response.request is None or response.request.method == "HEAD" else response.text
         return ArchiveAccessError(
             f"{what} in s3://{self.bucket}: HTTP {response.status_code} {excerpt(body)}"
@@ -90,7 +98,12 @@ class S3Archive(ArchiveSource):
                 raise self._failed(f"list {prefix!r}", response)
             root = ET.fromstring(response.content)
             for item in root.iter(f"{_NS}Contents"):
-                yield ArchiveObject(item.findtext(f"{_NS}Key"), int(item.findtext(f"{_NS}Size")))
+                key, size = item.findtext(f"{_NS}Key"), item.findtext(f"{_NS}Size")
+                if key is None or size is None:
+                    raise ArchiveAccessError(
+                        f"list {prefix!r} in s3://{self.bucket}: an entry lacks Key or Size"
+                    )
+                yield ArchiveObject(key, int(size))
             token = root.findtext(f"{_NS}NextContinuationToken")
             if root.findtext(f"{_NS}IsTruncated") != "true" or not token:
                 return

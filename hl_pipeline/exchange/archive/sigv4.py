@@ -28,7 +28,8 @@ class Credentials:
     session_token: str | None = None
 
     def __repr__(self) -> str:  # never print the secret
-        return f"Credentials(access_key={self.access_key[:4]}..., session_token={'set' if self.session_token else None})"
+        token = "set" if self.session_token else None
+        return f"Credentials(access_key={self.access_key[:4]}..., session_token={token})"
 
 
 def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credentials:

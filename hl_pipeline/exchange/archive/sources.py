@@ -44,8 +44,9 @@ class TransferPlan:
         lines = [f"{o.size:>14,} B  {o.key}" for o in self.objects]
         lines += [f"{'MISSING':>16}  {key}" for key in self.missing]
         lines.append(
-            f"total: {len(self.objects)} objects, {self.total_bytes:,} B ({self.total_bytes / 1e9:.3f} GB) from"
-            f" {self.source}; estimated transfer cost ${self.estimated_cost:.4f} at ${self.price_per_gb}/GB"
+            f"total: {len(self.objects)} objects, {self.total_bytes:,} B"
+            f" ({self.total_bytes / 1e9:.3f} GB) from {self.source};"
+            f" estimated transfer cost ${self.estimated_cost:.4f} at ${self.price_per_gb}/GB"
             + (f"; {len(self.missing)} missing" if self.missing else "")
         )
         return "\n".join(lines)

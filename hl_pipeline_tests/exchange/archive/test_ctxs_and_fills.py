@@ -8,7 +8,10 @@ import pytest
 
 from hl_pipeline.exchange.archive import ArchiveFormatError, read_asset_ctxs, read_node_fills, write_lz4_lines
 
-HEADER = "time,coin,funding,open_interest,prev_day_px,day_ntl_vlm,premium,oracle_px,mark_px,mid_px,impact_bid_px,impact_ask_px"
+HEADER = (
+    "time,coin,funding,open_interest,prev_day_px,day_ntl_vlm,premium,oracle_px,mark_px,mid_px,"
+    "impact_bid_px,impact_ask_px"
+)
 
 
 def _write(tmp_path, name, lines):

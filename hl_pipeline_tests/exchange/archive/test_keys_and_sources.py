@@ -61,7 +61,7 @@ def test_plan_bytes_and_cost_on_local_archive(tmp_path):
         with path.open("wb") as f:
             f.truncate(size)  # sparse file: the size is what matters
     archive = LocalArchive(tmp_path, price_per_gb=0.09)
-    plan = archive.plan(keys + [l2_book_key("20240101", 3, "BTC")])
+    plan = archive.plan([*keys, l2_book_key("20240101", 3, "BTC")])
     assert plan.total_bytes == 2_000_000_000
     assert plan.estimated_cost == pytest.approx(0.18)
     assert plan.missing == ("market_data/20240101/3/l2Book/BTC.lz4",)
@@ -76,7 +76,7 @@ def test_download_prints_plan_first_and_refuses_over_budget(tmp_path):
     key = l2_book_key("20240101", 4, "ETH")
     (tmp_path / "src").joinpath(*key.split("/")).parent.mkdir(parents=True)
     (tmp_path / "src").joinpath(*key.split("/")).write_bytes(b"x" * 1000)
-    said = []
+    said: list[str] = []
     with pytest.raises(ArchiveAccessError, match="exceeds max_cost"):
         src.download([key], tmp_path / "dst", echo=said.append, max_cost=0.0)
     assert said and not (tmp_path / "dst").exists()
