@@ -8,11 +8,11 @@ into the time the real 1200/minute budget would impose.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from bench.common import env_for, peak_rss_mb, save, simulator_process, table
 
@@ -20,14 +20,15 @@ COINS = "BTC,ETH,SOL,BNB,ARB"
 BASELINE_RUNS = 10
 
 
-def _single_run(first: str, last: str) -> dict:
+def _single_run(first: str, last: str, env: dict[str, str]) -> dict:
     import dagster as dg
 
-    from hl_pipeline import settings
     from hl_pipeline.commands.runs import load_definitions
     from hl_pipeline.exchange.shared import client_for
+    from hl_pipeline.settings import Settings
 
-    job = load_definitions().resolve_job_def("market_job")
+    s = Settings.from_env(env)
+    job = load_definitions(s).resolve_job_def("market_job")
     started = time.perf_counter()
     result = job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(),
@@ -36,10 +37,10 @@ def _single_run(first: str, last: str) -> dict:
     )
     seconds = time.perf_counter() - started
     rows = sum(
-        int(m.metadata["dagster/row_count"].value)
+        int(cast(int, m.metadata["dagster/row_count"].value))  # an IntMetadataValue
         for m in result.asset_materializations_for_node("candles")[:1]
     )
-    stats = client_for(**settings.api_config()).stats
+    stats = client_for(api_url=s.api_url, rate_limit=s.rate_limit, retained_candles=s.retained_candles).stats
     return {
         "seconds": seconds,
         "rows": rows,
@@ -50,7 +51,8 @@ def _single_run(first: str, last: str) -> dict:
 
 
 def _per_partition_runs(dates: list[str], env: dict) -> float:
-    """Wall time of `dagster asset materialize` for each date in a fresh process, as the default launcher does."""
+    """Wall time of `dagster asset materialize` for each date in a fresh process, as the default
+    launcher does."""
     started = time.perf_counter()
     for date in dates:
         proc = subprocess.run(
@@ -85,8 +87,7 @@ def main(work: Path) -> dict:
         env = env_for(
             url, work / "lake", work / "home", HL_COINS=COINS, HL_RATE_LIMIT="0", HL_RETAINED_CANDLES="0"
         )
-        os.environ.update(env)
-        single = _single_run(first.isoformat(), last.isoformat())
+        single = _single_run(first.isoformat(), last.isoformat(), env)
         peak = peak_rss_mb()
         sample = [(first + dt.timedelta(days=i)).isoformat() for i in range(BASELINE_RUNS)]
         baseline_env = dict(env, HL_LAKE_ROOT=str(work / "lake-baseline"))

@@ -9,6 +9,7 @@ import resource
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,7 +20,8 @@ def _subscriptions(coins: list[str]) -> list[dict]:
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: ru_maxrss would report the parent's after fork and exec)."""
+    """This process's peak resident memory (VmHWM: ru_maxrss would report the parent's after fork
+    and exec)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
@@ -106,4 +108,5 @@ def sdk(url: str, seconds: float, coins: list[str]) -> dict:
 if __name__ == "__main__":
     kind, url, secs, coin_text = sys.argv[1:5]
     args = (url, float(secs), coin_text.split(","), *(Path(a) for a in sys.argv[5:]))
-    print(json.dumps({"collector": collector, "bare": bare, "sdk": sdk}[kind](*args)), flush=True)
+    runners: dict[str, Callable[..., dict]] = {"collector": collector, "bare": bare, "sdk": sdk}
+    print(json.dumps(runners[kind](*args)), flush=True)

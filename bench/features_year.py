@@ -120,10 +120,11 @@ def _by_day(inputs: dict[str, pd.DataFrame]) -> dict[str, dict[int, pd.DataFrame
 
 
 def _one_more_day(partitions: dict[str, dict[int, pd.DataFrame]], n: int) -> float:
-    """Seconds to compute day `n` (after n days of history): read its partitions and lookback tails, compute."""
-    from hl_pipeline.market.days import date_of_ms
+    """Seconds to compute day `n` (after n days of history): read its partitions and lookback tails,
+    compute."""
+    from hl_pipeline.lake.calendar import date_of_ms
+    from hl_pipeline.ml.features.catalog import lookback_days
     from hl_pipeline.ml.features.compute import features_for_day
-    from hl_pipeline.ml.features.registry import lookback_days
     from hl_pipeline.ml.labels import labels_for_day
 
     date = date_of_ms(START + n * DAY)
@@ -151,7 +152,8 @@ def main(work: Path) -> dict:
             "measure": f"full backfill, {DAYS} days x {len(COINS)} coins (features + labels)",
             "seconds": f"{full['total_s']:.1f}",
             "detail": f"features {full['feature_s']:.1f} s, labels {full['label_s']:.1f} s; "
-            f"{full['feature_rows']:,} feature rows, {full['label_rows']:,} label rows; peak {full['peak_mib']:.0f} MiB",
+            f"{full['feature_rows']:,} feature rows, {full['label_rows']:,} label rows; "
+            f"peak {full['peak_mib']:.0f} MiB",
         },
         *(
             {

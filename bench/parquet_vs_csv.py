@@ -80,9 +80,10 @@ def compare(rows) -> dict:
         }
         for via in ("pyarrow", "pandas")
     }
-    for via, r in ratios.items():
+    for via, ratio in ratios.items():
         print(
-            f"{via}: Parquet writes {r['write']:.0f}x faster and reads {r['read']:.0f}x faster than gzip CSV"
+            f"{via}: Parquet writes {ratio['write']:.0f}x faster and reads {ratio['read']:.0f}x faster "
+            "than gzip CSV"
         )
     print(f"({n:,} rows)")
     payload = {"rows": n, "table": out, "ratios": ratios}

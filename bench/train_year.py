@@ -20,7 +20,7 @@ def main(work: Path) -> dict:
     """Train into memory (`work` is unused: nothing is written but the results)."""
     from hl_pipeline.ml.models import synthetic, walkforward
     from hl_pipeline.ml.models.config import WalkForward, XGBConfig
-    from hl_pipeline.ml.models.target import Target
+    from hl_pipeline.ml.models.target_spec import Target
 
     frame = synthetic.frame(bars=BARS, coins=1, features=FEATURES, strength=0.05, seed=0)
     target = Target(tuple(f"f{i}" for i in range(FEATURES)), "dir_15m", "fwd_ret_15m", 15 * 60_000)

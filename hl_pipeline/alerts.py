@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from hl_pipeline.errors import ConfigError
+
 MAX_ERROR_CHARS = 600
 
 
@@ -32,7 +34,7 @@ def post_alert(url: str, text: str, timeout: float = 10.0) -> None:
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("HL_ALERT_WEBHOOK_URL is not an http(s) URL")
+        raise ConfigError("HL_ALERT_WEBHOOK_URL is not an http(s) URL")
     try:
         response = requests.post(url, json=webhook_body(text), timeout=timeout)
     except requests.RequestException as exc:

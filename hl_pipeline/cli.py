@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from hl_pipeline import settings
+from hl_pipeline import __version__
 
 
 def _parser() -> argparse.ArgumentParser:
     from hl_pipeline.simulator import cli as simulator_cli
 
     parser = argparse.ArgumentParser(prog="hl-pipeline", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sim = sub.add_parser("simulator", help="the Hyperliquid exchange simulator")
@@ -37,7 +38,12 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
     demo.add_argument("--days", type=int, default=3, help="days to ingest, today included (default 3)")
-    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--seed", type=int, default=42, help="simulator seed (default 42)")
+    demo.add_argument(
+        "--targets",
+        default="BTC_5m,ETH_5m,SOL_5m",
+        help="model targets to train (default BTC_5m,ETH_5m,SOL_5m)",
+    )
 
     dev = sub.add_parser("dev", help="the Dagster UI on 127.0.0.1 with a simulator beside it")
     dev.add_argument("--port", type=int, default=3000)
@@ -69,14 +75,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from hl_pipeline.errors import PreconditionError
     from hl_pipeline.exchange.errors import ExchangeError
+    from hl_pipeline.settings import Settings
 
     args = _parser().parse_args(argv)
     try:
+        settings = Settings.from_env()  # the one parse of the environment; a bad value stops here
         if args.command == "simulator" and args.action == "archive":
             from hl_pipeline.commands.archive import archive
 
-            return archive(args.out, args.start, args.end, args.coins, args.book_every, args.seed)
+            return archive(settings, args.out, args.start, args.end, args.coins, args.book_every, args.seed)
         if args.command == "simulator":
             from hl_pipeline.simulator import cli as simulator_cli
 
@@ -84,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from hl_pipeline.commands.demo import demo
 
-            return demo(days=args.days, seed=args.seed)
+            return demo(settings, days=args.days, seed=args.seed, targets=args.targets)
         if args.command == "dev":
             from hl_pipeline.commands.dev import dev
 
@@ -92,21 +101,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "collect":
             from hl_pipeline.commands.collect import collect
 
-            return collect(
-                args.coins,
-                args.landing or settings.env("HL_LANDING_ROOT", settings.DEFAULT_LANDING_ROOT),
-                args.seconds,
-            )
+            return collect(settings, args.coins, args.landing, args.seconds)
         if args.command == "models":
             from hl_pipeline.commands.models import rollback
 
-            return rollback(args.name)
+            return rollback(settings, args.name)
         from hl_pipeline.commands.backfill import backfill
 
-        return backfill(args.start, args.end, args.coins, args.intervals)
+        return backfill(settings, args.start, args.end, args.coins, args.intervals)
     except ValueError as exc:  # bad input: say what was wrong, change nothing
         print(f"hl-pipeline: error: {exc}", file=sys.stderr)
         return 2
+    except PreconditionError as exc:  # something to run first
+        print(f"hl-pipeline: error: {exc}", file=sys.stderr)
+        return 1
     except ExchangeError as exc:  # the exchange failed us after retries
         print(f"hl-pipeline: exchange error: {exc}", file=sys.stderr)
         return 1

@@ -1,181 +1,250 @@
-"""Pipeline settings from the environment, parsed strictly: a bad value raises naming it."""
+"""The pipeline's settings: one immutable object parsed once from the environment.
+
+`Settings.from_env()` reads every `HL_*` variable in one pass and rejects a bad value with a
+`ConfigError` naming the variable and the value; partitions, mappings, model targets, resources
+and schedules are all built from the object it returns (see docs/operations.md for the list).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
+from typing import Any
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import INTERVALS
+from hl_pipeline.ml.features.catalog import BARS
 
-DEFAULT_COINS = "BTC,ETH,SOL,BNB,ARB"
-DEFAULT_NATIVE_INTERVALS = "1m,5m,15m,1h,4h,1d"
-DEFAULT_RESAMPLED_INTERVALS = "5m,15m,1h,4h,1d"
-DEFAULT_START_DATE = "2024-01-01"
 DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` listens here by default
-DEFAULT_LANDING_ROOT = "data/landing"
+DEFAULT_COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
 
 _COIN = re.compile(r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20})?$")
 
 
-def env(name: str, default: str) -> str:
-    """`name` from the environment, or `default` when unset or blank."""
-    return os.environ.get(name, "").strip() or default
-
-
-def _items(text: str, what: str) -> list[str]:
+def _items(text: str, name: str) -> list[str]:
     items = [x.strip() for x in text.split(",")]
     if not text.strip() or any(not x for x in items):
-        raise ValueError(
-            f"malformed {what} list {text!r}: expected comma-separated names, e.g. {DEFAULT_COINS!r}"
-        )
+        raise ConfigError(f"malformed {name} {text!r}: expected comma-separated names, e.g. 'BTC,ETH'")
     if len(set(items)) != len(items):
-        raise ValueError(f"{what} list {text!r} names an item twice")
+        raise ConfigError(f"{name} {text!r} names an item twice")
     return items
 
 
-def parse_coins(text: str) -> list[str]:
-    coins = _items(text, "coin")
+def parse_coins(text: str, name: str = "coin list") -> tuple[str, ...]:
+    """`"BTC,ETH"` -> ("BTC", "ETH"); each coin looks like BTC, kPEPE or dex:COIN."""
+    coins = _items(text, name)
     for coin in coins:
         if not _COIN.match(coin):
-            raise ValueError(f"malformed coin {coin!r} in {text!r}: coins look like BTC, kPEPE or dex:COIN")
-    return coins
+            raise ConfigError(
+                f"malformed coin {coin!r} in {name} {text!r}: coins look like BTC, kPEPE or dex:COIN"
+            )
+    return tuple(coins)
 
 
-def parse_intervals(text: str) -> list[str]:
-    intervals = _items(text, "interval")
+def parse_intervals(text: str, name: str = "interval list") -> tuple[str, ...]:
+    intervals = _items(text, name)
     for interval in intervals:
         if interval not in INTERVALS:
-            raise ValueError(
-                f"unknown interval {interval!r} in {text!r}; Hyperliquid serves {', '.join(INTERVALS)}"
+            raise ConfigError(
+                f"unknown interval {interval!r} in {name} {text!r}; Hyperliquid serves {', '.join(INTERVALS)}"
             )
-    return intervals
+    return tuple(intervals)
 
 
-def parse_date(text: str, what: str = "date") -> str:
+def parse_date(text: str, name: str = "date") -> str:
     try:
         return dt.date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise ValueError(f"malformed {what} {text!r}: expected YYYY-MM-DD") from None
+        raise ConfigError(f"malformed {name} {text!r}: expected YYYY-MM-DD") from None
 
 
-def parse_as_of(text: str) -> int | None:
+def parse_as_of(text: str, name: str = "as_of") -> int | None:
     """An ISO timestamp (UTC if no zone) as epoch ms; blank means the wall clock (None)."""
     if not text.strip():
         return None
     try:
         t = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(
-            f"malformed as_of {text!r}: expected an ISO timestamp like 2024-03-01T12:30:00Z"
+        raise ConfigError(
+            f"malformed {name} {text!r}: expected an ISO timestamp like 2024-03-01T12:30:00Z"
         ) from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
     return int(t.timestamp() * 1000)
 
 
-def now_ms(as_of: str = "") -> int:
-    """The pipeline's clock: `as_of` when set (reproducible runs), else the wall clock."""
-    frozen = parse_as_of(as_of)
-    return frozen if frozen is not None else int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+def clock_ms(as_of_ms: int | None) -> int:
+    """The pipeline's clock: `as_of_ms` when frozen (reproducible runs), else the wall clock."""
+    return as_of_ms if as_of_ms is not None else int(dt.datetime.now(dt.UTC).timestamp() * 1000)
 
 
-def api_config() -> dict:
-    """How to reach the info API: `HL_API_URL` ("mainnet", "testnet" or a URL), `HL_RATE_LIMIT`
-    (0 turns the client's limiter off), `HL_RETAINED_CANDLES` (0: the source keeps all candles)."""
-    retained = env("HL_RETAINED_CANDLES", "5000")
-    if not retained.isdigit():
-        raise ValueError(
-            f"malformed HL_RETAINED_CANDLES {retained!r}: expected a whole number (0 lifts the cap)"
-        )
-    return {
-        "api_url": env("HL_API_URL", DEFAULT_API_URL),
-        "rate_limit": env("HL_RATE_LIMIT", "1") != "0",
-        "retained_candles": int(retained),
-    }
-
-
-def order_flow_config() -> dict:
-    """Where trades and books come from: `HL_LANDING_ROOT` (the collector's landing zone),
-    `HL_BOOK_ARCHIVE` and `HL_FILLS_ARCHIVE` (a folder laid out like the bucket, "s3" for the real
-    requester-pays bucket, or "none"), `HL_HEARTBEAT_MAX_AGE` (seconds before the collector counts as stale)."""
-    max_age = env("HL_HEARTBEAT_MAX_AGE", "120")
-    try:
-        seconds = float(max_age)
-    except ValueError:
-        seconds = -1.0
-    if not seconds > 0:
-        raise ValueError(
-            f"malformed HL_HEARTBEAT_MAX_AGE {max_age!r}: expected a positive number of seconds, e.g. 120"
-        )
-    return {
-        "landing_root": env("HL_LANDING_ROOT", DEFAULT_LANDING_ROOT),
-        "book_archive": env("HL_BOOK_ARCHIVE", "data/archive/hyperliquid-archive"),
-        "fills_archive": env("HL_FILLS_ARCHIVE", "data/archive/hl-mainnet-node-data"),
-        "heartbeat_max_age": seconds,
-    }
-
-
-def _whole(name: str, default: str, least: int) -> int:
-    text = env(name, default)
+def _whole(name: str, text: str, least: int) -> int:
     if not text.isdigit() or int(text) < least:
-        raise ValueError(f"malformed {name} {text!r}: expected a whole number of at least {least}")
+        raise ConfigError(f"malformed {name} {text!r}: expected a whole number of at least {least}")
     return int(text)
 
 
-def ml_config() -> dict:
-    """Features and labels: `HL_FEATURE_BAR` (1m, 5m or 15m), `HL_LABEL_HORIZONS` (minutes, e.g.
-    "5,15,60"), `HL_TRAINING_DAYS` (days in a training set), `HL_FOLDS` (walk-forward folds)."""
-    from hl_pipeline.ml.features.registry import BARS
-
-    bar = env("HL_FEATURE_BAR", "1m")
-    if bar not in BARS:
-        raise ValueError(f"malformed HL_FEATURE_BAR {bar!r}: features are computed on {', '.join(BARS)}")
-    horizons = env("HL_LABEL_HORIZONS", "5,15,60")
-    if not all(h.strip().isdigit() and int(h) > 0 for h in horizons.split(",")):
-        raise ValueError(f"malformed HL_LABEL_HORIZONS {horizons!r}: expected minutes, e.g. 5,15,60")
-    return {
-        "bar": bar,
-        "horizons": horizons,
-        "training_days": _whole("HL_TRAINING_DAYS", "14", 1),
-        "n_folds": _whole("HL_FOLDS", "5", 2),
-    }
-
-
-def _number(name: str, default: str, lo: float, hi: float) -> float:
-    text = env(name, default)
+def _number(name: str, text: str, lo: float, hi: float) -> float:
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
     if not lo <= value <= hi:
-        raise ValueError(f"malformed {name} {text!r}: expected a number from {lo:g} to {hi:g}")
+        raise ConfigError(f"malformed {name} {text!r}: expected a number from {lo:g} to {hi:g}")
     return value
 
 
-def model_targets(coins: str, horizons: str) -> list[str]:
-    """`HL_MODEL_TARGETS` ("BTC_15m,ETH_5m"), or every coin x label horizon; each checked against both."""
-    all_targets = [f"{c}_{h.strip()}m" for c in parse_coins(coins) for h in horizons.split(",")]
-    text = env("HL_MODEL_TARGETS", ",".join(all_targets))
-    targets = _items(text, "model target")
-    unknown = [t for t in targets if t not in all_targets]
+def _positive(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ConfigError(f"malformed {name} {text!r}: expected a positive number of seconds, e.g. 120")
+    return value
+
+
+def _horizons(name: str, text: str) -> tuple[int, ...]:
+    parts = [h.strip() for h in text.split(",")]
+    if not all(h.isdigit() and int(h) > 0 for h in parts) or len(set(parts)) != len(parts):
+        raise ConfigError(f"malformed {name} {text!r}: expected distinct minutes, e.g. 5,15,60")
+    return tuple(int(h) for h in parts)
+
+
+def _choice(name: str, text: str, allowed: tuple[str, ...]) -> str:
+    if text not in allowed:
+        raise ConfigError(f"malformed {name} {text!r}: expected one of {', '.join(allowed)}")
+    return text
+
+
+def all_targets(coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str, ...]:
+    """Every model target (coin x label horizon), e.g. ("BTC_5m", "BTC_15m", ...)."""
+    return tuple(f"{c}_{h}m" for c in coins for h in horizons)
+
+
+def _targets(name: str, text: str, coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str, ...]:
+    every = all_targets(coins, horizons)
+    if not text:
+        return every
+    targets = _items(text, name)
+    unknown = [t for t in targets if t not in every]
     if unknown:
-        raise ValueError(
-            f"unknown model target(s) {unknown} in HL_MODEL_TARGETS; coins x horizons give {all_targets}"
+        raise ConfigError(
+            f"unknown model target(s) {unknown} in {name} {text!r}; coins x horizons give {list(every)}"
         )
-    return targets
+    return tuple(targets)
 
 
-def models_config() -> dict:
-    """Training, gate and backtest: `HL_MLFLOW_ROOT` (the folder holding mlruns/), `HL_GATE_FLOOR`,
-    `HL_GATE_ALPHA`, `HL_FEE_BPS`, `HL_SLIPPAGE_BPS`, `HL_XGB_TREES`, `HL_XGB_DEPTH`, `HL_XGB_LEARNING_RATE`."""
-    return {
-        "mlflow_root": env("HL_MLFLOW_ROOT", "."),
-        "gate_floor": _number("HL_GATE_FLOOR", "0.55", 0, 1),
-        "gate_alpha": _number("HL_GATE_ALPHA", "0.05", 1e-6, 0.5),
-        "fee_bps": _number("HL_FEE_BPS", "4.5", 0, 1000),
-        "slippage_bps": _number("HL_SLIPPAGE_BPS", "1.0", 0, 1000),
-        "xgb_trees": _whole("HL_XGB_TREES", "120", 1),
-        "xgb_depth": _whole("HL_XGB_DEPTH", "4", 1),
-        "xgb_learning_rate": _number("HL_XGB_LEARNING_RATE", "0.08", 1e-4, 1),
-    }
+@dataclasses.dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, typed. Defaults are the embedded profile: the simulator, a local lake."""
+
+    # the exchange: "mainnet", "testnet" or any URL serving POST /info
+    api_url: str = DEFAULT_API_URL
+    rate_limit: bool = True  # the client's per-process weight limiter
+    retained_candles: int = 5000  # candles the source keeps per interval (0: all)
+    # what to ingest
+    coins: tuple[str, ...] = DEFAULT_COINS
+    native_intervals: tuple[str, ...] = ("1m", "5m", "15m", "1h", "4h", "1d")
+    resampled_intervals: tuple[str, ...] = ("5m", "15m", "1h", "4h", "1d")
+    start_date: str = "2024-01-01"  # the first daily partition
+    as_of_ms: int | None = None  # a frozen clock; None is the wall clock
+    # where things live
+    lake_root: str = "data/lake"
+    warehouse: str = "data/warehouse.duckdb"
+    landing_root: str = "data/landing"
+    book_archive: str = "data/archive/hyperliquid-archive"  # a folder, "s3" or "none"
+    fills_archive: str = "data/archive/hl-mainnet-node-data"
+    heartbeat_max_age: float = 120.0  # seconds without a collector message before it counts as stale
+    mlflow_root: str = "."  # the folder holding mlruns/
+    # features, labels, training sets
+    feature_bar: str = "1m"
+    label_horizons: tuple[int, ...] = (5, 15, 60)
+    training_days: int = 14
+    n_folds: int = 5
+    model_targets: tuple[str, ...] = all_targets(DEFAULT_COINS, (5, 15, 60))
+    # models: hyperparameters, gate, costs
+    xgb_trees: int = 120
+    xgb_depth: int = 4
+    xgb_learning_rate: float = 0.08
+    gate_floor: float = 0.55
+    gate_alpha: float = 0.05
+    fee_bps: float = 4.5
+    slippage_bps: float = 1.0
+    # alerts: a secret, so only ever from the environment
+    alert_webhook_url: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Parse every `HL_*` variable of `environ` (default `os.environ`); unset or blank means the
+        default."""
+        source = os.environ if environ is None else environ
+        d = cls()
+
+        def get(name: str, default: Any) -> str:
+            text = source.get(name, "").strip()
+            if text:
+                return text
+            if isinstance(default, tuple):
+                return ",".join(str(x) for x in default)
+            return str(default)
+
+        coins = parse_coins(get("HL_COINS", d.coins), "HL_COINS")
+        horizons = _horizons("HL_LABEL_HORIZONS", get("HL_LABEL_HORIZONS", d.label_horizons))
+        return cls(
+            api_url=get("HL_API_URL", d.api_url),
+            rate_limit=_choice("HL_RATE_LIMIT", get("HL_RATE_LIMIT", "1"), ("0", "1")) == "1",
+            retained_candles=_whole("HL_RETAINED_CANDLES", get("HL_RETAINED_CANDLES", d.retained_candles), 0),
+            coins=coins,
+            native_intervals=parse_intervals(
+                get("HL_NATIVE_INTERVALS", d.native_intervals), "HL_NATIVE_INTERVALS"
+            ),
+            resampled_intervals=parse_intervals(
+                get("HL_RESAMPLED_INTERVALS", d.resampled_intervals), "HL_RESAMPLED_INTERVALS"
+            ),
+            start_date=parse_date(get("HL_START_DATE", d.start_date), "HL_START_DATE"),
+            as_of_ms=parse_as_of(source.get("HL_AS_OF", ""), "HL_AS_OF"),
+            lake_root=get("HL_LAKE_ROOT", d.lake_root),
+            warehouse=get("HL_WAREHOUSE", d.warehouse),
+            landing_root=get("HL_LANDING_ROOT", d.landing_root),
+            book_archive=get("HL_BOOK_ARCHIVE", d.book_archive),
+            fills_archive=get("HL_FILLS_ARCHIVE", d.fills_archive),
+            heartbeat_max_age=_positive(
+                "HL_HEARTBEAT_MAX_AGE", get("HL_HEARTBEAT_MAX_AGE", d.heartbeat_max_age)
+            ),
+            mlflow_root=get("HL_MLFLOW_ROOT", d.mlflow_root),
+            feature_bar=_choice("HL_FEATURE_BAR", get("HL_FEATURE_BAR", d.feature_bar), BARS),
+            label_horizons=horizons,
+            training_days=_whole("HL_TRAINING_DAYS", get("HL_TRAINING_DAYS", d.training_days), 1),
+            n_folds=_whole("HL_FOLDS", get("HL_FOLDS", d.n_folds), 2),
+            model_targets=_targets(
+                "HL_MODEL_TARGETS", source.get("HL_MODEL_TARGETS", "").strip(), coins, horizons
+            ),
+            xgb_trees=_whole("HL_XGB_TREES", get("HL_XGB_TREES", d.xgb_trees), 1),
+            xgb_depth=_whole("HL_XGB_DEPTH", get("HL_XGB_DEPTH", d.xgb_depth), 1),
+            xgb_learning_rate=_number(
+                "HL_XGB_LEARNING_RATE", get("HL_XGB_LEARNING_RATE", d.xgb_learning_rate), 1e-4, 1
+            ),
+            gate_floor=_number("HL_GATE_FLOOR", get("HL_GATE_FLOOR", d.gate_floor), 0, 1),
+            gate_alpha=_number("HL_GATE_ALPHA", get("HL_GATE_ALPHA", d.gate_alpha), 1e-6, 0.5),
+            fee_bps=_number("HL_FEE_BPS", get("HL_FEE_BPS", d.fee_bps), 0, 1000),
+            slippage_bps=_number("HL_SLIPPAGE_BPS", get("HL_SLIPPAGE_BPS", d.slippage_bps), 0, 1000),
+            alert_webhook_url=source.get("HL_ALERT_WEBHOOK_URL", "").strip(),
+        )
+
+    def now_ms(self) -> int:
+        return clock_ms(self.as_of_ms)
+
+    def today(self) -> str:
+        """The UTC date of the pipeline's clock."""
+        return dt.datetime.fromtimestamp(self.now_ms() / 1000, tz=dt.UTC).date().isoformat()
+
+    def with_coins(self, coins: tuple[str, ...]) -> Settings:
+        """These settings for other coins; model targets keep those of the remaining coins."""
+        kept = tuple(t for t in self.model_targets if t.rsplit("_", 1)[0] in coins)
+        return dataclasses.replace(
+            self, coins=coins, model_targets=kept or all_targets(coins, self.label_horizons)
+        )

@@ -1,57 +1,98 @@
+"""One settings object: defaults, every bad value named with its variable, immutability."""
+
+import dataclasses
+
 import pytest
 
-from hl_pipeline import settings
+from hl_pipeline.errors import ConfigError
+from hl_pipeline.settings import Settings, clock_ms, parse_as_of, parse_coins, parse_date, parse_intervals
 
 
-def test_defaults_parse():
-    assert settings.parse_coins(settings.DEFAULT_COINS) == ["BTC", "ETH", "SOL", "BNB", "ARB"]
-    assert "1m" in settings.parse_intervals(settings.DEFAULT_NATIVE_INTERVALS)
+def test_defaults_parse_from_an_empty_environment():
+    s = Settings.from_env({})
+    assert s == Settings()
+    assert s.coins == ("BTC", "ETH", "SOL", "BNB", "ARB") and "1m" in s.native_intervals
+    assert s.label_horizons == (5, 15, 60) and s.model_targets[:3] == ("BTC_5m", "BTC_15m", "BTC_60m")
+    assert len(s.model_targets) == 15 and s.as_of_ms is None
+
+
+def test_lists_are_parsed_into_tuples_once():
+    s = Settings.from_env(
+        {"HL_COINS": " BTC , kPEPE ", "HL_LABEL_HORIZONS": "15", "HL_NATIVE_INTERVALS": "1m,1h"}
+    )
+    assert s.coins == ("BTC", "kPEPE") and s.native_intervals == ("1m", "1h") and s.label_horizons == (15,)
+    assert s.model_targets == ("BTC_15m", "kPEPE_15m")
+
+
+def test_settings_are_immutable():
+    s = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.coins = ("ETH",)  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
     "call, bad",
     [
-        (lambda: settings.parse_coins("BTC,,ETH"), "BTC,,ETH"),
-        (lambda: settings.parse_coins("BTC,BTC"), "BTC,BTC"),
-        (lambda: settings.parse_coins("BTC;ETH"), "BTC;ETH"),
-        (lambda: settings.parse_intervals("1m,2m"), "2m"),
-        (lambda: settings.parse_date("2024-13-01"), "2024-13-01"),
-        (lambda: settings.parse_as_of("yesterday"), "yesterday"),
+        (lambda: parse_coins("BTC,,ETH"), "BTC,,ETH"),
+        (lambda: parse_coins("BTC,BTC"), "BTC,BTC"),
+        (lambda: parse_coins("BTC;ETH"), "BTC;ETH"),
+        (lambda: parse_intervals("1m,2m"), "2m"),
+        (lambda: parse_date("2024-13-01"), "2024-13-01"),
+        (lambda: parse_as_of("yesterday"), "yesterday"),
     ],
 )
 def test_malformed_values_are_named(call, bad):
-    with pytest.raises(ValueError, match=bad.replace("$", r"\$")):
+    with pytest.raises(ConfigError, match=bad.replace("$", r"\$")):
         call()
 
 
 def test_as_of_freezes_the_clock():
-    assert settings.now_ms("2024-03-01T12:30:00Z") == 1_709_296_200_000
-    assert settings.now_ms("2024-03-01T12:30:00") == 1_709_296_200_000
-
-
-def test_malformed_retention_setting_is_named(monkeypatch):
-    monkeypatch.setenv("HL_RETAINED_CANDLES", "lots")
-    with pytest.raises(ValueError, match="lots"):
-        settings.api_config()
+    assert clock_ms(parse_as_of("2024-03-01T12:30:00Z")) == 1_709_296_200_000
+    assert Settings.from_env({"HL_AS_OF": "2024-03-01T12:30:00"}).now_ms() == 1_709_296_200_000
+    assert Settings.from_env({"HL_AS_OF": "2024-03-01T12:30:00Z"}).today() == "2024-03-01"
 
 
 @pytest.mark.parametrize(
-    "name, value, call",
+    "name, value",
     [
-        ("HL_FEATURE_BAR", "3m", settings.ml_config),
-        ("HL_LABEL_HORIZONS", "5,x", settings.ml_config),
-        ("HL_TRAINING_DAYS", "0", settings.ml_config),
-        ("HL_GATE_FLOOR", "1.5", settings.models_config),
-        ("HL_HEARTBEAT_MAX_AGE", "-3", settings.order_flow_config),
-        ("HL_MODEL_TARGETS", "BTC_15m,DOGE_15m", lambda: settings.model_targets("BTC,ETH", "5,15")),
+        ("HL_COINS", "BTC,,ETH"),
+        ("HL_NATIVE_INTERVALS", "1m,7m"),
+        ("HL_RESAMPLED_INTERVALS", "5m,9m"),
+        ("HL_START_DATE", "2024-02-31"),
+        ("HL_AS_OF", "soon"),
+        ("HL_RATE_LIMIT", "maybe"),
+        ("HL_RETAINED_CANDLES", "lots"),
+        ("HL_HEARTBEAT_MAX_AGE", "-3"),
+        ("HL_FEATURE_BAR", "3m"),
+        ("HL_LABEL_HORIZONS", "5,x"),
+        ("HL_LABEL_HORIZONS", "5,5"),
+        ("HL_TRAINING_DAYS", "0"),
+        ("HL_FOLDS", "1"),
+        ("HL_MODEL_TARGETS", "BTC_15m,DOGE_15m"),
+        ("HL_XGB_TREES", "many"),
+        ("HL_XGB_DEPTH", "0"),
+        ("HL_XGB_LEARNING_RATE", "2"),
+        ("HL_GATE_FLOOR", "1.5"),
+        ("HL_GATE_ALPHA", "0"),
+        ("HL_FEE_BPS", "-1"),
+        ("HL_SLIPPAGE_BPS", "x"),
     ],
 )
-def test_malformed_environment_settings_are_named(monkeypatch, name, value, call):
-    monkeypatch.setenv(name, value)
-    with pytest.raises(ValueError, match=f"{name}|{value.split(',')[-1]}"):
-        call()
+def test_every_bad_variable_is_rejected_naming_it_and_its_value(name, value):
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({"HL_COINS": "BTC,ETH", name: value} if name != "HL_COINS" else {name: value})
+    assert name in str(info.value) and value.split(",")[-1] in str(info.value)
 
 
-def test_model_targets_default_to_every_coin_and_horizon(monkeypatch):
-    monkeypatch.delenv("HL_MODEL_TARGETS", raising=False)
-    assert settings.model_targets("BTC,ETH", "5,15") == ["BTC_5m", "BTC_15m", "ETH_5m", "ETH_15m"]
+def test_model_targets_default_to_every_coin_and_horizon_and_follow_the_coins():
+    s = Settings.from_env({"HL_COINS": "BTC,ETH", "HL_LABEL_HORIZONS": "5,15"})
+    assert s.model_targets == ("BTC_5m", "BTC_15m", "ETH_5m", "ETH_15m")
+    assert s.with_coins(("ETH",)).model_targets == ("ETH_5m", "ETH_15m")
+    chosen = Settings.from_env(
+        {"HL_COINS": "BTC,ETH", "HL_LABEL_HORIZONS": "5,15", "HL_MODEL_TARGETS": "ETH_15m"}
+    )
+    assert chosen.model_targets == ("ETH_15m",)
+
+
+def test_blank_values_mean_the_default():
+    assert Settings.from_env({"HL_COINS": "  ", "HL_TRAINING_DAYS": ""}) == Settings()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 
 def heartbeat_verdict(state: dict | None, now: float, max_age: float) -> tuple[bool, str, dict]:
     """(passed, description, details): the heartbeat was written within `max_age` seconds and
@@ -33,3 +36,11 @@ def heartbeat_verdict(state: dict | None, now: float, max_age: float) -> tuple[b
     if quiet:
         return False, f"no message for over {max_age:g} s on {', '.join(sorted(quiet))}", details
     return True, f"heartbeat {age:.0f} s old; {len(channels)} channels receiving", details
+
+
+def read_heartbeat_verdict(landing_root: str | Path, now: float, max_age: float) -> tuple[bool, str, dict]:
+    """`heartbeat_verdict` of the heartbeat file in `landing_root` (missing: the collector never ran)."""
+    path = Path(landing_root) / "heartbeat.json"
+    state = json.loads(path.read_text()) if path.exists() else None
+    passed, text, details = heartbeat_verdict(state, now, max_age)
+    return passed, text, {"heartbeat": str(path), **details}

@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 
 from hl_pipeline.collector.journal import Journal, recover
 from hl_pipeline.collector.latency import Latency
+from hl_pipeline.lake.calendar import date_of_ms
 from hl_pipeline.lake.writer import write_parquet_atomically
-from hl_pipeline.market.days import date_of_ms
 
 JOURNAL_GLOB = ".journal-*.arrow"
 

@@ -8,21 +8,27 @@ import signal
 import sys
 from pathlib import Path
 
-from hl_pipeline import settings
+from hl_pipeline.settings import Settings, parse_coins
 
 
-def collect(coins: str | None, landing: str, seconds: float | None = None) -> int:
+def collect(settings: Settings, coins: str | None, landing: str | None, seconds: float | None = None) -> int:
+    """Stream `coins` (default: the settings' coins) into `landing` (default: HL_LANDING_ROOT)."""
     from hl_pipeline.collector.session import Collector, CollectorConfig
     from hl_pipeline.exchange.networks import resolve_base_url
     from hl_pipeline.exchange.shared import client_for
 
-    api = settings.api_config()
-    coin_list = settings.parse_coins(coins or settings.env("HL_COINS", settings.DEFAULT_COINS))
-    client = client_for(**api)
+    coin_list = list(parse_coins(coins, "--coins")) if coins else list(settings.coins)
+    client = client_for(
+        api_url=settings.api_url, rate_limit=settings.rate_limit, retained_candles=settings.retained_candles
+    )
     for coin in coin_list:  # before connecting: an unknown coin would close the socket for every stream
         client.check_coin(coin)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
-    config = CollectorConfig(api_url=resolve_base_url(api["api_url"]), coins=coin_list, landing=Path(landing))
+    config = CollectorConfig(
+        api_url=resolve_base_url(settings.api_url),
+        coins=coin_list,
+        landing=Path(landing or settings.landing_root),
+    )
     collector = Collector(
         config,
         book_snapshot=client.l2_book,

@@ -5,16 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hl_pipeline import settings
+from hl_pipeline.settings import Settings
 
 
-def rollback(name: str) -> int:
+def rollback(settings: Settings, name: str) -> int:
     from hl_pipeline.registry.aliases import CHAMPION, version_at
     from hl_pipeline.registry.aliases import rollback as move_back
     from hl_pipeline.registry.errors import RegistryError
     from hl_pipeline.registry.tracking import Tracking
 
-    tracking = Tracking(root=Path(settings.models_config()["mlflow_root"]))
+    tracking = Tracking(root=Path(settings.mlflow_root))
     try:
         current = version_at(tracking, name, CHAMPION)
         restored = move_back(tracking, name)

@@ -1,15 +1,24 @@
-"""Running the market job in this process over a range of days (demo, backfill, benchmarks)."""
+"""Running the project's jobs in this process over a range of days or targets (demo, backfill, benchmarks)."""
 
 from __future__ import annotations
 
+import functools
+
 import dagster as dg
 
+from hl_pipeline.settings import Settings
 
-def load_definitions() -> dg.Definitions:
-    """The code location as `dagster dev` loads it (resources read the environment now)."""
-    from hl_pipeline.definitions import defs
 
-    return defs()
+def load_definitions(settings: Settings | None = None) -> dg.Definitions:
+    """The code location for `settings` (default: parsed from the environment now, as `dagster dev` does)."""
+    return _built(settings or Settings.from_env())
+
+
+@functools.lru_cache(maxsize=4)
+def _built(settings: Settings) -> dg.Definitions:
+    from hl_pipeline.definitions import build_definitions
+
+    return build_definitions(settings)
 
 
 # Progress on the console (per-coin fetch counts, check verdicts) without Dagster's DEBUG events.
@@ -17,11 +26,14 @@ CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def run_market_range(
-    first: str, last: str, instance: dg.DagsterInstance | None = None, job_name: str = "market_job"
+    first: str,
+    last: str,
+    instance: dg.DagsterInstance | None = None,
+    job_name: str = "market_job",
+    settings: Settings | None = None,
 ) -> dg.ExecuteInProcessResult:
     """One single run of a daily job (`market_job` by default) covering `first`..`last` (inclusive)."""
-    defs = load_definitions()
-    job = defs.resolve_job_def(job_name)
+    job = load_definitions(settings).resolve_job_def(job_name)
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
@@ -31,11 +43,17 @@ def run_market_range(
 
 
 def run_targets(
-    job_name: str, instance: dg.DagsterInstance | None = None, keys: list[str] | None = None
+    job_name: str,
+    instance: dg.DagsterInstance | None = None,
+    keys: list[str] | None = None,
+    settings: Settings | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """One run of a job partitioned by model target, over `keys` (a contiguous run of targets) or every target."""
-    job = load_definitions().resolve_job_def(job_name)
-    keys = keys or job.partitions_def.get_partition_keys()
+    """One run of a job partitioned by model target, over `keys` (a contiguous run of targets) or
+    every target."""
+    job = load_definitions(settings).resolve_job_def(job_name)
+    if not keys:
+        assert job.partitions_def is not None
+        keys = list(job.partitions_def.get_partition_keys())
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
@@ -44,11 +62,16 @@ def run_targets(
     )
 
 
-def run_warehouse(instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+def run_warehouse(
+    instance: dg.DagsterInstance | None = None, settings: Settings | None = None
+) -> dg.ExecuteInProcessResult:
     """Refresh the analysts' DuckDB catalog."""
-    defs = load_definitions()
-    return defs.resolve_job_def("warehouse_job").execute_in_process(
-        instance=instance or dg.DagsterInstance.get(), run_config=CONSOLE_INFO, raise_on_error=False
+    return (
+        load_definitions(settings)
+        .resolve_job_def("warehouse_job")
+        .execute_in_process(
+            instance=instance or dg.DagsterInstance.get(), run_config=CONSOLE_INFO, raise_on_error=False
+        )
     )
 
 
@@ -63,6 +86,7 @@ def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str
             failed += 1
             severity = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "error"
             failures.append(
-                f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} {evaluation.partition or 'range'} ({severity})"
+                f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name} "
+                f"{evaluation.partition or 'range'} ({severity})"
             )
     return passed, failed, failures

@@ -1,22 +1,29 @@
-"""Every resource, built once from the environment (see docs/operations.md for the variables)."""
+"""Every resource, built once from the settings (see docs/operations.md for the variables)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from hl_pipeline import settings
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.shared import client_for
-from hl_pipeline.market.order_flow import Sources
+from hl_pipeline.settings import DEFAULT_API_URL, Settings, clock_ms
+
+if TYPE_CHECKING:  # pandas, mlflow and the ml package stay out of code-location load
+    from hl_pipeline.market.order_flow import Sources
+    from hl_pipeline.ml.labels import LabelSpec
+    from hl_pipeline.ml.models.config import BacktestConfig, GateConfig, XGBConfig
+    from hl_pipeline.ml.training_set import SplitSpec
+    from hl_pipeline.registry.tracking import Tracking
 
 
 class HyperliquidResource(dg.ConfigurableResource):
     """The info API: "mainnet", "testnet" or a URL (the simulator by default)."""
 
-    api_url: str = settings.DEFAULT_API_URL
+    api_url: str = DEFAULT_API_URL
     rate_limit: bool = True
     retained_candles: int = 5000  # 0: the source keeps all history (a simulator with retention lifted)
 
@@ -36,36 +43,23 @@ class LakeResource(dg.ConfigurableResource):
         return Path(self.root).resolve()
 
 
-class MarketSettings(dg.ConfigurableResource):
+class MarketResource(dg.ConfigurableResource):
     """What to ingest: coins, candle intervals, and an optional frozen clock."""
 
-    coins: str = settings.DEFAULT_COINS
-    native_intervals: str = settings.DEFAULT_NATIVE_INTERVALS
-    resampled_intervals: str = settings.DEFAULT_RESAMPLED_INTERVALS
-    as_of: str = ""  # ISO timestamp; blank = wall clock
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Parse every setting before any asset of the run writes: a bad value fails the run up front."""
-        self.coin_list(), self.native(), self.resampled(), self.now_ms()
-
-    def coin_list(self) -> list[str]:
-        return settings.parse_coins(self.coins)
-
-    def native(self) -> list[str]:
-        return settings.parse_intervals(self.native_intervals)
-
-    def resampled(self) -> list[str]:
-        return settings.parse_intervals(self.resampled_intervals)
+    coins: list[str]
+    native_intervals: list[str]
+    resampled_intervals: list[str]
+    as_of_ms: int | None = None  # a frozen clock (epoch ms); None = wall clock
 
     def now_ms(self) -> int:
-        return settings.now_ms(self.as_of)
+        return clock_ms(self.as_of_ms)
 
 
-class OrderFlowSettings(dg.ConfigurableResource):
+class OrderFlowResource(dg.ConfigurableResource):
     """Where trades and books come from: the collector's landing zone, then the S3 archives
     (a folder laid out like the bucket, "s3" for the requester-pays bucket, "none" for no archive)."""
 
-    landing_root: str = settings.DEFAULT_LANDING_ROOT
+    landing_root: str
     book_archive: str = "none"
     fills_archive: str = "none"
     heartbeat_max_age: float = 120.0  # seconds without a collector message before the heartbeat check fails
@@ -76,8 +70,9 @@ class OrderFlowSettings(dg.ConfigurableResource):
 
     def sources(self) -> Sources:
         from hl_pipeline.exchange.archive.configured import archive_source
+        from hl_pipeline.market.order_flow import Sources
 
-        def archive(spec: str, bucket: str):
+        def archive(spec: str, bucket: str) -> Any:
             return None if spec.strip().lower() == "none" else archive_source(spec, bucket)
 
         return Sources(
@@ -87,11 +82,11 @@ class OrderFlowSettings(dg.ConfigurableResource):
         )
 
 
-class MLSettings(dg.ConfigurableResource):
+class MLResource(dg.ConfigurableResource):
     """Features, labels and training sets: the bar, label horizons (minutes), window and folds."""
 
     bar: str = "1m"
-    horizons: str = "5,15,60"
+    horizons: list[int]
     dead_zone: float = 5e-4  # |log return| below this is class 0
     barrier: float = 2e-3  # triple-barrier width as a log return
     training_days: int = 14
@@ -101,13 +96,14 @@ class MLSettings(dg.ConfigurableResource):
         """Build the label spec up front: a bad horizon or barrier fails the run before any write."""
         self.label_spec()
 
-    def label_spec(self):
+    def label_spec(self) -> LabelSpec:
         from hl_pipeline.ml.labels import LabelSpec
 
-        horizons = tuple(int(h) for h in self.horizons.split(","))
-        return LabelSpec(horizons_min=horizons, dead_zone=self.dead_zone, barrier=self.barrier, bar=self.bar)
+        return LabelSpec(
+            horizons_min=tuple(self.horizons), dead_zone=self.dead_zone, barrier=self.barrier, bar=self.bar
+        )
 
-    def split_spec(self):
+    def split_spec(self) -> SplitSpec:
         from hl_pipeline.ml.training_set import SplitSpec
 
         return SplitSpec(n_folds=self.n_folds)
@@ -120,13 +116,13 @@ class MLflowResource(dg.ConfigurableResource):
     experiment: str = "hl_pipeline"
     ui_url: str = "http://127.0.0.1:5000"  # `make mlflow`
 
-    def tracking(self):
+    def tracking(self) -> Tracking:
         from hl_pipeline.registry.tracking import Tracking
 
         return Tracking(root=Path(self.root), experiment=self.experiment)
 
 
-class ModelSettings(dg.ConfigurableResource):
+class ModelResource(dg.ConfigurableResource):
     """XGBoost hyperparameters, the promotion gate, and backtest costs."""
 
     xgb_trees: int = 120
@@ -137,42 +133,70 @@ class ModelSettings(dg.ConfigurableResource):
     fee_bps: float = 4.5
     slippage_bps: float = 1.0
 
-    def xgb(self):
+    def xgb(self) -> XGBConfig:
         from hl_pipeline.ml.models.config import XGBConfig
 
         return XGBConfig(
             n_estimators=self.xgb_trees, max_depth=self.xgb_depth, learning_rate=self.xgb_learning_rate
         )
 
-    def gate(self):
+    def gate(self) -> GateConfig:
         from hl_pipeline.ml.models.config import GateConfig
 
         return GateConfig(floor=self.gate_floor, alpha=self.gate_alpha)
 
-    def backtest(self, bar_ms: int):
+    def backtest(self, bar_ms: int) -> BacktestConfig:
         from hl_pipeline.ml.models.config import BacktestConfig
 
         return BacktestConfig(fee_bps=self.fee_bps, slippage_bps=self.slippage_bps, bar_ms=bar_ms)
 
 
-@dg.definitions
-def resources() -> dg.Definitions:
-    env = settings.env
-    models = settings.models_config()
-    return dg.Definitions(
-        resources={
-            "hyperliquid": HyperliquidResource(**settings.api_config()),
-            "lake": LakeResource(root=env("HL_LAKE_ROOT", "data/lake")),
-            "market": MarketSettings(
-                coins=env("HL_COINS", settings.DEFAULT_COINS),
-                native_intervals=env("HL_NATIVE_INTERVALS", settings.DEFAULT_NATIVE_INTERVALS),
-                resampled_intervals=env("HL_RESAMPLED_INTERVALS", settings.DEFAULT_RESAMPLED_INTERVALS),
-                as_of=env("HL_AS_OF", ""),
-            ),
-            "order_flow": OrderFlowSettings(**settings.order_flow_config()),
-            "ml": MLSettings(**settings.ml_config()),
-            "mlflow": MLflowResource(root=models.pop("mlflow_root")),
-            "models": ModelSettings(**models),
-            "duckdb": DuckDBResource(database=env("HL_WAREHOUSE", "data/warehouse.duckdb")),
-        }
-    )
+class AlertsResource(dg.ConfigurableResource):
+    """Where failed runs are posted: a Slack- or Discord-compatible webhook (a secret:
+    HL_ALERT_WEBHOOK_URL)."""
+
+    webhook_url: str = ""
+
+
+def resources(settings: Settings) -> dict[str, Any]:
+    """Every resource of the code location, from `settings`."""
+    s = settings
+    return {
+        "hyperliquid": HyperliquidResource(
+            api_url=s.api_url, rate_limit=s.rate_limit, retained_candles=s.retained_candles
+        ),
+        "lake": LakeResource(root=s.lake_root),
+        "market": MarketResource(
+            coins=list(s.coins),
+            native_intervals=list(s.native_intervals),
+            resampled_intervals=list(s.resampled_intervals),
+            as_of_ms=s.as_of_ms,
+        ),
+        "order_flow": OrderFlowResource(
+            landing_root=s.landing_root,
+            book_archive=s.book_archive,
+            fills_archive=s.fills_archive,
+            heartbeat_max_age=s.heartbeat_max_age,
+        ),
+        "ml": MLResource(
+            bar=s.feature_bar,
+            horizons=list(s.label_horizons),
+            training_days=s.training_days,
+            n_folds=s.n_folds,
+        ),
+        "mlflow": MLflowResource(root=s.mlflow_root),
+        "models": ModelResource(
+            xgb_trees=s.xgb_trees,
+            xgb_depth=s.xgb_depth,
+            xgb_learning_rate=s.xgb_learning_rate,
+            gate_floor=s.gate_floor,
+            gate_alpha=s.gate_alpha,
+            fee_bps=s.fee_bps,
+            slippage_bps=s.slippage_bps,
+        ),
+        # the secret itself is read by Dagster from the environment, never shown in the UI
+        "alerts": AlertsResource(
+            webhook_url=dg.EnvVar("HL_ALERT_WEBHOOK_URL") if s.alert_webhook_url else ""
+        ),
+        "duckdb": DuckDBResource(database=s.warehouse),
+    }

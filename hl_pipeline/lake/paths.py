@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
 
 PART_FILE = "part-0.parquet"
@@ -12,7 +13,7 @@ PART_FILE = "part-0.parquet"
 
 def check_dataset(dataset: str) -> None:
     if dataset not in SCHEMAS:
-        raise ValueError(f"unknown dataset {dataset!r}; the lake holds {sorted(SCHEMAS)}")
+        raise ConfigError(f"unknown dataset {dataset!r}; the lake holds {sorted(SCHEMAS)}")
 
 
 def check_date(date: str) -> str:
@@ -20,7 +21,7 @@ def check_date(date: str) -> str:
     try:
         dt.date.fromisoformat(date)
     except (TypeError, ValueError):
-        raise ValueError(f"bad partition date {date!r}; expected YYYY-MM-DD") from None
+        raise ConfigError(f"bad partition date {date!r}; expected YYYY-MM-DD") from None
     return date
 
 
@@ -31,9 +32,16 @@ def partition_dir(root: Path, dataset: str, date: str, coin: str | None = None) 
     if dataset in UNPARTITIONED_BY_COIN:
         return root / dataset / f"date={date}"
     if not coin:
-        raise ValueError(f"dataset {dataset!r} is partitioned by coin; no coin given")
+        raise ConfigError(f"dataset {dataset!r} is partitioned by coin; no coin given")
     return root / dataset / f"coin={coin}" / f"date={date}"
 
 
 def partition_file(root: Path, dataset: str, date: str, coin: str | None = None) -> Path:
     return partition_dir(root, dataset, date, coin) / PART_FILE
+
+
+def report_dir(root: Path, kind: str) -> Path:
+    """The folder beside the lake that holds `kind` reports (e.g. backtest plots), created if missing."""
+    out = Path(root).parent / "reports" / kind
+    out.mkdir(parents=True, exist_ok=True)
+    return out

@@ -113,11 +113,57 @@ GAP_CANDLES = pa.schema(
         pa.field("receive_time", TS, nullable=False),  # when the collector fetched it over REST
     ]
 )
-"""The collector's REST reconciliation after a trades gap: what the exchange's 1m candles say the missed minutes held."""
+"""The collector's REST reconciliation after a trades gap: what the exchange's 1m candles say the
+missed minutes held."""
 
-# The ml datasets. Feature names and flags mirror hl_pipeline.ml.features.registry (a test keeps
+# The ml datasets. Feature names and flags mirror hl_pipeline.ml.features.catalog (a test keeps
 # them equal; this module does not import hl_pipeline.ml, which is kept out of code-location load).
-FEATURE_NAMES = ["ret_1", "ret_5", "ret_15", "ret_60", "rv_15", "rv_60", "range_1", "atr_14", "rsi_14", "macd", "macd_hist", "volume_z_60", "trades_z_60", "body", "upper_wick", "lower_wick", "htf_ret_1h", "htf_range_1h", "spread_bps", "depth_10bps", "depth_25bps", "depth_50bps", "imbalance_l0", "imbalance_top5", "microprice_dev_bps", "book_age_s", "signed_volume", "flow_imbalance", "flow_imbalance_15", "trade_count_imbalance", "large_trades", "distinct_wallets", "top_wallet_share", "funding_rate", "funding_change_8h", "premium", "premium_change_1h", "oi_change_24h", "btc_ret_1", "btc_ret_15", "beta_btc_60", "corr_btc_60", "hour_of_day", "day_of_week"]
+FEATURE_NAMES = [
+    "ret_1",
+    "ret_5",
+    "ret_15",
+    "ret_60",
+    "rv_15",
+    "rv_60",
+    "range_1",
+    "atr_14",
+    "rsi_14",
+    "macd",
+    "macd_hist",
+    "volume_z_60",
+    "trades_z_60",
+    "body",
+    "upper_wick",
+    "lower_wick",
+    "htf_ret_1h",
+    "htf_range_1h",
+    "spread_bps",
+    "depth_10bps",
+    "depth_25bps",
+    "depth_50bps",
+    "imbalance_l0",
+    "imbalance_top5",
+    "microprice_dev_bps",
+    "book_age_s",
+    "signed_volume",
+    "flow_imbalance",
+    "flow_imbalance_15",
+    "trade_count_imbalance",
+    "large_trades",
+    "distinct_wallets",
+    "top_wallet_share",
+    "funding_rate",
+    "funding_change_8h",
+    "premium",
+    "premium_change_1h",
+    "oi_change_24h",
+    "btc_ret_1",
+    "btc_ret_15",
+    "beta_btc_60",
+    "corr_btc_60",
+    "hour_of_day",
+    "day_of_week",
+]
 MISSING_FLAGS = tuple(
     f"{name}_missing" for name in ("candles", "btc", "book", "trades", "funding", "premium", "oi")
 )

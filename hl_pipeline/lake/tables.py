@@ -32,6 +32,7 @@ def dedupe_sorted(table: pa.Table, keys: list[str]) -> tuple[pa.Table, int]:
         col = table.column(k)
         differs = pc.not_equal(col.slice(1), col.slice(0, table.num_rows - 1))
         changed = differs if changed is None else pc.or_(changed, differs)
+    assert changed is not None  # keys is not empty
     mask = pa.concat_arrays([pa.array([True]), changed.combine_chunks()])
     kept = table.filter(mask)
     return kept, table.num_rows - kept.num_rows

@@ -7,17 +7,18 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import DAY_MS, INTERVAL_MS
+from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import CANDLES
 from hl_pipeline.lake.tables import dedupe_sorted
-from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import expected_opens, find_gaps, span_status
-from hl_pipeline.market.days import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.market.resample import resample
 from hl_pipeline.market.splitting import split_by_day
 
@@ -44,10 +45,10 @@ def _day_coverage(
         horizon = horizons["1m" if source == "resampled" else interval]
         start = max(ds, horizon) if horizon is not None else ds
         status, reason = span_status(ds, de, start, end)
-        expected = (
+        expected: np.ndarray = (
             expected_opens(interval, start, end, whole_bars=source == "resampled")
             if status != "unavailable"
-            else []
+            else np.empty(0, dtype=np.int64)
         )
         present = rows.column("time").cast(pa.int64()).to_numpy()
         span_gaps = find_gaps(expected, present, INTERVAL_MS[interval], interval) if len(expected) else []
@@ -80,7 +81,7 @@ def ingest_candles(
 ) -> list[Manifest]:
     """Fetch, resample, split and write `coin`'s candles for `dates`; one manifest per day."""
     if resampled and "1m" not in native:
-        raise ValueError("resampled intervals need 1m among the native intervals")
+        raise ConfigError("resampled intervals need 1m among the native intervals")
     window_start = day_start_ms(dates[0])
     window_end = observed_end_ms(dates[-1], now_ms)
     horizons = {iv: client.candle_horizon(iv, now_ms) for iv in native}
@@ -111,18 +112,14 @@ def ingest_candles(
         day = {key: per_day[key][date] for key in tables}
         coverage, gaps, unavailable = _day_coverage(date, now_ms, day, horizons)
         table, dropped = dedupe_sorted(pa.concat_tables(day.values()), CANDLE_KEY)
-        times = table.column("time").cast(pa.int64())
-        manifest = Manifest(
-            dataset="candles",
-            date=date,
-            coin=coin,
-            rows=table.num_rows,
-            first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
-            last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
+        manifest = Manifest.for_table(
+            "candles",
+            date,
+            coin,
+            table,
+            "hyperliquid info candleSnapshot",
             duplicates_dropped=dropped,
-            source="hyperliquid info candleSnapshot",
             ingest_time=ingest_time,
-            code_version=code_version(),
             gaps=gaps,
             unavailable=unavailable,
             coverage=coverage,

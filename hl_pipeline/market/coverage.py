@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hl_pipeline.exchange.intervals import INTERVAL_MS, candle_open
-from hl_pipeline.market.days import iso_ms
+from hl_pipeline.lake.calendar import iso_ms
 
 
 def expected_opens(interval: str, start_ms: int, end_ms: int, *, whole_bars: bool) -> np.ndarray:

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
+from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.tables import dedupe_sorted
-from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import expected_opens, find_gaps, span_status
-from hl_pipeline.market.days import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.market.splitting import split_by_day
 
 
@@ -43,18 +41,14 @@ def ingest_funding(
         status, reason = span_status(ds, ds + DAY_MS, ds, end)
         expected = expected_opens("1h", ds, end, whole_bars=False)
         hours = table.column("time").cast(pa.int64()).to_numpy() // HOUR_MS * HOUR_MS
-        times = table.column("time").cast(pa.int64())
-        manifest = Manifest(
-            dataset="funding",
-            date=date,
-            coin=coin,
-            rows=table.num_rows,
-            first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
-            last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
+        manifest = Manifest.for_table(
+            "funding",
+            date,
+            coin,
+            table,
+            "hyperliquid info fundingHistory",
             duplicates_dropped=dropped,
-            source="hyperliquid info fundingHistory",
             ingest_time=ingest_time,
-            code_version=code_version(),
             gaps=find_gaps(expected, np.unique(hours), HOUR_MS, "1h"),
             coverage={
                 "1h/api": {

@@ -5,9 +5,8 @@ fetched them after the gap."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +16,13 @@ import pyarrow.compute as pc
 from hl_pipeline.exchange.archive import l2_book_key, node_fills_key, read_l2_snapshots, read_node_fills
 from hl_pipeline.exchange.archive.sources import ArchiveSource
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
+from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, GAP_CANDLES, TRADES
 from hl_pipeline.lake.tables import dedupe_sorted
-from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.archive_books import books_from_archive
 from hl_pipeline.market.archive_trades import trades_from_fills
-from hl_pipeline.market.days import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.market.landing_zone import gap_records, landing_files, listened_spans, read_rows, unlistened
 
 
@@ -74,20 +72,15 @@ def _manifest(
     stream: Stream, date: str, coin: str, day: _Day, start: int, end: int, dropped: int
 ) -> Manifest:
     table, channel = day.table, stream.channel
-    times = table.column("time").cast(pa.int64())
     missing_ms = sum(e - s for s, e, _ in day.gaps)
     status = "none" if missing_ms >= end - start else "partial" if missing_ms else "complete"
-    return Manifest(
-        dataset=stream.dataset,
-        date=date,
-        coin=coin,
-        rows=table.num_rows,
-        first_time=iso_ms(pc.min(times).as_py()) if table.num_rows else None,
-        last_time=iso_ms(pc.max(times).as_py()) if table.num_rows else None,
+    return Manifest.for_table(
+        stream.dataset,
+        date,
+        coin,
+        table,
+        day.source,
         duplicates_dropped=dropped,
-        source=day.source,
-        ingest_time=dt.datetime.now(dt.UTC).isoformat(),
-        code_version=code_version(),
         gaps=[
             _gap(channel, s, e, c, n)
             for (s, e, c), n in zip(day.gaps, day.extra.get("gap_trades") or [None] * len(day.gaps))
@@ -115,7 +108,7 @@ def _from_landing(
     holes = unlistened(
         start, end, listened_spans(files), records, "not yet landed" if today else "not collecting"
     )
-    extra = {"landing_files": len(files)}
+    extra: dict[str, object] = {"landing_files": len(files)}
     if stream is TRADES_STREAM:
         extra["gap_trades"] = _trades_in_gaps(sources.landing, coin, holes)
     return _Day(rows, holes, f"landing {sources.landing}", extra)
@@ -173,6 +166,7 @@ def _books_from_archive(sources: Sources, coin: str, date: str, start: int, end:
     if found is None:
         return None
     table, objects, missing = found
+    assert sources.books_archive is not None  # found implies an archive
     return _Day(
         table.filter(_within(table, start, end)),
         _archive_holes(start, end, missing),
@@ -196,6 +190,7 @@ def _trades_from_archive(
     if found is None:
         return None
     fills, objects, missing = found
+    assert sources.fills_archive is not None  # found implies an archive
     by_coin, one_sided = trades_from_fills(fills, coins)
     holes, source = _archive_holes(start, end, missing), f"archive {sources.fills_archive.describe_source()}"
     return {
@@ -231,7 +226,7 @@ def ingest_order_flow(
     start, end = day_start_ms(date), observed_end_ms(date, now_ms)
     today = end < start + 24 * HOUR_MS
     files = landing_files(sources.landing, stream.channel, start, end)
-    days: dict[str, _Day | None]
+    days: Mapping[str, _Day | None]
     if files:
         days = {c: _from_landing(stream, sources, files, c, start, end, today) for c in coins}
     elif stream is TRADES_STREAM:

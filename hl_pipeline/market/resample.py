@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import INTERVAL_MS, MINUTE_MS, candle_open
 from hl_pipeline.lake.schemas import CANDLES
 
@@ -13,7 +14,7 @@ from hl_pipeline.lake.schemas import CANDLES
 def resample(one_minute: pa.Table, interval: str) -> pa.Table:
     """Aggregate one coin's sorted, unique 1m candles into complete `interval` bars."""
     if interval not in INTERVAL_MS or interval == "1m":
-        raise ValueError(
+        raise ConfigError(
             f"cannot resample 1m candles to {interval!r}; choose from {sorted(set(INTERVAL_MS) - {'1m'})}"
         )
     step = INTERVAL_MS[interval]

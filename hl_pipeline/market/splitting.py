@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from hl_pipeline.exchange.intervals import DAY_MS
-from hl_pipeline.market.days import day_start_ms
+from hl_pipeline.lake.calendar import day_start_ms
 
 
 def split_by_day(table: pa.Table, dates: list[str]) -> dict[str, pa.Table]:

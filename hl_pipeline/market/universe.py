@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from hl_pipeline.lake.calendar import date_of_ms, iso_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.lake.schemas import UNIVERSE
 from hl_pipeline.lake.tables import dedupe_sorted
-from hl_pipeline.lake.versioning import code_version
 from hl_pipeline.lake.writer import write_partition
-from hl_pipeline.market.days import date_of_ms, iso_ms
 
 _CTX_FIELDS = (
     "funding",
@@ -60,7 +59,9 @@ def snapshot_universe(client, root: Path, date: str, tracked: Sequence[str], now
     existing = read_partition(root, "universe", date)
     today = date == date_of_ms(now_ms)
     if existing is not None and not today:
-        return read_manifest(root, "universe", date)
+        manifest = read_manifest(root, "universe", date)
+        assert manifest is not None  # the partition exists
+        return manifest
     ingest_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
     if today:
         meta, ctxs = client.meta_and_asset_ctxs()
@@ -75,17 +76,14 @@ def snapshot_universe(client, root: Path, date: str, tracked: Sequence[str], now
         table = pa.concat_tables([existing, table])
     table, dropped = dedupe_sorted(table, ["time", "coin"])
     snapshots = len(set(table.column("time").to_pylist()))
-    manifest = Manifest(
-        dataset="universe",
-        date=date,
-        coin=None,
-        rows=table.num_rows,
-        first_time=iso_ms(int(table.column("time").cast(pa.int64())[0].as_py())),
-        last_time=iso_ms(int(table.column("time").cast(pa.int64())[-1].as_py())),
+    manifest = Manifest.for_table(
+        "universe",
+        date,
+        None,
+        table,
+        "hyperliquid info metaAndAssetCtxs" if today else "hyperliquid info meta",
         duplicates_dropped=dropped,
-        source="hyperliquid info metaAndAssetCtxs" if today else "hyperliquid info meta",
         ingest_time=iso_ms(ingest_ms),
-        code_version=code_version(),
         unavailable=unavailable,
         coverage={"snapshots": snapshots, "listed": len(meta.universe), "tracked": list(tracked)},
     )

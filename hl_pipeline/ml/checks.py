@@ -1,25 +1,22 @@
-"""Checks of features, labels and training sets as plain functions: each returns an `Outcome`
-(passed, and JSON-ready details) for an asset check to report."""
+"""Checks of features, labels and training sets as plain functions, one `CheckOutcome` each."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from hl_pipeline.ml.features.registry import FEATURES, REGISTRY
+from hl_pipeline.ml.features.catalog import FEATURES, REGISTRY
 from hl_pipeline.ml.pointintime import ms
 from hl_pipeline.ml.training_set import label_horizon_minutes, training_folds
+from hl_pipeline.quality.outcome import ERROR, WARN, CheckOutcome, jsonable
 
 _EXAMPLES = 5
 
 
-@dataclass(frozen=True)
-class Outcome:
-    passed: bool
-    details: dict = field(default_factory=dict)
+def _outcome(check: str, date: str, severity: str, passed: bool, text: str, details: dict) -> CheckOutcome:
+    return CheckOutcome(check, date, passed, severity, text, jsonable(details))
 
 
 def _iso(t_ms) -> list[str]:
@@ -39,13 +36,15 @@ def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
         window = f.lookback_bars(bar) + 1
         missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(float)
         seen = missing.groupby(features["coin"]).transform(
-            lambda s: s.rolling(window, min_periods=window).max()
+            lambda s, window=window: s.rolling(window, min_periods=window).max()
         )
         out[f.name] = (seen == 0).to_numpy()
     return pd.DataFrame(out, index=features.index)
 
 
-def check_no_missing_where_inputs_present(features: pd.DataFrame, bar: str = "1m") -> Outcome:
+def check_no_missing_where_inputs_present(
+    features: pd.DataFrame, bar: str = "1m", date: str = ""
+) -> CheckOutcome:
     """No feature is missing at a bar where all of its inputs were present over its lookback.
     `features` must hold whole consecutive bars per coin (as compute_features returns them)."""
     present = inputs_complete(features, bar)
@@ -54,10 +53,23 @@ def check_no_missing_where_inputs_present(features: pd.DataFrame, bar: str = "1m
         hole = present[name].to_numpy() & features[name].isna().to_numpy()
         if hole.any():
             bad[name] = {"rows": int(hole.sum()), "examples": _iso(ms(features["time"][hole][:_EXAMPLES]))}
-    return Outcome(not bad, {"violations": bad, "checked": int(present.to_numpy().sum())})
+    checked = int(present.to_numpy().sum())
+    text = (
+        f"features missing where every input was present: {sorted(bad)}"
+        if bad
+        else f"{checked} feature values checked, none missing where its inputs were present"
+    )
+    return _outcome(
+        "features_present_where_inputs_are",
+        date,
+        ERROR,
+        not bad,
+        text,
+        {"violations": bad, "checked": checked},
+    )
 
 
-def check_ranges(features: pd.DataFrame) -> Outcome:
+def check_ranges(features: pd.DataFrame, date: str = "") -> CheckOutcome:
     """Every present feature value is finite and inside its declared range."""
     bad = {}
     for name in [c for c in features.columns if c in REGISTRY]:
@@ -70,10 +82,13 @@ def check_ranges(features: pd.DataFrame) -> Outcome:
                 "min": float(np.nanmin(values)),
                 "max": float(np.nanmax(values)),
             }
-    return Outcome(not bad, {"violations": bad})
+    text = f"out of range: {sorted(bad)}" if bad else f"all {len(features)} rows inside the declared ranges"
+    return _outcome("features_in_range", date, ERROR, not bad, text, {"violations": bad})
 
 
-def label_balance(labels: pd.DataFrame, column: str = "direction", max_share: float = 0.9) -> Outcome:
+def label_balance(
+    labels: pd.DataFrame, column: str = "direction", max_share: float = 0.9, date: str = ""
+) -> CheckOutcome:
     """Class shares of `column` per day and horizon; fails where one class holds more than
     `max_share` of a day's known labels."""
     known = labels[labels[column].notna()]
@@ -85,17 +100,15 @@ def label_balance(labels: pd.DataFrame, column: str = "direction", max_share: fl
         f"{d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()}
         for (d, h), row in shares.iterrows()
     }
-    return Outcome(
-        skewed.empty,
-        {
-            "shares": report,
-            "skewed": [f"{d} {h}m" for d, h in skewed.index],
-            "missing": int(labels[column].isna().sum()),
-        },
+    flagged = [f"{d} {h}m" for d, h in skewed.index]
+    text = (
+        f"one class dominates: {flagged}" if flagged else f"no class above {max_share:.0%} of a day's labels"
     )
+    details = {"shares": report, "skewed": flagged, "missing": int(labels[column].isna().sum())}
+    return _outcome("labels_class_balance", date, WARN, skewed.empty, text, details)
 
 
-def check_no_leakage(frame: pd.DataFrame, manifest: Mapping) -> Outcome:
+def check_no_leakage(frame: pd.DataFrame, manifest: Mapping, date: str = "") -> CheckOutcome:
     """The leakage guard: no label in the training set was known after the set's `as_of`, and in
     every fold no training row's label was known at or after its test window's start."""
     as_of = manifest["as_of"]
@@ -111,4 +124,9 @@ def check_no_leakage(frame: pd.DataFrame, manifest: Mapping) -> Outcome:
                 problems[f"fold {fold.index} trains on labels known in its test window ({h}m)"] = int(
                     seen.sum()
                 )
-    return Outcome(not problems, {"violations": problems})
+    text = (
+        f"leakage: {problems}"
+        if problems
+        else f"{len(frame)} rows: no label known after {manifest['as_of']} or inside a test window's past"
+    )
+    return _outcome("training_set_no_leakage", date, ERROR, not problems, text, {"violations": problems})

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hl_pipeline.errors import ConfigError
+
 MODES = ("expanding", "rolling")
 
 
@@ -41,23 +43,25 @@ def walk_forward_folds(
     train_ms: int | None = None,
     min_train_rows: int = 1,
 ) -> list[Fold]:
-    """Chronological folds; training rows whose label window [t, t + horizon_ms] reaches into a test window are purged, and training rows within embargo_ms after a test window are dropped (see the module docstring)."""
+    """Chronological folds; training rows whose label window [t, t + horizon_ms] reaches into a test
+    window are purged, and training rows within embargo_ms after a test window are dropped (see the
+    module docstring)."""
     times = _as_ms(times_ms)
     if not isinstance(n_folds, (int, np.integer)) or n_folds < 1:
-        raise ValueError(f"n_folds must be a positive integer, got {n_folds!r}")
+        raise ConfigError(f"n_folds must be a positive integer, got {n_folds!r}")
     if horizon_ms < 0:
-        raise ValueError(f"horizon_ms must be >= 0, got {horizon_ms!r}")
+        raise ConfigError(f"horizon_ms must be >= 0, got {horizon_ms!r}")
     if embargo_ms < 0:
-        raise ValueError(f"embargo_ms must be >= 0, got {embargo_ms!r}")
+        raise ConfigError(f"embargo_ms must be >= 0, got {embargo_ms!r}")
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        raise ConfigError(f"mode must be one of {MODES}, got {mode!r}")
     if train_ms is not None and train_ms <= 0:
-        raise ValueError(f"train_ms must be > 0, got {train_ms!r}")
+        raise ConfigError(f"train_ms must be > 0, got {train_ms!r}")
     if min_train_rows < 1:
-        raise ValueError(f"min_train_rows must be >= 1, got {min_train_rows!r}")
+        raise ConfigError(f"min_train_rows must be >= 1, got {min_train_rows!r}")
     distinct = np.unique(times)
     if len(distinct) < n_folds + 1:
-        raise ValueError(
+        raise ConfigError(
             f"n_folds={n_folds} needs at least {n_folds + 1} distinct times, got {len(distinct)}"
         )
 
@@ -73,7 +77,8 @@ def walk_forward_folds(
         train = np.flatnonzero(keep)
         if len(train) < min_train_rows:
             raise ValueError(
-                f"fold {k - 1} (test from {start} ms) has {len(train)} training rows after purge and embargo, "
+                f"fold {k - 1} (test from {start} ms) has {len(train)} training rows "
+                "after purge and embargo, "
                 f"fewer than min_train_rows={min_train_rows}"
             )
         test = np.flatnonzero((times >= start) & (times < end))

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.paths import check_date
-from hl_pipeline.market.days import day_start_ms
 from hl_pipeline.ml.features.bars import candle_grid
-from hl_pipeline.ml.features.registry import bar_ms
+from hl_pipeline.ml.features.catalog import bar_ms
 from hl_pipeline.ml.pointintime import ms
 
 _CHUNK = 50_000  # rows per triple-barrier block: bounds memory to _CHUNK x horizon
@@ -41,12 +42,12 @@ class LabelSpec:
             if not isinstance(h, int) or h <= 0 or h % step or h * MINUTE_MS > DAY_MS
         ]
         if bad or not self.horizons_min:
-            raise ValueError(
+            raise ConfigError(
                 f"bad horizon(s) {bad or list(self.horizons_min)}: positive whole minutes, multiples of "
                 f"the {self.bar} bar, at most one day"
             )
         if not 0 <= self.dead_zone < self.barrier:
-            raise ValueError(
+            raise ConfigError(
                 f"need 0 <= dead_zone < barrier, got dead_zone={self.dead_zone!r}, barrier={self.barrier!r}"
             )
 
@@ -107,8 +108,9 @@ def compute_labels(
     n, horizons = len(times), np.array(spec.horizons_min, dtype=np.int32)
     coins = sorted(str(c) for c in candles["coin"].unique())
     shape = (len(coins), n, len(horizons))  # raveled: coin, then time, then horizon
-    fwd, tb = np.full(shape, np.nan), np.full(shape, np.nan)
-    for k, (coin, rows) in enumerate(candles.groupby("coin", sort=True)):
+    fwd: np.ndarray = np.full(shape, np.nan)
+    tb: np.ndarray = np.full(shape, np.nan)
+    for k, (_coin, rows) in enumerate(candles.groupby("coin", sort=True)):
         grid = candle_grid(rows.assign(time=ms(rows["time"])), start_ms, grid_end, step)
         logc = np.log(grid["close"])
         for j, h in enumerate(spec.horizons_min):

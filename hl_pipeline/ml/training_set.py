@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hl_pipeline.lake.tables import content_hash
-from hl_pipeline.ml.features.registry import FLAGS, REGISTRY, bar_ms, resolve
+from hl_pipeline.ml.features.catalog import FLAGS, REGISTRY, bar_ms, resolve
 from hl_pipeline.ml.folds import Fold, walk_forward_folds
 from hl_pipeline.ml.labels import LabelSpec
 from hl_pipeline.ml.pointintime import ms

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import INTERVAL_MS, INTERVALS, candle_close
@@ -9,6 +11,9 @@ from hl_pipeline.lake.schemas import CANDLES
 from hl_pipeline.quality.gx_runner import cached_suite, suite
 from hl_pipeline.quality.ordering import unique_increasing_rules, with_ms_since_previous
 from hl_pipeline.quality.schema_rules import schema_rules
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
 
 SERIES = ["coin", "interval", "source"]
 EXPECTED_CLOSE = "_dq_expected_close_time"
@@ -44,7 +49,9 @@ def candles_values_suite():
 
     E = gx.expectations
     valid = "candles_valid_values"
-    rules = [(valid, E.ExpectColumnValuesToNotBeNull(column=c)) for c in CANDLES.names]
+    rules: list[tuple[str, Expectation]] = [
+        (valid, E.ExpectColumnValuesToNotBeNull(column=c)) for c in CANDLES.names
+    ]
     rules += [
         (valid, E.ExpectColumnValuesToBeInSet(column="interval", value_set=list(INTERVALS))),
         (valid, E.ExpectColumnValuesToBeInSet(column="source", value_set=["api", "resampled"])),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from hl_pipeline.quality.per_date import row_days, rule_outcomes
 from hl_pipeline.quality.schema_rules import dtype_failures, dtypes, schema_frame, schema_rules
 from hl_pipeline.quality.unreadable import unreadable_outcomes
 
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
 MAX_ABS_HOURLY_RATE = 0.04  # the exchange caps funding at 4% per hour
 
 
@@ -32,7 +36,9 @@ def funding_values_suite(max_abs_rate: float):
     import great_expectations as gx
 
     E, valid = gx.expectations, "funding_valid_values"
-    rules = [(valid, E.ExpectColumnValuesToNotBeNull(column=f.name)) for f in FUNDING if not f.nullable]
+    rules: list[tuple[str, Expectation]] = [
+        (valid, E.ExpectColumnValuesToNotBeNull(column=f.name)) for f in FUNDING if not f.nullable
+    ]
     rules += [
         (
             valid,

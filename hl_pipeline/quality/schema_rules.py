@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import pyarrow as pa
 
 from hl_pipeline.quality.per_date import PARTITION_COLUMN
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
 
 
 def _gx_type(arrow_type: pa.DataType) -> str:
@@ -22,7 +27,9 @@ def schema_rules(check: str, schema: pa.Schema) -> list:
     import great_expectations as gx
 
     E = gx.expectations
-    rules = [(check, E.ExpectTableColumnsToMatchSet(column_set=schema.names, exact_match=True))]
+    rules: list[tuple[str, Expectation]] = [
+        (check, E.ExpectTableColumnsToMatchSet(column_set=schema.names, exact_match=True))
+    ]
     rules += [
         (check, E.ExpectColumnValuesToBeOfType(column=f.name, type_=_gx_type(f.type)))
         for f in schema

@@ -17,7 +17,10 @@ def gap_outcomes(check: str, manifests: dict[str, dict[str, Manifest | None]]) -
         if unwritten:
             text = f"not written for {', '.join(unwritten)}"
         elif gaps:
-            text = f"{len(gaps)} gaps, {sum(minutes.values())} minutes without data; first {gaps[0]['coin']} {gaps[0]['start']} to {gaps[0]['end']} ({gaps[0]['cause']})"
+            text = (
+                f"{len(gaps)} gaps, {sum(minutes.values())} minutes without data; "
+                f"first {gaps[0]['coin']} {gaps[0]['start']} to {gaps[0]['end']} ({gaps[0]['cause']})"
+            )
         else:
             text = "no gaps: every coin captured over the whole span"
         metadata = {"gap_count": len(gaps), "minutes_by_coin": minutes, "gaps": gaps, "unwritten": unwritten}

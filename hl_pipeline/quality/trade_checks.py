@@ -4,6 +4,7 @@ against the 1m candles of the same minutes."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ from hl_pipeline.quality.outcome import ERROR, CheckOutcome
 from hl_pipeline.quality.per_date import row_days, rule_outcomes
 from hl_pipeline.quality.schema_rules import dtype_failures, dtypes, schema_frame, schema_rules
 from hl_pipeline.quality.unreadable import unreadable_outcomes
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
 
 ADDRESS = r"^0x[0-9a-f]{40}$"
 INSIDE = "_dq_inside_candle"  # 1.0 inside the minute's [low, high], 0.0 outside, NaN: no candle to compare
@@ -32,7 +36,9 @@ def trades_values_suite():
     import great_expectations as gx
 
     E, valid, unique = gx.expectations, "trades_valid_values", "trades_unique"
-    rules = [(valid, E.ExpectColumnValuesToNotBeNull(column=f.name)) for f in TRADES]
+    rules: list[tuple[str, Expectation]] = [
+        (valid, E.ExpectColumnValuesToNotBeNull(column=f.name)) for f in TRADES
+    ]
     rules += [
         (valid, E.ExpectColumnValuesToBeBetween(column="px", min_value=0, strict_min=True)),
         (valid, E.ExpectColumnValuesToBeBetween(column="sz", min_value=0, strict_min=True)),

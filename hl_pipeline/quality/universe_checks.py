@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +13,9 @@ from hl_pipeline.quality.outcome import ERROR, CheckOutcome
 from hl_pipeline.quality.per_date import PARTITION_COLUMN, row_days, rule_outcomes
 from hl_pipeline.quality.schema_rules import dtype_failures, dtypes, schema_frame, schema_rules
 from hl_pipeline.quality.unreadable import unreadable_outcomes
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
 
 PRICES = ["prev_day_px", "oracle_px", "mark_px", "mid_px", "impact_bid_px", "impact_ask_px"]
 AMOUNTS = ["open_interest", "day_ntl_vlm", "day_base_vlm"]
@@ -31,7 +36,9 @@ def universe_values_suite(by_partition: bool = False):
 
     E, valid = gx.expectations, "universe_valid_values"
     key = [PARTITION_COLUMN, "time"] if by_partition else ["time"]
-    rules = [E.ExpectColumnValuesToNotBeNull(column=f.name) for f in UNIVERSE if not f.nullable]
+    rules: list[Expectation] = [
+        E.ExpectColumnValuesToNotBeNull(column=f.name) for f in UNIVERSE if not f.nullable
+    ]
     rules += [
         E.ExpectCompoundColumnsToBeUnique(column_list=[*key, "asset_id"]),
         E.ExpectCompoundColumnsToBeUnique(column_list=[*key, "coin"]),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hl_pipeline.ml.models.gate import Decision
+from collections.abc import Mapping
+
 from hl_pipeline.registry.errors import NothingToRollBack, RegistryError
 from hl_pipeline.registry.tracking import Tracking
 
@@ -28,16 +29,22 @@ def version_at(tracking: Tracking, name: str, alias: str):
     return client.get_model_version(name, str(model.aliases[alias])) if alias in model.aliases else None
 
 
-def apply(tracking: Tracking, name: str, version: str, decision: Decision, run_id: str | None = None) -> None:
-    """Record `decision` as tags (version and run) and move aliases: a promoted version becomes
-    `champion` (the one it replaces `previous_champion`), otherwise it becomes `challenger`."""
+def apply(
+    tracking: Tracking,
+    name: str,
+    version: str,
+    promote: bool,
+    tags: Mapping[str, str],
+    run_id: str | None = None,
+) -> None:
+    """Record a gate decision's `tags` (on the version and its run) and move aliases: a promoted
+    version becomes `champion` (the one it replaces `previous_champion`), otherwise `challenger`."""
     client = tracking.client()
-    tags = decision.tags()
     for key, value in tags.items():
         client.set_model_version_tag(name, version, key, value)
         if run_id:
             client.set_tag(run_id, key, value)
-    if not decision.promote:
+    if not promote:
         client.set_registered_model_alias(name, CHALLENGER, version)
         return
     old = version_at(tracking, name, CHAMPION)

@@ -1,18 +1,25 @@
-"""One MLflow run per training: parameters, metrics, plots, the model and its registered version."""
+"""One MLflow run per training: parameters, metrics per step, artifacts, the model and its version."""
 
 from __future__ import annotations
 
 import math
-import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import version as installed
 from pathlib import Path
+from typing import Protocol
 
-from hl_pipeline.ml.models import plots
-from hl_pipeline.ml.models.walkforward import Evaluation
+import pandas as pd
+
 from hl_pipeline.registry.tracking import Tracking
 
 REQUIREMENTS = ("mlflow", "xgboost-cpu", "scikit-learn", "pandas", "numpy", "cloudpickle")
+
+
+class FrameModel(Protocol):
+    """What the registry stores: a model that maps a feature frame to a frame of predictions."""
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -27,92 +34,55 @@ class LoggedModel:
         return f"{ui}/#/experiments/{self.experiment_id}/runs/{self.run_id}"
 
 
-def log_training(
-    tracking: Tracking,
-    name: str,
-    ev: Evaluation,
-    *,
-    tags: dict[str, str] | None = None,
-    example_rows: int = 5,
+@dataclass(frozen=True)
+class RunRecord:
+    """What one training run logs: everything but the model is plain data."""
+
+    params: Mapping[str, str]
+    metrics: Mapping[str, float]
+    step_metrics: Sequence[tuple[int, Mapping[str, float]]] = ()  # (step, metrics), e.g. per fold
+    artifacts: Mapping[str, Sequence[Path]] = field(default_factory=dict)  # artifact folder -> files
+    tags: Mapping[str, str] = field(default_factory=dict)
+    version_tags: Mapping[str, str] = field(default_factory=dict)  # also set on the registered version
+    run_name: str | None = None
+
+
+def log_model_run(
+    tracking: Tracking, name: str, record: RunRecord, model: FrameModel, example: pd.DataFrame
 ) -> LoggedModel:
-    """Log `ev` as one run (tags such as the training-set manifest hash, Dagster run id and partition
-    window go in `tags`) and register its final model as a new version of `name`."""
+    """Log `record` as one run and register `model` (a pyfunc with the signature of `example`) as a
+    new version of `name`."""
     import mlflow
     from mlflow.models import infer_signature
 
     from hl_pipeline.registry.pyfunc_model import DirectionPyfunc
 
-    if ev.final is None:
-        raise ValueError("the evaluation has no final model (evaluate(..., fit_final=True))")
-    example = ev.rows[list(ev.target.features)].head(example_rows)
-    run_tags = {**(tags or {}), **_target_tags(ev)}
+    run_tags = {**record.tags, **record.version_tags}
     with (
         tracking.active() as experiment_id,
-        mlflow.start_run(experiment_id=experiment_id, tags=run_tags) as run,
+        mlflow.start_run(experiment_id=experiment_id, tags=run_tags, run_name=record.run_name) as run,
     ):
-        mlflow.log_params(_params(ev))
-        for fold in ev.folds:
-            for kind, values in fold.metrics.items():
-                mlflow.log_metrics(
-                    _finite({f"fold.{kind}.{k}": v for k, v in values.items()}), step=fold.index
-                )
-        for kind, values in ev.aggregate.items():
-            mlflow.log_metrics(_finite({f"{kind}.{k}": v for k, v in values.items()}))
-        with tempfile.TemporaryDirectory() as tmp:
-            oos = ev.oos
-            primary = oos[f"pred_{ev.primary}"].to_numpy()
-            mlflow.log_artifact(
-                str(plots.importance_png(ev.final, Path(tmp) / "feature_importance.png")), "plots"
-            )
-            mlflow.log_artifact(
-                str(
-                    plots.confusion_png(
-                        ev.classes[oos["code"].to_numpy()],
-                        ev.classes[primary],
-                        ev.classes,
-                        Path(tmp) / "confusion_matrix.png",
-                    )
-                ),
-                "plots",
-            )
+        mlflow.log_params(dict(record.params))
+        for step, values in record.step_metrics:
+            mlflow.log_metrics(_finite(values), step=step)
+        mlflow.log_metrics(_finite(record.metrics))
+        for folder, paths in record.artifacts.items():
+            for path in paths:
+                mlflow.log_artifact(str(path), folder)
         info = mlflow.pyfunc.log_model(
             name="model",
-            python_model=DirectionPyfunc(ev.final),
+            python_model=DirectionPyfunc(model),
             input_example=example,
-            signature=infer_signature(example, ev.final.predict(example)),
+            signature=infer_signature(example, model.predict(example)),
             registered_model_name=name,
             pip_requirements=[f"{p}=={installed(p)}" for p in REQUIREMENTS],
         )
     version = str(info.registered_model_version)
     client = tracking.client()
-    for key, value in _target_tags(ev).items():
+    for key, value in record.version_tags.items():
         client.set_model_version_tag(name, version, key, value)
     return LoggedModel(name, version, run.info.run_id, experiment_id, f"models:/{name}/{version}")
 
 
-def _target_tags(ev: Evaluation) -> dict[str, str]:
-    t = ev.target
-    return {
-        "target.label": t.label,
-        "target.ret": t.ret,
-        "target.horizon_ms": str(t.horizon_ms),
-        "train_end_ms": str(ev.train_end_ms),
-        "candidate": ev.primary,
-    }
-
-
-def _params(ev: Evaluation) -> dict[str, str]:
-    flat = {f"xgb.{k}": v for k, v in ev.params["xgb"].items()}
-    flat |= {f"walk_forward.{k}": v for k, v in ev.params["walk_forward"].items()}
-    flat |= {
-        "candidates": ",".join(ev.params["kinds"]),
-        "rows": ev.params["rows"],
-        "n_features": len(ev.target.features),
-        "features": ",".join(ev.target.features)[:6000],
-        "classes": ",".join(str(c) for c in ev.classes),
-    }
-    return {k: str(v) for k, v in flat.items()}
-
-
-def _finite(values: dict[str, float]) -> dict[str, float]:
+def _finite(values: Mapping[str, float]) -> dict[str, float]:
     return {k: float(v) for k, v in values.items() if math.isfinite(v)}

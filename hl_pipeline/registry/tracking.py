@@ -14,7 +14,8 @@ _TABLES = {"experiments", "runs", "registered_models", "model_versions", "regist
 
 @dataclass(frozen=True)
 class Tracking:
-    """`sqlite:///<root>/mlruns/mlflow.db` with artifacts under `<root>/mlruns/artifacts`, unless `uri` is given."""
+    """`sqlite:///<root>/mlruns/mlflow.db` with artifacts under `<root>/mlruns/artifacts`, unless
+    `uri` is given."""
 
     root: Path = Path(".")
     experiment: str = "hl_pipeline"
@@ -33,7 +34,8 @@ class Tracking:
         return (Path(self.root) / "mlruns" / "artifacts").resolve()
 
     def check(self, *, must_exist: bool) -> None:
-        """Raise RegistryError if the sqlite store is unreadable, or missing when `must_exist`; never writes."""
+        """Raise RegistryError if the sqlite store is unreadable, or missing when `must_exist`; never
+        writes."""
         if self.uri is not None:
             return
         path = self.db_path
@@ -48,7 +50,8 @@ class Tracking:
             raise RegistryError(f"MLflow registry at {path} is unreadable: {exc}") from exc
         if not tables >= _TABLES:
             raise RegistryError(
-                f"MLflow registry at {path} is not an MLflow store (missing tables {sorted(_TABLES - tables)})"
+                f"MLflow registry at {path} is not an MLflow store "
+                f"(missing tables {sorted(_TABLES - tables)})"
             )
 
     def client(self, *, must_exist: bool = True):
@@ -60,7 +63,8 @@ class Tracking:
 
     @contextlib.contextmanager
     def active(self):
-        """Point the mlflow module at this store for the block (fluent APIs: runs, log_model); yields the experiment id."""
+        """Point the mlflow module at this store for the block (fluent APIs: runs, log_model); yields
+        the experiment id."""
         import logging
         import os
         import warnings

@@ -18,7 +18,7 @@ from pathlib import Path
 from hl_pipeline.exchange.archive.keys import ARCHIVE_BUCKET, NODE_DATA_BUCKET, l2_book_key, node_fills_key
 from hl_pipeline.exchange.archive.writer import L2Snapshot, write_l2_archive, write_lz4_lines
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
-from hl_pipeline.market.days import day_start_ms
+from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.fills import wallet_fill_rows

@@ -45,8 +45,10 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
     conn.execute(
         "CREATE OR REPLACE VIEW gaps AS "
         "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
-        "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, g.bars, g.minutes, g.exchange_trades "
-        f"FROM (SELECT dataset, coin, date, unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
+        "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, "
+        "g.bars, g.minutes, g.exchange_trades "
+        "FROM (SELECT dataset, coin, date, "
+        f"unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )
     for view in ("manifests", "gaps"):
         created[view] = conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0]

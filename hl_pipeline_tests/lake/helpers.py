@@ -1,8 +1,12 @@
 """Small candle tables for lake and market tests."""
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.lake.schemas import CANDLES
 
 DAY0_MS = 1_704_067_200_000  # 2024-01-01T00:00Z
@@ -29,3 +33,17 @@ def candles_1m(n: int, start_ms: int = DAY0_MS, coin: str = "BTC", skip: tuple[i
             "ingest_time": t,
         }
     ).cast(CANDLES)
+
+
+def manifest_of(root: Path, dataset: str, date: str, coin: str | None = None) -> Manifest:
+    """The manifest of a partition that must exist."""
+    manifest = read_manifest(root, dataset, date, coin)
+    assert manifest is not None, (dataset, date, coin)
+    return manifest
+
+
+def partition_of(root: Path, dataset: str, date: str, coin: str | None = None) -> pa.Table:
+    """A partition that must exist."""
+    table = read_partition(root, dataset, date, coin)
+    assert table is not None, (dataset, date, coin)
+    return table

@@ -16,6 +16,18 @@ from hl_pipeline.lake.writer import write_partition
 from hl_pipeline_tests.lake.helpers import candles_1m
 
 
+def _rows(root) -> int:
+    table = read_partition(root, "candles", "2024-01-01", "BTC")
+    assert table is not None
+    return table.num_rows
+
+
+def _hash(root) -> str:
+    manifest = read_manifest(root, "candles", "2024-01-01", "BTC")
+    assert manifest is not None
+    return manifest.content_hash
+
+
 def _manifest(date="2024-01-01", coin="BTC") -> Manifest:
     return Manifest(
         dataset="candles",
@@ -36,18 +48,20 @@ def test_write_then_read_round_trips_rows_and_manifest(tmp_path):
     path = write_partition(tmp_path, table, _manifest())
     assert path == tmp_path / "candles" / "coin=BTC" / "date=2024-01-01" / "part-0.parquet"
     assert "coin" not in pq.read_schema(path).names  # the Hive path carries it
-    assert read_partition(tmp_path, "candles", "2024-01-01", "BTC").equals(table)
+    read = read_partition(tmp_path, "candles", "2024-01-01", "BTC")
+    assert read is not None and read.equals(table)
     manifest = read_manifest(tmp_path, "candles", "2024-01-01", "BTC")
+    assert manifest is not None
     assert manifest.rows == 10 and len(manifest.content_hash) == 64
 
 
 def test_rewrite_replaces_and_equal_data_hashes_equal(tmp_path):
     write_partition(tmp_path, candles_1m(10), _manifest())
-    first = read_manifest(tmp_path, "candles", "2024-01-01", "BTC").content_hash
+    first = _hash(tmp_path)
     write_partition(tmp_path, candles_1m(5), _manifest())
-    assert read_partition(tmp_path, "candles", "2024-01-01", "BTC").num_rows == 5
+    assert _rows(tmp_path) == 5
     write_partition(tmp_path, candles_1m(10), _manifest())
-    assert read_manifest(tmp_path, "candles", "2024-01-01", "BTC").content_hash == first
+    assert _hash(tmp_path) == first
     assert [p.name for p in partition_file(tmp_path, "candles", "2024-01-01", "BTC").parent.iterdir()] == [
         "part-0.parquet"
     ]
@@ -79,7 +93,7 @@ def test_writer_killed_before_rename_leaves_the_old_partition(tmp_path):
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=os.getcwd())
     assert proc.returncode == -signal.SIGKILL
-    assert read_partition(tmp_path, "candles", "2024-01-01", "BTC").num_rows == 10
+    assert _rows(tmp_path) == 10
     leftovers = list(
         partition_file(tmp_path, "candles", "2024-01-01", "BTC").parent.glob(".part-0.parquet.tmp-*")
     )

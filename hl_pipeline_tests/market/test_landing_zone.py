@@ -10,7 +10,7 @@ MIN = 60_000
 
 
 def _touch(landing, channel, first, last):
-    from hl_pipeline.market.days import date_of_ms
+    from hl_pipeline.lake.calendar import date_of_ms
 
     path = landing / channel / date_of_ms(first) / f"{first}-{last}.parquet"
     write_parquet_atomically(pa.table({"x": [1]}), path)

@@ -9,8 +9,8 @@ import pytest
 from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.lake.schemas import SCHEMAS
 from hl_pipeline.ml.checks import check_no_missing_where_inputs_present, check_ranges, label_balance
+from hl_pipeline.ml.features.catalog import lookback_days
 from hl_pipeline.ml.features.compute import compute_features, features_for_day
-from hl_pipeline.ml.features.registry import lookback_days
 from hl_pipeline.ml.labels import compute_labels
 from hl_pipeline_tests.ml import synthetic
 
@@ -24,8 +24,8 @@ def features():
 
 def test_synthetic_features_pass_both_checks(features):
     complete = check_no_missing_where_inputs_present(features)
-    assert complete.passed, complete.details
-    assert complete.details["checked"] > len(features) * 20
+    assert complete.passed, complete.metadata
+    assert complete.metadata["checked"] > len(features) * 20
     assert check_ranges(features).passed
 
 
@@ -34,9 +34,9 @@ def test_a_planted_hole_and_an_out_of_range_value_fail(features):
     row = broken.index[(~broken["candles_missing"]).cumsum() == 500][0]
     broken.loc[row, "rsi_14"] = np.nan
     outcome = check_no_missing_where_inputs_present(broken)
-    assert not outcome.passed and outcome.details["violations"]["rsi_14"]["rows"] == 1
+    assert not outcome.passed and outcome.metadata["violations"]["rsi_14"]["rows"] == 1
     broken.loc[row, "corr_btc_60"] = 1.5
-    assert "corr_btc_60" in check_ranges(broken).details["violations"]
+    assert "corr_btc_60" in check_ranges(broken).metadata["violations"]
 
 
 def test_missing_inputs_give_nan_and_a_flag_never_zero():
@@ -53,9 +53,9 @@ def test_label_balance_reports_per_day_and_flags_a_skewed_day():
     candles = synthetic.candles(days=3, seed=3)
     labels = compute_labels(candles, START, END)
     outcome = label_balance(labels)
-    assert outcome.passed and "2024-03-02 5m" in outcome.details["shares"]
+    assert outcome.passed and "2024-03-02 5m" in outcome.metadata["shares"]
     skewed = labels.assign(direction=labels["direction"].where(labels["time"].dt.day != 2, 1))
-    assert "2024-03-02 5m" in label_balance(skewed).details["skewed"]
+    assert "2024-03-02 5m" in label_balance(skewed).metadata["skewed"]
 
 
 def test_registry_matches_the_lake_schema(features):

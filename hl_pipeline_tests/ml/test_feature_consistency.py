@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
-from hl_pipeline.market.days import date_of_ms, day_start_ms
+from hl_pipeline.lake.calendar import date_of_ms, day_start_ms
 from hl_pipeline.ml.features import compute
+from hl_pipeline.ml.features.catalog import FEATURES, FLAGS, lookback_days
 from hl_pipeline.ml.features.compute import compute_features, features_for_day
-from hl_pipeline.ml.features.registry import FEATURES, FLAGS, lookback_days
 from hl_pipeline.ml.pointintime import ms
 from hl_pipeline_tests.ml import synthetic
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.ml.features.catalog import FEATURES, FLAGS, bar_ms
 from hl_pipeline.ml.features.compute import compute_features
-from hl_pipeline.ml.features.registry import FEATURES, FLAGS, bar_ms
 from hl_pipeline.ml.pointintime import ms, truncate
 from hl_pipeline_tests.ml import synthetic
 from hl_pipeline_tests.ml.lookahead import values_changed
@@ -43,7 +43,8 @@ def test_no_feature_reads_past_the_cut(results, column):
 
 
 def _with_planted_leak(inputs) -> pd.DataFrame:
-    """The features plus `leak` (the next bar's 1-bar return) and `lagged` (the previous bar's, which is fine)."""
+    """The features plus `leak` (the next bar's 1-bar return) and `lagged` (the previous bar's, which
+    is fine)."""
     frame = compute_features(inputs, START, END, features=["ret_1"])
     by_coin = frame.groupby("coin")["ret_1"]
     return frame.assign(leak=by_coin.shift(-1), lagged=by_coin.shift(1))
@@ -58,7 +59,8 @@ def test_planted_next_bar_leak_is_caught():
 
 
 def _last_trade_sz(inputs) -> pd.DataFrame:
-    """A subtle leak: the last trade size by exchange time before each bar close, ignoring when it was received."""
+    """A subtle leak: the last trade size by exchange time before each bar close, ignoring when it was
+    received."""
     trades = inputs["trades"]
     times = np.arange(START, END, MINUTE_MS)
     parts = []

@@ -74,13 +74,13 @@ def test_triple_barrier_hand_cases():
     b = math.log(1.01)  # barriers at +-1 %
     close = np.full(6, 100.0)
     #           entry  up first      down first  both in a bar  neither  gap
-    cases = {
+    raw = {
         "up": ([100, 100.5, 101.2, 100, 100, 100], [100, 100, 100, 98, 100, 100], 1),
         "down": ([100, 100, 100, 102, 100, 100], [100, 99.5, 98.9, 100, 100, 100], -1),
         "same bar": ([100, 100, 101.5, 100, 100, 100], [100, 100, 98.5, 100, 100, 100], 0),
         "neither": ([100, 100.5, 100.9, 100, 100, 100], [100, 99.5, 99.2, 100, 100, 100], 0),
     }
-    cases = {k: (np.array(h, float), np.array(lo, float), e) for k, (h, lo, e) in cases.items()}
+    cases = {k: (np.array(h, float), np.array(lo, float), e) for k, (h, lo, e) in raw.items()}
     for name, (high, low, expected) in cases.items():
         assert triple_barrier(close, high, low, 3, b)[0] == expected, name
     high, low = cases["up"][0].copy(), cases["up"][1].copy()

@@ -65,17 +65,17 @@ def test_leakage_guard_fails_without_the_purge(parts):
     frame, manifest = _build(parts)
     unpurged = {**manifest, "split": {**manifest["split"], "horizon_ms": 0, "embargo_ms": 0}}
     outcome = check_no_leakage(frame, unpurged)
-    assert not outcome.passed and any("trains on labels known" in k for k in outcome.details["violations"])
+    assert not outcome.passed and any("trains on labels known" in k for k in outcome.metadata["violations"])
     leaked = frame.copy()
     leaked.loc[leaked.index[-1], "fwd_log_return_60m"] = 0.01  # a label the set could not know yet
     outcome = check_no_leakage(leaked, manifest)
-    assert not outcome.passed and "known after as_of (60m)" in outcome.details["violations"]
+    assert not outcome.passed and "known after as_of (60m)" in outcome.metadata["violations"]
 
 
 def test_manifest_records_inputs_features_labels_and_a_content_hash(parts):
     inputs = {"features": {"2024-03-01": "v1", "2024-03-02": "v2"}, "labels": {"2024-03-01": "v3"}}
     frame, manifest = _build(parts, inputs=inputs)
-    again, same = _build(parts, inputs=inputs)
+    _again, same = _build(parts, inputs=inputs)
     assert manifest["inputs"] == inputs
     assert manifest["features"] == ["ret_1", "rv_15", "spread_bps", "hour_of_day"]
     assert manifest["labels"]["horizons_min"] == [5, 15, 60] or manifest["labels"]["horizons_min"] == (

@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from hl_pipeline.commands.runs import load_definitions
-from hl_pipeline.market.days import iso_ms
+from hl_pipeline.lake.calendar import iso_ms
 from hl_pipeline_tests.conftest import TEST_NOW_MS
 
 COINS = "BTC,ETH"

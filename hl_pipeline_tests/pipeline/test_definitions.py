@@ -45,7 +45,8 @@ def test_jobs_and_schedules():
     assert defs.resolve_job_def("market_job").partitions_def is not None
     assert defs.resolve_job_def("warehouse_job")
     assert defs.resolve_job_def("order_flow_job").partitions_def is not None
-    crons = {s.name: s.cron_schedule for s in defs.schedules}
+    assert defs.schedules is not None and defs.sensors is not None
+    crons = {s.name: s.cron_schedule for s in defs.schedules}  # type: ignore[union-attr]
     assert crons == {
         "market_today_hourly": "5 * * * *",
         "market_finalize_daily": "20 0 * * *",
@@ -58,7 +59,9 @@ def test_jobs_and_schedules():
         "ml_automation",
         "run_failure_alert",
     }
-    assert defs.resolve_job_def("models_job").partitions_def.get_partition_keys()[:3] == [
+    targets = defs.resolve_job_def("models_job").partitions_def
+    assert targets is not None
+    assert targets.get_partition_keys()[:3] == [
         "BTC_5m",
         "BTC_15m",
         "BTC_60m",
@@ -88,7 +91,27 @@ def test_loading_the_code_location_imports_no_heavy_library():
 
     code = (
         "import sys; from hl_pipeline.definitions import defs; defs().resolve_asset_graph(); "
-        "print(sorted(m for m in ('pandas', 'great_expectations', 'mlflow', 'xgboost', 'sklearn') if m in sys.modules))"
+        "print(sorted(m for m in ('pandas', 'great_expectations', 'mlflow', 'xgboost', 'sklearn') "
+        "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_every_asset_has_owners_tags_code_version_and_gated_automation():
+    graph = load_definitions().resolve_asset_graph()
+    for key in graph.materializable_asset_keys:
+        node = graph.get(key)
+        name = key.to_user_string()
+        assert node.owners and node.tags.get("domain"), name
+        assert node.code_version, name
+        condition = node.automation_condition
+        if condition is not None:  # automated: waits for the blocking checks of what it reads
+            labels = [child.get_label() for child in condition.children]
+            assert "eager" in labels and "all_deps_blocking_checks_passed" in labels, name
+    for dataset in ("universe", "candles", "funding", "trades", "book_snapshots"):
+        assert graph.get(dg.AssetKey(dataset)).freshness_policy is not None, dataset
+    automated = {
+        k.to_user_string() for k in graph.materializable_asset_keys if graph.get(k).automation_condition
+    }
+    assert automated == {"features", "labels", "model", "promotion", "predictions", "backtest", "warehouse"}

@@ -47,11 +47,16 @@ def _failed_run(instance):
 def test_a_failed_run_is_posted_to_the_webhook(webhook, monkeypatch):
     url, received = webhook
     monkeypatch.setenv("HL_ALERT_WEBHOOK_URL", url + "/ok")
-    sensor = load_definitions().resolve_sensor_def("run_failure_alert")
+    defs = load_definitions()
+    sensor = defs.resolve_sensor_def("run_failure_alert")
     with dg.instance_for_test() as instance:
         run, failure = _failed_run(instance)
         context = dg.build_run_status_sensor_context(
-            sensor_name="run_failure_alert", dagster_instance=instance, dagster_run=run, dagster_event=failure
+            sensor_name="run_failure_alert",
+            dagster_instance=instance,
+            dagster_run=run,
+            dagster_event=failure,
+            resources={"alerts": (defs.resources or {})["alerts"]},
         ).for_run_failure()
         sensor(context)
     (body,) = received

@@ -4,29 +4,29 @@ import pyarrow.compute as pc
 import pytest
 
 import hl_pipeline.lake.writer as writer
-from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline_tests.lake.helpers import manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import run_range
 
 DAY = "2024-02-29"  # the full day before the frozen clock (2024-03-01 12:30 UTC)
 
 
 def _hashes(lake, dates, coins=("BTC", "ETH")):
-    return {(c, d): read_manifest(lake, "candles", d, c).content_hash for c in coins for d in dates}
+    return {(c, d): manifest_of(lake, "candles", d, c).content_hash for c in coins for d in dates}
 
 
 def test_one_day_is_complete_and_checked(market_job, instance, pipeline_env):
     result = market_job.execute_in_process(instance=instance, partition_key=DAY)  # as the schedules launch it
     assert result.success
-    btc = read_partition(pipeline_env, "candles", DAY, "BTC").to_pandas()
+    btc = partition_of(pipeline_env, "candles", DAY, "BTC").to_pandas()
     one_minute = btc[(btc.interval == "1m") & (btc.source == "api")]
     assert len(one_minute) == 1440 and one_minute.time.is_monotonic_increasing
     assert set(btc.interval) == {"1m", "5m", "15m", "1h", "4h", "1d"}
-    manifest = read_manifest(pipeline_env, "candles", DAY, "ETH")
+    manifest = manifest_of(pipeline_env, "candles", DAY, "ETH")
     assert manifest.gaps == [] and manifest.unavailable == []
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations)
     assert {e.partition for e in evaluations} == {DAY}
-    funding = read_partition(pipeline_env, "funding", DAY, "BTC")
+    funding = partition_of(pipeline_env, "funding", DAY, "BTC")
     assert funding.num_rows == 24
 
 
@@ -34,10 +34,10 @@ def test_thirty_days_in_one_run_report_what_the_api_no_longer_serves(market_job,
     result = run_range(market_job, instance, "2024-01-31", "2024-02-29")
     assert result.success
     assert len(instance.get_run_records()) == 1
-    old = read_manifest(pipeline_env, "candles", "2024-01-31", "BTC")
+    old = manifest_of(pipeline_env, "candles", "2024-01-31", "BTC")
     assert {u["interval"] for u in old.unavailable} >= {"1m"}  # beyond 5000 one-minute candles
     assert old.coverage["1d/api"]["status"] == "complete"
-    recent = read_manifest(pipeline_env, "candles", "2024-02-28", "BTC")
+    recent = manifest_of(pipeline_env, "candles", "2024-02-28", "BTC")
     assert recent.unavailable == [] and recent.gaps == []
     per_day = {
         e.partition for e in result.get_asset_check_evaluations() if e.check_name == "candles_complete"
@@ -50,10 +50,10 @@ def test_rerun_is_idempotent(market_job, instance, pipeline_env):
     dates = ["2024-02-28", "2024-02-29"]
     assert run_range(market_job, instance, *dates).success
     first = _hashes(pipeline_env, dates)
-    rows = read_partition(pipeline_env, "candles", dates[0], "BTC").num_rows
+    rows = partition_of(pipeline_env, "candles", dates[0], "BTC").num_rows
     assert run_range(market_job, instance, *dates).success
     assert _hashes(pipeline_env, dates) == first
-    assert read_partition(pipeline_env, "candles", dates[0], "BTC").num_rows == rows
+    assert partition_of(pipeline_env, "candles", dates[0], "BTC").num_rows == rows
 
 
 def test_writer_failing_before_rename_keeps_the_old_partition(
@@ -68,17 +68,17 @@ def test_writer_failing_before_rename_keeps_the_old_partition(
     monkeypatch.setattr(writer, "commit", crash)
     assert not run_range(market_job, instance, DAY, DAY).success
     assert _hashes(pipeline_env, [DAY]) == before
-    assert read_partition(pipeline_env, "candles", DAY, "BTC").num_rows > 1440
+    assert partition_of(pipeline_env, "candles", DAY, "BTC").num_rows > 1440
 
 
 def test_today_is_partial_and_not_a_gap(market_job, instance, pipeline_env):
     result = run_range(market_job, instance, "2024-03-01", "2024-03-01")
     assert result.success
-    manifest = read_manifest(pipeline_env, "candles", "2024-03-01", "BTC")
+    manifest = manifest_of(pipeline_env, "candles", "2024-03-01", "BTC")
     assert manifest.coverage["1m/api"]["status"] == "partial"
     assert manifest.coverage["1m/api"]["expected_bars"] == 12 * 60 + 30  # bars opened before 12:30:00
     assert manifest.gaps == []
-    universe = read_partition(pipeline_env, "universe", "2024-03-01")
+    universe = partition_of(pipeline_env, "universe", "2024-03-01")
     assert universe.column("mark_px").null_count == 0  # today's snapshot carries contexts
 
 
@@ -89,24 +89,25 @@ def test_a_future_day_is_refused_and_nothing_written(market_job, instance, pipel
     assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))
 
 
-@pytest.mark.parametrize("variable, value", [("HL_NATIVE_INTERVALS", "1m,2m"), ("HL_COINS", "BTC,NOPE")])
-def test_malformed_configuration_fails_the_run_and_writes_nothing(
-    pipeline_env, instance, monkeypatch, variable, value
-):
+def test_a_malformed_setting_stops_the_code_location_from_loading(pipeline_env, monkeypatch):
+    from hl_pipeline.commands.runs import load_definitions
+    from hl_pipeline.errors import ConfigError
+
+    monkeypatch.setenv("HL_NATIVE_INTERVALS", "1m,2m")
+    with pytest.raises(ConfigError, match=r"HL_NATIVE_INTERVALS.*'1m,2m'|'2m'.*HL_NATIVE_INTERVALS"):
+        load_definitions()
+    assert not pipeline_env.exists()
+
+
+def test_an_unlisted_coin_fails_the_run_before_any_write(pipeline_env, instance, monkeypatch):
     from hl_pipeline.commands.runs import load_definitions
 
-    monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("HL_COINS", "BTC,NOPE")
     job = load_definitions().resolve_job_def("market_job")
     result = job.execute_in_process(instance=instance, partition_key=DAY, raise_on_error=False)
     assert not result.success
-    errors = [
-        e.event_specific_data.error
-        for e in result.all_events
-        if getattr(e.event_specific_data, "error", None)
-    ]
-    assert (
-        errors and value.split(",")[1] in errors[0].to_string()
-    )  # settings fail at set-up, coins before any write
+    errors = [error for e in result.all_events if (error := getattr(e.event_specific_data, "error", None))]
+    assert errors and "NOPE" in errors[0].to_string()
     assert not pipeline_env.exists() or not any(pipeline_env.rglob("*.parquet"))
 
 
@@ -114,10 +115,10 @@ def test_a_failing_blocking_check_stops_the_assets_downstream(market_job, instan
     from hl_pipeline.lake.writer import write_partition
 
     assert market_job.execute_in_process(instance=instance, partition_key=DAY).success
-    listing = read_partition(pipeline_env, "universe", DAY)
+    listing = partition_of(pipeline_env, "universe", DAY)
     without_eth = listing.filter(pc.not_equal(listing["coin"], "ETH"))
     write_partition(
-        pipeline_env, without_eth, read_manifest(pipeline_env, "universe", DAY)
+        pipeline_env, without_eth, manifest_of(pipeline_env, "universe", DAY)
     )  # a past day is kept as written
 
     result = market_job.execute_in_process(instance=instance, partition_key=DAY, raise_on_error=False)

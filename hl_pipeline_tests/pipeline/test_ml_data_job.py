@@ -3,7 +3,7 @@
 import pytest
 
 from hl_pipeline.commands.runs import load_definitions
-from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline_tests.lake.helpers import manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import run_range
 
 FIRST, LAST = "2024-02-28", "2024-03-01"  # the clock is frozen at 2024-03-01 12:30 UTC
@@ -31,9 +31,9 @@ def test_features_labels_and_training_set_are_written_with_their_checks(ml_runs)
     for day in ("2024-02-28", "2024-02-29", "2024-03-01"):
         assert ("features_present_where_inputs_are", day) in evaluations
         assert ("training_set_no_leakage", day) in evaluations
-    today = read_partition(lake, "features", LAST, "BTC")
+    today = partition_of(lake, "features", LAST, "BTC")
     assert today.num_rows == 12 * 60 + 30  # bars closed by 12:30, none beyond
-    manifest = read_manifest(lake, "features", LAST, "ETH")
+    manifest = manifest_of(lake, "features", LAST, "ETH")
     assert set(manifest.inputs["candles"]) == {
         "BTC/2024-02-29",
         "BTC/2024-03-01",
@@ -41,20 +41,19 @@ def test_features_labels_and_training_set_are_written_with_their_checks(ml_runs)
         "ETH/2024-03-01",
     }
     assert (
-        manifest.inputs["candles"]["ETH/2024-03-01"]
-        == read_manifest(lake, "candles", LAST, "ETH").content_hash
+        manifest.inputs["candles"]["ETH/2024-03-01"] == manifest_of(lake, "candles", LAST, "ETH").content_hash
     )
 
 
 def test_labels_not_knowable_yet_are_missing_never_wrong(ml_runs):
     lake, *_ = ml_runs
-    labels = read_partition(lake, "labels", LAST, "BTC").to_pandas()
+    labels = partition_of(lake, "labels", LAST, "BTC").to_pandas()
     known = labels["known_time"].astype("int64") // 10**6 <= 1_709_296_200_000
     assert (
         labels.loc[~known, "fwd_log_return"].isna().all()
         and labels.loc[known, "fwd_log_return"].notna().any()
     )
-    previous = read_partition(lake, "labels", "2024-02-29", "BTC").to_pandas()
+    previous = partition_of(lake, "labels", "2024-02-29", "BTC").to_pandas()
     assert (
         previous["fwd_log_return"].notna().all()
     )  # the next day's candles exist: the day boundary is labelled
@@ -63,14 +62,14 @@ def test_labels_not_knowable_yet_are_missing_never_wrong(ml_runs):
 def test_a_rerun_rewrites_identical_partitions(ml_runs):
     lake, _, _, rerun = ml_runs
     before = {
-        d: read_manifest(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
+        d: manifest_of(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
         for d in ("features", "labels", "training_set")
     }
     assert rerun().success
     after = {
-        d: read_manifest(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
+        d: manifest_of(lake, d, LAST, None if d == "training_set" else "BTC").content_hash
         for d in ("features", "labels", "training_set")
     }
     assert before == after
-    training = read_manifest(lake, "training_set", LAST, None)
+    training = manifest_of(lake, "training_set", LAST, None)
     assert len(training.details["split"]["folds"]) == 3 and training.inputs["features"]

@@ -8,8 +8,8 @@ import pytest
 
 from hl_pipeline.cli import main as cli
 from hl_pipeline.commands.runs import load_definitions, run_targets
+from hl_pipeline.lake.calendar import iso_ms
 from hl_pipeline.lake.reader import read_partition
-from hl_pipeline.market.days import iso_ms
 from hl_pipeline.registry.aliases import CHAMPION, version_at
 from hl_pipeline.registry.tracking import Tracking
 from hl_pipeline.simulator.config import SimulatorConfig
@@ -55,7 +55,7 @@ def trained(tmp_path_factory):
 
 
 def test_training_registers_a_version_and_the_gate_decides(trained):
-    lake, tracking, models, *_ = trained
+    _lake, tracking, models, *_ = trained
     assert models.success
     passed = {e.check_name for e in models.get_asset_check_evaluations() if e.passed}
     assert {"model_sound", "promotion_recorded"} <= passed
@@ -76,9 +76,13 @@ def test_training_registers_a_version_and_the_gate_decides(trained):
 def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):
     lake, tracking, _, defs, instance = trained
     assert run_range(defs.resolve_job_def("predictions_job"), instance, LAST, LAST).success
-    stored = read_partition(lake, "predictions", LAST, "BTC").to_pandas()
+    predictions = read_partition(lake, "predictions", LAST, "BTC")
+    assert predictions is not None
+    stored = predictions.to_pandas()
     assert set(stored["model_version"]) == {"1"} and set(stored["model_name"]) == {NAME}
-    features = read_partition(lake, "features", LAST, "BTC").to_pandas()
+    feature_table = read_partition(lake, "features", LAST, "BTC")
+    assert feature_table is not None
+    features = feature_table.to_pandas()
     mlflow.set_tracking_uri(tracking.tracking_uri)
     mlflow.set_registry_uri(tracking.tracking_uri)
     model = mlflow.pyfunc.load_model(f"models:/{NAME}@champion")

@@ -10,10 +10,10 @@ import pytest
 from hl_pipeline.collector.session import Collector, CollectorConfig
 from hl_pipeline.commands.runs import load_definitions
 from hl_pipeline.exchange.client import InfoClient
-from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.simulator.archives import write_archives
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.server import running_simulator
+from hl_pipeline_tests.lake.helpers import manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import run_range
 
 COINS = ["BTC", "ETH"]
@@ -100,21 +100,21 @@ def test_both_days_are_written_and_every_blocking_check_passes(world):
             assert evaluations[(asset, check, day)].passed, (asset, check, day)
     lake = world["root"] / "lake"
     for coin in COINS:
-        past = read_manifest(lake, "trades", world["yesterday"], coin)
+        past = manifest_of(lake, "trades", world["yesterday"], coin)
         assert past.source.startswith("archive") and past.rows > 1000 and past.gaps == []
-        now = read_manifest(lake, "trades", world["today"], coin)
+        now = manifest_of(lake, "trades", world["today"], coin)
         assert now.source.startswith("landing") and now.rows > 0
-        assert read_partition(lake, "book_snapshots", world["today"], coin).num_rows >= 2 * 20
+        assert partition_of(lake, "book_snapshots", world["today"], coin).num_rows >= 2 * 20
 
 
 def test_today_records_where_the_collector_was_not_listening(world):
     lake = world["root"] / "lake"
-    manifest = read_manifest(lake, "book_snapshots", world["today"], "BTC")
+    manifest = manifest_of(lake, "book_snapshots", world["today"], "BTC")
     causes = [g["cause"] for g in manifest.gaps]
     assert manifest.gaps[0]["start"].endswith("T00:00:00Z") and causes[0] == "not collecting"
     assert all(g["minutes"] >= 1 for g in manifest.gaps)
     complete = _evaluations(world["flow"])[("book_snapshots", "book_snapshots_complete", world["today"])]
-    every = sum(len(read_manifest(lake, "book_snapshots", world["today"], c).gaps) for c in COINS)
+    every = sum(len(manifest_of(lake, "book_snapshots", world["today"], c).gaps) for c in COINS)
     assert not complete.passed and complete.metadata["gap_count"].value == every
 
 

@@ -1,4 +1,5 @@
-"""MLflow runs, versions, gated promotion, rollback and bad stores (one store per module: MLflow's schema setup is slow)."""
+"""MLflow runs, versions, gated promotion, rollback and bad stores (one store per module: MLflow's
+schema setup is slow)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import pytest
 from hl_pipeline.ml.models import synthetic, walkforward
 from hl_pipeline.ml.models.config import WalkForward, XGBConfig
 from hl_pipeline.ml.models.gate import Decision
-from hl_pipeline.ml.models.target import Target
+from hl_pipeline.ml.models.target_spec import Target
 from hl_pipeline.registry import aliases
 from hl_pipeline.registry.errors import NothingToRollBack, RegistryError
-from hl_pipeline.registry.promotion import load, promote_or_hold
-from hl_pipeline.registry.runs import log_training
+from hl_pipeline.registry.loading import load
 from hl_pipeline.registry.tracking import Tracking
+from hl_pipeline.steps.promotion import promote_or_hold
+from hl_pipeline.steps.training import log_training
 
 TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 * 60_000)
 XGB = XGBConfig(n_estimators=40, max_depth=3, learning_rate=0.1)
@@ -102,7 +104,7 @@ def test_second_training_no_better_leaves_the_champion(store, data):
 def test_promotion_then_rollback_and_nothing_left_to_roll_back(store):
     tracking, _, _, _ = store
     forced = Decision(True, 0.6, 0.5, 0.01, 500, "champion v1", "forced in a test")
-    aliases.apply(tracking, NAME, "2", forced)
+    aliases.apply(tracking, NAME, "2", forced.promote, forced.tags())
     assert str(aliases.version_at(tracking, NAME, aliases.CHAMPION).version) == "2"
     assert str(aliases.version_at(tracking, NAME, aliases.PREVIOUS).version) == "1"
     assert aliases.version_at(tracking, NAME, aliases.CHALLENGER) is None
@@ -149,7 +151,8 @@ def test_missing_registry_is_a_clear_error_and_creates_nothing(tmp_path):
 
 def test_packages_import_without_mlflow_xgboost_or_sklearn():
     code = (
-        "import sys, hl_pipeline.registry.promotion, hl_pipeline.registry.runs, hl_pipeline.ml.models.backtest; "
+        "import sys, hl_pipeline.steps.promotion, hl_pipeline.steps.training, "
+        "hl_pipeline.ml.models.backtest; "
         "print(sorted(m for m in ('mlflow', 'xgboost', 'sklearn', 'matplotlib') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

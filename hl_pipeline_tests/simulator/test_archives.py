@@ -11,9 +11,9 @@ from hl_pipeline.exchange.archive import (
     read_node_fills,
 )
 from hl_pipeline.exchange.intervals import HOUR_MS
+from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.market.archive_books import books_from_archive
 from hl_pipeline.market.archive_trades import trades_from_fills
-from hl_pipeline.market.days import day_start_ms
 from hl_pipeline.simulator.archives import write_archives
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.config import SimulatorConfig

@@ -1,78 +1,67 @@
-"""Great Expectations suites over the days a run wrote, as partitioned asset checks."""
+"""Great Expectations suites over the days a run wrote, as partitioned asset checks.
+Catalogs: name -> (blocking, what it asserts); blocking checks stop bad data flowing on."""
 
 import dagster as dg
 
-from hl_pipeline.defs.market.assets import candles, funding, universe
-from hl_pipeline.defs.market.check_catalog import CANDLE_CHECKS, FUNDING_CHECKS, UNIVERSE_CHECKS
-from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
-from hl_pipeline.defs.market.partitions import daily_partitions
-from hl_pipeline.defs.resources import LakeResource, MarketSettings
-from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.defs._shared.checks import check_specs, report, run_dates
+from hl_pipeline.defs._shared.partitions import daily_partitions
+from hl_pipeline.defs.resources import LakeResource, MarketResource
+from hl_pipeline.settings import Settings
 
-CHUNK_DAYS = 31  # days validated per batch: bounds memory on a year's backfill
-
-
-def _chunks(dates: list[str]) -> list[list[str]]:
-    return [dates[i : i + CHUNK_DAYS] for i in range(0, len(dates), CHUNK_DAYS)]
-
-
-def _coverage(lake: LakeResource, dataset: str, dates: list[str], coins: list[str]) -> dict:
-    """coverage[date][coin] as the ingestion recorded it in each partition's manifest."""
-    out: dict = {}
-    for date in dates:
-        for coin in coins:
-            manifest = read_manifest(lake.path, dataset, date, coin)
-            out.setdefault(date, {})[coin] = manifest.coverage if manifest else {}
-    return out
-
-
-def _outcomes(context: dg.AssetCheckExecutionContext, lake: LakeResource, dataset: str, coins, validate):
-    """`validate(frame, dates)` over the run's days, 31 at a time; returns (outcomes, single partition?)."""
-    dates, single = run_dates(context)
-    outcomes = [
-        o
-        for chunk in _chunks(dates)
-        for o in validate(read_range(lake.path, dataset, chunk, coins, with_date=True).to_pandas(), chunk)
-    ]
-    return outcomes, single
-
-
-@dg.multi_asset_check(specs=check_specs(candles, CANDLE_CHECKS, daily_partitions))
-def candle_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
-    from hl_pipeline.quality.candle_checks import check_candles
-
-    coins = market.coin_list()
-    outcomes, single = _outcomes(
-        context,
-        lake,
-        "candles",
-        coins,
-        lambda frame, dates: check_candles(frame, dates, _coverage(lake, "candles", dates, coins)),
-    )
-    yield from check_events(candles.key, outcomes, single, CANDLE_CHECKS)
+CANDLE_CHECKS = {
+    "candles_schema": (True, "Columns and types match the candles schema."),
+    "candles_valid_values": (
+        True,
+        "No nulls; OHLC consistent; volume and trade counts not negative; "
+        "close_time = time + interval - 1 ms.",
+    ),
+    "candles_unique_increasing": (True, "Unique and increasing open times per coin, interval and source."),
+    "candles_complete": (
+        False,
+        "Every expected bar present per coin-day; gaps listed; "
+        "spans beyond the API's retention reported as unavailable.",
+    ),
+    "candles_resampled_match_native": (False, "Bars resampled from 1m equal the exchange's native bars."),
+}
+FUNDING_CHECKS = {
+    "funding_schema": (True, "Columns and types match the funding schema."),
+    "funding_valid_values": (True, "Rates present and within the exchange's 4%/hour cap; premiums finite."),
+    "funding_unique_increasing": (True, "One row per funding time, increasing."),
+    "funding_complete": (False, "One funding row per hour per coin; missing hours listed."),
+}
+UNIVERSE_CHECKS = {
+    "universe_schema": (True, "Columns and types match the universe schema."),
+    "universe_tracked_coins_listed": (True, "Every configured coin is listed and not delisted."),
+    "universe_valid_values": (
+        True,
+        "Unique asset ids; sane size decimals and leverage; positive context prices.",
+    ),
+}
 
 
-@dg.multi_asset_check(specs=check_specs(funding, FUNDING_CHECKS, daily_partitions))
-def funding_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
-    from hl_pipeline.quality.funding_checks import check_funding
+def market_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
+    daily = daily_partitions(settings)
 
-    coins = market.coin_list()
-    outcomes, single = _outcomes(
-        context,
-        lake,
-        "funding",
-        coins,
-        lambda frame, dates: check_funding(frame, dates, _coverage(lake, "funding", dates, coins)),
-    )
-    yield from check_events(funding.key, outcomes, single, FUNDING_CHECKS)
+    @dg.multi_asset_check(specs=check_specs("candles", CANDLE_CHECKS, daily))
+    def candle_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.data_checks import candle_outcomes
 
+        yield from report(
+            context, "candles", candle_outcomes(lake.path, run_dates(context)[0], market.coins), CANDLE_CHECKS
+        )
 
-@dg.multi_asset_check(specs=check_specs(universe, UNIVERSE_CHECKS, daily_partitions))
-def universe_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
-    from hl_pipeline.quality.universe_checks import check_universe
+    @dg.multi_asset_check(specs=check_specs("funding", FUNDING_CHECKS, daily))
+    def funding_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.data_checks import funding_outcomes
 
-    tracked = market.coin_list()
-    outcomes, single = _outcomes(
-        context, lake, "universe", (None,), lambda frame, dates: check_universe(frame, dates, tracked)
-    )
-    yield from check_events(universe.key, outcomes, single, UNIVERSE_CHECKS)
+        outcomes = funding_outcomes(lake.path, run_dates(context)[0], market.coins)
+        yield from report(context, "funding", outcomes, FUNDING_CHECKS)
+
+    @dg.multi_asset_check(specs=check_specs("universe", UNIVERSE_CHECKS, daily))
+    def universe_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.data_checks import universe_outcomes
+
+        outcomes = universe_outcomes(lake.path, run_dates(context)[0], market.coins)
+        yield from report(context, "universe", outcomes, UNIVERSE_CHECKS)
+
+    return [candle_checks, funding_checks, universe_checks]

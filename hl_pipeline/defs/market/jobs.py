@@ -1,12 +1,47 @@
-"""The market-data job: universe, candles, funding and their checks, for a range of days."""
+"""The market-data job and its schedules: refresh today hourly, finalize yesterday after midnight UTC."""
+
+import datetime as dt
 
 import dagster as dg
 
-from hl_pipeline.defs.market.partitions import daily_partitions
+from hl_pipeline.defs._shared.partitions import daily_partitions
+from hl_pipeline.settings import Settings
 
-market_job = dg.define_asset_job(
-    "market_job",
-    selection=dg.AssetSelection.groups("market"),
-    partitions_def=daily_partitions,
-    description="Ingest market data for the selected days (one run covers a whole range).",
-)
+
+def _day(context: dg.ScheduleEvaluationContext, days_back: int) -> str:
+    scheduled = context.scheduled_execution_time.astimezone(dt.UTC).date()
+    return (scheduled - dt.timedelta(days=days_back)).isoformat()
+
+
+def market_jobs(settings: Settings) -> dg.Definitions:
+    market_job = dg.define_asset_job(
+        "market_job",
+        selection=dg.AssetSelection.groups("market"),
+        partitions_def=daily_partitions(settings),
+        description="Ingest market data for the selected days (one run covers a whole range).",
+    )
+
+    @dg.schedule(
+        cron_schedule="5 * * * *",
+        job=market_job,
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def market_today_hourly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        """Today's partial day, refreshed hourly."""
+        return dg.RunRequest(
+            run_key=f"today-{context.scheduled_execution_time.isoformat()}", partition_key=_day(context, 0)
+        )
+
+    @dg.schedule(
+        cron_schedule="20 0 * * *",
+        job=market_job,
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def market_finalize_daily(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        """Yesterday's partition, complete once the day has closed."""
+        day = _day(context, 1)
+        return dg.RunRequest(run_key=f"finalize-{day}", partition_key=day)
+
+    return dg.Definitions(jobs=[market_job], schedules=[market_today_hourly, market_finalize_daily])

@@ -2,11 +2,10 @@
 
 import dagster as dg
 
-from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
-from hl_pipeline.defs.market.partitions import daily_partitions
-from hl_pipeline.defs.ml.assets import features, labels, training_set
-from hl_pipeline.defs.resources import LakeResource, MarketSettings, MLSettings
-from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.defs._shared.checks import check_specs, report, run_dates
+from hl_pipeline.defs._shared.partitions import daily_partitions
+from hl_pipeline.defs.resources import LakeResource, MarketResource, MLResource
+from hl_pipeline.settings import Settings
 
 FEATURE_CHECKS = {
     "features_present_where_inputs_are": (
@@ -24,99 +23,37 @@ LABEL_CHECKS = {
 TRAINING_CHECKS = {
     "training_set_no_leakage": (
         True,
-        "No label known after the set's as-of time; no training row's label known at or after its fold's test window.",
+        "No label known after the set's as-of time; "
+        "no training row's label known at or after its fold's test window.",
     ),
 }
 
 
-def _outcome(check: str, date: str, verdict, severity: str, passed_text: str, failed_text: str):
-    from hl_pipeline.quality.outcome import CheckOutcome, jsonable
+def ml_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
+    daily = daily_partitions(settings)
 
-    return CheckOutcome(
-        check,
-        date,
-        verdict.passed,
-        severity,
-        passed_text if verdict.passed else failed_text,
-        jsonable(verdict.details),
-    )
+    @dg.multi_asset_check(specs=check_specs("features", FEATURE_CHECKS, daily))
+    def feature_checks(
+        context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource, ml: MLResource
+    ):
+        from hl_pipeline.steps.data_checks import feature_outcomes
 
+        outcomes = feature_outcomes(lake.path, run_dates(context)[0], market.coins, ml.bar)
+        yield from report(context, "features", outcomes, FEATURE_CHECKS)
 
-def _events(context, asset, checks: dict, outcomes):
-    return check_events(asset.key, outcomes, run_dates(context)[1], checks)
+    @dg.multi_asset_check(specs=check_specs("labels", LABEL_CHECKS, daily))
+    def label_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.data_checks import label_outcomes
 
-
-@dg.multi_asset_check(specs=check_specs(features, FEATURE_CHECKS, daily_partitions))
-def feature_checks(
-    context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings, ml: MLSettings
-):
-    from hl_pipeline.ml.checks import check_no_missing_where_inputs_present, check_ranges
-
-    outcomes = []
-    for date in run_dates(context)[0]:
-        frame = read_range(lake.path, "features", [date], market.coin_list()).to_pandas()
-        holes = check_no_missing_where_inputs_present(frame, ml.bar)
-        outcomes.append(
-            _outcome(
-                "features_present_where_inputs_are",
-                date,
-                holes,
-                "ERROR",
-                f"{holes.details['checked']} feature values checked, none missing where its inputs were present",
-                f"features missing where every input was present: {sorted(holes.details['violations'])}",
-            )
+        yield from report(
+            context, "labels", label_outcomes(lake.path, run_dates(context)[0], market.coins), LABEL_CHECKS
         )
-        ranges = check_ranges(frame)
-        outcomes.append(
-            _outcome(
-                "features_in_range",
-                date,
-                ranges,
-                "ERROR",
-                f"all {len(frame)} rows inside the declared ranges",
-                f"out of range: {sorted(ranges.details['violations'])}",
-            )
-        )
-    yield from _events(context, features, FEATURE_CHECKS, outcomes)
 
+    @dg.multi_asset_check(specs=check_specs("training_set", TRAINING_CHECKS, daily))
+    def training_set_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource):
+        from hl_pipeline.steps.data_checks import training_set_outcomes
 
-@dg.multi_asset_check(specs=check_specs(labels, LABEL_CHECKS, daily_partitions))
-def label_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
-    from hl_pipeline.ml.checks import label_balance
+        outcomes = training_set_outcomes(lake.path, run_dates(context)[0])
+        yield from report(context, "training_set", outcomes, TRAINING_CHECKS)
 
-    outcomes = []
-    for date in run_dates(context)[0]:
-        balance = label_balance(read_range(lake.path, "labels", [date], market.coin_list()).to_pandas())
-        outcomes.append(
-            _outcome(
-                "labels_class_balance",
-                date,
-                balance,
-                "WARN",
-                "no class above 90% of a day's labels",
-                f"one class dominates: {balance.details['skewed']}",
-            )
-        )
-    yield from _events(context, labels, LABEL_CHECKS, outcomes)
-
-
-@dg.multi_asset_check(specs=check_specs(training_set, TRAINING_CHECKS, daily_partitions))
-def training_set_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource):
-    from hl_pipeline.ml.checks import check_no_leakage
-
-    outcomes = []
-    for date in run_dates(context)[0]:
-        frame = read_range(lake.path, "training_set", [date]).to_pandas()
-        manifest = read_manifest(lake.path, "training_set", date)
-        verdict = check_no_leakage(frame, manifest.details)
-        outcomes.append(
-            _outcome(
-                "training_set_no_leakage",
-                date,
-                verdict,
-                "ERROR",
-                f"{len(frame)} rows: no label known after {manifest.details['as_of']} or inside a test window's past",
-                f"leakage: {verdict.details}",
-            )
-        )
-    yield from _events(context, training_set, TRAINING_CHECKS, outcomes)
+    return [feature_checks, label_checks, training_set_checks]

@@ -2,43 +2,49 @@
 
 import dagster as dg
 
-from hl_pipeline.defs.market.partitions import daily_partitions
-from hl_pipeline.defs.models.assets import target_partitions
-
-training_job = dg.define_asset_job(
-    "training_job",
-    selection=dg.AssetSelection.assets("training_set"),
-    partitions_def=daily_partitions,
-    description="Today's training set (as of now); models, promotions and backtests follow it automatically.",
-)
-models_job = dg.define_asset_job(
-    "models_job",
-    selection=dg.AssetSelection.assets("model", "promotion", "backtest"),
-    partitions_def=target_partitions,
-    description="Train, gate and backtest the selected targets (one run covers a range of targets).",
-)
-predictions_job = dg.define_asset_job(
-    "predictions_job",
-    selection=dg.AssetSelection.assets("predictions"),
-    partitions_def=daily_partitions,
-    description="The champions score the selected days' features.",
-)
+from hl_pipeline.defs._shared.partitions import daily_partitions, target_partitions
+from hl_pipeline.settings import Settings
 
 
-@dg.schedule(
-    cron_schedule="0 2 * * *",
-    job=training_job,
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
-def daily_training(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """02:00 UTC: today's training set; a blocking leakage check gates the retraining it triggers."""
-    day = context.scheduled_execution_time.date().isoformat()
-    return dg.RunRequest(run_key=f"training-{day}", partition_key=day)
+def model_automation(settings: Settings) -> dg.Definitions:
+    daily = daily_partitions(settings)
+    training_job = dg.define_asset_job(
+        "training_job",
+        selection=dg.AssetSelection.assets("training_set"),
+        partitions_def=daily,
+        description=(
+            "Today's training set (as of now); models, promotions and backtests follow it automatically."
+        ),
+    )
+    models_job = dg.define_asset_job(
+        "models_job",
+        selection=dg.AssetSelection.assets("model", "promotion", "backtest"),
+        partitions_def=target_partitions(settings),
+        description="Train, gate and backtest the selected targets (one run covers a range of targets).",
+    )
+    predictions_job = dg.define_asset_job(
+        "predictions_job",
+        selection=dg.AssetSelection.assets("predictions"),
+        partitions_def=daily,
+        description="The champions score the selected days' features.",
+    )
 
+    @dg.schedule(
+        cron_schedule="0 2 * * *",
+        job=training_job,
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def daily_training(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        """02:00 UTC: today's training set; a blocking leakage check gates the retraining it triggers."""
+        day = context.scheduled_execution_time.date().isoformat()
+        return dg.RunRequest(run_key=f"training-{day}", partition_key=day)
 
-ml_automation = dg.AutomationConditionSensorDefinition(
-    "ml_automation",
-    target=dg.AssetSelection.groups("ml", "models"),
-    default_status=dg.DefaultSensorStatus.RUNNING,
-)
+    ml_automation = dg.AutomationConditionSensorDefinition(
+        "ml_automation",
+        target=dg.AssetSelection.groups("ml", "models"),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    return dg.Definitions(
+        jobs=[training_job, models_job, predictions_job], schedules=[daily_training], sensors=[ml_automation]
+    )

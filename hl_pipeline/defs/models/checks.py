@@ -1,11 +1,12 @@
-"""Model checks: a sound training blocks nothing downstream; an inconsistent promotion blocks predictions."""
+"""Model checks: an unsound training blocks its promotion; an inconsistent promotion blocks the
+backtest and the predictions that follow it."""
 
 import dagster as dg
 
-from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
-from hl_pipeline.defs.models.assets import model, promotion, target_partitions
+from hl_pipeline.defs._shared.checks import check_specs, report, run_dates
+from hl_pipeline.defs._shared.partitions import target_partitions
 from hl_pipeline.defs.resources import MLflowResource
-from hl_pipeline.ml.models.targets import TargetKey
+from hl_pipeline.settings import Settings
 
 MODEL_CHECKS = {
     "model_sound": (
@@ -21,33 +22,24 @@ PROMOTION_CHECKS = {
 }
 
 
-def _events(context, asset, checks, verdicts):
-    from hl_pipeline.quality.outcome import CheckOutcome, jsonable
+def model_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
+    targets = target_partitions(settings)
 
-    outcomes = [
-        CheckOutcome(check, key, passed, "ERROR", text, jsonable(meta))
-        for check, key, passed, text, meta in verdicts
-    ]
-    return check_events(asset.key, outcomes, run_dates(context)[1], checks)
+    @dg.multi_asset_check(specs=check_specs("model", MODEL_CHECKS, targets))
+    def model_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
+        from hl_pipeline.steps.model_checks import model_sound
 
+        tracking = mlflow.tracking()
+        yield from report(
+            context, "model", [model_sound(tracking, key) for key in run_dates(context)[0]], MODEL_CHECKS
+        )
 
-@dg.multi_asset_check(specs=check_specs(model, MODEL_CHECKS, target_partitions))
-def model_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
-    from hl_pipeline.registry.verdicts import model_verdict
+    @dg.multi_asset_check(specs=check_specs("promotion", PROMOTION_CHECKS, targets))
+    def promotion_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
+        from hl_pipeline.steps.model_checks import promotion_recorded
 
-    verdicts = [
-        ("model_sound", key, *model_verdict(mlflow.tracking(), TargetKey.parse(key).model_name))
-        for key in run_dates(context)[0]
-    ]
-    yield from _events(context, model, MODEL_CHECKS, verdicts)
+        tracking = mlflow.tracking()
+        outcomes = [promotion_recorded(tracking, key) for key in run_dates(context)[0]]
+        yield from report(context, "promotion", outcomes, PROMOTION_CHECKS)
 
-
-@dg.multi_asset_check(specs=check_specs(promotion, PROMOTION_CHECKS, target_partitions))
-def promotion_checks(context: dg.AssetCheckExecutionContext, mlflow: MLflowResource):
-    from hl_pipeline.registry.verdicts import promotion_verdict
-
-    verdicts = [
-        ("promotion_recorded", key, *promotion_verdict(mlflow.tracking(), TargetKey.parse(key).model_name))
-        for key in run_dates(context)[0]
-    ]
-    yield from _events(context, promotion, PROMOTION_CHECKS, verdicts)
+    return [model_checks, promotion_checks]

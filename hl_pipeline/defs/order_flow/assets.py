@@ -3,11 +3,12 @@ the collector never saw. Each run covers a range of days."""
 
 import dagster as dg
 
-from hl_pipeline.defs.market.metadata import lake_metadata
-from hl_pipeline.defs.market.partitions import daily_partitions
-from hl_pipeline.defs.resources import LakeResource, MarketSettings, OrderFlowSettings
-from hl_pipeline.market.days import check_dates
+from hl_pipeline.defs._shared.metadata import lake_metadata
+from hl_pipeline.defs._shared.policy import LIVE_DATA, OWNERS, daily_lake_asset
+from hl_pipeline.defs.resources import LakeResource, MarketResource, OrderFlowResource
+from hl_pipeline.lake.calendar import check_dates
 from hl_pipeline.market.order_flow import BOOKS_STREAM, TRADES_STREAM, Stream, ingest_order_flow
+from hl_pipeline.settings import Settings
 
 collector_landing = dg.AssetSpec(
     "collector_landing",
@@ -15,14 +16,8 @@ collector_landing = dg.AssetSpec(
     "trades, l2Book snapshots and gap records, plus its heartbeat. Written outside Dagster.",
     group_name="order_flow",
     kinds={"parquet"},
-)
-
-_COMMON = dict(
-    partitions_def=daily_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name="order_flow",
-    kinds={"parquet", "python"},
-    deps=[collector_landing],
+    owners=OWNERS,
+    tags={"domain": "order_flow"},
 )
 
 
@@ -30,12 +25,12 @@ def _ingest(
     context: dg.AssetExecutionContext,
     stream: Stream,
     lake: LakeResource,
-    market: MarketSettings,
-    order_flow: OrderFlowSettings,
+    market: MarketResource,
+    order_flow: OrderFlowResource,
 ) -> dg.MaterializeResult:
     dates, now = list(context.partition_keys), market.now_ms()
     check_dates(dates, now)
-    sources, coins = order_flow.sources(), market.coin_list()
+    sources, coins = order_flow.sources(), list(market.coins)
     manifests = [
         m
         for date in dates
@@ -50,25 +45,32 @@ def _ingest(
     )
 
 
-@dg.asset(**_COMMON)
-def trades(
-    context: dg.AssetExecutionContext,
-    lake: LakeResource,
-    market: MarketSettings,
-    order_flow: OrderFlowSettings,
-) -> dg.MaterializeResult:
-    """Public trades per coin-day with buyer and seller wallets, aggressor side and receive time;
-    unique on (time, tid). From the landing zone, else node_fills_by_block; gaps listed with their cause."""
-    return _ingest(context, TRADES_STREAM, lake, market, order_flow)
+def order_flow_assets(settings: Settings) -> list[dg.AssetsDefinition]:
+    common = daily_lake_asset(
+        settings, "order_flow", {"parquet", "python"}, deps=[collector_landing], freshness_policy=LIVE_DATA
+    )
 
+    @dg.asset(**common)
+    def trades(
+        context: dg.AssetExecutionContext,
+        lake: LakeResource,
+        market: MarketResource,
+        order_flow: OrderFlowResource,
+    ) -> dg.MaterializeResult:
+        """Public trades per coin-day with buyer and seller wallets, aggressor side and receive time;
+        unique on (time, tid). From the landing zone, else node_fills_by_block; gaps listed with their
+        cause."""
+        return _ingest(context, TRADES_STREAM, lake, market, order_flow)
 
-@dg.asset(**_COMMON)
-def book_snapshots(
-    context: dg.AssetExecutionContext,
-    lake: LakeResource,
-    market: MarketSettings,
-    order_flow: OrderFlowSettings,
-) -> dg.MaterializeResult:
-    """L2 order-book snapshots per coin-day, one row per level (side, level 0 = best, px, sz, orders).
-    From the landing zone, else the l2Book archive; gaps listed with their cause."""
-    return _ingest(context, BOOKS_STREAM, lake, market, order_flow)
+    @dg.asset(**common)
+    def book_snapshots(
+        context: dg.AssetExecutionContext,
+        lake: LakeResource,
+        market: MarketResource,
+        order_flow: OrderFlowResource,
+    ) -> dg.MaterializeResult:
+        """L2 order-book snapshots per coin-day, one row per level (side, level 0 = best, px, sz, orders).
+        From the landing zone, else the l2Book archive; gaps listed with their cause."""
+        return _ingest(context, BOOKS_STREAM, lake, market, order_flow)
+
+    return [trades, book_snapshots]

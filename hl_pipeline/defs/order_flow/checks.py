@@ -1,18 +1,14 @@
 """Order-flow checks: book shape, trade validity and the candle cross-check (Great Expectations),
 gaps per day from the manifests, and the collector's heartbeat."""
 
-import json
 import time
-from pathlib import Path
 
 import dagster as dg
 
-from hl_pipeline.defs.market.assets import candles
-from hl_pipeline.defs.market.check_events import check_events, check_specs, run_dates
-from hl_pipeline.defs.market.partitions import daily_partitions
-from hl_pipeline.defs.order_flow.assets import book_snapshots, collector_landing, trades
-from hl_pipeline.defs.resources import LakeResource, MarketSettings, OrderFlowSettings
-from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.defs._shared.checks import check_specs, report, run_dates
+from hl_pipeline.defs._shared.partitions import daily_partitions
+from hl_pipeline.defs.resources import LakeResource, MarketResource, OrderFlowResource
+from hl_pipeline.settings import Settings
 
 BOOK_CHECKS = {
     "book_snapshots_schema": (True, "Columns and types match the book_snapshots schema."),
@@ -42,57 +38,41 @@ TRADE_CHECKS = {
 }
 
 
-def _gap_outcomes(lake: LakeResource, dataset: str, dates: list[str], coins: list[str]):
-    from hl_pipeline.quality.stream_gaps import gap_outcomes
-
-    manifests = {d: {c: read_manifest(lake.path, dataset, d, c) for c in coins} for d in dates}
-    return gap_outcomes(f"{dataset}_complete", manifests)
-
-
-@dg.multi_asset_check(specs=check_specs(book_snapshots, BOOK_CHECKS, daily_partitions))
-def book_snapshot_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
-    from hl_pipeline.quality.book_checks import check_books
-
-    dates, single = run_dates(context)
-    coins = market.coin_list()
-    outcomes = []
-    for date in dates:  # a day of books can hold millions of levels: one day at a time
-        frame = read_range(lake.path, "book_snapshots", [date], coins, with_date=True).to_pandas()
-        outcomes += check_books(frame, [date])
-    outcomes += _gap_outcomes(lake, "book_snapshots", dates, coins)
-    yield from check_events(book_snapshots.key, outcomes, single, BOOK_CHECKS)
-
-
-@dg.multi_asset_check(
-    specs=check_specs(trades, TRADE_CHECKS, daily_partitions, {"trades_inside_candle_range": [candles]})
-)
-def trade_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketSettings):
-    from hl_pipeline.quality.trade_checks import check_trades
-
-    dates, single = run_dates(context)
-    coins = market.coin_list()
-    outcomes = []
-    for date in dates:
-        frame = read_range(lake.path, "trades", [date], coins, with_date=True).to_pandas()
-        bars = read_range(lake.path, "candles", [date], coins).to_pandas()
-        outcomes += check_trades(frame, [date], bars[bars["interval"].eq("1m") & bars["source"].eq("api")])
-    outcomes += _gap_outcomes(lake, "trades", dates, coins)
-    yield from check_events(trades.key, outcomes, single, TRADE_CHECKS)
-
-
 @dg.asset_check(
-    asset=collector_landing.key,
+    asset="collector_landing",
     description="The collector's heartbeat is recent and every channel received a message lately.",
 )
-def collector_heartbeat_fresh(order_flow: OrderFlowSettings) -> dg.AssetCheckResult:
-    from hl_pipeline.collector.freshness import heartbeat_verdict
+def collector_heartbeat_fresh(order_flow: OrderFlowResource) -> dg.AssetCheckResult:
+    from hl_pipeline.collector.freshness import read_heartbeat_verdict
 
-    path = Path(order_flow.landing_root) / "heartbeat.json"
-    state = json.loads(path.read_text()) if path.exists() else None
-    passed, text, details = heartbeat_verdict(state, time.time(), order_flow.heartbeat_max_age)
-    return dg.AssetCheckResult(
-        passed=passed,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=text,
-        metadata={"heartbeat": str(path), **details},
+    passed, text, details = read_heartbeat_verdict(
+        order_flow.landing_root, time.time(), order_flow.heartbeat_max_age
     )
+    return dg.AssetCheckResult(
+        passed=passed, severity=dg.AssetCheckSeverity.WARN, description=text, metadata=details
+    )
+
+
+def order_flow_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
+    daily = daily_partitions(settings)
+
+    @dg.multi_asset_check(specs=check_specs("book_snapshots", BOOK_CHECKS, daily))
+    def book_snapshot_checks(
+        context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource
+    ):
+        from hl_pipeline.steps.data_checks import book_outcomes
+
+        outcomes = book_outcomes(lake.path, run_dates(context)[0], market.coins)
+        yield from report(context, "book_snapshots", outcomes, BOOK_CHECKS)
+
+    @dg.multi_asset_check(
+        specs=check_specs("trades", TRADE_CHECKS, daily, {"trades_inside_candle_range": ["candles"]})
+    )
+    def trade_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.data_checks import trade_outcomes
+
+        yield from report(
+            context, "trades", trade_outcomes(lake.path, run_dates(context)[0], market.coins), TRADE_CHECKS
+        )
+
+    return [book_snapshot_checks, trade_checks, collector_heartbeat_fresh]

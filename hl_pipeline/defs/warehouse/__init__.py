@@ -1,0 +1,1 @@
+"""The analysts' DuckDB catalog over the lake."""

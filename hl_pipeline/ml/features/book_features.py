@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from hl_pipeline.ml.features.bars import CoinBars
-from hl_pipeline.ml.features.registry import BOOK_MAX_AGE_MS
+from hl_pipeline.ml.features.catalog import BOOK_MAX_AGE_MS
 from hl_pipeline.ml.pointintime import asof_latest, take
 
 DEPTH_BPS = (10, 25, 50)

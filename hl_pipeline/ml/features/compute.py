@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.paths import check_date
-from hl_pipeline.market.days import day_start_ms
 from hl_pipeline.ml.features import (
     book_features,
     calendar,
@@ -26,7 +26,7 @@ from hl_pipeline.ml.features import (
     trade_features,
 )
 from hl_pipeline.ml.features.bars import CANDLE_FIELDS, CoinBars, candle_grid
-from hl_pipeline.ml.features.registry import (
+from hl_pipeline.ml.features.catalog import (
     FEATURES,
     FLAGS,
     REFERENCE_COIN,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from hl_pipeline.exchange.intervals import HOUR_MS
 from hl_pipeline.ml.features.bars import CoinBars
-from hl_pipeline.ml.features.registry import FUNDING_MAX_AGE_MS, OI_MAX_AGE_MS
+from hl_pipeline.ml.features.catalog import FUNDING_MAX_AGE_MS, OI_MAX_AGE_MS
 from hl_pipeline.ml.pointintime import asof_latest, take
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.ml.features.bars import CoinBars
-from hl_pipeline.ml.features.registry import HTF_MS
+from hl_pipeline.ml.features.catalog import HTF_MS
 
 
 def compute(bars: CoinBars) -> dict[str, np.ndarray]:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.ml.features.bars import CoinBars
-from hl_pipeline.ml.features.registry import LARGE_TRADE_NOTIONAL, TOP_WALLETS, TRADES_MAX_SILENCE_MS
+from hl_pipeline.ml.features.catalog import LARGE_TRADE_NOTIONAL, TOP_WALLETS, TRADES_MAX_SILENCE_MS
 from hl_pipeline.ml.pointintime import asof_latest, take
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hl_pipeline.errors import ConfigError, PreconditionError
 from hl_pipeline.ml.models.config import BacktestConfig
 
 YEAR_MS = 365 * 86_400_000
@@ -36,10 +37,10 @@ def run(
     if missing:
         raise ValueError(f"predictions lack columns {missing}")
     if horizon_bars < 1:
-        raise ValueError(f"horizon_bars must be >= 1, got {horizon_bars!r}")
+        raise ConfigError(f"horizon_bars must be >= 1, got {horizon_bars!r}")
     rows = preds.dropna(subset=[score, ret])
     if rows.empty:
-        raise ValueError("no predictions with a realized return to backtest")
+        raise PreconditionError("no predictions with a realized return to backtest")
     times = np.sort(rows["time"].unique())
     rows = rows[rows["time"].isin(times[::horizon_bars])].sort_values(["coin", "time"])
     pos = np.sign(rows[score].to_numpy(dtype=float))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.ml.models.config import XGBConfig
 
 KINDS = ("xgboost", "majority", "logistic", "forest")
@@ -41,4 +42,4 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
         return RandomForestClassifier(
             n_estimators=100, max_depth=6, min_samples_leaf=20, n_jobs=xgb.nthread, random_state=xgb.seed
         )
-    raise ValueError(f"unknown candidate {kind!r}; expected one of {KINDS}")
+    raise ConfigError(f"unknown candidate {kind!r}; expected one of {KINDS}")

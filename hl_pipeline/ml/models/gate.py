@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from hl_pipeline.errors import PreconditionError
 from hl_pipeline.ml.models.config import GateConfig
 from hl_pipeline.ml.models.walkforward import Evaluation, times_ms
 
@@ -83,7 +84,10 @@ def decide(
     elif p >= config.alpha:
         reason = f"edge over {against} ({ch - cp:+.4f}) is not significant: p={p:.4f} >= alpha={config.alpha}"
     else:
-        reason = f"accuracy {ch:.4f} >= floor {config.floor} and beats {against} by {ch - cp:+.4f} (p={p:.4f} < {config.alpha})"
+        reason = (
+            f"accuracy {ch:.4f} >= floor {config.floor} and beats {against} by {ch - cp:+.4f} "
+            f"(p={p:.4f} < {config.alpha})"
+        )
         return Decision(True, ch, cp, p, n, against, reason)
     return Decision(False, ch, cp, p, n, against, reason)
 
@@ -113,7 +117,7 @@ def gate(
     challenger_correct = win[f"pred_{ev.primary}"].to_numpy() == win["code"].to_numpy()
     if champion is None:
         if "pred_majority" not in win:
-            raise ValueError("no champion and no 'majority' candidate to compare against")
+            raise PreconditionError("no champion and no 'majority' candidate to compare against")
         baseline_correct = win["pred_majority"].to_numpy() == win["code"].to_numpy()
         against = "majority baseline"
     else:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from hl_pipeline.ml.models.candidates import build
 from hl_pipeline.ml.models.config import XGBConfig
-from hl_pipeline.ml.models.target import directions
+from hl_pipeline.ml.models.target_spec import directions
 
 PROB_NAMES = {-1.0: "prob_down", 0.0: "prob_flat", 1.0: "prob_up"}
 
@@ -19,7 +20,7 @@ class DirectionModel:
     """`estimator` was fitted on codes of `seen` (a subset of 0..len(classes)-1)."""
 
     kind: str
-    estimator: object
+    estimator: Any  # a fitted scikit-learn-style classifier (predict_proba)
     features: tuple[str, ...]
     classes: np.ndarray  # original labels, sorted
     seen: np.ndarray
@@ -36,7 +37,8 @@ class DirectionModel:
         return p @ directions(self.classes)
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """`pred_class` (original label), `score` (expected direction in [-1, 1]) and one probability per class."""
+        """`pred_class` (original label), `score` (expected direction in [-1, 1]) and one probability
+        per class."""
         p = self.proba(frame)
         dirs = directions(self.classes)
         out = pd.DataFrame(

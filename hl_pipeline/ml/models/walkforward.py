@@ -9,11 +9,12 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.ml.folds import Fold, walk_forward_folds
 from hl_pipeline.ml.models import metrics
 from hl_pipeline.ml.models.config import WalkForward, XGBConfig
 from hl_pipeline.ml.models.predictor import DirectionModel, fit
-from hl_pipeline.ml.models.target import Target, encode
+from hl_pipeline.ml.models.target_spec import Target, encode
 
 DEFAULT_KINDS = ("xgboost", "majority", "logistic", "forest")
 
@@ -84,7 +85,7 @@ def evaluate(
     Rows without a label or a forward return are left out. `folds` (positions into `frame`, e.g.
     the training set's recorded split) replaces the layout `walk` would compute."""
     if primary not in kinds:
-        raise ValueError(f"primary candidate {primary!r} is not among kinds {kinds}")
+        raise ConfigError(f"primary candidate {primary!r} is not among kinds {kinds}")
     keep = usable(frame, target)
     rows = frame[keep].reset_index(drop=True)
     codes, classes = encode(rows[target.label].to_numpy().astype(np.int64))
@@ -150,3 +151,14 @@ def evaluate(
         train_end_ms=int(t.max()),
         params={"xgb": xgb.params(), "walk_forward": asdict(walk), "kinds": list(kinds), "rows": len(rows)},
     )
+
+
+def trimmed(ev: Evaluation) -> Evaluation:
+    """`ev` without its final model, keeping only the rows the gate scores (the last fold's test rows)."""
+    oos = ev.oos.copy()
+    last = oos["fold"] == oos["fold"].max()
+    kept = oos.loc[last, "row"].to_numpy()
+    rows = ev.rows.iloc[kept].reset_index(drop=True)
+    oos.loc[last, "row"] = range(len(kept))
+    oos.loc[~last, "row"] = -1
+    return replace(ev, oos=oos, rows=rows, final=None)

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hl_pipeline.errors import PreconditionError
 from hl_pipeline.ml.models import backtest, plots
 from hl_pipeline.ml.models.config import BacktestConfig
 
@@ -60,5 +61,5 @@ def test_bad_input_is_named():
         backtest.run(pd.DataFrame({"coin": [], "time": [], "ret": []}), ret="ret", horizon_bars=1)
     with pytest.raises(ValueError, match="horizon_bars"):
         backtest.run(preds([1.0], [0.1]), ret="ret", horizon_bars=0)
-    with pytest.raises(ValueError, match="no predictions"):
+    with pytest.raises(PreconditionError, match="no predictions"):
         backtest.run(preds([np.nan], [0.1]), ret="ret", horizon_bars=1)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from hl_pipeline.ml.models.target import Target, directions, encode
+from hl_pipeline.ml.models.target_spec import Target, directions, encode
 
 
 def test_encode_maps_labels_to_codes_and_back():

@@ -23,6 +23,7 @@ def test_every_candidate_is_scored_on_the_same_purged_folds(signal_frame):
         assert ev.aggregate[kind]["ic"] > 0.1 and ev.aggregate[kind]["auc"] > 0.55
     assert np.isnan(ev.aggregate["majority"]["ic"])
     assert ev.train_end_ms == int(signal_frame["time"].max().value // 1_000_000)
+    assert ev.final is not None
     preds = ev.final.predict(signal_frame.head(4))
     assert list(preds.columns) == ["pred_class", "score", "prob_down", "prob_up"]
     assert set(preds["pred_class"]) <= {-1, 1}
@@ -41,6 +42,7 @@ def test_three_classes_with_nan_features_and_a_class_missing_from_a_fold(signal_
         frame, TARGET, xgb=FAST_XGB, walk=WALK, kinds=("xgboost", "logistic", "majority")
     )
     assert ev.classes.tolist() == [-1, 0, 1]
+    assert ev.final is not None
     preds = ev.final.predict(frame.head(3))
     assert list(preds.columns) == ["pred_class", "score", "prob_down", "prob_flat", "prob_up"]
     np.testing.assert_allclose(preds[["prob_down", "prob_flat", "prob_up"]].sum(axis=1), 1.0, rtol=1e-5)

@@ -90,3 +90,13 @@ def check_events(
             + (f"; failed: {', '.join(failed[:10])}" if failed else ""),
             metadata={"days": len(outs), "failed_days": failed},
         )
+
+
+def report(
+    context: dg.AssetCheckExecutionContext,
+    asset: str,
+    outcomes: Sequence[CheckOutcome],
+    checks: dict[str, tuple[bool, str]],
+) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+    """The events of `outcomes` for the run of `context` (one partition or a range)."""
+    return check_events(dg.AssetKey(asset), outcomes, run_dates(context)[1], checks)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 
 from hl_pipeline.lake.manifest import Manifest
-from hl_pipeline.lake.paths import partition_dir
-from hl_pipeline.lake.reader import read_partition
-from hl_pipeline.lake.report import coverage_by_coin, gap_list, markdown_table, preview
+from hl_pipeline.lake.report import (
+    coverage_by_coin,
+    dataset_path,
+    gap_list,
+    markdown_table,
+    partition_preview,
+)
 from hl_pipeline.lake.schemas import SCHEMAS
 
 
@@ -22,10 +27,10 @@ def column_schema(dataset: str) -> dg.TableSchema:
     )
 
 
-def lake_metadata(manifests: Sequence[Manifest], lake_root) -> dict:
+def lake_metadata(manifests: Sequence[Manifest], lake_root: Path) -> dict:
     """What the run wrote, summarised for the Dagster UI."""
     last = manifests[-1]
-    sample = read_partition(lake_root, last.dataset, last.date, last.coin)
+    gaps = markdown_table(gap_list(manifests)) if any(m.gaps for m in manifests) else "_no gaps_"
     return {
         "dagster/row_count": sum(m.rows for m in manifests),
         "dagster/column_schema": column_schema(last.dataset),
@@ -33,12 +38,8 @@ def lake_metadata(manifests: Sequence[Manifest], lake_root) -> dict:
         "missing_bars": sum(m.gap_bars for m in manifests),
         "duplicates_dropped": sum(m.duplicates_dropped for m in manifests),
         "coverage": dg.MetadataValue.md(markdown_table(coverage_by_coin(manifests))),
-        "gaps": dg.MetadataValue.md(
-            markdown_table(gap_list(manifests)) if any(m.gaps for m in manifests) else "_no gaps_"
-        ),
-        "preview": dg.MetadataValue.md(f"`{last.coin or ''} {last.date}`\n\n" + preview(sample)),
-        "path": dg.MetadataValue.path(
-            str(partition_dir(lake_root, last.dataset, last.date, last.coin).parents[1 if last.coin else 0])
-        ),
+        "gaps": dg.MetadataValue.md(gaps),
+        "preview": dg.MetadataValue.md(partition_preview(lake_root, last)),
+        "path": dg.MetadataValue.path(str(dataset_path(lake_root, last))),
         "code_version": last.code_version,
     }

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, INTERVAL_MS, MINUTE_MS
 
 BARS = ("1m", "5m", "15m")
@@ -313,7 +314,7 @@ FLAGS: tuple[str, ...] = tuple(f"{name}_missing" for name in INPUT_DATASETS)
 
 def bar_ms(bar: str) -> int:
     if bar not in BARS:
-        raise ValueError(f"unknown bar {bar!r}; features are computed on {BARS}")
+        raise ConfigError(f"unknown bar {bar!r}; features are computed on {BARS}")
     return INTERVAL_MS[bar]
 
 
@@ -324,7 +325,7 @@ def resolve(names: Iterable[str] | None = None) -> list[Feature]:
     names = list(names)
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
-        raise ValueError(f"unknown feature(s) {unknown}; the registry holds {sorted(REGISTRY)}")
+        raise ConfigError(f"unknown feature(s) {unknown}; the registry holds {sorted(REGISTRY)}")
     return [f for f in FEATURES if f.name in set(names)]
 
 

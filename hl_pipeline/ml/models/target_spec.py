@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hl_pipeline.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Target:
@@ -27,7 +29,7 @@ class Target:
         if missing:
             raise ValueError(f"training frame lacks columns {missing}")
         if self.horizon_ms <= 0:
-            raise ValueError(f"horizon_ms must be > 0, got {self.horizon_ms!r}")
+            raise ConfigError(f"horizon_ms must be > 0, got {self.horizon_ms!r}")
 
 
 def encode(labels: np.ndarray, classes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hl_pipeline.errors import ConfigError, PreconditionError
+
 if TYPE_CHECKING:  # pandas stays out of code-location load
     import pandas as pd
 
@@ -32,7 +34,7 @@ class TargetKey:
     def parse(cls, key: str) -> TargetKey:
         m = _KEY.match(key)
         if not m:
-            raise ValueError(f"bad target {key!r}: expected COIN_<minutes>m, e.g. BTC_15m")
+            raise ConfigError(f"bad target {key!r}: expected COIN_<minutes>m, e.g. BTC_15m")
         return cls(m.group(1), int(m.group(2)))
 
 
@@ -41,19 +43,19 @@ def target_rows(frame: pd.DataFrame, manifest: Mapping, key: TargetKey, bar_ms: 
 
     The label is the direction, up or down: bars whose return fell in the dead zone carry no
     direction and are left out of training and scoring, so accuracy is directional accuracy."""
-    from hl_pipeline.ml.models.target import Target
+    from hl_pipeline.ml.models.target_spec import Target
     from hl_pipeline.ml.training_set import training_folds
 
     horizons = manifest["labels"]["horizons_min"]
     if key.horizon_min not in horizons:
-        raise ValueError(
+        raise PreconditionError(
             f"target {key.key}: the training set has label horizons {list(horizons)}, not {key.horizon_min}m"
         )
     rows = frame[frame["coin"] == key.coin].reset_index(drop=True)
     label = f"direction_{key.horizon_min}m"
     rows[label] = rows[label].astype("Float64").mask(rows[label] == 0)  # the dead zone has no direction
     if rows.empty:
-        raise ValueError(
+        raise PreconditionError(
             f"target {key.key}: the training set holds no rows of {key.coin} (coins: {manifest['coins']})"
         )
     target = Target(

@@ -1,0 +1,1 @@
+"""Dagster helpers every domain uses: partitions, asset policy, check events, lake metadata."""

@@ -1,0 +1,93 @@
+"""Derived datasets between the lake and the computations: input frames, the content hashes of
+the partitions read, and one written partition per coin-day with its manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.calendar import day_start_ms
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.writer import write_partition
+
+Log = Callable[[str], None]
+Describe = Callable[[str, str, pd.DataFrame], tuple[str, dict[str, Any], dict[str, Any]]]
+"""(date, coin, rows) -> the manifest's (source, inputs, details)."""
+
+
+def quiet(_: str) -> None:
+    """A `Log` that says nothing."""
+
+
+def versions(root: Path, dataset: str, dates: Iterable[str], coins: Iterable[str | None]) -> dict[str, str]:
+    """{"COIN/DATE": content hash} of the written partitions among dates x coins."""
+    out = {}
+    for date in dates:
+        for coin in coins:
+            m = read_manifest(root, dataset, date, coin)
+            if m is not None:
+                out[f"{coin or 'all'}/{date}"] = m.content_hash
+    return out
+
+
+def input_frame(root: Path, dataset: str, dates: list[str], coins: Sequence[str | None]) -> pd.DataFrame:
+    """`dataset` over dates x coins as pandas; candles are the exchange's own 1m bars."""
+    table = read_range(root, dataset, dates, coins)
+    if dataset == "candles":
+        table = table.filter(pc.and_(pc.equal(table["interval"], "1m"), pc.equal(table["source"], "api")))
+    return table.to_pandas()
+
+
+def bars_end(date: str, now_ms: int, step: int) -> int:
+    """End of the bars of `date` that have closed by `now`."""
+    return min(day_start_ms(date) + DAY_MS, now_ms // step * step)
+
+
+def write_coin_days(
+    root: Path,
+    dataset: str,
+    dates: list[str],
+    coins: list[str],
+    frame: pd.DataFrame | None,
+    describe: Describe,
+) -> list[Manifest]:
+    """One partition per coin-day of a computed frame (None: nothing computed, empty partitions)."""
+    manifests = []
+    for (date, coin), part in _split(frame, dataset, dates, coins):
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        source, inputs, details = describe(date, coin, part)
+        manifest = Manifest.for_table(dataset, date, coin, table, source, inputs=inputs, details=details)
+        write_partition(root, table, manifest)
+        manifests.append(manifest)
+    return manifests
+
+
+def _split(
+    frame: pd.DataFrame | None, dataset: str, dates: list[str], coins: list[str]
+) -> Iterable[tuple[tuple[str, str], pd.DataFrame]]:
+    """Each coin-day's rows of `frame` in one pass (an empty frame in the dataset's schema if none)."""
+    if frame is None:
+        empty = SCHEMAS[dataset].empty_table().to_pandas()
+        for date in dates:
+            for coin in coins:
+                yield (date, coin), empty
+        return
+    t_ms = ((frame["time"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy()
+    days = (t_ms - day_start_ms(dates[0])) // DAY_MS
+    coin_codes = pd.Categorical(frame["coin"], categories=coins).codes
+    key = np.where((coin_codes >= 0) & (days >= 0) & (days < len(dates)), days * len(coins) + coin_codes, -1)
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    for d, date in enumerate(dates):
+        for c, coin in enumerate(coins):
+            lo, hi = np.searchsorted(sorted_keys, [d * len(coins) + c, d * len(coins) + c + 1])
+            yield (date, coin), frame.iloc[order[lo:hi]].reset_index(drop=True)

@@ -1,0 +1,43 @@
+"""The labels of a range of days from each day's candles and the next day's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.ml.features.catalog import bar_ms
+from hl_pipeline.ml.labels import LabelSpec, compute_labels
+from hl_pipeline.steps.coin_days import Log, bars_end, input_frame, quiet, versions, write_coin_days
+
+
+def build_labels(
+    root: Path,
+    dates: list[str],
+    coins: list[str],
+    now_ms: int,
+    spec: LabelSpec = LabelSpec(),
+    log: Log = quiet,
+) -> list[Manifest]:
+    """Labels of `dates` (31 days per pass); labels not knowable by `now` stay missing."""
+    step = bar_ms(spec.bar)
+
+    def describe(date: str, coin: str, part: pd.DataFrame) -> tuple[str, dict, dict]:
+        known = int(part["fwd_log_return"].notna().sum()) if len(part) else 0
+        return (
+            f"forward returns on {spec.bar} bars",
+            {"candles": versions(root, "candles", [date, shift(date, 1)], [coin])},
+            {"spec": spec.describe(), "known_labels": known, "unknown_labels": len(part) - known},
+        )
+
+    manifests = []
+    for chunk in chunks(dates):
+        candles = input_frame(root, "candles", days_between(chunk[0], shift(chunk[-1], 1)), list(coins))
+        start, end = day_start_ms(chunk[0]), bars_end(chunk[-1], now_ms, step)
+        frame = compute_labels(candles, start, end, spec) if end > start else None
+        written = write_coin_days(root, "labels", chunk, coins, frame, describe)
+        log(f"labels {chunk[0]}..{chunk[-1]}: {sum(m.rows for m in written)} rows")
+        manifests += written
+    return manifests

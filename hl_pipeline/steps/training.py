@@ -1,0 +1,150 @@
+"""Training a target: walk-forward evaluation on the newest training set, one MLflow run with
+its metrics and plots, a new registered version, the evaluation kept for the gate."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline.ml.features.catalog import bar_ms
+from hl_pipeline.ml.models.config import XGBConfig
+from hl_pipeline.ml.models.target_keys import TargetKey, target_rows
+from hl_pipeline.ml.models.walkforward import Evaluation
+from hl_pipeline.registry.runs import LoggedModel, RunRecord
+from hl_pipeline.registry.tracking import Tracking
+from hl_pipeline.steps.coin_days import Log, quiet
+from hl_pipeline.steps.training_sets import newest_training_set
+
+
+@dataclass(frozen=True)
+class Trained:
+    key: TargetKey
+    version: str
+    run_id: str
+    run_url: str
+    training_date: str
+    training_hash: str
+    aggregate: dict
+    rows: int
+
+
+def train_target(
+    root: Path,
+    tracking: Tracking,
+    key: TargetKey,
+    today: str,
+    *,
+    bar: str,
+    xgb: XGBConfig,
+    tags: Mapping[str, str],
+    ui_url: str,
+    log: Log = quiet,
+) -> Trained:
+    """Walk-forward evaluate `key` on the newest training set, log the run, register a version."""
+    from hl_pipeline.ml.models.config import WalkForward
+    from hl_pipeline.ml.models.walkforward import evaluate
+
+    date = newest_training_set(root, today)
+    manifest = read_manifest(root, "training_set", date)
+    assert manifest is not None  # newest_training_set found it
+    table = read_partition(root, "training_set", date)
+    assert table is not None  # newest_training_set found it
+    frame = table.to_pandas()
+    rows, target, folds = target_rows(frame, manifest.details, key, bar_ms(bar))
+    log(f"{key.key}: training on {len(rows)} rows of training_set {date} ({len(folds)} folds)")
+    ev = evaluate(rows, target, xgb=xgb, walk=WalkForward(n_folds=len(folds)), folds=folds)
+    run_tags = {
+        **tags,
+        "training_set.date": date,
+        "training_set.content_hash": manifest.content_hash,
+        "target": key.key,
+    }
+    logged = log_training(tracking, key.model_name, ev, tags=run_tags, run_name=f"{key.key} {date}")
+    return Trained(
+        key,
+        logged.version,
+        logged.run_id,
+        logged.run_url(ui_url),
+        date,
+        manifest.content_hash,
+        ev.aggregate,
+        len(ev.rows),
+    )
+
+
+def log_training(
+    tracking: Tracking,
+    name: str,
+    ev: Evaluation,
+    *,
+    tags: Mapping[str, str] | None = None,
+    run_name: str | None = None,
+) -> LoggedModel:
+    """Log `ev` as one run with its plots, register its final model as a new version of `name`, and
+    keep the (trimmed) evaluation with the run for the gate."""
+    from hl_pipeline.ml.models import plots
+    from hl_pipeline.ml.models.walkforward import trimmed
+    from hl_pipeline.registry.evaluations import log_evaluation
+    from hl_pipeline.registry.runs import log_model_run
+
+    if ev.final is None:
+        raise ValueError("the evaluation has no final model (evaluate(..., fit_final=True))")
+    with tempfile.TemporaryDirectory() as tmp:
+        oos = ev.oos
+        primary = oos[f"pred_{ev.primary}"].to_numpy()
+        importance = plots.importance_png(ev.final, Path(tmp) / "feature_importance.png")
+        confusion = plots.confusion_png(
+            ev.classes[oos["code"].to_numpy()],
+            ev.classes[primary],
+            ev.classes,
+            Path(tmp) / "confusion_matrix.png",
+        )
+        record = RunRecord(
+            params=_params(ev),
+            metrics={f"{kind}.{k}": v for kind, values in ev.aggregate.items() for k, v in values.items()},
+            step_metrics=[
+                (
+                    fold.index,
+                    {
+                        f"fold.{kind}.{k}": v
+                        for kind, values in fold.metrics.items()
+                        for k, v in values.items()
+                    },
+                )
+                for fold in ev.folds
+            ],
+            artifacts={"plots": [importance, confusion]},
+            tags=dict(tags or {}),
+            version_tags=_target_tags(ev),
+            run_name=run_name,
+        )
+        logged = log_model_run(tracking, name, record, ev.final, ev.rows[list(ev.target.features)].head(5))
+    log_evaluation(tracking, logged.run_id, trimmed(ev))
+    return logged
+
+
+def _target_tags(ev: Evaluation) -> dict[str, str]:
+    t = ev.target
+    return {
+        "target.label": t.label,
+        "target.ret": t.ret,
+        "target.horizon_ms": str(t.horizon_ms),
+        "train_end_ms": str(ev.train_end_ms),
+        "candidate": ev.primary,
+    }
+
+
+def _params(ev: Evaluation) -> dict[str, str]:
+    flat = {f"xgb.{k}": v for k, v in ev.params["xgb"].items()}
+    flat |= {f"walk_forward.{k}": v for k, v in ev.params["walk_forward"].items()}
+    flat |= {
+        "candidates": ",".join(ev.params["kinds"]),
+        "rows": ev.params["rows"],
+        "n_features": len(ev.target.features),
+        "features": ",".join(ev.target.features)[:6000],
+        "classes": ",".join(str(c) for c in ev.classes),
+    }
+    return {k: str(v) for k, v in flat.items()}
