@@ -2,7 +2,15 @@
 
 import shutil
 
-from bench import backfill_year, collector_throughput, features_year, load_time, parquet_vs_csv, train_year
+from bench import (
+    backfill_year,
+    collector_throughput,
+    features_year,
+    load_time,
+    parquet_vs_csv,
+    train_year,
+    ws_burst,
+)
 from bench.common import RESULTS
 
 
@@ -18,6 +26,8 @@ def main() -> None:
     parquet_vs_csv.main(work / "lake")
     print("\n== collector throughput (simulator burst on loopback) ==")
     collector_throughput.main(work)
+    print("\n== simulator trade replay on /ws (burst and paced) ==")
+    ws_burst.main()
     print("\n== features and labels, a year of 1m bars, 5 coins ==")
     features_year.main(work)
     print("\n== walk-forward training, one target, a year of 1m bars ==")

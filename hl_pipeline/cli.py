@@ -34,7 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument(
         "--book-every", type=float, default=60.0, help="seconds between archived books (default 60)"
     )
-    archive.add_argument("--seed", type=int, default=0)
+    archive.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="simulator seed; the same seed gives the same archives (default 0)",
+    )
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
     demo.add_argument("--days", type=int, default=3, help="days to ingest, today included (default 3)")
@@ -44,10 +49,17 @@ def _parser() -> argparse.ArgumentParser:
         default="BTC_5m,ETH_5m,SOL_5m",
         help="model targets to train (default BTC_5m,ETH_5m,SOL_5m)",
     )
+    demo.add_argument("--verbose", action="store_true", help="every run's progress and check verdicts")
 
     dev = sub.add_parser("dev", help="the Dagster UI on 127.0.0.1 with a simulator beside it")
-    dev.add_argument("--port", type=int, default=3000)
-    dev.add_argument("--seed", type=int, default=42)
+    dev.add_argument("--port", type=int, default=3000, help="port of the Dagster UI (default 3000)")
+    dev.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="seed of the simulator started beside the UI when HL_API_URL is unset (default 42, the demo's)",
+    )
+    dev.add_argument("--verbose", action="store_true", help="the webserver's and daemon's info logs")
 
     collect = sub.add_parser(
         "collect", help="stream trades and books into the landing zone until SIGTERM/SIGINT"
@@ -57,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument(
         "--seconds", type=float, help="stop after this many seconds (default: run until signalled)"
     )
+    collect.add_argument("--verbose", action="store_true", help="every collector event as a JSON line")
 
     models = sub.add_parser("models", help="the model registry (MLflow)")
     models_sub = models.add_subparsers(dest="action", required=True)
@@ -71,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument(
         "--intervals", help="comma-separated native candle intervals (default: HL_NATIVE_INTERVALS)"
     )
+    backfill.add_argument("--verbose", action="store_true", help="per-coin progress and check verdicts")
     return parser
 
 
@@ -93,22 +107,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from hl_pipeline.commands.demo import demo
 
-            return demo(settings, days=args.days, seed=args.seed, targets=args.targets)
+            return demo(settings, days=args.days, seed=args.seed, targets=args.targets, verbose=args.verbose)
         if args.command == "dev":
             from hl_pipeline.commands.dev import dev
 
-            return dev(port=args.port, seed=args.seed)
+            return dev(port=args.port, seed=args.seed, verbose=args.verbose)
         if args.command == "collect":
             from hl_pipeline.commands.collect import collect
 
-            return collect(settings, args.coins, args.landing, args.seconds)
+            return collect(settings, args.coins, args.landing, args.seconds, verbose=args.verbose)
         if args.command == "models":
             from hl_pipeline.commands.models import rollback
 
             return rollback(settings, args.name)
         from hl_pipeline.commands.backfill import backfill
 
-        return backfill(settings, args.start, args.end, args.coins, args.intervals)
+        return backfill(settings, args.start, args.end, args.coins, args.intervals, verbose=args.verbose)
     except ValueError as exc:  # bad input: say what was wrong, change nothing
         print(f"hl-pipeline: error: {exc}", file=sys.stderr)
         return 2

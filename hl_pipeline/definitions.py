@@ -37,7 +37,11 @@ def _merged(settings: Settings) -> dg.Definitions:
         ml_definitions(settings),
         model_definitions(settings),
         warehouse_definitions(),
-        dg.Definitions(sensors=[run_failure_alert], resources=resources(settings)),
+        # one process per run: steps share the imports (Great Expectations, pandas) and the
+        # code location a launched run loads once, instead of a subprocess per step
+        dg.Definitions(
+            sensors=[run_failure_alert], resources=resources(settings), executor=dg.in_process_executor
+        ),
     )
 
 

@@ -18,6 +18,10 @@ class TradeDeduper:
         self._newest = 0
         self.dropped = 0
 
+    def __contains__(self, key: object) -> bool:
+        """Whether a (coin, time, tid) key was seen (and is still inside the window)."""
+        return key in self._seen
+
     def remember(self, keys: list[tuple[str, int, int]]) -> None:
         """Mark keys as seen (the trades a previous collector landed)."""
         for key in keys:

@@ -17,11 +17,17 @@ class Health:
         self.last_message: dict[str, float] = {}
         self.reconnects = 0
         self.gaps = 0
+        self.gap_causes: dict[tuple[str, str], int] = defaultdict(int)  # (channel, cause) -> gaps
         self.connected = False
 
     def message(self, channel: str, now: float) -> None:
         self.counts[channel] += 1
         self.last_message[channel] = now
+
+    def gap(self, channel: str, cause: str) -> None:
+        """A gap record was written."""
+        self.gaps += 1
+        self.gap_causes[(channel, cause)] += 1
 
     def write(self) -> None:
         elapsed = max(time.time() - self.started, 1e-9)

@@ -1,5 +1,9 @@
 """The collector's connection loop: subscribe, read, land; ping, watch for silence, reconnect
-with exponential backoff and jitter, reconcile books over REST, record every gap."""
+with exponential backoff and jitter, reconcile books over REST, record every gap.
+
+Logging (logger "hl_pipeline.collector"): every event is one JSON line at DEBUG; at INFO only a
+short human line for the important ones (start, lost connection, reconnect, gap, stop); failures
+of a best-effort step at WARNING. A default INFO run prints a few lines, not one per event."""
 
 from __future__ import annotations
 
@@ -54,7 +58,9 @@ def _ms() -> int:
 
 
 def _event(name: str, **fields: Any) -> None:
-    log.info(json.dumps({"event": name, "time": _ms(), **fields}, sort_keys=True))
+    """One machine-readable event line, at DEBUG."""
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(json.dumps({"event": name, "time": _ms(), **fields}, sort_keys=True))
 
 
 class Collector:
@@ -108,6 +114,12 @@ class Collector:
     async def run(self, stop: asyncio.Event) -> None:
         attempt = 0
         url = self.c.api_url.rstrip("/").replace("http", "ws", 1) + "/ws"
+        log.info(
+            "collector: streaming trades and l2Book for %s from %s into %s",
+            ",".join(self.c.coins),
+            url,
+            self.c.landing,
+        )
         try:
             while not stop.is_set():
                 try:
@@ -123,6 +135,12 @@ class Collector:
                     delay = random.uniform(0, min(self.c.backoff_cap, self.c.backoff_base * 2**attempt))
                     attempt += 1
                     _event("disconnected", cause=cause, error=type(exc).__name__, retry_in=round(delay, 3))
+                    log.info(
+                        "collector: connection lost (%s, %s); reconnecting in %.1f s",
+                        cause,
+                        type(exc).__name__,
+                        delay,
+                    )
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=delay)
         finally:
@@ -133,6 +151,16 @@ class Collector:
             self.health.connected = False
             self.health.write()
             _event("stopped", trades_dropped_as_duplicates=self.dedupe.dropped)
+            counts = self.health.counts
+            log.info(
+                "collector: stopped after %d trades and %d l2Book messages, %d reconnects, %d gaps, "
+                "%d duplicate trades dropped",
+                counts["trades"],
+                counts["l2Book"],
+                self.health.reconnects,
+                self.health.gaps,
+                self.dedupe.dropped,
+            )
 
     async def _session(self, ws: ClientConnection, stop: asyncio.Event) -> None:
         for coin in self.c.coins:
@@ -142,6 +170,8 @@ class Collector:
         self.health.connected = True
         self._last_rx, self._silent = time.monotonic(), False
         _event("connected", coins=self.c.coins)
+        if self.health.reconnects:
+            log.info("collector: reconnected (reconnect %d)", self.health.reconnects)
         await self._reconcile_books()
         watchdog = asyncio.create_task(self._watch(ws, stop))
         try:
@@ -213,13 +243,16 @@ class Collector:
             self.writers["l2Book"].add(book_rows(book, receive), receive)
         elif channel == "error":
             _event("server_error", message=str(msg.get("data"))[:200])
+            log.warning("collector: server error: %s", str(msg.get("data"))[:200])
 
     def _seen(self, channel: str, coin: str, receive: int) -> None:
         gap = self.gaps.seen(channel, coin, receive)
         if gap:
-            self.health.gaps += 1
+            self.health.gap(channel, gap["cause"])
             self.writers["gaps"].add([tuple(gap[f.name] for f in COLLECTOR_GAPS)], receive)
             _event("gap", **{k: gap[k] for k in ("channel", "coin", "start", "end", "cause")})
+            seconds = (gap["end"] - gap["start"]) / 1000
+            log.info("collector: gap in %s %s, %.1f s (%s)", channel, coin, seconds, gap["cause"])
             if channel == "trades" and self.minute_candles is not None:
                 task = asyncio.get_running_loop().create_task(
                     self._reconcile_candles(self.minute_candles, coin, gap["start"], gap["end"])
@@ -235,6 +268,7 @@ class Collector:
             table = await asyncio.to_thread(fetch, coin, start - start % 60_000, end)
         except Exception as exc:  # noqa: BLE001 - best effort around an injected fetch; the gap record stands
             _event("reconcile_candles_failed", coin=coin, error=str(exc)[:200])
+            log.warning("collector: gap candles for %s not fetched: %s", coin, str(exc)[:200])
             return
         receive = _ms()
         rows = [
@@ -258,6 +292,7 @@ class Collector:
                 book = await asyncio.to_thread(self.book_snapshot, coin)
             except Exception as exc:  # noqa: BLE001 - best effort around an injected fetch; the stream follows
                 _event("reconcile_failed", coin=coin, error=str(exc)[:200])
+                log.warning("collector: REST book for %s not fetched: %s", coin, str(exc)[:200])
                 continue
             receive = _ms()
             self.writers["l2Book"].add(book_rows(book, receive), receive)

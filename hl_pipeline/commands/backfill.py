@@ -44,18 +44,23 @@ def check_coins_listed(settings: Settings) -> None:
 
 
 def backfill(
-    settings: Settings, start: str, end: str, coins: str | None = None, intervals: str | None = None
+    settings: Settings,
+    start: str,
+    end: str,
+    coins: str | None = None,
+    intervals: str | None = None,
+    verbose: bool = False,
 ) -> int:
     from hl_pipeline.commands.runs import check_summary, run_market_range, run_warehouse
 
     first, last, settings = validate(settings, start, end, coins, intervals)
     check_coins_listed(settings)
     print(f"backfilling {first}..{last} in one run", flush=True)
-    result = run_market_range(first, last, settings=settings)
+    result = run_market_range(first, last, settings=settings, verbose=verbose)
     passed, failed, failures = check_summary(result)
     print(f"run {'succeeded' if result.success else 'FAILED'}: checks passed {passed}, failed {failed}")
     for failure in failures[:20]:
         print(f"  failed: {failure}")
     if result.success:
-        run_warehouse(settings=settings)
+        run_warehouse(settings=settings, verbose=verbose)
     return 0 if result.success else 1

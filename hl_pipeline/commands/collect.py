@@ -11,7 +11,24 @@ from pathlib import Path
 from hl_pipeline.settings import Settings, parse_coins
 
 
-def collect(settings: Settings, coins: str | None, landing: str | None, seconds: float | None = None) -> int:
+def _log_to_stdout(verbose: bool) -> None:
+    """The collector's own lines on stdout (events as JSON with `verbose`); other loggers untouched."""
+    log = logging.getLogger("hl_pipeline.collector")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def collect(
+    settings: Settings,
+    coins: str | None,
+    landing: str | None,
+    seconds: float | None = None,
+    verbose: bool = False,
+) -> int:
     """Stream `coins` (default: the settings' coins) into `landing` (default: HL_LANDING_ROOT)."""
     from hl_pipeline.collector.session import Collector, CollectorConfig
     from hl_pipeline.exchange.networks import resolve_base_url
@@ -23,7 +40,7 @@ def collect(settings: Settings, coins: str | None, landing: str | None, seconds:
     )
     for coin in coin_list:  # before connecting: an unknown coin would close the socket for every stream
         client.check_coin(coin)
-    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    _log_to_stdout(verbose)
     config = CollectorConfig(
         api_url=resolve_base_url(settings.api_url),
         coins=coin_list,

@@ -21,8 +21,9 @@ def _built(settings: Settings) -> dg.Definitions:
     return build_definitions(settings)
 
 
-# Progress on the console (per-coin fetch counts, check verdicts) without Dagster's DEBUG events.
-CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+def console(verbose: bool) -> dict:
+    """Run config of Dagster's console logger: warnings only, or per-coin progress and check verdicts."""
+    return {"loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}}}
 
 
 def run_market_range(
@@ -31,13 +32,14 @@ def run_market_range(
     instance: dg.DagsterInstance | None = None,
     job_name: str = "market_job",
     settings: Settings | None = None,
+    verbose: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """One single run of a daily job (`market_job` by default) covering `first`..`last` (inclusive)."""
     job = load_definitions(settings).resolve_job_def(job_name)
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
-        run_config=CONSOLE_INFO,
+        run_config=console(verbose),
         raise_on_error=False,
     )
 
@@ -47,6 +49,7 @@ def run_targets(
     instance: dg.DagsterInstance | None = None,
     keys: list[str] | None = None,
     settings: Settings | None = None,
+    verbose: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """One run of a job partitioned by model target, over `keys` (a contiguous run of targets) or
     every target."""
@@ -57,20 +60,20 @@ def run_targets(
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.get(),
         tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-        run_config=CONSOLE_INFO,
+        run_config=console(verbose),
         raise_on_error=False,
     )
 
 
 def run_warehouse(
-    instance: dg.DagsterInstance | None = None, settings: Settings | None = None
+    instance: dg.DagsterInstance | None = None, settings: Settings | None = None, verbose: bool = False
 ) -> dg.ExecuteInProcessResult:
     """Refresh the analysts' DuckDB catalog."""
     return (
         load_definitions(settings)
         .resolve_job_def("warehouse_job")
         .execute_in_process(
-            instance=instance or dg.DagsterInstance.get(), run_config=CONSOLE_INFO, raise_on_error=False
+            instance=instance or dg.DagsterInstance.get(), run_config=console(verbose), raise_on_error=False
         )
     )
 

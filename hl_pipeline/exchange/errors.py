@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 from collections.abc import Iterable
+from urllib.parse import urlparse
 
 _EXCERPT = 300
 
@@ -50,6 +52,32 @@ class ServerError(ExchangeError):
 
 class ExchangeUnreachableError(ExchangeError):
     """Timeouts or connection failures persisted beyond the retry budget."""
+
+
+_LOCAL_HOSTS = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def is_loopback(url: str) -> bool:
+    """True if `url`'s host is this machine's loopback (localhost, 127.0.0.0/8, ::1)."""
+    host = (urlparse(url).hostname or "").lower()
+    if host in _LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def unreachable_hint(url: str) -> str:
+    """What to do when `url` cannot be reached: on loopback, how to start the simulator."""
+    if not is_loopback(url):
+        return ""
+    port = urlparse(url).port
+    serve = "hl-pipeline simulator serve" + (f" --port {port}" if port else "")
+    return (
+        f"; is the simulator running? Start it with `{serve}`, "
+        "or run the pipeline from the Dagster UI with `make dev`, which starts one beside it"
+    )
 
 
 class RequestRejectedError(ExchangeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from hl_pipeline.exchange.errors import (
     RequestRejectedError,
     ServerError,
     excerpt,
+    unreachable_hint,
 )
 from hl_pipeline.exchange.limiter import NoLimiter, WeightLimiter, limiter_for
 from hl_pipeline.exchange.stats import ClientStats
@@ -29,6 +31,16 @@ from hl_pipeline.exchange.weights import base_weight, item_weight, request_weigh
 log = logging.getLogger("hl_pipeline.exchange")
 T = TypeVar("T")
 _HEADERS = {"Content-Type": "application/json"}
+
+
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>: ")
+
+
+def _describe(exc: requests.RequestException) -> str:
+    """A timeout or connection failure in one line: urllib3's innermost reason, without object reprs."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None  # urllib3's MaxRetryError
+    text = str(reason) if reason is not None else str(exc)
+    return f"{type(exc).__name__}: {_OBJECT_REPR.sub('', text)}"
 
 
 @dataclass(frozen=True)
@@ -102,8 +114,10 @@ class InfoTransport:
         if isinstance(last, MalformedResponseError):
             last.add_note(f"gave up after {attempts} attempts")
             raise last
+        hint = unreachable_hint(self.url) if isinstance(last, ExchangeUnreachableError) else ""
         raise type(last)(
-            f"{rtype} request {excerpt(body)} failed after {attempts} attempts; last: {last}"
+            f"{rtype} request {excerpt(body)} to {self.url} failed after {attempts} attempts; "
+            f"last: {last}{hint}"
         ) from last
 
     def _attempt(
@@ -127,7 +141,7 @@ class InfoTransport:
             self.limiter.settle(reserved, base)
             self.stats.record(rtype, base, retry=retry, waited=waited)
             log.debug("info %s: %s after %.3fs", rtype, type(exc).__name__, time.perf_counter() - started)
-            return _Retryable(ExchangeUnreachableError(f"{type(exc).__name__}: {exc}"))
+            return _Retryable(ExchangeUnreachableError(_describe(exc)))
         received_ms = time.time_ns() // 1_000_000
         status = response.status_code
         log.debug(

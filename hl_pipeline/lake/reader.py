@@ -27,7 +27,20 @@ def read_partition(root: Path, dataset: str, date: str, coin: str | None = None)
     path = partition_file(root, dataset, date, coin)
     if not path.exists():
         return None
-    table = pq.read_table(path).replace_schema_metadata(None)
+    return _in_schema(pq.read_table(path).replace_schema_metadata(None), dataset, coin)
+
+
+def read_head(root: Path, dataset: str, date: str, coin: str | None, rows: int) -> pa.Table | None:
+    """The first `rows` rows of one partition (only its first row group is read), or None."""
+    path = partition_file(root, dataset, date, coin)
+    if not path.exists():
+        return None
+    batch = next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
+    table = pa.Table.from_batches([batch]) if batch is not None else pq.read_schema(path).empty_table()
+    return _in_schema(table.replace_schema_metadata(None), dataset, coin)
+
+
+def _in_schema(table: pa.Table, dataset: str, coin: str | None) -> pa.Table:
     if dataset not in UNPARTITIONED_BY_COIN:
         table = table.append_column("coin", pa.array([coin] * table.num_rows, pa.string()))
     return table.select(SCHEMAS[dataset].names).cast(SCHEMAS[dataset])

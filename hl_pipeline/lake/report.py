@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.paths import partition_dir
-from hl_pipeline.lake.reader import read_partition
+from hl_pipeline.lake.reader import read_head
 
 
 def markdown_table(rows: Sequence[dict]) -> str:
@@ -73,7 +73,7 @@ def preview(table: pa.Table, rows: int = 10) -> str:
 
 def partition_preview(root: Path, manifest: Manifest, rows: int = 10) -> str:
     """The first rows of the partition `manifest` describes, as Markdown headed by its coin and date."""
-    table = read_partition(root, manifest.dataset, manifest.date, manifest.coin)
+    table = read_head(root, manifest.dataset, manifest.date, manifest.coin, rows)
     body = preview(table, rows) if table is not None else "_(not written)_"
     return f"`{manifest.coin or ''} {manifest.date}`\n\n{body}"
 

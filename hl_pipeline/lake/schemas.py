@@ -3,6 +3,10 @@
 Every row carries the exchange time (`time`, UTC milliseconds) and the local time it was
 received or ingested (`ingest_time`). Decimal strings from the API become float64; a string
 that is not a finite number is rejected by the parser before it gets here.
+
+Every field carries its description (unit, time zone, meaning) as Arrow field metadata under
+`DESCRIPTION_KEY`; `describe(dataset)` returns them by column. Descriptions are documentation
+only: schema comparisons and content hashes ignore them.
 """
 
 from __future__ import annotations
@@ -10,107 +14,145 @@ from __future__ import annotations
 import pyarrow as pa
 
 TS = pa.timestamp("ms", tz="UTC")
+DESCRIPTION_KEY = b"description"
+
+
+def _f(name: str, type_: pa.DataType, description: str, *, nullable: bool = True) -> pa.Field:
+    """A field with its description in the field metadata."""
+    return pa.field(name, type_, nullable=nullable, metadata={DESCRIPTION_KEY: description.encode()})
+
+
+_COIN = "perpetual's coin symbol, e.g. BTC (Hive partition key: in the path, not the file)"
+_INGEST = "when the pipeline fetched the row from the API (UTC, ms); not part of the content hash"
 
 CANDLES = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("interval", pa.string(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),  # "api" or "resampled" (from 1m)
-        pa.field("time", TS, nullable=False),  # open time
-        pa.field("close_time", TS, nullable=False),  # T: last millisecond of the bar
-        pa.field("open", pa.float64(), nullable=False),
-        pa.field("high", pa.float64(), nullable=False),
-        pa.field("low", pa.float64(), nullable=False),
-        pa.field("close", pa.float64(), nullable=False),
-        pa.field("volume", pa.float64(), nullable=False),  # base-asset volume
-        pa.field("trades", pa.int64(), nullable=False),
-        pa.field("ingest_time", TS, nullable=False),
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("interval", pa.string(), "bar length: 1m 5m 15m 1h 4h 1d ...", nullable=False),
+        _f(
+            "source",
+            pa.string(),
+            '"api" (as the exchange served it) or "resampled" (built from complete sets of 1m bars)',
+            nullable=False,
+        ),
+        _f("time", TS, "bar open time (UTC, ms)", nullable=False),
+        _f("close_time", TS, "last millisecond of the bar (UTC, ms): open + interval - 1 ms", nullable=False),
+        _f("open", pa.float64(), "first trade price in the bar (USD)", nullable=False),
+        _f("high", pa.float64(), "highest trade price in the bar (USD)", nullable=False),
+        _f("low", pa.float64(), "lowest trade price in the bar (USD)", nullable=False),
+        _f("close", pa.float64(), "last trade price in the bar (USD)", nullable=False),
+        _f("volume", pa.float64(), "traded size in the bar, in units of the base asset", nullable=False),
+        _f("trades", pa.int64(), "number of trades in the bar", nullable=False),
+        _f("ingest_time", TS, _INGEST, nullable=False),
     ]
 )
 
 FUNDING = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),
-        pa.field("funding_rate", pa.float64(), nullable=False),  # hourly rate
-        pa.field("premium", pa.float64()),  # absent or "NaN" on some rows
-        pa.field("ingest_time", TS, nullable=False),
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("time", TS, "funding time (UTC, ms), hourly", nullable=False),
+        _f("funding_rate", pa.float64(), "funding rate per hour, as a fraction of notional", nullable=False),
+        _f(
+            "premium",
+            pa.float64(),
+            "premium of the mark over the oracle price, a fraction; null where absent",
+        ),
+        _f("ingest_time", TS, _INGEST, nullable=False),
     ]
 )
 
 UNIVERSE = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),  # when the snapshot was received
-        pa.field("asset_id", pa.int32(), nullable=False),
-        pa.field("sz_decimals", pa.int32(), nullable=False),
-        pa.field("max_leverage", pa.int32(), nullable=False),
-        pa.field("is_delisted", pa.bool_(), nullable=False),
-        pa.field("tracked", pa.bool_(), nullable=False),  # in the configured coin list
+        _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
+        _f("time", TS, "when the snapshot was received (UTC, ms)", nullable=False),
+        _f("asset_id", pa.int32(), "the exchange's index of the asset in its universe", nullable=False),
+        _f("sz_decimals", pa.int32(), "decimals of the order size the exchange accepts", nullable=False),
+        _f("max_leverage", pa.int32(), "maximum leverage allowed (x)", nullable=False),
+        _f("is_delisted", pa.bool_(), "true if the exchange has delisted the perpetual", nullable=False),
+        _f(
+            "tracked",
+            pa.bool_(),
+            "true if the coin is in the configured coin list (HL_COINS)",
+            nullable=False,
+        ),
         # Asset context; null on days whose context the REST API no longer serves.
-        pa.field("funding", pa.float64()),
-        pa.field("open_interest", pa.float64()),
-        pa.field("prev_day_px", pa.float64()),
-        pa.field("day_ntl_vlm", pa.float64()),
-        pa.field("day_base_vlm", pa.float64()),
-        pa.field("premium", pa.float64()),
-        pa.field("oracle_px", pa.float64()),
-        pa.field("mark_px", pa.float64()),
-        pa.field("mid_px", pa.float64()),
-        pa.field("impact_bid_px", pa.float64()),
-        pa.field("impact_ask_px", pa.float64()),
-        pa.field("ingest_time", TS, nullable=False),
+        _f("funding", pa.float64(), "current hourly funding rate, a fraction; null without a context"),
+        _f("open_interest", pa.float64(), "open interest in units of the base asset; null without a context"),
+        _f("prev_day_px", pa.float64(), "price 24 hours before (USD); null without a context"),
+        _f(
+            "day_ntl_vlm",
+            pa.float64(),
+            "notional volume over the last 24 hours (USD); null without a context",
+        ),
+        _f(
+            "day_base_vlm",
+            pa.float64(),
+            "volume over the last 24 hours in units of the base asset; null without a context",
+        ),
+        _f("premium", pa.float64(), "premium of the mark over the oracle price, a fraction; null if absent"),
+        _f("oracle_px", pa.float64(), "oracle price (USD); null without a context"),
+        _f("mark_px", pa.float64(), "mark price (USD); null without a context"),
+        _f("mid_px", pa.float64(), "mid of the best bid and ask (USD); null without a context or book"),
+        _f("impact_bid_px", pa.float64(), "impact bid price (USD); null without a context"),
+        _f("impact_ask_px", pa.float64(), "impact ask price (USD); null without a context"),
+        _f("ingest_time", TS, _INGEST, nullable=False),
     ]
 )
 
 TRADES = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),
-        pa.field("px", pa.float64(), nullable=False),
-        pa.field("sz", pa.float64(), nullable=False),
-        pa.field("side", pa.string(), nullable=False),  # aggressor: "B" buy, "A" sell
-        pa.field("tid", pa.int64(), nullable=False),
-        pa.field("hash", pa.string(), nullable=False),
-        pa.field("buyer", pa.string(), nullable=False),
-        pa.field("seller", pa.string(), nullable=False),
-        pa.field("receive_time", TS, nullable=False),  # when the collector received it
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("time", TS, "exchange time of the trade (UTC, ms)", nullable=False),
+        _f("px", pa.float64(), "trade price (USD)", nullable=False),
+        _f("sz", pa.float64(), "trade size in units of the base asset", nullable=False),
+        _f("side", pa.string(), 'aggressor side: "B" buy, "A" sell', nullable=False),
+        _f("tid", pa.int64(), "the exchange's trade id", nullable=False),
+        _f("hash", pa.string(), "hash of the transaction that produced the trade", nullable=False),
+        _f("buyer", pa.string(), "wallet address of the buyer", nullable=False),
+        _f("seller", pa.string(), "wallet address of the seller", nullable=False),
+        _f(
+            "receive_time",
+            TS,
+            "when the collector (or, for archived days, the node) received the trade (UTC, ms)",
+            nullable=False,
+        ),
     ]
 )
 
 BOOK_SNAPSHOTS = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),
-        pa.field("side", pa.string(), nullable=False),  # "bid" or "ask"
-        pa.field("level", pa.int16(), nullable=False),  # 0 = best
-        pa.field("px", pa.float64(), nullable=False),
-        pa.field("sz", pa.float64(), nullable=False),
-        pa.field("n", pa.int32(), nullable=False),  # orders at the level
-        pa.field("receive_time", TS, nullable=False),
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("time", TS, "exchange time of the book snapshot (UTC, ms)", nullable=False),
+        _f("side", pa.string(), '"bid" or "ask"', nullable=False),
+        _f("level", pa.int16(), "price level on its side, 0 = best", nullable=False),
+        _f("px", pa.float64(), "price of the level (USD)", nullable=False),
+        _f("sz", pa.float64(), "resting size at the level in units of the base asset", nullable=False),
+        _f("n", pa.int32(), "number of orders resting at the level", nullable=False),
+        _f("receive_time", TS, "when the snapshot was received (UTC, ms)", nullable=False),
     ]
 )
 
 COLLECTOR_GAPS = pa.schema(
     [
-        pa.field("channel", pa.string(), nullable=False),  # "trades", "l2Book"
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("start", TS, nullable=False),  # receive time of the last message before the gap
-        pa.field("end", TS, nullable=False),  # receive time of the first message after it
-        pa.field("cause", pa.string(), nullable=False),  # "disconnect", "silent", "start"
-        pa.field("receive_time", TS, nullable=False),  # when the gap was recorded
+        _f("channel", pa.string(), 'the WebSocket channel: "trades" or "l2Book"', nullable=False),
+        _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
+        _f("start", TS, "receive time of the last message before the gap (UTC, ms)", nullable=False),
+        _f("end", TS, "receive time of the first message after the gap (UTC, ms)", nullable=False),
+        _f("cause", pa.string(), 'why data is missing: "disconnect", "silent" or "start"', nullable=False),
+        _f("receive_time", TS, "when the gap was recorded (UTC, ms)", nullable=False),
     ]
 )
+"""The collector's landing schema for gap records."""
 
 GAP_CANDLES = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),  # 1m open of a minute a gap touched
-        pa.field("trades", pa.int64(), nullable=False),  # trades the exchange counted in that minute
-        pa.field("volume", pa.float64(), nullable=False),
-        pa.field("low", pa.float64(), nullable=False),
-        pa.field("high", pa.float64(), nullable=False),
-        pa.field("receive_time", TS, nullable=False),  # when the collector fetched it over REST
+        _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
+        _f("time", TS, "open time of a 1m bar a gap touched (UTC, ms)", nullable=False),
+        _f("trades", pa.int64(), "trades the exchange counted in that minute", nullable=False),
+        _f("volume", pa.float64(), "volume of that minute in units of the base asset", nullable=False),
+        _f("low", pa.float64(), "lowest trade price of that minute (USD)", nullable=False),
+        _f("high", pa.float64(), "highest trade price of that minute (USD)", nullable=False),
+        _f("receive_time", TS, "when the collector fetched the candle over REST (UTC, ms)", nullable=False),
     ]
 )
 """The collector's REST reconciliation after a trades gap: what the exchange's 1m candles say the
@@ -118,109 +160,169 @@ missed minutes held."""
 
 # The ml datasets. Feature names and flags mirror hl_pipeline.ml.features.catalog (a test keeps
 # them equal; this module does not import hl_pipeline.ml, which is kept out of code-location load).
-FEATURE_NAMES = [
-    "ret_1",
-    "ret_5",
-    "ret_15",
-    "ret_60",
-    "rv_15",
-    "rv_60",
-    "range_1",
-    "atr_14",
-    "rsi_14",
-    "macd",
-    "macd_hist",
-    "volume_z_60",
-    "trades_z_60",
-    "body",
-    "upper_wick",
-    "lower_wick",
-    "htf_ret_1h",
-    "htf_range_1h",
-    "spread_bps",
-    "depth_10bps",
-    "depth_25bps",
-    "depth_50bps",
-    "imbalance_l0",
-    "imbalance_top5",
-    "microprice_dev_bps",
-    "book_age_s",
-    "signed_volume",
-    "flow_imbalance",
-    "flow_imbalance_15",
-    "trade_count_imbalance",
-    "large_trades",
-    "distinct_wallets",
-    "top_wallet_share",
-    "funding_rate",
-    "funding_change_8h",
-    "premium",
-    "premium_change_1h",
-    "oi_change_24h",
-    "btc_ret_1",
-    "btc_ret_15",
-    "beta_btc_60",
-    "corr_btc_60",
-    "hour_of_day",
-    "day_of_week",
-]
-MISSING_FLAGS = tuple(
-    f"{name}_missing" for name in ("candles", "btc", "book", "trades", "funding", "premium", "oi")
-)
+_FEATURE_DOCS = {
+    "ret_1": "log return of the close over 1 bar",
+    "ret_5": "log return of the close over 5 bars",
+    "ret_15": "log return of the close over 15 bars",
+    "ret_60": "log return of the close over 60 bars",
+    "rv_15": "realized volatility: square root of summed squared 1-bar log returns over 15 bars",
+    "rv_60": "realized volatility: square root of summed squared 1-bar log returns over 60 bars",
+    "range_1": "(high - low) / close of the bar, a fraction",
+    "atr_14": "mean true range over 14 bars / close, a fraction",
+    "rsi_14": "relative strength index from 14-bar sums of gains and losses, 0..100 (50 when flat)",
+    "macd": "(12-bar mean - 26-bar mean of the close) / close, a fraction",
+    "macd_hist": "macd minus its 9-bar mean",
+    "volume_z_60": "z-score of log(1 + volume) in a 60-bar window (0 when flat)",
+    "trades_z_60": "z-score of log(1 + trade count) in a 60-bar window",
+    "body": "(close - open) / (high - low), -1..1 (0 for a flat bar)",
+    "upper_wick": "(high - max(open, close)) / (high - low), 0..1",
+    "lower_wick": "(min(open, close) - low) / (high - low), 0..1",
+    "htf_ret_1h": "log return of the last closed hour",
+    "htf_range_1h": "(high - low) / close of the last closed hour, a fraction",
+    "spread_bps": "best ask - best bid over the mid, basis points",
+    "depth_10bps": "USD resting within 10 bps of the mid, both sides",
+    "depth_25bps": "USD resting within 25 bps of the mid, both sides",
+    "depth_50bps": "USD resting within 50 bps of the mid, both sides",
+    "imbalance_l0": "(bid size - ask size) / (bid size + ask size) at the best level, -1..1",
+    "imbalance_top5": "(bid size - ask size) / (bid size + ask size) over the top 5 levels, -1..1",
+    "microprice_dev_bps": "size-weighted microprice minus the mid, basis points",
+    "book_age_s": "age of the book snapshot used at the bar's close, seconds",
+    "signed_volume": "aggressor-signed volume in the bar (buys positive), units of the base asset",
+    "flow_imbalance": "signed volume / total volume in the bar, -1..1 (0 without trades)",
+    "flow_imbalance_15": "signed volume / total volume over 15 bars, -1..1",
+    "trade_count_imbalance": "(buys - sells) / trades in the bar, -1..1",
+    "large_trades": "trades of at least 100,000 USD notional in the bar",
+    "distinct_wallets": "distinct buyer and seller wallets in the bar",
+    "top_wallet_share": "share of the bar's volume traded by its 5 largest wallets, 0..1",
+    "funding_rate": "last hourly funding rate, a fraction",
+    "funding_change_8h": "funding rate now minus 8 hours before",
+    "premium": "last premium of the mark over the oracle price, a fraction",
+    "premium_change_1h": "premium now minus 1 hour before",
+    "oi_change_24h": "log change of open interest over 24 hours",
+    "btc_ret_1": "BTC's (the reference coin's) 1-bar log return",
+    "btc_ret_15": "BTC's (the reference coin's) 15-bar log return",
+    "beta_btc_60": "rolling beta of 1-bar log returns to BTC's over 60 bars",
+    "corr_btc_60": "rolling correlation of 1-bar log returns with BTC's over 60 bars",
+    "hour_of_day": "UTC hour of the bar's open, 0..23",
+    "day_of_week": "UTC weekday of the bar's open, Monday 0 .. Sunday 6",
+}
+FEATURE_NAMES = list(_FEATURE_DOCS)
+_INPUT_DOCS = {
+    "candles": "the coin's candles",
+    "btc": "BTC's (the reference coin's) candles",
+    "book": "a fresh book snapshot",
+    "trades": "the trade feed",
+    "funding": "a recent funding rate",
+    "premium": "a recent premium",
+    "oi": "a recent open interest",
+}
+MISSING_FLAGS = tuple(f"{name}_missing" for name in _INPUT_DOCS)
 LABEL_HORIZONS_MIN = (5, 15, 60)
 
 FEATURES = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),  # bar open; the features are known at its close
-        pa.field("interval", pa.string(), nullable=False),  # the bar: "1m", "5m" or "15m"
-        *(pa.field(name, pa.float64()) for name in FEATURE_NAMES),  # null where missing
-        *(pa.field(flag, pa.bool_(), nullable=False) for flag in MISSING_FLAGS),
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("time", TS, "bar open time (UTC, ms); the features are known at the bar's close", nullable=False),
+        _f(
+            "interval",
+            pa.string(),
+            'the bar the features are computed on: "1m", "5m" or "15m"',
+            nullable=False,
+        ),
+        *(
+            _f(name, pa.float64(), f"{doc}; null where an input was missing")
+            for name, doc in _FEATURE_DOCS.items()
+        ),
+        *(
+            _f(f"{name}_missing", pa.bool_(), f"true where {doc} was missing at the bar", nullable=False)
+            for name, doc in _INPUT_DOCS.items()
+        ),
     ]
 )
 
 LABELS = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),  # bar open; entry at its close
-        pa.field("interval", pa.string(), nullable=False),
-        pa.field("horizon_min", pa.int32(), nullable=False),
-        pa.field("known_time", TS, nullable=False),  # bar close + horizon
-        pa.field("fwd_log_return", pa.float64()),  # null until knowable
-        pa.field("direction", pa.int8()),  # -1, 0 (dead zone), +1
-        pa.field("triple_barrier", pa.int8()),  # -1, 0, +1
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("time", TS, "bar open time (UTC, ms); entry at the bar's close", nullable=False),
+        _f("interval", pa.string(), 'the bar: "1m", "5m" or "15m"', nullable=False),
+        _f("horizon_min", pa.int32(), "label horizon after the bar's close, minutes", nullable=False),
+        _f(
+            "known_time", TS, "when the label becomes knowable: bar close + horizon (UTC, ms)", nullable=False
+        ),
+        _f("fwd_log_return", pa.float64(), "log return of the close over the horizon; null until knowable"),
+        _f(
+            "direction",
+            pa.int8(),
+            "sign of the forward return: -1, 0 (inside the dead zone), +1; null until knowable",
+        ),
+        _f(
+            "triple_barrier",
+            pa.int8(),
+            "+1 upper barrier touched first, -1 lower, 0 neither (or both in one bar); null until knowable",
+        ),
     ]
 )
 
 TRAINING_SET = pa.schema(
     [
-        *FEATURES,
+        _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
+        *(field for field in FEATURES if field.name != "coin"),
         *(
             field
             for h in LABEL_HORIZONS_MIN
             for field in (
-                pa.field(f"fwd_log_return_{h}m", pa.float64()),
-                pa.field(f"direction_{h}m", pa.int8()),
-                pa.field(f"triple_barrier_{h}m", pa.int8()),
-                pa.field(f"known_time_{h}m", TS),
+                _f(
+                    f"fwd_log_return_{h}m",
+                    pa.float64(),
+                    f"log return of the close over {h} minutes; null if unknown",
+                ),
+                _f(
+                    f"direction_{h}m",
+                    pa.int8(),
+                    f"direction over {h} minutes: -1, 0 (dead zone), +1; null if unknown",
+                ),
+                _f(
+                    f"triple_barrier_{h}m",
+                    pa.int8(),
+                    f"triple-barrier label over {h} minutes: -1, 0, +1; null if unknown",
+                ),
+                _f(f"known_time_{h}m", TS, f"when the {h}-minute labels become knowable (UTC, ms)"),
             )
         ),
-        pa.field("fold", pa.int16(), nullable=False),  # walk-forward test window, -1: the first block
+        _f(
+            "fold",
+            pa.int16(),
+            "walk-forward test window the row falls in; -1: the first block, which only trains",
+            nullable=False,
+        ),
     ]
 )
 
 PREDICTIONS = pa.schema(
     [
-        pa.field("coin", pa.string(), nullable=False),
-        pa.field("time", TS, nullable=False),  # bar open; the prediction is made at its close
-        pa.field("horizon_min", pa.int32(), nullable=False),
-        pa.field("model_name", pa.string(), nullable=False),  # registered model, e.g. hl_BTC_15m
-        pa.field("model_version", pa.string(), nullable=False),  # the champion's version when scored
-        pa.field("pred_class", pa.int8()),  # -1, 0, +1; null where the features were missing
-        pa.field("score", pa.float64()),  # expected direction in [-1, 1]
-        pa.field("prob_down", pa.float64()),
-        pa.field("prob_flat", pa.float64()),
-        pa.field("prob_up", pa.float64()),
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("time", TS, "bar open time (UTC, ms); the prediction is made at the bar's close", nullable=False),
+        _f("horizon_min", pa.int32(), "prediction horizon after the bar's close, minutes", nullable=False),
+        _f(
+            "model_name", pa.string(), "registered model that scored the row, e.g. hl_BTC_15m", nullable=False
+        ),
+        _f("model_version", pa.string(), "the champion's registered version when scored", nullable=False),
+        _f("pred_class", pa.int8(), "predicted direction: -1 down, +1 up; null where the bar was missing"),
+        _f(
+            "score",
+            pa.float64(),
+            "expected direction, prob_up - prob_down, in [-1, 1]; null where the bar was missing",
+        ),
+        _f(
+            "prob_down",
+            pa.float64(),
+            "probability the price ends the horizon down, 0..1; null where the bar was missing",
+        ),
+        _f(
+            "prob_up",
+            pa.float64(),
+            "probability the price ends the horizon up, 0..1; null where the bar was missing",
+        ),
     ]
 )
 
@@ -238,3 +340,14 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
 UNPARTITIONED_BY_COIN = frozenset({"universe", "training_set"})
+
+
+def description(field: pa.Field) -> str:
+    """The description of `field` ("" if it has none)."""
+    return (field.metadata or {}).get(DESCRIPTION_KEY, b"").decode()
+
+
+def describe(dataset: str | pa.Schema) -> dict[str, str]:
+    """Column -> description of a dataset in SCHEMAS (or of a schema), in column order."""
+    schema = SCHEMAS[dataset] if isinstance(dataset, str) else dataset
+    return {field.name: description(field) for field in schema}

@@ -43,6 +43,7 @@ def content_hash(table: pa.Table, exclude: tuple[str, ...] = ("ingest_time",)) -
     cols = [c for c in table.column_names if c not in exclude]
     sink = pa.BufferOutputStream()
     data = table.select(cols).combine_chunks()
+    data = data.cast(pa.schema([f.remove_metadata() for f in data.schema]))  # descriptions are not content
     with pa.ipc.new_stream(sink, data.schema) as writer:
         writer.write_table(data)
     return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()

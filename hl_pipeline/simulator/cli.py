@@ -13,9 +13,16 @@ from hl_pipeline.simulator.server import running_simulator
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `simulator serve`."""
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8787,
+        help="port to listen on (default 8787, where HL_API_URL points by default)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="market seed: every value is a function of it (default 0)"
+    )
     parser.add_argument(
         "--no-retention", action="store_true", help="keep every candle, not just the newest 5000"
     )

@@ -53,7 +53,8 @@ def predict_day(
             }
         )
         no_bar = frame["candles_missing"].to_numpy()  # no bar, no prediction
-        for column in ("pred_class", "score", "prob_down", "prob_flat", "prob_up"):
+        # The targets are binary (the dead zone carries no direction), so there is no flat class.
+        for column in ("pred_class", "score", "prob_down", "prob_up"):
             values = scored[column].to_numpy(dtype=float) if column in scored else np.full(len(frame), np.nan)
             out[column] = np.where(no_bar, np.nan, values)
         out["pred_class"] = out["pred_class"].astype("Int8")

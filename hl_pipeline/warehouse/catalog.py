@@ -1,4 +1,6 @@
-"""Create or replace one view per dataset over the lake, plus `manifests` and `gaps` views."""
+"""Create or replace one view per dataset over the lake, plus `manifests` and `gaps` views.
+
+Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ columns."""
 
 from __future__ import annotations
 
@@ -37,7 +39,10 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
         "SELECT m.manifest->>'dataset' AS dataset, m.manifest->>'coin' AS coin, "
         "CAST(m.manifest->>'date' AS DATE) AS date, CAST(m.manifest->>'rows' AS BIGINT) AS rows, "
         "CAST(m.manifest->>'duplicates_dropped' AS BIGINT) AS duplicates_dropped, "
-        "m.manifest->>'ingest_time' AS ingest_time, m.manifest->>'code_version' AS code_version, "
+        "CAST(m.manifest->>'first_time' AS TIMESTAMPTZ) AS first_time, "
+        "CAST(m.manifest->>'last_time' AS TIMESTAMPTZ) AS last_time, "
+        "CAST(m.manifest->>'ingest_time' AS TIMESTAMPTZ) AS ingest_time, "
+        "m.manifest->>'code_version' AS code_version, "
         "m.manifest->>'content_hash' AS content_hash, m.manifest, m.file_name "
         f"FROM (SELECT file_name, CAST(decode(value) AS JSON) AS manifest FROM parquet_kv_metadata('{glob}') "
         f"WHERE decode(key) = '{MANIFEST_KEY.decode()}') AS m"

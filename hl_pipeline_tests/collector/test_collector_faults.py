@@ -7,8 +7,8 @@ running either landed or falls inside a gap record; every silence in a stream is
 import asyncio
 import contextlib
 import json
-import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from unittest import mock
 
 import pyarrow as pa
@@ -35,15 +35,34 @@ SEEDS = [1, 2, 3]
 BOOK_MS = 250  # l2Book push period in these runs
 PUSH_SLACK_MS = 250  # a trade reaches the collector up to one 200 ms push period after its time
 SILENCE_MS = 1_500  # a stream quiet this long without a gap record is a failure
-READ_MARGIN_MS = 500  # frames written this close to the stop may be left unread
+DEADLINE_S = 60.0  # a run that has not seen what it waits for by then fails (a bound, not a pace)
+POLL_S = 0.05
+FOLLOW_MS = 1_000  # the stream must have moved this far past the cut (a held reordered frame is out)
+
+Until = Callable[[Collector], bool]
 
 
 class Run:
-    """One collector run: what the simulator wrote to sockets, when the collector stopped, what landed."""
+    """One collector run: what the simulator wrote to sockets, where the test cut the stream, what landed.
 
+    The run lasts at least `seconds` and then until `until(collector)` holds (the fault's effect was
+    seen), within DEADLINE_S. Before stopping it drains: `cut` is noted, and the collector is stopped
+    only once it has received every trade frame written before the cut and, per coin, a trade from
+    FOLLOW_MS after it (so every trade up to the cut was sent or lost). Nothing here depends on how
+    fast the machine is, only on the order of events."""
+
+    cut: int  # wall ms: every trade frame written before it was received before the stop
     stopped: int  # wall ms when the stop was signalled
 
-    def __init__(self, tmp_path, seed: int, faults: FaultConfig, seconds: float, switch=None):
+    def __init__(
+        self,
+        tmp_path,
+        seed: int,
+        faults: FaultConfig,
+        seconds: float,
+        until: Until | None = None,
+        switch: Callable[[Collector, FaultConfig], bool] | None = None,
+    ):
         self.landing = tmp_path
         self.written: list[tuple[int, list[dict]]] = []
         config = busy_config(seed, faults, ws_book_ms=BOOK_MS)
@@ -66,23 +85,47 @@ class Run:
                 book_snapshot=client.l2_book,
                 minute_candles=lambda coin, a, b: client.candles(coin, "1m", a, b),
             )
-            asyncio.run(self._main(seconds, switch, sim.config.faults))
+            asyncio.run(self._main(seconds, until, switch, sim.config.faults))
         self.trades, self.books, self.gaps, self.gap_candles = (
             on_disk(tmp_path, ch) for ch in ("trades", "l2Book", "gaps", "gap_candles")
         )
 
-    async def _main(self, seconds, switch, faults) -> None:
+    async def _main(self, seconds, until, switch, faults) -> None:
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-
-        def stop_now() -> None:
+        running = asyncio.create_task(self.collector.run(stop))
+        try:
+            await self._drive(seconds, until, switch, faults, running)
+        finally:
             self.stopped = ms()
             stop.set()
+            await running
 
-        loop.call_later(seconds, stop_now)
-        if switch:
-            loop.call_later(seconds / 3, switch, faults)
-        await self.collector.run(stop)
+    async def _drive(self, seconds, until, switch, faults, running: asyncio.Task) -> None:
+        start = time.monotonic()
+        deadline = start + DEADLINE_S
+
+        async def wait_for(condition: Callable[[], bool], what: str) -> None:
+            while not condition():
+                assert not running.done(), f"the collector ended while waiting for {what}"
+                assert time.monotonic() < deadline, f"not within {DEADLINE_S:g} s: {what}"
+                await asyncio.sleep(POLL_S)
+
+        if switch is not None:  # a live fault schedule, driven by what the collector has seen
+            await wait_for(lambda: switch(self.collector, faults), "the fault schedule")
+        await wait_for(lambda: time.monotonic() - start >= seconds, "the minimum run time")
+        await wait_for(lambda: until is None or until(self.collector), "the fault's effect")
+        self.cut = ms()
+        seen = self.collector.dedupe
+
+        def drained() -> bool:
+            frames = list(self.written)
+            before = (k for at, data in frames if at < self.cut for k in _keys(data))
+            after = [k for at, data in frames if at >= self.cut for k in _keys(data) if k in seen]
+            return all(k in seen for k in before) and all(
+                any(k[0] == coin and k[1] > self.cut + FOLLOW_MS for k in after) for coin in COINS
+            )
+
+        await wait_for(drained, "every trade written before the cut, and per coin one well after it")
 
     def gap_spans(self, channel: str, coin: str) -> list[tuple[int, int]]:
         return [
@@ -90,6 +133,11 @@ class Run:
             for g in self.gaps.to_pylist()
             if (g["channel"], g["coin"]) == (channel, coin)
         ]
+
+
+def _keys(data: list[dict]) -> list[tuple[str, int, int]]:
+    """(coin, time, tid) of a trades frame's rows: the collector's de-duplication key."""
+    return [(t["coin"], t["time"], t["tid"]) for t in data]
 
 
 @contextlib.contextmanager
@@ -116,7 +164,7 @@ def _assert_invariants(run: Run) -> None:
         written = {
             (t["time"], t["tid"])
             for at, data in run.written
-            if at < run.stopped - READ_MARGIN_MS
+            if at < run.cut
             for t in data
             if t["coin"] == coin
         }
@@ -126,7 +174,7 @@ def _assert_invariants(run: Run) -> None:
 
         spans = run.gap_spans("trades", coin)
         first_rx = receive_times(run.trades, coin)[0]
-        unlanded = set(model_trades(run.market, coin, first_rx, run.stopped - READ_MARGIN_MS)) - set(landed)
+        unlanded = set(model_trades(run.market, coin, first_rx, run.cut)) - set(landed)
         uncovered = [t for t, _ in unlanded if not any(a - PUSH_SLACK_MS <= t <= b for a, b in spans)]
         assert not uncovered, f"{coin}: trades neither landed nor inside a gap: {uncovered[:5]}"
 
@@ -166,29 +214,44 @@ def _assert_gap_minutes_reconciled(run: Run, coin: str, spans: list[tuple[int, i
                 )
 
 
-def _silent_for(seconds: float):
-    def switch(faults: FaultConfig) -> None:
-        faults.ws_silent = True
-        threading.Timer(seconds, lambda: setattr(faults, "ws_silent", False)).start()
+def _silence_until_noticed(collector: Collector, faults: FaultConfig) -> bool:
+    """Go silent once both coins streamed; speak again once the collector noticed (reconnected)."""
+    if not faults.ws_silent:
+        if (
+            all(collector.health.counts[ch] > 0 for ch in ("trades", "l2Book"))
+            and not collector.health.reconnects
+        ):
+            faults.ws_silent = True
+        return False
+    if collector.health.reconnects:
+        faults.ws_silent = False
+        return True
+    return False
 
-    return switch
+
+def _gap(channel: str, cause: str) -> Until:
+    return lambda c: c.health.gap_causes[(channel, cause)] > 0
 
 
-FAULTS = {
-    "clean": (FaultConfig(), None),
-    "drop": (FaultConfig(ws_drop=0.05), None),
-    "duplicate": (FaultConfig(ws_duplicate=0.5), None),
-    "reorder": (FaultConfig(ws_reorder=0.5), None),
-    "silent": (FaultConfig(), _silent_for(1.6)),
-    "all": (FaultConfig(ws_drop=0.05, ws_duplicate=0.3, ws_reorder=0.3), None),
+def _reconnected_with_gap(c: Collector) -> bool:
+    return c.health.reconnects >= 1 and _gap("trades", "disconnect")(c)
+
+
+FAULTS: dict[str, tuple[FaultConfig, Until | None, Callable[[Collector, FaultConfig], bool] | None]] = {
+    "clean": (FaultConfig(), None, None),
+    "drop": (FaultConfig(ws_drop=0.05), _reconnected_with_gap, None),
+    "duplicate": (FaultConfig(ws_duplicate=0.5), lambda c: c.dedupe.dropped > 0, None),
+    "reorder": (FaultConfig(ws_reorder=0.5), None, None),
+    "silent": (FaultConfig(), _gap("trades", "silent"), _silence_until_noticed),
+    "all": (FaultConfig(ws_drop=0.05, ws_duplicate=0.3, ws_reorder=0.3), _reconnected_with_gap, None),
 }
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_every_trade_sent_lands_once_and_every_silence_is_a_gap(tmp_path, fault, seed):
-    faults, switch = FAULTS[fault]
-    run = Run(tmp_path, seed, faults, 3.5 if fault == "silent" else 2.0, switch)
+    faults, until, switch = FAULTS[fault]
+    run = Run(tmp_path, seed, faults, 2.0, until, switch)
     _assert_invariants(run)
     causes = set(run.gaps["cause"].to_pylist())
     if fault == "clean":
@@ -204,7 +267,7 @@ def test_every_trade_sent_lands_once_and_every_silence_is_a_gap(tmp_path, fault,
 
 
 def test_books_resume_after_every_reconnect(tmp_path):
-    run = Run(tmp_path, 4, FaultConfig(ws_drop=0.05), 3.0)
+    run = Run(tmp_path, 4, FaultConfig(ws_drop=0.05), 3.0, until=_gap("l2Book", "disconnect"))
     book_times = run.books["receive_time"].cast("int64").to_pylist()
     spans = [s for c in COINS for s in run.gap_spans("l2Book", c)]
     assert spans

@@ -1,8 +1,14 @@
-"""Bad input to `hl-pipeline backfill`: a clear error naming the value, exit 2, nothing written."""
+"""Bad input to `hl-pipeline backfill`: a clear error naming the value, exit 2, nothing written.
+An unreachable API: an error naming the URL and how to start the simulator, exit 1."""
+
+import socket
 
 import pytest
 
 from hl_pipeline.cli import main
+from hl_pipeline.exchange.transport import InfoTransport
+from hl_pipeline.lake.calendar import iso_ms
+from hl_pipeline_tests.conftest import TEST_NOW_MS
 
 
 @pytest.mark.parametrize(
@@ -22,3 +28,43 @@ def test_bad_backfill_input(pipeline_env, capsys, args, named):
     err = capsys.readouterr().err
     assert "error" in err and named in err
     assert not pipeline_env.exists()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_api_names_the_url_and_how_to_start_the_simulator(tmp_path, monkeypatch, capsys):
+    url = f"http://127.0.0.1:{_closed_port()}"
+    lake = tmp_path / "lake"
+    monkeypatch.setenv("HL_API_URL", url)
+    monkeypatch.setenv("HL_LAKE_ROOT", str(lake))
+    monkeypatch.setenv("HL_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("HL_AS_OF", iso_ms(TEST_NOW_MS))
+    monkeypatch.setenv("HL_COINS", "BTC")
+    monkeypatch.setattr(InfoTransport, "backoff", lambda self, attempt: 0.0)  # retry at once
+    assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-29"]) == 1
+    err = capsys.readouterr().err
+    assert f"{url}/info" in err and "Connection refused" in err
+    assert "hl-pipeline simulator serve --port" in err and "make dev" in err
+    assert not lake.exists()
+
+
+@pytest.mark.parametrize(
+    "url, hinted",
+    [
+        ("http://127.0.0.1:8787/info", True),
+        ("http://localhost:8787/info", True),
+        ("http://[::1]:8787/info", True),
+        ("https://api.hyperliquid.xyz/info", False),
+        ("http://10.0.0.5:8787/info", False),
+    ],
+)
+def test_only_loopback_urls_get_the_simulator_hint(url, hinted):
+    from hl_pipeline.exchange.errors import unreachable_hint
+
+    hint = unreachable_hint(url)
+    assert bool(hint) == hinted
+    assert not hinted or "--port 8787" in hint

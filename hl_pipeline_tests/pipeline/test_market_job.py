@@ -129,3 +129,20 @@ def test_a_failing_blocking_check_stops_the_assets_downstream(market_job, instan
     assert len(tracked) == 1 and not tracked[0].passed and "ETH" in tracked[0].description
     assert result.asset_materializations_for_node("candles") == []
     assert result.asset_materializations_for_node("funding") == []
+
+
+def test_every_partition_of_a_three_day_run_carries_its_own_metadata(market_job, instance, pipeline_env):
+    import dagster as dg
+
+    dates = ["2024-02-28", "2024-02-29", "2024-03-01"]
+    assert run_range(market_job, instance, dates[0], dates[-1]).success
+    for asset, coins in (("candles", ("BTC", "ETH")), ("funding", ("BTC", "ETH")), ("universe", (None,))):
+        for date in dates:
+            (record,) = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[date]), limit=1
+            ).records
+            metadata = record.asset_materialization.metadata
+            own = sum(manifest_of(pipeline_env, asset, date, coin).rows for coin in coins)
+            assert metadata["dagster/row_count"].value == own, (asset, date)
+            assert date in metadata["preview"].value and metadata["coins"].value == len(coins)
+            assert metadata["run_partitions"].value == 3

@@ -48,7 +48,7 @@ def trained(tmp_path_factory):
         yield (
             root / "lake",
             Tracking(root=root),
-            run_targets("models_job", instance, ["BTC_15m"]),
+            run_targets("models_job", instance, ["BTC_5m", "BTC_15m"]),  # two targets, one run
             defs,
             instance,
         )
@@ -73,13 +73,33 @@ def test_training_registers_a_version_and_the_gate_decides(trained):
     )
 
 
+def test_each_target_partition_links_its_own_mlflow_run_and_version(trained):
+    _lake, tracking, models, _defs, instance = trained
+    client = tracking.client()
+    for target in ("BTC_5m", "BTC_15m"):
+        (version,) = client.search_model_versions(f"name='hl_{target}'")
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("model"), asset_partitions=[target]), limit=1
+        ).records
+        metadata = records[0].asset_materialization.metadata
+        assert version.run_id in metadata["mlflow_run"].value and metadata["target"].value == target
+        assert str(metadata["model_version"].value) == str(version.version)
+        decided = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("promotion"), asset_partitions=[target]), limit=1
+        ).records[0]
+        assert decided.asset_materialization.metadata["target"].value == target
+    assert models.success
+
+
 def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):
     lake, tracking, _, defs, instance = trained
     assert run_range(defs.resolve_job_def("predictions_job"), instance, LAST, LAST).success
     predictions = read_partition(lake, "predictions", LAST, "BTC")
     assert predictions is not None
-    stored = predictions.to_pandas()
-    assert set(stored["model_version"]) == {"1"} and set(stored["model_name"]) == {NAME}
+    every = predictions.to_pandas()
+    assert set(every["model_version"]) == {"1"} and NAME in set(every["model_name"])
+    assert set(every["model_name"]) <= {"hl_BTC_5m", NAME}  # each champion of BTC, none of another coin
+    stored = every[every["model_name"] == NAME]
     feature_table = read_partition(lake, "features", LAST, "BTC")
     assert feature_table is not None
     features = feature_table.to_pandas()

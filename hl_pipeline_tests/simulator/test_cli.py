@@ -42,11 +42,11 @@ def test_run_serves_until_stopped(capsys):
     result: list[int] = []
     thread = threading.Thread(target=lambda: result.append(cli.run(_args("--port", "0"), stop)))
     thread.start()
-    for _ in range(100):
-        out = capsys.readouterr().out
-        if "http://" in out:
-            break
+    out, deadline = "", time.monotonic() + 30
+    while "http://" not in out:  # until it says where it listens (a bound, not a pace)
+        assert time.monotonic() < deadline and thread.is_alive(), out
         time.sleep(0.05)
+        out += capsys.readouterr().out
     url = out.split()[out.split().index("on") + 1]
     assert requests.post(url + "/info", json={"type": "meta"}, timeout=5).status_code == 200
     stop.set()

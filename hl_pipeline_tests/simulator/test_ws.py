@@ -10,7 +10,7 @@ import websockets
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.server import running_simulator
 from hl_pipeline_tests.simulator.helpers import NOW, post
-from hl_pipeline_tests.simulator.wsclient import collect, recv, run, subscribe, ws_url
+from hl_pipeline_tests.simulator.wsclient import collect, collect_until, recv, run, subscribe, ws_url
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,8 @@ def test_trades_batch_then_stream_match_the_model_and_rest(fast_sim):
         async with websockets.connect(ws_url(fast_sim)) as ws:
             await subscribe(ws, {"type": "trades", "coin": "BTC"})
             ack, first = await recv(ws), await recv(ws)
-            return ack, first, await collect(ws, 1.5, "trades")
+            streamed = await collect_until(ws, lambda ms: sum(len(m["data"]) for m in ms) > 10, "trades")
+            return ack, first, streamed
 
     ack, first, stream = run(go())
     assert ack["channel"] == "subscriptionResponse" and first["channel"] == "trades"
@@ -84,7 +85,12 @@ def test_l2book_levels_and_rest_consistency(fast_sim):
         async with websockets.connect(ws_url(fast_sim)) as ws:
             await subscribe(ws, {"type": "l2Book", "coin": "ETH"})
             await subscribe(ws, {"type": "l2Book", "coin": "BTC", "fast": True})
-            return await collect(ws, 1.0, "l2Book")
+
+            def both_twice(ms: list) -> bool:
+                coins = [m["data"]["coin"] for m in ms]
+                return coins.count("ETH") >= 2 and coins.count("BTC") >= 2
+
+            return await collect_until(ws, both_twice, "l2Book")
 
     books = run(go())
     slow = [b["data"] for b in books if b["data"]["coin"] == "ETH"]
@@ -109,7 +115,9 @@ def test_candle_mids_ctx_shapes(fast_sim):
                 {"type": "activeAssetCtx", "coin": "SOL"},
             ):
                 await subscribe(ws, sub)
-            return await collect(ws, 1.3)
+            return await collect_until(
+                ws, lambda ms: {"candle", "allMids", "activeAssetCtx"} <= {m["channel"] for m in ms}
+            )
 
     msgs = run(go())
     by = {m["channel"]: m["data"] for m in msgs}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 
 import websockets
 
@@ -19,7 +20,10 @@ async def subscribe(ws, sub: dict, method: str = "subscribe") -> None:
     await ws.send(json.dumps({"method": method, "subscription": sub}))
 
 
-async def recv(ws, timeout: float = 3.0):
+DEADLINE = 30.0  # seconds a test waits for something that should happen (a bound, not a pace)
+
+
+async def recv(ws, timeout: float = DEADLINE):
     """The next frame, decoded."""
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
@@ -32,6 +36,24 @@ async def collect(ws, seconds: float, channel: str | None = None) -> list:
             msg = await recv(ws, left)
         except TimeoutError:
             break
+        if channel is None or msg.get("channel") == channel:
+            out.append(msg)
+    return out
+
+
+async def collect_until(
+    ws, done: Callable[[list], bool], channel: str | None = None, timeout: float = DEADLINE
+) -> list:
+    """Frames (of one channel) until `done(frames)` holds; fails after `timeout` seconds without it."""
+    out: list = []
+    end = time.monotonic() + timeout
+    while not done(out):
+        left = end - time.monotonic()
+        assert left > 0, f"not within {timeout:g} s; {len(out)} frames: {out[-3:]}"
+        try:
+            msg = await recv(ws, left)
+        except TimeoutError:
+            continue
         if channel is None or msg.get("channel") == channel:
             out.append(msg)
     return out

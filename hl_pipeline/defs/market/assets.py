@@ -45,7 +45,7 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         coins = _checked_coins(hyperliquid, market)
         client = hyperliquid.client()
         manifests = [snapshot_universe(client, lake.path, date, coins, now) for date in dates]
-        return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
 
     @dg.asset(deps=[universe], **common)
     def candles(
@@ -66,7 +66,7 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
             ),
             coins,
         )
-        return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
 
     @dg.asset(deps=[universe], **common)
     def funding(
@@ -82,6 +82,6 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         manifests = for_each_coin(
             lambda coin: ingest_funding(client, lake.path, coin, dates, now, context.log.info), coins
         )
-        return dg.MaterializeResult(metadata=lake_metadata(manifests, lake.path))
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
 
     return [universe, candles, funding]

@@ -18,7 +18,12 @@ def market_jobs(settings: Settings) -> dg.Definitions:
         "market_job",
         selection=dg.AssetSelection.groups("market"),
         partitions_def=daily_partitions(settings),
-        description="Ingest market data for the selected days (one run covers a whole range).",
+        description=(
+            f"Ingest market data for the selected days (one run covers a whole range). Partitions start at"
+            f" HL_START_DATE ({settings.start_date}); days nobody backfilled show as unfilled, not as"
+            " failed: select a range and launch one backfill (1m candles older than the exchange's"
+            " 5000-candle retention are recorded as unavailable; coarser intervals reach further back)."
+        ),
     )
 
     @dg.schedule(

@@ -10,6 +10,7 @@ from hl_pipeline.defs._shared.partitions import day_window
 from hl_pipeline.defs._shared.policy import GATED, daily_lake_asset
 from hl_pipeline.defs.resources import LakeResource, MarketResource, MLResource
 from hl_pipeline.lake.calendar import check_dates
+from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.ml.features.catalog import lookback_days
 from hl_pipeline.settings import Settings
 
@@ -44,12 +45,9 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
 
         dates, now = _dates(context, market)
         manifests = build_features(lake.path, dates, list(market.coins), now, ml.bar, context.log.info)
+        run = lake_metadata(context, manifests, lake.path)
         return dg.MaterializeResult(
-            metadata={
-                **lake_metadata(manifests, lake.path),
-                "bar": ml.bar,
-                "lookback_days": dg.MetadataValue.json(lookback),
-            }
+            metadata={**run, "bar": ml.bar, "lookback_days": dg.MetadataValue.json(lookback)}
         )
 
     @dg.asset(
@@ -68,14 +66,15 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         dates, now = _dates(context, market)
         spec = ml.label_spec()
         manifests = build_labels(lake.path, dates, list(market.coins), now, spec, context.log.info)
-        return dg.MaterializeResult(
-            metadata={
-                **lake_metadata(manifests, lake.path),
-                "known_labels": sum(m.details["known_labels"] for m in manifests),
-                "unknown_labels": sum(m.details["unknown_labels"] for m in manifests),
-                "label_spec": dg.MetadataValue.json(spec.describe()),
+
+        def known(_: str, written: list[Manifest]) -> dict:
+            return {
+                "known_labels": sum(m.details["known_labels"] for m in written),
+                "unknown_labels": sum(m.details["unknown_labels"] for m in written),
             }
-        )
+
+        run = lake_metadata(context, manifests, lake.path, known)
+        return dg.MaterializeResult(metadata={**run, "label_spec": dg.MetadataValue.json(spec.describe())})
 
     @dg.asset(
         deps=[
@@ -100,16 +99,17 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
             )
             for d in dates
         ]
-        last = manifests[-1]
-        return dg.MaterializeResult(
-            metadata={
-                **lake_metadata(manifests, lake.path),
-                "content_hash": last.content_hash,
-                "features": len(last.details["features"]),
-                "folds": dg.MetadataValue.json(last.details["split"]["folds"]),
-                "label_definition": dg.MetadataValue.json(last.details["labels"]),
-                "input_partitions": sum(len(v) for v in last.inputs.values()),
+
+        def provenance(_: str, written: list[Manifest]) -> dict:
+            (own,) = written
+            return {
+                "content_hash": own.content_hash,
+                "features": len(own.details["features"]),
+                "folds": dg.MetadataValue.json(own.details["split"]["folds"]),
+                "label_definition": dg.MetadataValue.json(own.details["labels"]),
+                "input_partitions": sum(len(v) for v in own.inputs.values()),
             }
-        )
+
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, provenance))
 
     return [features, labels, training_set]

@@ -2,20 +2,47 @@
 newest features with the champions, backtest the champions' walk-forward predictions."""
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
-from hl_pipeline.defs._shared.metadata import lake_metadata
+from hl_pipeline.defs._shared.metadata import lake_metadata, per_partition
 from hl_pipeline.defs._shared.partitions import target_partitions
 from hl_pipeline.defs._shared.policy import GATED, asset_policy, daily_lake_asset
 from hl_pipeline.defs.resources import LakeResource, MarketResource, MLflowResource, MLResource, ModelResource
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.settings import Settings
 
+if TYPE_CHECKING:  # the training step imports pandas and the ml package: not at code-location load
+    from hl_pipeline.lake.manifest import Manifest
+    from hl_pipeline.steps.training import Trained
+
 
 def _keys(context: dg.AssetExecutionContext) -> list[TargetKey]:
     return [TargetKey.parse(k) for k in context.partition_keys]
+
+
+def _scorers(_: str, written: list["Manifest"]) -> dict[str, str]:
+    """Which champions scored a day, and which targets had none."""
+    skipped = sorted({s for m in written for s in m.details["skipped"]})
+    used = sorted({x for m in written for x in m.details["models"]})
+    return {"models": ", ".join(used) or "none", "skipped": ", ".join(skipped) or "none"}
+
+
+def _trained_row(t: "Trained") -> dict[str, Any]:
+    """One trained target in a table: its version, rows and the candidates' scores."""
+    return {
+        "target": t.key.key,
+        "version": t.version,
+        "rows": t.rows,
+        "training_set": t.training_date,
+        **{
+            f"{kind} accuracy": round(t.aggregate[kind]["accuracy"], 4)
+            for kind in ("xgboost", "majority", "logistic")
+        },
+        "xgboost AUC": round(t.aggregate["xgboost"].get("auc", float("nan")), 4),
+        "xgboost IC": round(t.aggregate["xgboost"].get("ic", float("nan")), 4),
+    }
 
 
 def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
@@ -57,30 +84,28 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
                     ui_url=mlflow.ui_url, log=context.log.info,
                 )
             )  # fmt: skip
-        table = [
+        table = [_trained_row(t) for t in trained]
+        per_partition(
+            context,
             {
-                "target": t.key.key,
-                "version": t.version,
-                "rows": t.rows,
-                "training_set": t.training_date,
-                **{
-                    f"{kind} accuracy": round(t.aggregate[kind]["accuracy"], 4)
-                    for kind in ("xgboost", "majority", "logistic")
-                },
-                "xgboost AUC": round(t.aggregate["xgboost"].get("auc", float("nan")), 4),
-                "xgboost IC": round(t.aggregate["xgboost"].get("ic", float("nan")), 4),
-            }
-            for t in trained
-        ]
-        last = trained[-1]
+                t.key.key: {
+                    **_trained_row(t),
+                    "mlflow_run": dg.MetadataValue.url(t.run_url),
+                    "model_version": t.version,
+                    "training_set_hash": t.training_hash,
+                    "training_set_date": t.training_date,
+                }
+                for t in trained
+            },
+        )
+        note = (
+            "Accuracies over every walk-forward fold, for reference. The gate (`promotion`) decides on the"
+            " last fold alone: the xgboost candidate against the champion, or the majority baseline while"
+            " there is none, with a block-bootstrap p-value; so a baseline may score higher here and the"
+            " candidate still be promoted, or the reverse. The reason is in each promotion partition."
+        )
         return dg.MaterializeResult(
-            metadata={
-                "versions": dg.MetadataValue.md(markdown_table(table)),
-                "mlflow_run": dg.MetadataValue.url(last.run_url),
-                "model_version": last.version,
-                "training_set_hash": last.training_hash,
-                "training_set_date": last.training_date,
-            }
+            metadata={"run_targets": dg.MetadataValue.md(markdown_table(table) + "\n\n" + note)}
         )
 
     @dg.asset(deps=[model], kinds={"mlflow"}, **by_target)
@@ -112,11 +137,11 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
                     "reason": decision.reason,
                 }
             )
+        per_partition(context, {r["target"]: r for r in rows})
         return dg.MaterializeResult(
             metadata={
-                "decisions": dg.MetadataValue.md(markdown_table(rows)),
-                "promoted": sum(r["promoted"] for r in rows),
-                "reason": rows[-1]["reason"],
+                "run_decisions": dg.MetadataValue.md(markdown_table(rows)),
+                "run_promoted": sum(r["promoted"] for r in rows),
             }
         )
 
@@ -143,15 +168,7 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
             for date in context.partition_keys
             for m in predict_day(lake.path, tracking, keys, date, context.log.info)
         ]
-        skipped = sorted({s for m in manifests for s in m.details["skipped"]})
-        models_used = sorted({x for m in manifests for x in m.details["models"]})
-        return dg.MaterializeResult(
-            metadata={
-                **lake_metadata(manifests, lake.path),
-                "models": ", ".join(models_used) or "none",
-                "skipped": ", ".join(skipped) or "none",
-            }
-        )
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, _scorers))
 
     @dg.asset(deps=[promotion], kinds={"mlflow"}, **by_target)
     def backtest(
@@ -167,7 +184,7 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         from hl_pipeline.ml.features.catalog import bar_ms
         from hl_pipeline.steps.backtests import backtest_champion
 
-        metadata: dict = {}
+        metadata: dict[str, dict[str, Any]] = {}
         for key in _keys(context):
             config = models.backtest(bar_ms(ml.bar))
             version, result, png = backtest_champion(mlflow.tracking(), key, config, lake.path, ml.bar)
@@ -175,9 +192,13 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
             context.log.info(f"{key.model_name} {version}: Sharpe {sharpe:.2f}, hit rate {hit:.3f}")
             image = base64.b64encode(png.read_bytes()).decode()
             stats = {k: round(v, 4) for k, v in result.stats.items()}
-            metadata[f"{key.key} equity"] = dg.MetadataValue.md(f"![equity](data:image/png;base64,{image})")
-            metadata[f"{key.key} stats"] = dg.MetadataValue.json({"model": version, **stats})
-            metadata[f"{key.key} plot"] = dg.MetadataValue.path(str(png))
-        return dg.MaterializeResult(metadata=metadata)
+            metadata[key.key] = {
+                "equity": dg.MetadataValue.md(f"![equity](data:image/png;base64,{image})"),
+                "stats": dg.MetadataValue.json({"model": version, **stats}),
+                "plot": dg.MetadataValue.path(str(png)),
+                "backtested": version,
+            }
+        per_partition(context, metadata)
+        return dg.MaterializeResult(metadata={"run_targets": len(metadata)})
 
     return [model, promotion, predictions, backtest]

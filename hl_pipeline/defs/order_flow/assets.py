@@ -7,6 +7,7 @@ from hl_pipeline.defs._shared.metadata import lake_metadata
 from hl_pipeline.defs._shared.policy import LIVE_DATA, OWNERS, daily_lake_asset
 from hl_pipeline.defs.resources import LakeResource, MarketResource, OrderFlowResource
 from hl_pipeline.lake.calendar import check_dates
+from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.market.order_flow import BOOKS_STREAM, TRADES_STREAM, Stream, ingest_order_flow
 from hl_pipeline.settings import Settings
 
@@ -36,13 +37,14 @@ def _ingest(
         for date in dates
         for m in ingest_order_flow(stream, lake.path, sources, coins, date, now, context.log.info)
     ]
-    return dg.MaterializeResult(
-        metadata={
-            **lake_metadata(manifests, lake.path),
-            "gap_minutes": sum(g["minutes"] for m in manifests for g in m.gaps),
-            "sources": ", ".join(sorted({m.source for m in manifests})),
+
+    def streams(_: str, written: list[Manifest]) -> dict:
+        return {
+            "gap_minutes": sum(g["minutes"] for m in written for g in m.gaps),
+            "sources": ", ".join(sorted({m.source for m in written})),
         }
-    )
+
+    return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, streams))
 
 
 def order_flow_assets(settings: Settings) -> list[dg.AssetsDefinition]:

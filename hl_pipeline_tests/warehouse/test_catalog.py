@@ -1,0 +1,62 @@
+"""The DuckDB catalog over a tiny lake: typed `manifests` columns, dataset and `gaps` views."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.writer import write_partition
+from hl_pipeline.warehouse.catalog import refresh_catalog
+from hl_pipeline_tests.lake.helpers import candles_1m
+
+DATE = "2024-01-01"
+INGESTED = "2024-01-02T03:04:05.678000+00:00"
+
+
+@pytest.fixture
+def conn(tmp_path):
+    table = candles_1m(10, skip=(4,))
+    gap = {"interval": "1m", "source": "api", "start": "2024-01-01T00:04:00Z", "end": "2024-01-01T00:05:00Z"}
+    manifest = Manifest.for_table(
+        "candles", DATE, "BTC", table, "test", ingest_time=INGESTED, gaps=[{**gap, "bars": 1}]
+    )
+    write_partition(tmp_path, table, manifest)
+    empty = Manifest.for_table(
+        "candles", DATE, "ETH", candles_1m(0, coin="ETH"), "test", ingest_time=INGESTED
+    )
+    write_partition(tmp_path, candles_1m(0, coin="ETH"), empty)
+    with duckdb.connect() as c:
+        assert refresh_catalog(c, tmp_path) == {"candles": 9, "manifests": 2, "gaps": 1}
+        yield c
+
+
+def _types(conn, view: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in conn.execute(f"DESCRIBE {view}").fetchall()}
+
+
+def test_manifest_times_are_timestamptz(conn):
+    types = _types(conn, "manifests")
+    assert {c: types[c] for c in ("ingest_time", "first_time", "last_time")} == {
+        c: "TIMESTAMP WITH TIME ZONE" for c in ("ingest_time", "first_time", "last_time")
+    }
+    assert types["date"] == "DATE" and types["rows"] == "BIGINT"
+
+
+def test_manifest_times_keep_their_instants(conn):
+    conn.execute("SET TimeZone = 'UTC'")
+    btc, eth = conn.execute(
+        "SELECT coin, ingest_time, first_time, last_time FROM manifests ORDER BY coin"
+    ).fetchall()
+    utc = dt.UTC
+    assert btc[1:] == (
+        dt.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=utc),
+        dt.datetime(2024, 1, 1, 0, 0, tzinfo=utc),
+        dt.datetime(2024, 1, 1, 0, 9, tzinfo=utc),
+    )
+    assert eth[0] == "ETH" and eth[2] is None and eth[3] is None  # an empty partition has no span
+
+
+def test_gaps_and_dataset_views_still_typed(conn):
+    assert _types(conn, "gaps")["gap_start"] == "TIMESTAMP WITH TIME ZONE"
+    assert _types(conn, "candles")["time"] == "TIMESTAMP WITH TIME ZONE"
