@@ -55,15 +55,24 @@ def _order_flow_sources(settings: Settings, past: list[str], config, verbose: bo
     books, fills = Path(settings.book_archive), Path(settings.fills_archive)
     if past:
         print(f"writing simulated S3 archives for {past[0]}..{past[-1]} under {books.parent}", flush=True)
-        write_archives(
-            config,
-            books.parent,
-            past,
-            list(settings.coins),
-            progress=lambda m: print(m, flush=True),
-            book_dir=books,
-            fills_dir=fills,
-        )
+        from tqdm import tqdm
+
+        with tqdm(total=len(past), unit="day", desc="archives", disable=verbose) as bar:
+
+            def progress(message: str) -> None:
+                if verbose:
+                    print(message, flush=True)
+                bar.update(1)
+
+            write_archives(
+                config,
+                books.parent,
+                past,
+                list(settings.coins),
+                progress=progress,
+                book_dir=books,
+                fills_dir=fills,
+            )
     print(f"collecting trades and books for {COLLECT_SECONDS:g} s into {settings.landing_root}", flush=True)
     collect(settings, None, None, COLLECT_SECONDS, verbose=verbose)
 

@@ -7,10 +7,12 @@ something real), and the models are the demo's targets unless HL_MODEL_TARGETS s
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from hl_pipeline.commands.demo import DEMO_SEED, DEMO_TARGETS, SIGNAL_STRENGTH
 
@@ -19,6 +21,20 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def simulator_args(port: int, seed: int = DEMO_SEED) -> list[str]:
+    """`hl-pipeline` arguments of the simulator beside the UI: the demo's market on `port`."""
+    return [
+        "simulator",
+        "serve",
+        "--port",
+        str(port),
+        "--seed",
+        str(seed),
+        "--signal-strength",
+        str(SIGNAL_STRENGTH),
+    ]
 
 
 def _wait_for(port: int, seconds: float = 30.0) -> None:
@@ -41,41 +57,26 @@ def dev(port: int = 3000, seed: int = DEMO_SEED, verbose: bool = False) -> int:
     helpers: list[subprocess.Popen] = []
     if not env.get("HL_API_URL", "").strip():
         sim_port = _free_port()
-        strength = str(SIGNAL_STRENGTH)
-        helpers.append(
-            _cli(
-                "simulator",
-                "serve",
-                "--port",
-                str(sim_port),
-                "--seed",
-                str(seed),
-                "--signal-strength",
-                strength,
-            )
-        )
+        helpers.append(_cli(*simulator_args(sim_port, seed)))
         env["HL_API_URL"] = f"http://127.0.0.1:{sim_port}"
         _wait_for(sim_port)
         env.setdefault("HL_MODEL_TARGETS", DEMO_TARGETS)
         helpers.append(_cli("collect", env=env))
     print(f"Dagster UI on http://127.0.0.1:{port}, data from {env['HL_API_URL']}", flush=True)
-    command = [
-        sys.executable,
-        "-m",
-        "dagster",
-        "dev",
-        "-w",
-        "workspace.yaml",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(port),
-    ]
+    env["VIRTUAL_ENV"] = sys.prefix  # `dg dev` runs the project in this interpreter's venv
+    level = "info" if verbose else "warning"
+    ui = subprocess.Popen([_dg(), "dev", "-h", "127.0.0.1", "-p", str(port), "--log-level", level], env=env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the helpers below are stopped too
     try:
-        return subprocess.call([*command, "--log-level", "info" if verbose else "warning"], env=env)
+        return ui.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        for helper in reversed(helpers):
-            helper.terminate()
-            helper.wait(timeout=10)
+        for child in (ui, *reversed(helpers)):
+            child.terminate()
+            child.wait(timeout=30)
+
+
+def _dg() -> str:
+    """The `dg` command beside this interpreter (the venv's)."""
+    return str(Path(sys.executable).with_name("dg"))

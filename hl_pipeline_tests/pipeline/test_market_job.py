@@ -146,3 +146,5 @@ def test_every_partition_of_a_three_day_run_carries_its_own_metadata(market_job,
             assert metadata["dagster/row_count"].value == own, (asset, date)
             assert date in metadata["preview"].value and metadata["coins"].value == len(coins)
             assert metadata["run_partitions"].value == 3
+            columns = metadata["dagster/column_schema"].value.columns
+            assert columns and all(c.description for c in columns)  # unit, zone, meaning in the UI

@@ -89,6 +89,8 @@ def test_each_target_partition_links_its_own_mlflow_run_and_version(trained):
         ).records[0]
         assert decided.asset_materialization.metadata["target"].value == target
     assert models.success
+    run = instance.get_run_by_id(models.run_id)  # listed on the job's page in the UI
+    assert run is not None and run.tags[".dagster/repository"] == "__repository__@hl_pipeline"
 
 
 def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):

@@ -4,7 +4,6 @@ import datetime as dt
 
 import dagster as dg
 
-from hl_pipeline.defs._shared.partitions import daily_partitions
 from hl_pipeline.settings import Settings
 
 
@@ -17,7 +16,6 @@ def market_jobs(settings: Settings) -> dg.Definitions:
     market_job = dg.define_asset_job(
         "market_job",
         selection=dg.AssetSelection.groups("market"),
-        partitions_def=daily_partitions(settings),
         description=(
             f"Ingest market data for the selected days (one run covers a whole range). Partitions start at"
             f" HL_START_DATE ({settings.start_date}); days nobody backfilled show as unfilled, not as"

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-from hl_pipeline.defs._shared.partitions import daily_partitions
 from hl_pipeline.defs.ml.assets import ml_assets
 from hl_pipeline.defs.ml.checks import ml_checks
 from hl_pipeline.settings import Settings
@@ -12,7 +11,6 @@ def ml_definitions(settings: Settings) -> dg.Definitions:
     ml_data_job = dg.define_asset_job(
         "ml_data_job",
         selection=dg.AssetSelection.groups("ml"),
-        partitions_def=daily_partitions(settings),
         description="Features, labels and training sets for the selected days (one run covers a range).",
     )
     return dg.Definitions(assets=ml_assets(settings), asset_checks=ml_checks(settings), jobs=[ml_data_job])

@@ -2,16 +2,13 @@
 
 import dagster as dg
 
-from hl_pipeline.defs._shared.partitions import daily_partitions, target_partitions
 from hl_pipeline.settings import Settings
 
 
 def model_automation(settings: Settings) -> dg.Definitions:
-    daily = daily_partitions(settings)
     training_job = dg.define_asset_job(
         "training_job",
         selection=dg.AssetSelection.assets("training_set"),
-        partitions_def=daily,
         description=(
             "Today's training set (as of now); models, promotions and backtests follow it automatically."
         ),
@@ -19,13 +16,11 @@ def model_automation(settings: Settings) -> dg.Definitions:
     models_job = dg.define_asset_job(
         "models_job",
         selection=dg.AssetSelection.assets("model", "promotion", "backtest"),
-        partitions_def=target_partitions(settings),
         description="Train, gate and backtest the selected targets (one run covers a range of targets).",
     )
     predictions_job = dg.define_asset_job(
         "predictions_job",
         selection=dg.AssetSelection.assets("predictions"),
-        partitions_def=daily,
         description="The champions score the selected days' features.",
     )
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from hl_pipeline.defs._shared.partitions import daily_partitions
 from hl_pipeline.defs.order_flow.checks import collector_heartbeat_fresh
 from hl_pipeline.defs.resources import OrderFlowResource
 from hl_pipeline.market.landing_zone import new_files_by_day
@@ -16,7 +15,6 @@ def order_flow_automation(settings: Settings) -> dg.Definitions:
     order_flow_job = dg.define_asset_job(
         "order_flow_job",
         selection=dg.AssetSelection.groups("order_flow"),
-        partitions_def=daily_partitions(settings),
         description=(
             "Trades and book snapshots for the selected days, with their checks (one run covers a range)."
         ),
