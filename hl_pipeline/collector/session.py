@@ -72,34 +72,19 @@ class Collector:
     ):
         self.c = config
         self.writers = {
-            "trades": LandingWriter(
+            stream: LandingWriter(
                 config.landing,
-                "trades",
-                TRADES,
+                stream,
+                schema,
                 flush_seconds=config.flush_seconds,
                 rotate_seconds=config.rotate_seconds,
-            ),
-            "l2Book": LandingWriter(
-                config.landing,
-                "l2Book",
-                BOOK_SNAPSHOTS,
-                flush_seconds=config.flush_seconds,
-                rotate_seconds=config.rotate_seconds,
-            ),
-            "gaps": LandingWriter(
-                config.landing,
-                "gaps",
-                COLLECTOR_GAPS,
-                flush_seconds=config.flush_seconds,
-                rotate_seconds=config.rotate_seconds,
-            ),
-            "gap_candles": LandingWriter(
-                config.landing,
-                "gap_candles",
-                GAP_CANDLES,
-                flush_seconds=config.flush_seconds,
-                rotate_seconds=config.rotate_seconds,
-            ),
+            )
+            for stream, schema in (
+                ("trades", TRADES),
+                ("l2Book", BOOK_SNAPSHOTS),
+                ("gaps", COLLECTOR_GAPS),
+                ("gap_candles", GAP_CANDLES),
+            )
         }
         self.gaps = GapTracker(_ms(), previous_ends(config.landing, config.coins))
         self.dedupe = TradeDeduper()

@@ -47,6 +47,18 @@ def check_specs(
     ]
 
 
+def _fields(asset_key: dg.AssetKey, name: str, o: CheckOutcome) -> dict:
+    """What a check result and a per-partition evaluation of `o` both carry."""
+    return {
+        "asset_key": asset_key,
+        "check_name": name,
+        "passed": o.passed,
+        "severity": _severity(o.severity),
+        "description": o.description,
+        "metadata": o.metadata,
+    }
+
+
 def check_events(
     asset_key: dg.AssetKey,
     outcomes: Sequence[CheckOutcome],
@@ -60,25 +72,11 @@ def check_events(
     for name, outs in by_check.items():
         if single:
             (o,) = outs
-            yield dg.AssetCheckResult(
-                asset_key=asset_key,
-                check_name=name,
-                passed=o.passed,
-                severity=_severity(o.severity),
-                description=o.description,
-                metadata=o.metadata,
-            )
+            yield dg.AssetCheckResult(**_fields(asset_key, name, o))
             continue
         for o in outs:
             yield dg.AssetCheckEvaluation(
-                asset_key=asset_key,
-                check_name=name,
-                passed=o.passed,
-                severity=_severity(o.severity),
-                description=o.description,
-                metadata=o.metadata,
-                partition=o.partition,
-                blocking=checks[name][0],
+                **_fields(asset_key, name, o), partition=o.partition, blocking=checks[name][0]
             )
         failed = sorted(o.partition for o in outs if not o.passed)
         yield dg.AssetCheckResult(
