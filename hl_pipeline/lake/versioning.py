@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 from pathlib import Path
 
@@ -12,9 +11,7 @@ from hl_pipeline import __version__
 
 @functools.cache
 def code_version() -> str:
-    """Package version plus the git commit when running from a checkout (`HL_CODE_VERSION` overrides)."""
-    if override := os.environ.get("HL_CODE_VERSION"):
-        return override
+    """Package version plus the git commit when running from a checkout."""
     repo = Path(__file__).resolve().parents[2]
     try:
         sha = subprocess.run(
