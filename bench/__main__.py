@@ -5,10 +5,12 @@ import shutil
 from bench import (
     backfill_year,
     collector_throughput,
+    day_checks,
     features_year,
     load_time,
     parquet_vs_csv,
     train_year,
+    ui_run,
     ws_burst,
 )
 from bench.common import RESULTS
@@ -30,8 +32,12 @@ def main() -> None:
     ws_burst.main()
     print("\n== features and labels, a year of 1m bars, 5 coins ==")
     features_year.main(work)
+    print("\n== one day's feature and label checks, vectorised against row by row ==")
+    day_checks.main()
     print("\n== walk-forward training, one target, a year of 1m bars ==")
     train_year.main(work)
+    print("\n== a one-day market run from the UI against the CLI ==")
+    ui_run.main(work)
 
 
 if __name__ == "__main__":

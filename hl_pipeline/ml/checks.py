@@ -25,7 +25,15 @@ def _iso(t_ms) -> list[str]:
 
 def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
     """Per row and feature: whether every input the feature reads was present at every bar of
-    its lookback (unknown, hence False, where the lookback reaches before the frame)."""
+    its lookback (unknown, hence False, where the lookback reaches before the frame).
+
+    Vectorised: per coin, the count of rows with a missing input in the last `window` rows is a
+    difference of running sums (`groupby().cumsum()` and `.shift(window)`), computed once per
+    distinct (inputs, window)."""
+    coin = features["coin"]
+    position = features.groupby(coin, sort=False).cumcount().to_numpy()
+    running: dict[tuple[str, ...], pd.Series] = {}
+    done: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
     out = {}
     for f in FEATURES:
         if f.name not in features.columns:
@@ -34,11 +42,14 @@ def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
             out[f.name] = np.ones(len(features), bool)
             continue
         window = f.lookback_bars(bar) + 1
-        missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(float)
-        seen = missing.groupby(features["coin"]).transform(
-            lambda s, window=window: s.rolling(window, min_periods=window).max()
-        )
-        out[f.name] = (seen == 0).to_numpy()
+        if (f.inputs, window) not in done:
+            if f.inputs not in running:
+                missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(np.int64)
+                running[f.inputs] = missing.groupby(coin, sort=False).cumsum()
+            total = running[f.inputs]
+            before = total.groupby(coin, sort=False).shift(window).fillna(0).to_numpy()
+            done[(f.inputs, window)] = (position >= window - 1) & (total.to_numpy() - before == 0)
+        out[f.name] = done[(f.inputs, window)]
     return pd.DataFrame(out, index=features.index)
 
 
@@ -92,15 +103,15 @@ def label_balance(
     """Class shares of `column` per day and horizon; fails where one class holds more than
     `max_share` of a day's known labels."""
     known = labels[labels[column].notna()]
-    day = known["time"].dt.strftime("%Y-%m-%d")
+    day = known["time"].dt.floor("D")  # formatted once per day below, not once per row
     counts = known.groupby([day, known["horizon_min"], known[column]]).size().unstack(fill_value=0)
     shares = counts.div(counts.sum(axis=1), axis=0)
     skewed = shares[shares.max(axis=1) > max_share]
     report = {
-        f"{d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()}
+        f"{d:%Y-%m-%d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()}
         for (d, h), row in shares.iterrows()
     }
-    flagged = [f"{d} {h}m" for d, h in skewed.index]
+    flagged = [f"{d:%Y-%m-%d} {h}m" for d, h in skewed.index]
     text = (
         f"one class dominates: {flagged}" if flagged else f"no class above {max_share:.0%} of a day's labels"
     )
