@@ -8,33 +8,13 @@ import statistics
 import time
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 from bench.common import save, table
 from bench.features_year import DAY, START, synthetic_inputs
+from hl_pipeline_tests.ml.rolling_reference import rolling_inputs_complete
 
 REPEATS = 7
-
-
-def _baseline_inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
-    """Before: a rolling max through a Python lambda per feature and coin."""
-    from hl_pipeline.ml.features.catalog import FEATURES
-
-    out = {}
-    for f in FEATURES:
-        if f.name not in features.columns:
-            continue
-        if not f.inputs:
-            out[f.name] = np.ones(len(features), bool)
-            continue
-        window = f.lookback_bars(bar) + 1
-        missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(float)
-        seen = missing.groupby(features["coin"]).transform(
-            lambda s, window=window: s.rolling(window, min_periods=window).max()
-        )
-        out[f.name] = (seen == 0).to_numpy()
-    return pd.DataFrame(out, index=features.index)
 
 
 def _baseline_label_days(labels: pd.DataFrame) -> pd.Series:
@@ -71,13 +51,13 @@ def main(repeats: int = REPEATS) -> dict:
     features = features[features["time"] >= pd.Timestamp(day, unit="ms", tz="UTC")].reset_index(drop=True)
     labels = compute_labels(inputs["candles"], day, day + DAY)
     assert (
-        inputs_complete(features, "1m").to_numpy() == _baseline_inputs_complete(features, "1m").to_numpy()
+        inputs_complete(features, "1m").to_numpy() == rolling_inputs_complete(features, "1m").to_numpy()
     ).all()
     known = labels[labels["direction"].notna()]
     rows = [
         _row(
             "inputs_complete, baseline (rolling lambda)",
-            _timed(lambda: _baseline_inputs_complete(features, "1m"), repeats),
+            _timed(lambda: rolling_inputs_complete(features, "1m"), repeats),
         ),
         _row("inputs_complete, vectorised", _timed(lambda: inputs_complete(features, "1m"), repeats)),
         _row(

@@ -125,7 +125,8 @@ def all_targets(coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str,
     return tuple(f"{c}_{h}m" for c in coins for h in horizons)
 
 
-def _targets(name: str, text: str, coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str, ...]:
+def parse_targets(name: str, text: str, coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str, ...]:
+    """Model targets named in `text` (blank: every coin x horizon), each one of coins x horizons."""
     every = all_targets(coins, horizons)
     if not text:
         return every
@@ -220,7 +221,7 @@ class Settings:
             label_horizons=horizons,
             training_days=_whole("HL_TRAINING_DAYS", get("HL_TRAINING_DAYS", d.training_days), 1),
             n_folds=_whole("HL_FOLDS", get("HL_FOLDS", d.n_folds), 2),
-            model_targets=_targets(
+            model_targets=parse_targets(
                 "HL_MODEL_TARGETS", source.get("HL_MODEL_TARGETS", "").strip(), coins, horizons
             ),
             xgb_trees=_whole("HL_XGB_TREES", get("HL_XGB_TREES", d.xgb_trees), 1),

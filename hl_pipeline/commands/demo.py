@@ -14,7 +14,7 @@ import dagster as dg
 
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.lake.calendar import shift
-from hl_pipeline.settings import Settings
+from hl_pipeline.settings import Settings, parse_targets
 
 COLLECT_SECONDS = 8.0
 DEMO_SEED = 42  # `make dev` serves the same market after `make demo`
@@ -80,10 +80,8 @@ def _order_flow_sources(settings: Settings, past: list[str], config, verbose: bo
 def _demo_settings(settings: Settings, targets: str) -> Settings:
     """The demo's settings: the wall clock, and the targets it trains (each checked against coins x
     horizons)."""
-    environ = {"HL_COINS": ",".join(settings.coins), "HL_MODEL_TARGETS": targets,
-               "HL_LABEL_HORIZONS": ",".join(str(h) for h in settings.label_horizons)}  # fmt: skip
-    model_targets = Settings.from_env(environ).model_targets
-    return dataclasses.replace(settings, as_of_ms=None, model_targets=model_targets)
+    chosen = parse_targets("--targets", targets, settings.coins, settings.label_horizons)
+    return dataclasses.replace(settings, as_of_ms=None, model_targets=chosen)
 
 
 def demo(

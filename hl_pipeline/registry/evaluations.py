@@ -1,36 +1,47 @@
 """A training's evaluation kept with its MLflow run, so the promotion step gates exactly what was
-trained: any picklable object, stored as one artifact of the run."""
+trained: plain fields as JSON and tables as Parquet under the run's `evaluation/` folder."""
 
 from __future__ import annotations
 
-import pickle
+import json
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from hl_pipeline.registry.errors import RegistryError
 from hl_pipeline.registry.tracking import Tracking
 
-ARTIFACT = "evaluation/evaluation.pkl"
+FOLDER = "evaluation"
+FIELDS = "fields.json"
 
 
-def log_evaluation(tracking: Tracking, run_id: str, evaluation: Any) -> None:
+def log_evaluation(
+    tracking: Tracking, run_id: str, fields: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+) -> None:
     client = tracking.client()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(ARTIFACT).name
-        path.write_bytes(pickle.dumps(evaluation))
-        client.log_artifact(run_id, str(path), str(Path(ARTIFACT).parent))
+        folder = Path(tmp)
+        (folder / FIELDS).write_text(json.dumps(fields, sort_keys=True))
+        for name, table in tables.items():
+            table.to_parquet(folder / f"{name}.parquet")
+        client.log_artifacts(run_id, tmp, FOLDER)
 
 
-def load_evaluation(tracking: Tracking, run_id: str) -> Any:
-    """The evaluation logged with `run_id`; RegistryError if the run has none."""
-    import mlflow
+def load_evaluation(tracking: Tracking, run_id: str) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """The (fields, tables) logged with `run_id`; RegistryError if the run has none."""
     from mlflow.exceptions import MlflowException
 
-    tracking.check(must_exist=True)
-    with tracking.active():
-        try:
-            local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=ARTIFACT)
-        except (MlflowException, OSError) as exc:
-            raise RegistryError(f"run {run_id} has no {ARTIFACT}: {exc}") from exc
-    return pickle.loads(Path(local).read_bytes())
+    try:
+        run = tracking.client().get_run(run_id)
+        local = tracking.local_artifacts(f"{run.info.artifact_uri}/{FOLDER}")
+    except (MlflowException, OSError) as exc:
+        raise RegistryError(f"run {run_id} has no {FOLDER}/ artifacts: {exc}") from exc
+    if not (local / FIELDS).exists():
+        raise RegistryError(
+            f"run {run_id} has no {FOLDER}/{FIELDS} (trained before evaluations were stored as JSON?)"
+        )
+    tables = {path.stem: pd.read_parquet(path) for path in sorted(local.glob("*.parquet"))}
+    return json.loads((local / FIELDS).read_text()), tables

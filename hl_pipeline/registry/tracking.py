@@ -66,10 +66,8 @@ class Tracking:
         """Point the mlflow module at this store for the block (fluent APIs: runs, log_model); yields
         the experiment id."""
         import logging
-        import os
         import warnings
 
-        os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
         import mlflow
 
         logging.getLogger("mlflow").setLevel(logging.ERROR)  # advice on type hints and pickling, every run
@@ -84,6 +82,19 @@ class Tracking:
         finally:
             mlflow.set_tracking_uri(before[0])
             mlflow.set_registry_uri(before[1])
+
+    def local_artifacts(self, artifact_uri: str) -> Path:
+        """A folder of artifacts on this machine: read in place from a file store (no copy, no
+        progress bar), else downloaded to a temporary folder."""
+        from urllib.parse import unquote, urlparse
+
+        import mlflow
+
+        parsed = urlparse(artifact_uri)
+        if parsed.scheme in ("", "file"):
+            return Path(unquote(parsed.path))
+        with self.active():
+            return Path(mlflow.artifacts.download_artifacts(artifact_uri=artifact_uri))
 
     def _experiment_id(self) -> str:
         from mlflow import MlflowClient

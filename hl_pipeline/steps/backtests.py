@@ -23,7 +23,7 @@ def backtest_champion(
     from hl_pipeline.ml.models.backtest import run
     from hl_pipeline.ml.models.plots import equity_png
     from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
-    from hl_pipeline.registry.evaluations import load_evaluation
+    from hl_pipeline.steps.training import stored_evaluation
 
     champion = version_at(tracking, key.model_name, CHAMPION)
     if champion is None:
@@ -35,7 +35,7 @@ def backtest_champion(
         label = f"v{champion.version} (newest; no champion yet)"
     else:
         label = f"v{champion.version} (champion)"
-    ev = load_evaluation(tracking, champion.run_id)
+    ev = stored_evaluation(tracking, champion.run_id)
     preds = ev.oos.rename(columns={f"score_{ev.primary}": "score"})[["coin", "time", "score", "ret"]]
     result = run(
         preds, ret="ret", horizon_bars=max(1, key.horizon_min * 60_000 // bar_ms(bar)), config=config

@@ -81,13 +81,15 @@ def _split(
             for coin in coins:
                 yield (date, coin), empty
         return
+    first = day_start_ms(dates[0])
     t_ms = ((frame["time"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy()
-    days = (t_ms - day_start_ms(dates[0])) // DAY_MS
+    days = (t_ms - first) // DAY_MS  # days after the first date (the dates need not be consecutive)
     coin_codes = pd.Categorical(frame["coin"], categories=coins).codes
-    key = np.where((coin_codes >= 0) & (days >= 0) & (days < len(dates)), days * len(coins) + coin_codes, -1)
+    key = np.where((coin_codes >= 0) & (days >= 0), days * len(coins) + coin_codes, -1)
     order = np.argsort(key, kind="stable")
     sorted_keys = key[order]
-    for d, date in enumerate(dates):
+    for date in dates:
+        d = (day_start_ms(date) - first) // DAY_MS
         for c, coin in enumerate(coins):
             lo, hi = np.searchsorted(sorted_keys, [d * len(coins) + c, d * len(coins) + c + 1])
             yield (date, coin), frame.iloc[order[lo:hi]].reset_index(drop=True)

@@ -7,7 +7,7 @@ import math
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.quality.outcome import ERROR, CheckOutcome, jsonable
 from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
-from hl_pipeline.registry.evaluations import ARTIFACT
+from hl_pipeline.registry.evaluations import FOLDER
 from hl_pipeline.registry.tracking import Tracking
 
 
@@ -27,7 +27,7 @@ def model_sound(tracking: Tracking, target: str) -> CheckOutcome:
         k: v for k, v in metrics.items() if k.count(".") == 1 and not k.startswith(("fold.", "backtest."))
     }
     bad = sorted(k for k, v in aggregate.items() if not math.isfinite(v))
-    has_eval = any(a.path == ARTIFACT.split("/")[0] for a in client.list_artifacts(newest.run_id))
+    has_eval = any(a.path == FOLDER for a in client.list_artifacts(newest.run_id))
     details = {
         "version": newest.version,
         "run_id": newest.run_id,

@@ -8,10 +8,10 @@ from hl_pipeline.ml.models.gate import Decision, gate
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.ml.models.walkforward import Evaluation
 from hl_pipeline.registry.aliases import CHAMPION, apply, newest_version, version_at
-from hl_pipeline.registry.evaluations import load_evaluation
 from hl_pipeline.registry.loading import load
 from hl_pipeline.registry.runs import LoggedModel
 from hl_pipeline.registry.tracking import Tracking
+from hl_pipeline.steps.training import stored_evaluation
 
 
 def promote_or_hold(
@@ -42,7 +42,7 @@ def promote(tracking: Tracking, key: TargetKey, gate_config: GateConfig) -> tupl
         raise PreconditionError(
             f"no registered version of {key.model_name}: materialize model for {key.key} first"
         )
-    ev = load_evaluation(tracking, newest.run_id)
+    ev = stored_evaluation(tracking, newest.run_id)
     name, version = key.model_name, str(newest.version)
     logged = LoggedModel(name, version, newest.run_id, "", f"models:/{name}/{version}")
     return version, promote_or_hold(tracking, logged, ev, gate_config)

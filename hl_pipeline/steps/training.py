@@ -86,7 +86,7 @@ def log_training(
     """Log `ev` as one run with its plots, register its final model as a new version of `name`, and
     keep the (trimmed) evaluation with the run for the gate."""
     from hl_pipeline.ml.models import plots
-    from hl_pipeline.ml.models.walkforward import trimmed
+    from hl_pipeline.ml.models.walkforward import evaluation_record, trimmed
     from hl_pipeline.registry.evaluations import log_evaluation
     from hl_pipeline.registry.runs import log_model_run
 
@@ -122,7 +122,7 @@ def log_training(
             run_name=run_name,
         )
         logged = log_model_run(tracking, name, record, ev.final, ev.rows[list(ev.target.features)].head(5))
-    log_evaluation(tracking, logged.run_id, trimmed(ev))
+    log_evaluation(tracking, logged.run_id, *evaluation_record(trimmed(ev)))
     return logged
 
 
@@ -148,3 +148,11 @@ def _params(ev: Evaluation) -> dict[str, str]:
         "classes": ",".join(str(c) for c in ev.classes),
     }
     return {k: str(v) for k, v in flat.items()}
+
+
+def stored_evaluation(tracking: Tracking, run_id: str) -> Evaluation:
+    """The evaluation a training logged with its run (what the gate and the backtest score)."""
+    from hl_pipeline.ml.models.walkforward import evaluation_from_record
+    from hl_pipeline.registry.evaluations import load_evaluation
+
+    return evaluation_from_record(*load_evaluation(tracking, run_id))

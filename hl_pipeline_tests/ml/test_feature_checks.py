@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -14,6 +13,7 @@ from hl_pipeline.ml.features.catalog import lookback_days
 from hl_pipeline.ml.features.compute import compute_features, features_for_day
 from hl_pipeline.ml.labels import compute_labels
 from hl_pipeline_tests.ml import synthetic
+from hl_pipeline_tests.ml.rolling_reference import rolling_inputs_complete
 
 START, END = synthetic.START + DAY_MS, synthetic.START + 3 * DAY_MS
 
@@ -88,26 +88,6 @@ def test_lookback_days_are_small_and_fixed():
     }
 
 
-def _rolling_reference(features: pd.DataFrame, bar: str) -> pd.DataFrame:
-    """The definition, spelled out: a rolling max per coin and feature."""
-    from hl_pipeline.ml.features.catalog import FEATURES
-
-    out = {}
-    for f in FEATURES:
-        if f.name not in features.columns:
-            continue
-        if not f.inputs:
-            out[f.name] = np.ones(len(features), bool)
-            continue
-        window = f.lookback_bars(bar) + 1
-        missing = features[[f"{i}_missing" for i in f.inputs]].any(axis=1).astype(float)
-        seen = missing.groupby(features["coin"]).transform(
-            lambda s, window=window: s.rolling(window, min_periods=window).max()
-        )
-        out[f.name] = (seen == 0).to_numpy()
-    return pd.DataFrame(out, index=features.index)
-
-
 def test_vectorised_inputs_complete_equals_the_rolling_definition(features):
     from hl_pipeline.ml.checks import inputs_complete
 
@@ -118,7 +98,7 @@ def test_vectorised_inputs_complete_equals_the_rolling_definition(features):
         holed[flag] = holed[flag] | (rng.random(len(holed)) < 0.01)
     shuffled = holed.sample(frac=1.0, random_state=5).sort_values("time", kind="stable")  # coins interleaved
     for frame in (holed, shuffled):
-        got, want = inputs_complete(frame, "1m"), _rolling_reference(frame, "1m")
+        got, want = inputs_complete(frame, "1m"), rolling_inputs_complete(frame, "1m")
         assert list(got.columns) == list(want.columns)
         assert (got.to_numpy() == want.to_numpy()).all()
         assert 0 < got.to_numpy().mean() < 1  # the comparison is not vacuous

@@ -3,6 +3,7 @@ schema setup is slow)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -51,6 +52,30 @@ def store(tmp_path_factory, data):
     logged = log_training(tracking, NAME, ev, tags=TAGS)
     decision = promote_or_hold(tracking, logged, ev)
     return tracking, ev, logged, decision
+
+
+def test_the_stored_evaluation_is_json_and_parquet_and_gates_as_the_trained_one(store):
+    import pandas as pd
+
+    from hl_pipeline.ml.models.gate import gate
+    from hl_pipeline.ml.models.walkforward import evaluation_record, trimmed
+    from hl_pipeline.steps.training import stored_evaluation
+
+    tracking, ev, logged, _ = store
+    names = {a.path for a in tracking.client().list_artifacts(logged.run_id, "evaluation")}
+    assert names == {"evaluation/fields.json", "evaluation/oos.parquet", "evaluation/rows.parquet"}
+    stored, kept = stored_evaluation(tracking, logged.run_id), trimmed(ev)
+    pd.testing.assert_frame_equal(stored.oos, kept.oos)
+    pd.testing.assert_frame_equal(stored.rows, kept.rows)
+    assert (stored.target, stored.primary, stored.train_end_ms) == (
+        kept.target,
+        kept.primary,
+        kept.train_end_ms,
+    )
+    assert stored.classes.tolist() == kept.classes.tolist() and stored.classes.dtype == kept.classes.dtype
+    fields = [json.dumps(evaluation_record(e)[0], sort_keys=True) for e in (stored, kept)]  # NaN-safe
+    assert fields[0] == fields[1]
+    assert gate(stored) == gate(kept)  # the promotion decides on exactly what was trained
 
 
 def test_first_training_is_logged_registered_and_promoted(store):

@@ -70,9 +70,13 @@ def lake_metadata(
 ) -> dict[str, Any]:
     """Give every partition the run wrote its own metadata; return what is true of the whole run."""
     by_partition = _by_partition(manifests)
-    for key, written in by_partition.items():
-        own = partition_metadata(written, lake_root)
-        context.add_asset_metadata({**own, **(extra(key, written) if extra else {})}, partition_key=key)
+    per_partition(
+        context,
+        {
+            key: {**partition_metadata(written, lake_root), **(extra(key, written) if extra else {})}
+            for key, written in by_partition.items()
+        },
+    )
     return {"run_partitions": len(by_partition), "run_rows": sum(m.rows for m in manifests)}
 
 

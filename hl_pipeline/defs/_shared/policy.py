@@ -47,10 +47,10 @@ def daily_lake_asset(settings: Settings, domain: str, kinds: set[str], **extra: 
     }
 
 
-def asset_policy(domain: str, **extra_tags: str) -> dict[str, Any]:
+def asset_policy(domain: str) -> dict[str, Any]:
     """Keyword arguments of `@dg.asset` shared by every asset of `domain`."""
     return {
         "owners": OWNERS,
-        "tags": {"domain": domain, **extra_tags},
+        "tags": {"domain": domain},
         "code_version": code_version(),
     }

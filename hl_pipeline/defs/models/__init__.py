@@ -11,5 +11,5 @@ from hl_pipeline.settings import Settings
 def model_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions.merge(
         dg.Definitions(assets=model_assets(settings), asset_checks=model_checks(settings)),
-        model_automation(settings),
+        model_automation(),
     )

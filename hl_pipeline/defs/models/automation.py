@@ -2,10 +2,8 @@
 
 import dagster as dg
 
-from hl_pipeline.settings import Settings
 
-
-def model_automation(settings: Settings) -> dg.Definitions:
+def model_automation() -> dg.Definitions:
     training_job = dg.define_asset_job(
         "training_job",
         selection=dg.AssetSelection.assets("training_set"),

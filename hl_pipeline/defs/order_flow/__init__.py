@@ -13,5 +13,5 @@ def order_flow_definitions(settings: Settings) -> dg.Definitions:
         dg.Definitions(
             assets=[collector_landing, *order_flow_assets(settings)], asset_checks=order_flow_checks(settings)
         ),
-        order_flow_automation(settings),
+        order_flow_automation(),
     )

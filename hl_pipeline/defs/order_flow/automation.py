@@ -8,10 +8,9 @@ import dagster as dg
 from hl_pipeline.defs.order_flow.checks import collector_heartbeat_fresh
 from hl_pipeline.defs.resources import OrderFlowResource
 from hl_pipeline.market.landing_zone import new_files_by_day
-from hl_pipeline.settings import Settings
 
 
-def order_flow_automation(settings: Settings) -> dg.Definitions:
+def order_flow_automation() -> dg.Definitions:
     order_flow_job = dg.define_asset_job(
         "order_flow_job",
         selection=dg.AssetSelection.groups("order_flow"),

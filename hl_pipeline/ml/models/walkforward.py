@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -162,3 +164,47 @@ def trimmed(ev: Evaluation) -> Evaluation:
     oos.loc[last, "row"] = range(len(kept))
     oos.loc[~last, "row"] = -1
     return replace(ev, oos=oos, rows=rows, final=None)
+
+
+def evaluation_record(ev: Evaluation) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """A trimmed `ev` as plain fields (JSON-safe) and tables (for Parquet): what the registry keeps
+    so the gate and the backtest later score exactly what was trained."""
+    if ev.final is not None:
+        raise ValueError("trim the evaluation first: a record holds no fitted model")
+    fields = {
+        "target": {**asdict(ev.target), "features": list(ev.target.features)},
+        "primary": ev.primary,
+        "classes": ev.classes.tolist(),
+        "classes_dtype": str(ev.classes.dtype),
+        "folds": [asdict(f) for f in ev.folds],
+        "aggregate": ev.aggregate,
+        "train_end_ms": int(ev.train_end_ms),
+        "params": ev.params,
+    }
+    return _plain(fields), {"oos": ev.oos, "rows": ev.rows}
+
+
+def evaluation_from_record(fields: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> Evaluation:
+    """The inverse of `evaluation_record`."""
+    target = fields["target"]
+    return Evaluation(
+        target=Target(tuple(target["features"]), target["label"], target["ret"], int(target["horizon_ms"])),
+        primary=fields["primary"],
+        classes=np.array(fields["classes"], dtype=fields["classes_dtype"]),
+        folds=[FoldResult(**f) for f in fields["folds"]],
+        aggregate=fields["aggregate"],
+        oos=tables["oos"],
+        rows=tables["rows"],
+        final=None,
+        train_end_ms=int(fields["train_end_ms"]),
+        params=fields["params"],
+    )
+
+
+def _plain(value: Any) -> Any:
+    """`value` with numpy scalars and tuples turned into Python numbers and lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
