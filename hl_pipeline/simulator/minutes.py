@@ -6,10 +6,11 @@ import dataclasses
 
 import numpy as np
 
+from hl_pipeline.simulator import signal as planted
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import round_px
-from hl_pipeline.simulator.pricepath import grid_log_prices
+from hl_pipeline.simulator.pricepath import grid_log_prices, season
 
 MINUTE_MS = 60_000
 SAMPLES_PER_MINUTE = 6  # the path is sampled every 10 s; trades print at these samples
@@ -65,12 +66,13 @@ def sample_prices(seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray) 
 def activity(
     seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray, px: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Trade count and volume (lots) per minute: intraday seasonality times log-normal noise."""
-    hour = (minutes % 1440) / 60.0
-    season = 1.0 + 0.45 * np.sin((hour - 8.0) / 24.0 * 2 * np.pi)  # busiest mid-afternoon UTC
+    """Trade count and volume (lots) per minute: the intraday season (as volatility's) x log-normal noise,
+    and the planted signal's event minutes busier (signal.py)."""
     key = stream_key(seed, coin_id, 2)
     burst = np.exp(1.1 * (uniform(key, minutes * 2) + uniform(key, minutes * 2 + 1) - 1.0))
-    n = np.maximum(1, np.round(spec.trades_per_min * season * burst)).astype(np.int64)
+    if spec.signal:
+        burst = np.where(planted.events(seed, coin_id, minutes), planted.EVENT_VOLUME * burst, burst)
+    n = np.maximum(1, np.round(spec.trades_per_min * season(minutes) * burst)).astype(np.int64)
     avg_notional = 2_000.0 * (1.0 + 3.0 * uniform(stream_key(seed, coin_id, 3), minutes))
     lots_per_unit = 10.0**spec.sz_decimals
     v = np.round(n * avg_notional / px * lots_per_unit).astype(np.int64)
