@@ -2,12 +2,16 @@
 
 The snapshot used at a bar closing at C is the latest (by exchange time) with time < C and
 receive_time <= C that has both a best bid and a best ask; older than BOOK_MAX_AGE_MS, the book
-counts as missing.
+counts as missing. A snapshot is one message: the rows sharing an exchange time and a receive
+time (the collector and the archive stamp each message once). A book received twice, e.g. over
+REST on reconnecting and again on the stream, is two snapshots: each is usable from its own
+receipt (the later one does not delay the first), and their rows are never added together.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from hl_pipeline.ml.features.bars import CoinBars
 from hl_pipeline.ml.features.catalog import BOOK_MAX_AGE_MS
@@ -17,29 +21,38 @@ DEPTH_BPS = (10, 25, 50)
 TOP_LEVELS = 5
 
 
-def _chosen(bars: CoinBars) -> tuple[np.ndarray, np.ndarray]:
-    """Per bar: the exchange time of the snapshot used and whether one was usable."""
+def _snapshots(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each snapshot's exchange and receive time (sorted by both), and each row's snapshot."""
+    t, r = rows["time"].to_numpy(), rows["receive_time"].to_numpy()
+    order = np.lexsort((r, t))
+    ts, rs = t[order], r[order]
+    first = np.r_[True, (ts[1:] != ts[:-1]) | (rs[1:] != rs[:-1])] if len(t) else np.zeros(0, bool)
+    inverse = np.empty(len(t), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ts[first], rs[first], inverse
+
+
+def _chosen(bars: CoinBars) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per bar: the exchange time of the snapshot used, whether one was usable and which it is
+    (-1 if none); and each book row's snapshot."""
     if "book" in bars.cache:
         return bars.cache["book"]
     rows = bars.book
-    t = rows["time"].to_numpy()
     top = rows["level"].to_numpy() == 0
     bid = top & (rows["side"].to_numpy() == "bid")
     ask = top & ~bid
-    snap, inverse = np.unique(t, return_inverse=True)
-    received = np.full(len(snap), np.iinfo(np.int64).min)
-    np.maximum.at(received, inverse, rows["receive_time"].to_numpy())
+    snap, received, inverse = _snapshots(rows)
     two_sided = (np.bincount(inverse, bid, len(snap)) > 0) & (np.bincount(inverse, ask, len(snap)) > 0)
-    snap, received = snap[two_sided], received[two_sided]
-    pos = asof_latest(np.maximum(snap + 1, received), snap, bars.closes_at)
-    used = take(snap, pos, 0)
+    ids = np.flatnonzero(two_sided)
+    pos = asof_latest(np.maximum(snap[ids] + 1, received[ids]), snap[ids], bars.closes_at)
+    used = take(snap[ids], pos, 0)
     ok = (pos >= 0) & (bars.closes_at - used <= BOOK_MAX_AGE_MS)
-    bars.cache["book"] = used, ok
-    return used, ok
+    bars.cache["book"] = used, ok, take(ids, pos, -1), inverse
+    return bars.cache["book"]
 
 
 def compute(bars: CoinBars) -> dict[str, np.ndarray]:
-    used, ok = _chosen(bars)
+    used, ok, chosen, of_row = _chosen(bars)
     names = [
         "spread_bps",
         *(f"depth_{b}bps" for b in DEPTH_BPS),
@@ -51,9 +64,10 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
     out = {name: np.full(len(used), np.nan) for name in names}
     if not ok.any():
         return out
-    snaps = np.unique(used[ok])
-    rows = bars.book[np.isin(bars.book["time"].to_numpy(), snaps)]
-    sid = np.searchsorted(snaps, rows["time"].to_numpy())
+    snaps = np.unique(chosen[ok])
+    in_snaps = np.isin(of_row, snaps)
+    rows = bars.book[in_snaps]
+    sid = np.searchsorted(snaps, of_row[in_snaps])
     n = len(snaps)
     px, sz, level = rows["px"].to_numpy(), rows["sz"].to_numpy(), rows["level"].to_numpy()
     is_bid = rows["side"].to_numpy() == "bid"
@@ -79,7 +93,7 @@ def compute(bars: CoinBars) -> dict[str, np.ndarray]:
         "imbalance_top5": (top_bid - top_ask) / (top_bid + top_ask),
         "microprice_dev_bps": (micro - mid) / mid * 1e4,
     }
-    where = np.searchsorted(snaps, used[ok])
+    where = np.searchsorted(snaps, chosen[ok])
     for name, values in per_snap.items():
         out[name][ok] = values[where]
     out["book_age_s"][ok] = (bars.closes_at[ok] - used[ok]) / 1000
