@@ -1,5 +1,10 @@
 """Candle ingestion for one coin over a window of days: fetch native intervals, resample 1m,
-split by day, record coverage and gaps, write each day atomically."""
+split by day, record coverage and gaps, write each day atomically.
+
+Only closed bars are stored. The exchange also serves the bar still in progress (its open plus
+its interval is after `now`) with the values so far; that bar is left out and recorded in the
+day's coverage as `pending`, not as a gap. The next run after it closes rewrites the partition
+with its final values."""
 
 from __future__ import annotations
 
@@ -12,13 +17,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hl_pipeline.errors import ConfigError
-from hl_pipeline.exchange.intervals import DAY_MS, INTERVAL_MS
+from hl_pipeline.exchange.intervals import DAY_MS, INTERVAL_MS, candle_open, next_open
 from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import CANDLES
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
-from hl_pipeline.market.coverage import expected_opens, find_gaps, span_status
+from hl_pipeline.market.coverage import closed_end, expected_opens, find_gaps, span_status
 from hl_pipeline.market.resample import resample
 from hl_pipeline.market.splitting import split_by_day
 
@@ -45,8 +50,15 @@ def _day_coverage(
         horizon = horizons["1m" if source == "resampled" else interval]
         start = max(ds, horizon) if horizon is not None else ds
         status, reason = span_status(ds, de, start, end)
+        closed = max(start, closed_end(interval, end, now_ms))  # bars opening from here are not final
+        bar, pending = candle_open(now_ms, interval), None
+        if status != "unavailable" and start <= bar < end:
+            pending = {"open": iso_ms(bar), "close": iso_ms(next_open(bar, interval))}
+            status = "partial"
+            note = f"the {interval} bar opening {pending['open']} is not final until {pending['close']}"
+            reason = f"{reason}; {note}" if reason else note
         expected: np.ndarray = (
-            expected_opens(interval, start, end, whole_bars=source == "resampled")
+            expected_opens(interval, start, closed, whole_bars=source == "resampled")
             if status != "unavailable"
             else np.empty(0, dtype=np.int64)
         )
@@ -62,10 +74,12 @@ def _day_coverage(
             "status": status,
             "reason": reason,
             "expected_start": iso_ms(start),
-            "expected_end": iso_ms(max(start, end)),
+            "expected_end": iso_ms(closed if status != "unavailable" else max(start, end)),
             "expected_bars": len(expected),
             "present_bars": int(rows.num_rows),
         }
+        if pending:
+            coverage[key]["pending"] = pending
     return coverage, gaps, unavailable
 
 
@@ -93,15 +107,18 @@ def ingest_candles(
             if start < window_end
             else CANDLES.empty_table()
         )
+        served = fetched.num_rows
+        final_end = closed_end(interval, window_end, now_ms)  # the bar in progress is not final
         fetched = (
-            fetched.filter(pc.less(fetched.column("time").cast(pa.int64()), window_end))
+            fetched.filter(pc.less(fetched.column("time").cast(pa.int64()), final_end))
             if fetched.num_rows
             else fetched
         )
         tables[(interval, "api")] = (
             _with_source(fetched, "api") if fetched.num_rows else CANDLES.empty_table()
         )
-        log(f"{coin} {interval}: {fetched.num_rows} candles fetched")
+        open_bar = ", the bar in progress left out" if served > fetched.num_rows else ""
+        log(f"{coin} {interval}: {fetched.num_rows} candles fetched{open_bar}")
     for interval in resampled:
         tables[(interval, "resampled")] = resample(tables[("1m", "api")], interval)
 

@@ -22,6 +22,13 @@ def expected_opens(interval: str, start_ms: int, end_ms: int, *, whole_bars: boo
     return opens[opens + step <= end_ms] if whole_bars else opens
 
 
+def closed_end(interval: str, end_ms: int, now_ms: int) -> int:
+    """End of the part of [.., end_ms) whose `interval` bars have all closed by `now_ms`: the open
+    of the bar still in progress at `now_ms` when that comes before `end_ms`. A bar opening at or
+    after it is not final yet: it is neither stored nor expected."""
+    return min(end_ms, candle_open(now_ms, interval))
+
+
 def find_gaps(expected: np.ndarray, present: np.ndarray, step_ms: int, interval: str) -> list[dict]:
     """Runs of expected bars that are absent, as `{"interval", "start", "end", "bars"}` (end exclusive)."""
     missing = np.setdiff1d(expected, present, assume_unique=False)
