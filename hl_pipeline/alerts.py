@@ -1,10 +1,13 @@
-"""Run-failure alerts: one JSON body that Slack (`text`) and Discord (`content`) webhooks both accept.
+"""Alerts (a failed run, a champion decaying live): one JSON body that Slack (`text`) and Discord
+(`content`) webhooks both accept.
 
 The webhook URL is a secret: it comes from the environment (`HL_ALERT_WEBHOOK_URL`) and is
 never logged; only its host is named in messages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from hl_pipeline.errors import ConfigError
@@ -22,6 +25,25 @@ def failure_message(
         reason = reason[:MAX_ERROR_CHARS] + " …"
     link = f"\n{url}" if url else ""
     return f":rotating_light: hl_pipeline run `{run_id[:8]}` of `{job}` failed{where}.\n{reason}{link}"
+
+
+def decay_message(failing: Mapping[str, Sequence[Mapping[str, Any]]], limit: int = 20) -> str:
+    """Champions not holding up live, by day: each target's trailing net Sharpe against its lower
+    bound, and its drifted features (rows as `champion_holding_up` records them)."""
+
+    def number(value: Any) -> str:
+        return f"{value:.2f}" if isinstance(value, int | float) else "n/a"
+
+    lines = [
+        f"- {date} `{r['target']}` v{r['model_version']}: "
+        + ("decayed, " if r["decayed"] else "")
+        + f"trailing net Sharpe {number(r['trailing_sharpe'])} vs lower bound {number(r['champion_lcb'])}"
+        + (f"; drifted: {r['drifted']} (max PSI {number(r['max_psi'])})" if r["drifted"] else "")
+        for date, rows in sorted(failing.items())
+        for r in rows
+    ]
+    more = f"\n... and {len(lines) - limit} more" if len(lines) > limit else ""
+    return ":warning: hl_pipeline champions not holding up live:\n" + "\n".join(lines[:limit]) + more
 
 
 def webhook_body(text: str) -> dict:

@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
         default="BTC_5m,ETH_5m,SOL_5m",
         help="model targets to train (default BTC_5m,ETH_5m,SOL_5m)",
     )
+    demo.add_argument(
+        "--signal-strength",
+        type=float,
+        default=None,
+        help="strength of the simulator's planted signal; 0 is the true null, where the gate must promote"
+        " nothing (default: the demo's planted strength)",
+    )
     demo.add_argument("--verbose", action="store_true", help="every run's progress and check verdicts")
 
     dev = sub.add_parser("dev", help="the Dagster UI on 127.0.0.1 with a simulator beside it")
@@ -107,7 +114,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from hl_pipeline.commands.demo import demo
 
-            return demo(settings, days=args.days, seed=args.seed, targets=args.targets, verbose=args.verbose)
+            return demo(
+                settings,
+                days=args.days,
+                seed=args.seed,
+                targets=args.targets,
+                signal_strength=args.signal_strength,
+                verbose=args.verbose,
+            )
         if args.command == "dev":
             from hl_pipeline.commands.dev import dev
 

@@ -173,8 +173,12 @@ class Settings:
     xgb_learning_rate: float = 0.08
     gate_floor: float = 0.55
     gate_alpha: float = 0.05
-    fee_bps: float = 4.5
-    slippage_bps: float = 1.0
+    gate_correction: str = "holm"
+    # the served strategy: position rule and costs
+    min_edge: float = 0.1
+    latency_bars: int = 1
+    taker_fee_bps: float = 4.5
+    capital_usd: float = 10_000.0
     # alerts: a secret, so only ever from the environment
     alert_webhook_url: str = ""
 
@@ -231,8 +235,13 @@ class Settings:
             ),
             gate_floor=_number("HL_GATE_FLOOR", get("HL_GATE_FLOOR", d.gate_floor), 0, 1),
             gate_alpha=_number("HL_GATE_ALPHA", get("HL_GATE_ALPHA", d.gate_alpha), 1e-6, 0.5),
-            fee_bps=_number("HL_FEE_BPS", get("HL_FEE_BPS", d.fee_bps), 0, 1000),
-            slippage_bps=_number("HL_SLIPPAGE_BPS", get("HL_SLIPPAGE_BPS", d.slippage_bps), 0, 1000),
+            gate_correction=_choice(
+                "HL_GATE_CORRECTION", get("HL_GATE_CORRECTION", d.gate_correction), ("holm", "bh")
+            ),
+            min_edge=_number("HL_MIN_EDGE", get("HL_MIN_EDGE", d.min_edge), 0, 1),
+            latency_bars=_whole("HL_LATENCY_BARS", get("HL_LATENCY_BARS", d.latency_bars), 0),
+            taker_fee_bps=_number("HL_TAKER_FEE_BPS", get("HL_TAKER_FEE_BPS", d.taker_fee_bps), 0, 1000),
+            capital_usd=_number("HL_CAPITAL_USD", get("HL_CAPITAL_USD", d.capital_usd), 1, 1e12),
             alert_webhook_url=source.get("HL_ALERT_WEBHOOK_URL", "").strip(),
         )
 

@@ -74,8 +74,11 @@ def test_as_of_freezes_the_clock():
         ("HL_XGB_LEARNING_RATE", "2"),
         ("HL_GATE_FLOOR", "1.5"),
         ("HL_GATE_ALPHA", "0"),
-        ("HL_FEE_BPS", "-1"),
-        ("HL_SLIPPAGE_BPS", "x"),
+        ("HL_GATE_CORRECTION", "bonferroni"),
+        ("HL_MIN_EDGE", "2"),
+        ("HL_LATENCY_BARS", "-1"),
+        ("HL_TAKER_FEE_BPS", "-1"),
+        ("HL_CAPITAL_USD", "x"),
     ],
 )
 def test_every_bad_variable_is_rejected_naming_it_and_its_value(name, value):

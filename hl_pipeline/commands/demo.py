@@ -18,7 +18,7 @@ from hl_pipeline.settings import Settings, parse_targets
 
 COLLECT_SECONDS = 8.0
 DEMO_SEED = 42  # `make dev` serves the same market after `make demo`
-SIGNAL_STRENGTH = 0.5  # the simulator plants a weak 1m momentum signal for the models to find
+SIGNAL_STRENGTH = 1.0  # the simulator plants news-like momentum events for the models to find (signal.py)
 DEMO_TARGETS = "BTC_5m,ETH_5m,SOL_5m"  # models the demo trains unless --targets says otherwise
 EXPECTED_WARNINGS = ("trades_complete", "book_snapshots_complete")
 """Today's trades and books are incomplete by construction: the demo listens for a few seconds."""
@@ -89,6 +89,7 @@ def demo(
     days: int = 3,
     seed: int = DEMO_SEED,
     targets: str = DEMO_TARGETS,
+    signal_strength: float | None = None,
     verbose: bool = False,
 ) -> int:
     from hl_pipeline.commands.runs import run_market_range, run_warehouse
@@ -97,18 +98,21 @@ def demo(
 
     if days < 1:
         raise ConfigError(f"bad --days {days}: at least 1")
+    strength = SIGNAL_STRENGTH if signal_strength is None else signal_strength
+    if not 0 <= strength <= 10:
+        raise ConfigError(f"bad --signal-strength {strength!r}: from 0 (the null) to 10")
     _quiet_libraries(verbose)
     started = time.monotonic()
     settings = _demo_settings(settings, targets)
     today = settings.today()
     first = shift(today, -(days - 1))
     past = [shift(today, -k) for k in range(days - 1, 0, -1)]
-    config = SimulatorConfig(seed=seed, signal_strength=SIGNAL_STRENGTH)
+    config = SimulatorConfig(seed=seed, signal_strength=strength)
     results: dict[str, dg.ExecuteInProcessResult] = {}
     with running_simulator(config, host="127.0.0.1", port=0) as sim:
         settings = dataclasses.replace(settings, api_url=sim.base_url)
         print(
-            f"simulator listening on {sim.base_url} (seed {seed}, signal strength {SIGNAL_STRENGTH})",
+            f"simulator listening on {sim.base_url} (seed {seed}, signal strength {strength:g})",
             flush=True,
         )
         print(
@@ -185,7 +189,8 @@ def _models(
 
 
 def _model_summary(settings: Settings) -> None:
-    """Each target's champion, its newest version's gate decision, and the backtest plot."""
+    """Each target's champion, its newest version's gate decision with its net-of-cost evidence, and the
+    backtest plot."""
     from hl_pipeline.lake.paths import report_dir
     from hl_pipeline.ml.models.target_keys import TargetKey
     from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
@@ -198,11 +203,16 @@ def _model_summary(settings: Settings) -> None:
         if newest is None:
             print(f"  {key.model_name:<12} not trained")
             continue
-        decided = "promoted" if newest.tags.get("gate.promote") == "True" else "held"
         held_by = f"v{champion.version}" if champion else "none"
+        evidence = registry.client().get_run(newest.run_id).data.metrics
+        figures = ", ".join(
+            f"{name} {evidence[name]:.2f}"
+            for name in ("oos_net_sharpe", "oos_net_sharpe_lcb")
+            if name in evidence
+        )
         print(
-            f"  {key.model_name:<12} v{newest.version}: {decided} ({newest.tags.get('gate.reason')}); "
-            f"champion {held_by}"
+            f"  {key.model_name:<12} v{newest.version} ({newest.tags.get('candidate')}): "
+            f"{newest.tags.get('promotion_decision')}; {figures}; champion {held_by}"
         )
     plots = sorted(report_dir(Path(settings.lake_root).resolve(), "backtest").glob("*.png"))
     print(f"backtests: {', '.join(str(p) for p in plots) or 'none (no champion)'}")

@@ -15,7 +15,7 @@ from hl_pipeline.settings import DEFAULT_API_URL, Settings, clock_ms
 if TYPE_CHECKING:  # pandas, mlflow and the ml package stay out of code-location load
     from hl_pipeline.market.order_flow import Sources
     from hl_pipeline.ml.labels import LabelSpec
-    from hl_pipeline.ml.models.config import BacktestConfig, GateConfig, XGBConfig
+    from hl_pipeline.ml.models.config import GateConfig, TradingConfig, XGBConfig
     from hl_pipeline.ml.training_set import SplitSpec
     from hl_pipeline.registry.tracking import Tracking
 
@@ -123,15 +123,18 @@ class MLflowResource(dg.ConfigurableResource):
 
 
 class ModelResource(dg.ConfigurableResource):
-    """XGBoost hyperparameters, the promotion gate, and backtest costs."""
+    """XGBoost hyperparameters, the promotion gate, and the served strategy's rule and costs."""
 
     xgb_trees: int = 120
     xgb_depth: int = 4
     xgb_learning_rate: float = 0.08
     gate_floor: float = 0.55  # absolute directional accuracy a challenger must reach
-    gate_alpha: float = 0.05  # significance of its edge over the champion
-    fee_bps: float = 4.5
-    slippage_bps: float = 1.0
+    gate_alpha: float = 0.05  # for the net Sharpe's lower bound and the round-adjusted p-value
+    gate_correction: str = "holm"  # over the targets of one round: "holm" or "bh"
+    min_edge: float = 0.1  # |prob_up - prob_down| needed to hold a position
+    latency_bars: int = 1  # bars from a prediction being available to its entry
+    taker_fee_bps: float = 4.5
+    capital_usd: float = 10_000.0  # notional per coin: what the impact is charged for
 
     def xgb(self) -> XGBConfig:
         from hl_pipeline.ml.models.config import XGBConfig
@@ -143,12 +146,20 @@ class ModelResource(dg.ConfigurableResource):
     def gate(self) -> GateConfig:
         from hl_pipeline.ml.models.config import GateConfig
 
-        return GateConfig(floor=self.gate_floor, alpha=self.gate_alpha)
+        return GateConfig(floor=self.gate_floor, alpha=self.gate_alpha, correction=self.gate_correction)
 
-    def backtest(self, bar_ms: int) -> BacktestConfig:
-        from hl_pipeline.ml.models.config import BacktestConfig
+    def trading(self, bar: str) -> TradingConfig:
+        """The served strategy on bars of `bar` (e.g. "1m")."""
+        from hl_pipeline.ml.features.catalog import bar_ms
+        from hl_pipeline.ml.models.config import TradingConfig
 
-        return BacktestConfig(fee_bps=self.fee_bps, slippage_bps=self.slippage_bps, bar_ms=bar_ms)
+        return TradingConfig(
+            min_edge=self.min_edge,
+            latency_bars=self.latency_bars,
+            taker_fee_bps=self.taker_fee_bps,
+            capital_usd=self.capital_usd,
+            bar_ms=bar_ms(bar),
+        )
 
 
 class AlertsResource(dg.ConfigurableResource):
@@ -191,8 +202,11 @@ def resources(settings: Settings) -> dict[str, Any]:
             xgb_learning_rate=s.xgb_learning_rate,
             gate_floor=s.gate_floor,
             gate_alpha=s.gate_alpha,
-            fee_bps=s.fee_bps,
-            slippage_bps=s.slippage_bps,
+            gate_correction=s.gate_correction,
+            min_edge=s.min_edge,
+            latency_bars=s.latency_bars,
+            taker_fee_bps=s.taker_fee_bps,
+            capital_usd=s.capital_usd,
         ),
         # the secret itself is read by Dagster from the environment, never shown in the UI
         "alerts": AlertsResource(

@@ -323,8 +323,71 @@ PREDICTIONS = pa.schema(
             pa.float64(),
             "probability the price ends the horizon up, 0..1; null where the bar was missing",
         ),
+        _f(
+            "position",
+            pa.int8(),
+            "the served rule: +1 long when score > min_edge, -1 short below -min_edge, else 0 (flat);"
+            " entered latency_bars after the bar's close and held for the horizon",
+        ),
     ]
 )
+
+LIVE_SCORES = pa.schema(
+    [
+        _f("time", TS, "start of the scored day (UTC, ms); the day is the partition key", nullable=False),
+        _f("target", pa.string(), "model target, coin x label horizon, e.g. BTC_15m", nullable=False),
+        _f(
+            "model_name", pa.string(), "registered model that served the day, e.g. hl_BTC_15m", nullable=False
+        ),
+        _f("model_version", pa.string(), "the registered version that served the day", nullable=False),
+        _f("bars", pa.int64(), "served bars whose label is known: the bars scored", nullable=False),
+        _f("labelled", pa.int64(), "scored bars outside the dead zone (direction -1 or +1)", nullable=False),
+        _f(
+            "pending",
+            pa.int64(),
+            "served bars whose label is not known (yet, or ever: a gap); left out of every score",
+            nullable=False,
+        ),
+        _f("accuracy", pa.float64(), "share of labelled bars whose predicted class was the direction, 0..1"),
+        _f("ic", pa.float64(), "Spearman correlation of score and forward log return over the scored bars"),
+        _f(
+            "net_return",
+            pa.float64(),
+            "the served strategy's net-of-cost return on the scored bars, compounded from flat (a fraction)",
+        ),
+        _f(
+            "net_sharpe",
+            pa.float64(),
+            "annualised Sharpe ratio of the day's per-bar net returns (0 when flat)",
+        ),
+        _f("net_bars", pa.int64(), "bars in the day's per-bar net return series", nullable=False),
+        _f("net_mean", pa.float64(), "mean per-bar net return (simple, a fraction)"),
+        _f("net_sd", pa.float64(), "standard deviation of the per-bar net returns (ddof 1)"),
+        _f(
+            "champion_lcb",
+            pa.float64(),
+            "the serving version's oos_net_sharpe_lcb: lower bound of its annualised out-of-sample Sharpe",
+        ),
+        _f(
+            "max_psi",
+            pa.float64(),
+            "largest PSI of a model feature over the day's served bars against the version's training data",
+        ),
+        _f(
+            "drifted",
+            pa.string(),
+            "model features with PSI >= 0.25 (a major shift), largest first, comma-separated; empty if none",
+            nullable=False,
+        ),
+        _f(
+            "trailing_sharpe",
+            pa.float64(),
+            "annualised net Sharpe of all bars of the last up to 7 days (this day too) the version served",
+        ),
+        _f("decayed", pa.bool_(), "true when trailing_sharpe is below champion_lcb", nullable=False),
+    ]
+)
+"""Live truth: one row per target and day, the served predictions scored once their labels are known."""
 
 SCHEMAS: dict[str, pa.Schema] = {
     "candles": CANDLES,
@@ -337,9 +400,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "labels": LABELS,
     "training_set": TRAINING_SET,
     "predictions": PREDICTIONS,
+    "live_scores": LIVE_SCORES,
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
-UNPARTITIONED_BY_COIN = frozenset({"universe", "training_set"})
+UNPARTITIONED_BY_COIN = frozenset({"universe", "training_set", "live_scores"})
 
 
 def description(field: pa.Field) -> str:

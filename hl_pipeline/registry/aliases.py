@@ -17,6 +17,11 @@ def newest_version(tracking: Tracking, name: str):
     return max(versions, key=lambda v: int(v.version), default=None)
 
 
+def version_count(tracking: Tracking, name: str) -> int:
+    """How many versions of `name` were ever registered (each is one training)."""
+    return len(tracking.client().search_model_versions(f"name='{name}'"))
+
+
 def version_at(tracking: Tracking, name: str, alias: str):
     """The ModelVersion holding `alias`, or None; RegistryError if the store or the model is missing."""
     from mlflow.exceptions import MlflowException

@@ -13,7 +13,7 @@ import pandas as pd
 
 from hl_pipeline.registry.tracking import Tracking
 
-REQUIREMENTS = ("mlflow", "xgboost-cpu", "scikit-learn", "pandas", "numpy", "cloudpickle")
+REQUIREMENTS = ("mlflow", "xgboost-cpu", "lightgbm", "scikit-learn", "pandas", "numpy", "cloudpickle")
 
 
 class FrameModel(Protocol):
@@ -86,3 +86,10 @@ def log_model_run(
 
 def _finite(values: Mapping[str, float]) -> dict[str, float]:
     return {k: float(v) for k, v in values.items() if math.isfinite(v)}
+
+
+def log_metrics(tracking: Tracking, run_id: str, values: Mapping[str, float]) -> None:
+    """Log the finite `values` to an existing run (NaN and infinities are left out)."""
+    client = tracking.client()
+    for key, value in _finite(values).items():
+        client.log_metric(run_id, key, value)

@@ -8,18 +8,22 @@ import numpy as np
 
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.lake.paths import report_dir
-from hl_pipeline.ml.features.catalog import bar_ms
 from hl_pipeline.ml.models.backtest import Backtest
-from hl_pipeline.ml.models.config import BacktestConfig
+from hl_pipeline.ml.models.config import BacktestConfig, TradingConfig
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.registry.tracking import Tracking
 
 
 def backtest_champion(
-    tracking: Tracking, key: TargetKey, config: BacktestConfig, lake_root: Path, bar: str
+    tracking: Tracking,
+    key: TargetKey,
+    trading: TradingConfig,
+    config: BacktestConfig,
+    lake_root: Path,
 ) -> tuple[str, Backtest, Path]:
-    """Backtest the champion, or the newest version while there is none; returns (what was
-    backtested, the backtest, its equity PNG under the lake's reports/backtest folder)."""
+    """Trade the champion's out-of-sample predictions (every walk-forward test bar) as served, or the
+    newest version's while there is no champion; returns (what was backtested, the backtest, its equity
+    PNG under the lake's reports/backtest folder)."""
     from hl_pipeline.ml.models.backtest import run
     from hl_pipeline.ml.models.plots import equity_png
     from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
@@ -36,12 +40,13 @@ def backtest_champion(
     else:
         label = f"v{champion.version} (champion)"
     ev = stored_evaluation(tracking, champion.run_id)
-    preds = ev.oos.rename(columns={f"score_{ev.primary}": "score"})[["coin", "time", "score", "ret"]]
     result = run(
-        preds, ret="ret", horizon_bars=max(1, key.horizon_min * 60_000 // bar_ms(bar)), config=config
+        ev.oos, score=f"score_{ev.primary}", hold_bars=ev.target.hold_bars, trading=trading, config=config
     )
     out = report_dir(lake_root, "backtest") / f"{key.key}_equity.png"
-    png = equity_png(result.equity, out, title=f"{key.model_name} {label} walk-forward")
+    png = equity_png(
+        result.equity, out, title=f"{key.model_name} {label} ({ev.primary}), net of costs, out of sample"
+    )
     client = tracking.client()
     client.log_artifact(champion.run_id, str(png), "backtest")
     for name, value in result.stats.items():

@@ -28,16 +28,13 @@ def model_sound(tracking: Tracking, target: str) -> CheckOutcome:
     }
     bad = sorted(k for k, v in aggregate.items() if not math.isfinite(v))
     has_eval = any(a.path == FOLDER for a in client.list_artifacts(newest.run_id))
-    details = {
-        "version": newest.version,
-        "run_id": newest.run_id,
-        "xgboost.accuracy": metrics.get("xgboost.accuracy"),
-    }
+    accuracy = f"{newest.tags.get('candidate', 'xgboost')}.accuracy"  # of the chosen candidate
+    details = {"version": newest.version, "run_id": newest.run_id, accuracy: metrics.get(accuracy)}
     if not has_eval:
         return outcome(False, f"{name} v{newest.version}: no evaluation artifact", details)
-    if "xgboost.accuracy" not in metrics or bad:
+    if accuracy not in metrics or bad:
         return outcome(
-            False, f"{name} v{newest.version}: bad metrics {bad or ['xgboost.accuracy missing']}", details
+            False, f"{name} v{newest.version}: bad metrics {bad or [accuracy + ' missing']}", details
         )
     return outcome(
         True, f"{name} v{newest.version}: {len(aggregate)} finite metrics, evaluation logged", details
@@ -58,7 +55,7 @@ def promotion_recorded(tracking: Tracking, target: str) -> CheckOutcome:
     details = {
         "newest": newest.version,
         "decision": newest.tags["gate.promote"],
-        "reason": newest.tags.get("gate.reason"),
+        "reason": newest.tags.get("promotion_decision"),
         "champion": champion.version if champion else None,
     }
     if champion is not None and champion.tags.get("gate.promote") != "True":

@@ -18,10 +18,17 @@ from hl_pipeline.steps.coin_days import Log, quiet
 
 
 def predict_day(
-    root: Path, tracking: Tracking, keys: list[TargetKey], date: str, log: Log = quiet
+    root: Path,
+    tracking: Tracking,
+    keys: list[TargetKey],
+    date: str,
+    min_edge: float,
+    log: Log = quiet,
 ) -> list[Manifest]:
-    """Score `date`'s features of every target's coin with its champion; one partition per coin.
-    Targets without a champion are skipped (and said so in the manifest)."""
+    """Score `date`'s features of every target's coin with its champion, with the served position
+    (trading.position at `min_edge`); one partition per coin. Targets without a champion are skipped
+    (and said so in the manifest)."""
+    from hl_pipeline.ml.models.trading import position
     from hl_pipeline.registry.aliases import CHAMPION, version_at
     from hl_pipeline.registry.errors import RegistryError
     from hl_pipeline.registry.loading import load
@@ -58,6 +65,8 @@ def predict_day(
             values = scored[column].to_numpy(dtype=float) if column in scored else np.full(len(frame), np.nan)
             out[column] = np.where(no_bar, np.nan, values)
         out["pred_class"] = out["pred_class"].astype("Int8")
+        served = np.where(no_bar, np.nan, position(out["score"].to_numpy(dtype=float), min_edge))
+        out["position"] = pd.array(served, dtype="Int8")
         by_coin[key.coin].append(out)
         log(f"predictions {date} {key.key}: {len(out)} rows from {key.model_name} v{champion.version}")
     return [_write(root, date, coin, parts, skipped.get(coin, [])) for coin, parts in by_coin.items()]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.ml.features.catalog import bar_ms
-from hl_pipeline.ml.models.config import XGBConfig
+from hl_pipeline.ml.models.config import TradingConfig, XGBConfig
 from hl_pipeline.ml.models.target_keys import TargetKey, target_rows
 from hl_pipeline.ml.models.walkforward import Evaluation
 from hl_pipeline.registry.runs import LoggedModel, RunRecord
@@ -29,6 +29,8 @@ class Trained:
     training_hash: str
     aggregate: dict
     rows: int
+    candidate: str  # the one chosen and registered
+    selection: dict  # candidate -> annualised net Sharpe over the selection folds
 
 
 def train_target(
@@ -39,6 +41,7 @@ def train_target(
     *,
     bar: str,
     xgb: XGBConfig,
+    trading: TradingConfig,
     tags: Mapping[str, str],
     ui_url: str,
     log: Log = quiet,
@@ -55,7 +58,9 @@ def train_target(
     frame = table.to_pandas()
     rows, target, folds = target_rows(frame, manifest.details, key, bar_ms(bar))
     log(f"{key.key}: training on {len(rows)} rows of training_set {date} ({len(folds)} folds)")
-    ev = evaluate(rows, target, xgb=xgb, walk=WalkForward(n_folds=len(folds)), folds=folds)
+    ev = evaluate(rows, target, xgb=xgb, walk=WalkForward(n_folds=len(folds)), folds=folds, trading=trading)
+    chosen_by = _rounded(ev.params["selection_sharpe"])
+    log(f"{key.key}: chose {ev.primary} (net Sharpe over the selection folds: {chosen_by})")
     run_tags = {
         **tags,
         "training_set.date": date,
@@ -72,7 +77,13 @@ def train_target(
         manifest.content_hash,
         ev.aggregate,
         len(ev.rows),
+        ev.primary,
+        ev.params["selection_sharpe"],
     )
+
+
+def _rounded(values: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in values.items())
 
 
 def log_training(
@@ -86,14 +97,14 @@ def log_training(
     """Log `ev` as one run with its plots, register its final model as a new version of `name`, and
     keep the (trimmed) evaluation with the run for the gate."""
     from hl_pipeline.ml.models import plots
-    from hl_pipeline.ml.models.walkforward import evaluation_record, trimmed
+    from hl_pipeline.ml.models.walkforward import NO_LABEL, evaluation_record, trimmed
     from hl_pipeline.registry.evaluations import log_evaluation
     from hl_pipeline.registry.runs import log_model_run
 
     if ev.final is None:
         raise ValueError("the evaluation has no final model (evaluate(..., fit_final=True))")
     with tempfile.TemporaryDirectory() as tmp:
-        oos = ev.oos
+        oos = ev.oos[ev.oos["code"] != NO_LABEL]
         primary = oos[f"pred_{ev.primary}"].to_numpy()
         importance = plots.importance_png(ev.final, Path(tmp) / "feature_importance.png")
         confusion = plots.confusion_png(
@@ -102,9 +113,14 @@ def log_training(
             ev.classes,
             Path(tmp) / "confusion_matrix.png",
         )
+        checked, files = _diagnostics(ev, Path(tmp))
         record = RunRecord(
             params=_params(ev),
-            metrics={f"{kind}.{k}": v for kind, values in ev.aggregate.items() for k, v in values.items()},
+            metrics={
+                **{f"{kind}.{k}": v for kind, values in ev.aggregate.items() for k, v in values.items()},
+                **{f"{kind}.selection_net_sharpe": v for kind, v in ev.params["selection_sharpe"].items()},
+                **checked,
+            },
             step_metrics=[
                 (
                     fold.index,
@@ -116,7 +132,10 @@ def log_training(
                 )
                 for fold in ev.folds
             ],
-            artifacts={"plots": [importance, confusion]},
+            artifacts={
+                "plots": [importance, confusion, *files["plots"]],
+                "diagnostics": files["diagnostics"],
+            },
             tags=dict(tags or {}),
             version_tags=_target_tags(ev),
             run_name=run_name,
@@ -124,6 +143,37 @@ def log_training(
         logged = log_model_run(tracking, name, record, ev.final, ev.rows[list(ev.target.features)].head(5))
     log_evaluation(tracking, logged.run_id, *evaluation_record(trimmed(ev)))
     return logged
+
+
+def _diagnostics(ev: Evaluation, folder: Path) -> tuple[dict[str, float], dict[str, list[Path]]]:
+    """Calibration of the chosen candidate out of sample (Brier score, reliability plot), its held-out
+    permutation importance, and the training distribution of every feature (what live drift is
+    measured against, in `diagnostics/drift_reference.json`)."""
+    import json
+
+    from hl_pipeline.ml import drift
+    from hl_pipeline.ml.models import diagnostics, plots
+    from hl_pipeline.ml.models.walkforward import NO_LABEL
+
+    labelled = ev.oos[ev.oos["code"] != NO_LABEL]
+    metrics: dict[str, float] = {}
+    files: dict[str, list[Path]] = {"plots": [], "diagnostics": []}
+    if len(ev.classes) == 2 and len(labelled):
+        prob_up = (labelled[f"score_{ev.primary}"].to_numpy(dtype=float) + 1.0) / 2.0
+        up = (labelled["code"].to_numpy() == 1).astype(float)
+        metrics["oos_brier"] = diagnostics.brier_score(prob_up, up)
+        table = diagnostics.reliability(prob_up, up)
+        files["plots"].append(
+            plots.reliability_png(table, folder / "reliability.png", title=f"{ev.primary}, out of sample")
+        )
+    if ev.importance is not None:
+        path = folder / "permutation_importance.csv"
+        ev.importance.to_csv(path, index=False)
+        files["diagnostics"].append(path)
+    reference = folder / "drift_reference.json"
+    reference.write_text(json.dumps(drift.references(ev.rows, ev.target.features)))
+    files["diagnostics"].append(reference)
+    return metrics, files
 
 
 def _target_tags(ev: Evaluation) -> dict[str, str]:
@@ -140,8 +190,12 @@ def _target_tags(ev: Evaluation) -> dict[str, str]:
 def _params(ev: Evaluation) -> dict[str, str]:
     flat = {f"xgb.{k}": v for k, v in ev.params["xgb"].items()}
     flat |= {f"walk_forward.{k}": v for k, v in ev.params["walk_forward"].items()}
+    flat |= {f"trading.{k}": v for k, v in ev.params["trading"].items()}
     flat |= {
         "candidates": ",".join(ev.params["kinds"]),
+        "chosen": ev.primary,
+        "chosen_by": ev.params["chosen_by"],
+        "labelled_rows": ev.params["labelled_rows"],
         "rows": ev.params["rows"],
         "n_features": len(ev.target.features),
         "features": ",".join(ev.target.features)[:6000],

@@ -24,6 +24,7 @@ def test_definitions_load_with_expected_graph():
         "promotion",
         "predictions",
         "backtest",
+        "live_scores",
     }
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("candles")).parent_keys} == {"universe"}
     for flow in ("trades", "book_snapshots"):
@@ -37,7 +38,8 @@ def test_definitions_load_with_expected_graph():
     assert ("collector_landing", "collector_heartbeat_fresh") in checks
     assert ("training_set", "training_set_no_leakage") in checks
     assert ("promotion", "promotion_recorded") in checks and ("model", "model_sound") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 1 + 1 + 1
+    assert ("live_scores", "champion_holding_up") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 1 + 1 + 1 + 1
 
 
 def test_jobs_and_schedules():
@@ -114,4 +116,13 @@ def test_every_asset_has_owners_tags_code_version_and_gated_automation():
     automated = {
         k.to_user_string() for k in graph.materializable_asset_keys if graph.get(k).automation_condition
     }
-    assert automated == {"features", "labels", "model", "promotion", "predictions", "backtest", "warehouse"}
+    assert automated == {
+        "features",
+        "labels",
+        "model",
+        "promotion",
+        "predictions",
+        "backtest",
+        "live_scores",
+        "warehouse",
+    }

@@ -9,23 +9,25 @@ import sys
 
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 
 from hl_pipeline.ml.models import synthetic, walkforward
-from hl_pipeline.ml.models.config import WalkForward, XGBConfig
-from hl_pipeline.ml.models.gate import Decision
+from hl_pipeline.ml.models.config import GateConfig, TradingConfig, WalkForward, XGBConfig
+from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.ml.models.target_spec import Target
 from hl_pipeline.registry import aliases
 from hl_pipeline.registry.errors import NothingToRollBack, RegistryError
 from hl_pipeline.registry.loading import load
 from hl_pipeline.registry.tracking import Tracking
-from hl_pipeline.steps.promotion import promote_or_hold
+from hl_pipeline.steps.promotion import promote_round
 from hl_pipeline.steps.training import log_training
 
-TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 * 60_000)
+TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 * 60_000, 15)
 XGB = XGBConfig(n_estimators=40, max_depth=3, learning_rate=0.1)
 WALK = WalkForward(n_folds=3)
-NAME = "BTC_dir_15m"
+KEY = TargetKey("BTC", 15)
+NAME = KEY.model_name
 TAGS = {
     "training_set.manifest_hash": "abc123",
     "dagster_run_id": "run-1",
@@ -35,7 +37,13 @@ TAGS = {
 
 @pytest.fixture(scope="module")
 def data():
-    return synthetic.frame(bars=4500, coins=2, strength=0.15, seed=5)
+    return synthetic.frame(bars=8000, coins=2, strength=0.3, seed=5)
+
+
+def promote(tracking):
+    """One round of the gate over KEY's newest version."""
+    (done,) = promote_round(tracking, [KEY], GateConfig(), TradingConfig())
+    return done.decision
 
 
 @pytest.fixture(scope="module")
@@ -43,20 +51,18 @@ def store(tmp_path_factory, data):
     """A store after the first training: v1 promoted over the majority baseline."""
     tracking = Tracking(root=tmp_path_factory.mktemp("mlflow"))
     ev = walkforward.evaluate(
-        data[data["time"] < data["time"].min() + np.timedelta64(3000, "m")],
+        data[data["time"] < data["time"].min() + np.timedelta64(5000, "m")],
         TARGET,
         xgb=XGB,
         walk=WALK,
         kinds=("xgboost", "majority", "logistic"),
     )
     logged = log_training(tracking, NAME, ev, tags=TAGS)
-    decision = promote_or_hold(tracking, logged, ev)
+    decision = promote(tracking)
     return tracking, ev, logged, decision
 
 
 def test_the_stored_evaluation_is_json_and_parquet_and_gates_as_the_trained_one(store):
-    import pandas as pd
-
     from hl_pipeline.ml.models.gate import gate
     from hl_pipeline.ml.models.walkforward import evaluation_record, trimmed
     from hl_pipeline.steps.training import stored_evaluation
@@ -76,6 +82,8 @@ def test_the_stored_evaluation_is_json_and_parquet_and_gates_as_the_trained_one(
     fields = [json.dumps(evaluation_record(e)[0], sort_keys=True) for e in (stored, kept)]  # NaN-safe
     assert fields[0] == fields[1]
     assert gate(stored) == gate(kept)  # the promotion decides on exactly what was trained
+    oos_columns = set(stored.oos.columns)
+    assert {"ret_1", "score_xgboost", "code", "ret"} <= oos_columns  # what the backtest trades
 
 
 def test_first_training_is_logged_registered_and_promoted(store):
@@ -85,14 +93,37 @@ def test_first_training_is_logged_registered_and_promoted(store):
     client = tracking.client()
     run = client.get_run(logged.run_id)
     assert {k: run.data.tags[k] for k in TAGS} == TAGS
-    assert run.data.tags["gate.promote"] == "True" and "gate.reason" in run.data.tags
+    assert run.data.tags["gate.promote"] == "True" and run.data.tags["promotion_decision"].startswith(
+        "promoted"
+    )
+    evidence = {
+        "oos_net_return",
+        "oos_net_sharpe",
+        "oos_net_sharpe_lcb",
+        "deflated_sharpe",
+        "oos_accuracy",
+        "oos_ic",
+        "gate_p_value",
+        "gate_p_adjusted",
+    }
+    assert evidence <= set(run.data.metrics) and run.data.metrics["oos_net_sharpe_lcb"] > 0
+    assert (
+        client.get_model_version(NAME, "1").tags["promotion_decision"] == run.data.tags["promotion_decision"]
+    )
     assert run.data.params["xgb.n_estimators"] == "40" and run.data.params["walk_forward.n_folds"] == "3"
     assert {"xgboost.accuracy", "majority.accuracy", "logistic.ic", "xgboost.auc", "xgboost.log_loss"} <= set(
         run.data.metrics
     )
     assert len(client.get_metric_history(logged.run_id, "fold.xgboost.balanced_accuracy")) == 3
     plots = {a.path for a in client.list_artifacts(logged.run_id, "plots")}
-    assert plots == {"plots/feature_importance.png", "plots/confusion_matrix.png"}
+    assert plots == {"plots/feature_importance.png", "plots/confusion_matrix.png", "plots/reliability.png"}
+    assert 0 < run.data.metrics["oos_brier"] < 0.25  # calibrated better than a coin flip on a planted signal
+    kept = {a.path for a in client.list_artifacts(logged.run_id, "diagnostics")}
+    assert kept == {"diagnostics/permutation_importance.csv", "diagnostics/drift_reference.json"}
+    importance = pd.read_csv(
+        tracking.local_artifacts(f"{run.info.artifact_uri}/diagnostics") / "permutation_importance.csv"
+    )
+    assert importance["feature"].iloc[0] == "f0"  # the planted feature matters most out of sample
     assert (tracking.root / "mlruns" / "mlflow.db").exists() and (
         tracking.root / "mlruns" / "artifacts"
     ).is_dir()
@@ -117,19 +148,22 @@ def test_second_training_no_better_leaves_the_champion(store, data):
     tracking, _, _, _ = store
     weaker = XGBConfig(n_estimators=2, max_depth=1, colsample_bytree=0.3, seed=1)  # no better than v1
     ev2 = walkforward.evaluate(data, TARGET, xgb=weaker, walk=WALK, kinds=("xgboost", "majority"))
-    logged = log_training(tracking, NAME, ev2, tags=TAGS | {"dagster_run_id": "run-2"})
-    decision = promote_or_hold(tracking, logged, ev2)
-    assert not decision.promote and decision.against == "champion v1"
-    assert decision.n_rows > 1000  # only labels newer than v1's training
+    log_training(tracking, NAME, ev2, tags=TAGS | {"dagster_run_id": "run-2"})
+    decision = promote(tracking)
+    assert not decision.promote and decision.against == "champion v1 and baselines"
+    assert "champion" in decision.assessment.p_values
+    assert decision.assessment.n_trials == 2 * 2  # two versions of two candidates
+    assert decision.assessment.n_bars > 1000  # only bars newer than v1's training labels
     assert str(aliases.version_at(tracking, NAME, aliases.CHAMPION).version) == "1"
     challenger = aliases.version_at(tracking, NAME, aliases.CHALLENGER)
-    assert str(challenger.version) == "2" and challenger.tags["gate.reason"] == decision.reason
+    assert (
+        str(challenger.version) == "2" and challenger.tags["promotion_decision"] == "held: " + decision.reason
+    )
 
 
 def test_promotion_then_rollback_and_nothing_left_to_roll_back(store):
     tracking, _, _, _ = store
-    forced = Decision(True, 0.6, 0.5, 0.01, 500, "champion v1", "forced in a test")
-    aliases.apply(tracking, NAME, "2", forced.promote, forced.tags())
+    aliases.apply(tracking, NAME, "2", True, {"promotion_decision": "promoted: forced in a test"})
     assert str(aliases.version_at(tracking, NAME, aliases.CHAMPION).version) == "2"
     assert str(aliases.version_at(tracking, NAME, aliases.PREVIOUS).version) == "1"
     assert aliases.version_at(tracking, NAME, aliases.CHALLENGER) is None

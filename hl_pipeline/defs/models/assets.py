@@ -34,14 +34,12 @@ def _trained_row(t: "Trained") -> dict[str, Any]:
     return {
         "target": t.key.key,
         "version": t.version,
+        "candidate": t.candidate,
         "rows": t.rows,
         "training_set": t.training_date,
-        **{
-            f"{kind} accuracy": round(t.aggregate[kind]["accuracy"], 4)
-            for kind in ("xgboost", "majority", "logistic")
-        },
-        "xgboost AUC": round(t.aggregate["xgboost"].get("auc", float("nan")), 4),
-        "xgboost IC": round(t.aggregate["xgboost"].get("ic", float("nan")), 4),
+        **{f"{kind} net Sharpe": round(v, 2) for kind, v in t.selection.items()},
+        **{f"{kind} accuracy": round(values["accuracy"], 4) for kind, values in t.aggregate.items()},
+        f"{t.candidate} IC": round(t.aggregate[t.candidate].get("ic", float("nan")), 4),
     }
 
 
@@ -68,20 +66,22 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         mlflow: MLflowResource,
         models: ModelResource,
     ) -> dg.MaterializeResult:
-        """XGBoost per target on the newest training set, evaluated on its purged walk-forward folds beside
-        majority, logistic and random-forest baselines; one MLflow run per training, a new registered
-        version."""
+        """Per target on the newest training set: XGBoost, LightGBM, random forest, logistic and majority
+        candidates on the same purged walk-forward folds, the one with the best net-of-cost Sharpe over
+        the folds before the last chosen and fitted on every labelled row; one MLflow run per training,
+        a new registered version."""
         from hl_pipeline.lake.calendar import date_of_ms
         from hl_pipeline.lake.report import markdown_table
         from hl_pipeline.steps.training import train_target
 
         tracking, trained, today = mlflow.tracking(), [], date_of_ms(market.now_ms())
+        trading = models.trading(ml.bar)
         for key in _keys(context):
             tags = {"dagster.run_id": context.run.run_id, "dagster.partition": key.key}
             trained.append(
                 train_target(
-                    lake.path, tracking, key, today, bar=ml.bar, xgb=models.xgb(), tags=tags,
-                    ui_url=mlflow.ui_url, log=context.log.info,
+                    lake.path, tracking, key, today, bar=ml.bar, xgb=models.xgb(), trading=trading,
+                    tags=tags, ui_url=mlflow.ui_url, log=context.log.info,
                 )
             )  # fmt: skip
         table = [_trained_row(t) for t in trained]
@@ -99,10 +99,9 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
             },
         )
         note = (
-            "Accuracies over every walk-forward fold, for reference. The gate (`promotion`) decides on the"
-            " last fold alone: the xgboost candidate against the champion, or the majority baseline while"
-            " there is none, with a block-bootstrap p-value; so a baseline may score higher here and the"
-            " candidate still be promoted, or the reverse. The reason is in each promotion partition."
+            "Accuracies over every walk-forward fold, for reference. The candidate is chosen by its net"
+            " Sharpe ratio over the folds before the last; the gate (`promotion`) decides on the last fold"
+            " alone, on returns net of costs. The reason is in each promotion partition."
         )
         return dg.MaterializeResult(
             metadata={"run_targets": dg.MetadataValue.md(markdown_table(table) + "\n\n" + note)}
@@ -110,31 +109,32 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
 
     @dg.asset(deps=[model], kinds={"mlflow"}, **by_target)
     def promotion(
-        context: dg.AssetExecutionContext, mlflow: MLflowResource, models: ModelResource
+        context: dg.AssetExecutionContext, mlflow: MLflowResource, models: ModelResource, ml: MLResource
     ) -> dg.MaterializeResult:
-        """The newest version against the current champion on the most recent out-of-sample window:
-        promoted to `champion` (the old one kept as `previous_champion`) only above the accuracy floor
-        and with an edge a paired block bootstrap finds significant; otherwise `challenger`, with the
-        reason."""
+        """The newest version traded as served on the last out-of-sample fold (net of fees, spread,
+        impact and funding): promoted to `champion` (the old one kept as `previous_champion`) only
+        when its directional accuracy reaches the floor, its net Sharpe's lower bound is above zero
+        and it beats staying flat, always long, the last return's sign and the champion, with the
+        p-value adjusted over every target of the run; otherwise `challenger`, with the reason."""
         from hl_pipeline.lake.report import markdown_table
-        from hl_pipeline.steps.promotion import promote
+        from hl_pipeline.steps.promotion import promote_round
 
+        trading = models.trading(ml.bar)
         rows: list[dict[str, Any]] = []
-        for key in _keys(context):
-            version, decision = promote(mlflow.tracking(), key, models.gate())
-            verdict = "PROMOTED" if decision.promote else "held"
-            context.log.info(f"{key.model_name} v{version}: {verdict} - {decision.reason}")
+        for done in promote_round(mlflow.tracking(), _keys(context), models.gate(), trading):
+            d, a = done.decision, done.decision.assessment
+            verdict = "PROMOTED" if d.promote else "held"
+            context.log.info(f"{done.key.model_name} v{done.version} ({a.candidate}): {verdict} - {d.reason}")
             rows.append(
                 {
-                    "target": key.key,
-                    "version": version,
-                    "promoted": decision.promote,
-                    "against": decision.against,
-                    "challenger_accuracy": round(decision.challenger_accuracy, 4),
-                    "champion_accuracy": round(decision.champion_accuracy, 4),
-                    "p_value": round(decision.p_value, 4),
-                    "window_rows": decision.n_rows,
-                    "reason": decision.reason,
+                    "target": done.key.key,
+                    "version": done.version,
+                    "candidate": a.candidate,
+                    "promoted": d.promote,
+                    "against": d.against,
+                    **{k: round(float(v), 4) for k, v in d.metrics().items()},
+                    "bars": a.n_bars,
+                    "reason": d.reason,
                 }
             )
         per_partition(context, {r["target"]: r for r in rows})
@@ -155,18 +155,22 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         )
     )
     def predictions(
-        context: dg.AssetExecutionContext, lake: LakeResource, mlflow: MLflowResource
+        context: dg.AssetExecutionContext,
+        lake: LakeResource,
+        mlflow: MLflowResource,
+        models: ModelResource,
+        ml: MLResource,
     ) -> dg.MaterializeResult:
-        """Each target's champion scoring that day's features: class, expected direction and class
-        probabilities per bar, with the model name and version on every row."""
+        """Each target's champion scoring that day's features: class, expected direction, class
+        probabilities and the served position per bar, with the model name and version on every row."""
         from hl_pipeline.steps.predictions import predict_day
 
         keys = [TargetKey.parse(k) for k in targets.get_partition_keys()]
-        tracking = mlflow.tracking()
+        tracking, min_edge = mlflow.tracking(), models.trading(ml.bar).min_edge
         manifests = [
             m
             for date in context.partition_keys
-            for m in predict_day(lake.path, tracking, keys, date, context.log.info)
+            for m in predict_day(lake.path, tracking, keys, date, min_edge, context.log.info)
         ]
         return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, _scorers))
 
@@ -178,20 +182,26 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         models: ModelResource,
         ml: MLResource,
     ) -> dg.MaterializeResult:
-        """The champion's walk-forward predictions (the newest version's while there is no champion)
-        traded with fees and slippage: Sharpe, maximum drawdown, hit rate, turnover, and the equity
-        curve with a Monte Carlo band (PNG here and in the model's MLflow run)."""
-        from hl_pipeline.ml.features.catalog import bar_ms
+        """The champion's out-of-sample predictions (the newest version's while there is no champion)
+        traded as served on every walk-forward test bar, one bar late, net of fees, spread, impact and
+        funding: Sharpe with its stationary-bootstrap interval and p-value, returns, costs, drawdown,
+        hit rate, turnover, and the equity curve with its band (PNG here and in the MLflow run)."""
+        from hl_pipeline.ml.models.config import BacktestConfig
         from hl_pipeline.steps.backtests import backtest_champion
 
         metadata: dict[str, dict[str, Any]] = {}
+        trading = models.trading(ml.bar)
         for key in _keys(context):
-            config = models.backtest(bar_ms(ml.bar))
-            version, result, png = backtest_champion(mlflow.tracking(), key, config, lake.path, ml.bar)
-            sharpe, hit = result.stats["sharpe"], result.stats["hit_rate"]
-            context.log.info(f"{key.model_name} {version}: Sharpe {sharpe:.2f}, hit rate {hit:.3f}")
+            version, result, png = backtest_champion(
+                mlflow.tracking(), key, trading, BacktestConfig(), lake.path
+            )
+            st = result.stats
+            context.log.info(
+                f"{key.model_name} {version}: net Sharpe {st['net_sharpe']:.2f} "
+                f"[{st['net_sharpe_lo']:.2f}, {st['net_sharpe_hi']:.2f}], net return {st['net_return']:+.4f}"
+            )
             image = base64.b64encode(png.read_bytes()).decode()
-            stats = {k: round(v, 4) for k, v in result.stats.items()}
+            stats = {k: round(float(v), 6) for k, v in st.items()}
             metadata[key.key] = {
                 "equity": dg.MetadataValue.md(f"![equity](data:image/png;base64,{image})"),
                 "stats": dg.MetadataValue.json({"model": version, **stats}),

@@ -1,4 +1,4 @@
-"""Daily retraining at 02:00 UTC; features, labels, models and predictions follow new data."""
+"""Daily retraining at 02:00 UTC; features, labels, models, predictions and live scores follow new data."""
 
 import dagster as dg
 
@@ -18,8 +18,11 @@ def model_automation() -> dg.Definitions:
     )
     predictions_job = dg.define_asset_job(
         "predictions_job",
-        selection=dg.AssetSelection.assets("predictions"),
-        description="The champions score the selected days' features.",
+        selection=dg.AssetSelection.assets("predictions", "live_scores"),
+        description=(
+            "The champions score the selected days' features; the days' served predictions are scored"
+            " against the labels known so far."
+        ),
     )
 
     @dg.schedule(

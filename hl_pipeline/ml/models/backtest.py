@@ -1,9 +1,5 @@
-"""Backtest of direction predictions with costs, and a Monte Carlo band for its equity curve.
-
-Positions are sign(score) per coin (long, short or flat), rebalanced every `horizon_bars` bars so
-that held periods do not overlap and each earns the realized forward return over the horizon;
-the portfolio weights coins equally. Costs are (fee + slippage) bps per unit of position change.
-"""
+"""Backtest of the strategy as served (trading.py) on every out-of-sample bar, with a stationary-
+bootstrap confidence band, interval and p-value."""
 
 from __future__ import annotations
 
@@ -12,73 +8,75 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hl_pipeline.errors import ConfigError, PreconditionError
-from hl_pipeline.ml.models.config import BacktestConfig
+from hl_pipeline.errors import PreconditionError
+from hl_pipeline.ml.models.bootstrap import p_mean_positive, paths, resample
+from hl_pipeline.ml.models.config import BacktestConfig, TradingConfig
+from hl_pipeline.ml.models.trading import COST_COLUMNS, portfolio_returns
 
 YEAR_MS = 365 * 86_400_000
+CURVE_POINTS = 400  # points of the equity curve and its band
 
 
 @dataclass
 class Backtest:
-    stats: dict[str, float]  # sharpe, max_drawdown, hit_rate, turnover, total_return, periods, cost_bps
+    stats: dict[str, float]
     equity: pd.DataFrame  # time, equity, band_lo, band_hi
+    returns: pd.DataFrame  # per bar: time, position, turnover, gross, costs, net, coins
 
 
 def run(
-    preds: pd.DataFrame,
+    bars: pd.DataFrame,
     *,
-    ret: str,
-    horizon_bars: int,
-    score: str = "score",
+    score: str,
+    hold_bars: int,
+    trading: TradingConfig = TradingConfig(),
     config: BacktestConfig = BacktestConfig(),
 ) -> Backtest:
-    """Backtest `preds` (columns coin, time, `score`, `ret`) at one rebalance per horizon."""
-    missing = [c for c in ("coin", "time", score, ret) if c not in preds.columns]
+    """Trade `score` (expected direction in [-1, 1]) on every bar of `bars` (columns coin, time, `score`
+    and the market columns) as served; annualised Sharpe with its bootstrap interval, net and gross
+    compounded returns, each cost, drawdown, hit rate, turnover, exposure."""
+    missing = [c for c in ("coin", "time", score) if c not in bars.columns]
     if missing:
         raise ValueError(f"predictions lack columns {missing}")
-    if horizon_bars < 1:
-        raise ConfigError(f"horizon_bars must be >= 1, got {horizon_bars!r}")
-    rows = preds.dropna(subset=[score, ret])
-    if rows.empty:
-        raise PreconditionError("no predictions with a realized return to backtest")
-    times = np.sort(rows["time"].unique())
-    rows = rows[rows["time"].isin(times[::horizon_bars])].sort_values(["coin", "time"])
-    pos = np.sign(rows[score].to_numpy(dtype=float))
-    coin = rows["coin"].to_numpy()
-    first = np.r_[True, coin[1:] != coin[:-1]]  # each coin starts flat
-    change = np.abs(pos - np.where(first, 0.0, np.r_[0.0, pos[:-1]]))
-    cost = (config.fee_bps + config.slippage_bps) / 1e4
-    gross = pos * rows[ret].to_numpy(dtype=float)
-    per_row = pd.DataFrame(
-        {
-            "time": rows["time"].to_numpy(),
-            "net": gross - cost * change,
-            "turn": change,
-            "hit": np.where(pos != 0, gross > 0, np.nan),
-        }
-    )
-    period = per_row.groupby("time", sort=True).agg(net=("net", "mean"), turn=("turn", "mean"))
-    r = period["net"].to_numpy()
+    if bars[score].notna().sum() == 0:
+        raise PreconditionError("no predictions to backtest")
+    per_bar = portfolio_returns(bars, score, horizon_bars=hold_bars, config=trading)
+    r = per_bar["net"].to_numpy()
+    if len(r) < 3:
+        raise PreconditionError(f"only {len(r)} bars to backtest")
+    boot = resample(r, n_boot=config.n_boot, seed=config.seed)
+    per_year = np.sqrt(YEAR_MS / trading.bar_ms)
+    lo_q, hi_q = config.band
+    sharpe_lo, sharpe_hi = np.quantile(boot.sharpes()[:, 0], [lo_q, hi_q]) * per_year
     equity = np.cumprod(1.0 + r)
-    per_year = YEAR_MS / (config.bar_ms * horizon_bars)
-    sd = r.std(ddof=1) if len(r) > 1 else 0.0
+    sd = r.std(ddof=1)
+    held = per_bar["position"].to_numpy() != 0
     stats = {
-        "sharpe": float(r.mean() / sd * np.sqrt(per_year)) if sd > 0 else float("nan"),
+        "net_sharpe": float(r.mean() / sd * per_year) if sd > 0 else 0.0,
+        "net_sharpe_lo": float(sharpe_lo),
+        "net_sharpe_hi": float(sharpe_hi),
+        "p_value": p_mean_positive(float(r.mean()), boot.means[:, 0]),
+        "net_return": float(equity[-1] - 1.0),
+        "gross_return": float(np.prod(1.0 + per_bar["gross"].to_numpy()) - 1.0),
+        **{f"cost_{c}": float(per_bar[c].sum()) for c in COST_COLUMNS},
         "max_drawdown": float(np.min(equity / np.maximum.accumulate(np.r_[1.0, equity])[1:] - 1.0)),
-        "hit_rate": float(np.nanmean(per_row["hit"])) if per_row["hit"].notna().any() else float("nan"),
-        "turnover": float(period["turn"].mean()),
-        "total_return": float(equity[-1] - 1.0),
-        "periods": float(len(r)),
-        "cost_bps": float(config.fee_bps + config.slippage_bps),
+        "hit_rate": float(np.mean(per_bar["gross"].to_numpy()[held] > 0)) if held.any() else float("nan"),
+        "turnover": float(per_bar["turnover"].mean()),
+        "exposure": float(np.mean(held)),
+        "bars": float(len(r)),
+        "block_bars": float(boot.block),
     }
-    lo, hi = monte_carlo_band(r, config)
-    curve = pd.DataFrame({"time": period.index, "equity": equity, "band_lo": lo, "band_hi": hi})
-    return Backtest(stats, curve)
+    return Backtest(stats, _curve(per_bar["time"], r, equity, boot.block, config), per_bar)
 
 
-def monte_carlo_band(r: np.ndarray, config: BacktestConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Quantile band of equity curves built from period returns resampled with replacement."""
-    rng = np.random.default_rng(config.seed)
-    paths = np.cumprod(1.0 + r[rng.integers(0, len(r), size=(config.n_paths, len(r)))], axis=1)
-    lo, hi = np.quantile(paths, config.band, axis=0)
-    return lo, hi
+def _curve(
+    times: pd.Series, r: np.ndarray, equity: np.ndarray, block: float, config: BacktestConfig
+) -> pd.DataFrame:
+    """The equity curve at up to CURVE_POINTS bars, with the band of bootstrap paths of log growth."""
+    n = len(r)
+    at = np.unique(np.linspace(1, n, min(CURVE_POINTS, n)).round().astype(np.int64))
+    grown = paths(np.log1p(r), at, n_boot=config.n_boot, seed=config.seed, block=block)
+    lo, hi = np.exp(np.quantile(grown, config.band, axis=0))
+    return pd.DataFrame(
+        {"time": times.to_numpy()[at - 1], "equity": equity[at - 1], "band_lo": lo, "band_hi": hi}
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.ml.models.config import XGBConfig
 
-KINDS = ("xgboost", "majority", "logistic", "forest")
+KINDS = ("xgboost", "lightgbm", "majority", "logistic", "forest")
 
 
 def build(kind: str, xgb: XGBConfig, n_classes: int):
@@ -20,6 +20,25 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
             n_jobs=p["nthread"],
             tree_method="hist",
             objective="binary:logistic" if n_classes == 2 else "multi:softprob",
+        )
+    if kind == "lightgbm":
+        from lightgbm import LGBMClassifier
+
+        # Small-data settings comparable to the xgboost ones; NaN goes to the better side of each split.
+        return LGBMClassifier(
+            n_estimators=120,
+            num_leaves=15,
+            learning_rate=0.08,
+            min_child_samples=20,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.8,
+            reg_lambda=1.0,
+            random_state=xgb.seed,
+            n_jobs=xgb.nthread,
+            deterministic=True,
+            force_row_wise=True,
+            verbose=-1,
         )
     if kind == "majority":
         from sklearn.dummy import DummyClassifier

@@ -40,26 +40,34 @@ class WalkForward:
 
 
 @dataclass(frozen=True)
-class GateConfig:
-    """Promotion rule: absolute accuracy floor and a one-sided paired block bootstrap at `alpha`."""
+class TradingConfig:
+    """The position rule predictions serve and what trading it costs (trading.py)."""
 
-    floor: float = 0.55
-    alpha: float = 0.05
-    n_boot: int = 2000
+    min_edge: float = 0.1  # |prob_up - prob_down| needed to hold a position
+    latency_bars: int = 1  # bars from a prediction being available to its entry
+    taker_fee_bps: float = 4.5  # Hyperliquid's base taker tier
+    capital_usd: float = 10_000.0  # notional per coin at full position: what impact is charged for
+    fallback_spread_bps: float = 2.0  # before the first book snapshot of a span
+    fallback_depth_usd: float = 250_000.0  # likewise, USD within 10 bps of mid, both sides
+    bar_ms: int = MINUTE_MS
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """Promotion rule on net-of-cost out-of-sample returns (gate.py)."""
+
+    floor: float = 0.55  # directional accuracy on the labelled gate bars
+    alpha: float = 0.05  # for the Sharpe ratio's lower bound and the adjusted p-value
+    correction: str = "holm"  # over the targets decided in one round: "holm" or "bh"
+    n_boot: int = 1000
     min_rows: int = 100
-    block_horizons: float = (
-        4.0  # bootstrap block length in label horizons (overlapping labels and persistent features)
-    )
     seed: int = 0
 
 
 @dataclass(frozen=True)
 class BacktestConfig:
-    """Costs per unit of turnover (bps) and the Monte Carlo band."""
+    """The backtest's stationary-bootstrap band."""
 
-    fee_bps: float = 4.5
-    slippage_bps: float = 1.0
-    bar_ms: int = MINUTE_MS
-    n_paths: int = 500
+    n_boot: int = 500
     band: tuple[float, float] = (0.05, 0.95)
     seed: int = 0

@@ -1,4 +1,5 @@
-"""PNG figures: feature importance, confusion matrix, equity curve with its Monte Carlo band."""
+"""PNG figures: feature importance, confusion matrix, equity curve with its Monte Carlo band,
+reliability diagram."""
 
 from __future__ import annotations
 
@@ -73,6 +74,28 @@ def equity_png(equity: pd.DataFrame, path: Path, title: str = "equity") -> Path:
     ax.set_title(title)
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def reliability_png(table: pd.DataFrame, path: Path, title: str = "reliability") -> Path:
+    """Observed frequency against mean predicted probability per bin (`diagnostics.reliability`),
+    marker area by count, with the diagonal of perfect calibration."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="perfectly calibrated")
+    if len(table):
+        size = 20 + 200 * table["count"].to_numpy() / table["count"].max()
+        ax.plot(table["mean_predicted"], table["observed_frequency"], color="C0", lw=1)
+        ax.scatter(table["mean_predicted"], table["observed_frequency"], s=size, color="C0", label="model")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("mean predicted P(up)")
+    ax.set_ylabel("observed frequency of up")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

@@ -19,7 +19,8 @@ def frame(
     nan_share: float = 0.05,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """`coin`, `time` (1m bars), features f0..f{n-1}, `dir_<h>m` in {-1, 1} and `fwd_ret_<h>m`.
+    """`coin`, `time` (1m bars), features f0..f{n-1}, `ret_1` (the bar's log return), `dir_<h>m` in
+    {-1, 1} and `fwd_ret_<h>m` (over the next h bars).
 
     Every feature is a persistent AR(1) series (memory about `horizon` bars), as real features
     are. Feature f0 drifts the next bar's return by strength * sigma * f0, so it predicts the
@@ -43,6 +44,7 @@ def frame(
         part = pd.DataFrame(x, columns=[f"f{i}" for i in range(features)])
         part.insert(0, "time", START + pd.to_timedelta(np.arange(bars), unit="min"))
         part.insert(0, "coin", f"C{c}")
+        part["ret_1"] = r[:bars]  # the bar's own log return, what a position held through it earns
         part[f"dir_{horizon}m"] = np.where(fwd > 0, 1, -1)
         part[f"fwd_ret_{horizon}m"] = fwd
         parts.append(part)

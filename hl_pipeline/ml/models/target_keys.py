@@ -42,7 +42,8 @@ def target_rows(frame: pd.DataFrame, manifest: Mapping, key: TargetKey, bar_ms: 
     """(rows of the coin, Target, the training set's purged folds over those rows) for one target.
 
     The label is the direction, up or down: bars whose return fell in the dead zone carry no
-    direction and are left out of training and scoring, so accuracy is directional accuracy."""
+    direction, so they are left out of training and of accuracy (directional accuracy), but they
+    stay in the rows: they are traded, as every served bar is."""
     from hl_pipeline.ml.models.target_spec import Target
     from hl_pipeline.ml.training_set import training_folds
 
@@ -63,5 +64,6 @@ def target_rows(frame: pd.DataFrame, manifest: Mapping, key: TargetKey, bar_ms: 
         label=label,
         ret=f"fwd_log_return_{key.horizon_min}m",
         horizon_ms=bar_ms + key.horizon_min * 60_000,
+        hold_bars=max(1, key.horizon_min * 60_000 // bar_ms),
     )
     return rows, target, training_folds(rows, manifest)

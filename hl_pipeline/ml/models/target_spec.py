@@ -16,8 +16,9 @@ class Target:
 
     features: tuple[str, ...]
     label: str  # int classes, -1/0/1 or 0/1
-    ret: str  # realized forward return over the horizon
-    horizon_ms: int
+    ret: str  # realized forward log return over the horizon
+    horizon_ms: int  # how far a row's label reaches past its bar's open: what the purge removes
+    hold_bars: int  # bars a prediction is held when traded (the horizon in bars)
 
     def check(self, frame: pd.DataFrame) -> None:
         """Raise ValueError naming missing columns or an empty feature list."""
@@ -30,6 +31,8 @@ class Target:
             raise ValueError(f"training frame lacks columns {missing}")
         if self.horizon_ms <= 0:
             raise ConfigError(f"horizon_ms must be > 0, got {self.horizon_ms!r}")
+        if self.hold_bars < 1:
+            raise ConfigError(f"hold_bars must be >= 1, got {self.hold_bars!r}")
 
 
 def encode(labels: np.ndarray, classes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,14 @@
-"""Purged walk-forward evaluation of the candidates on the same folds, and the final fit."""
+"""Purged walk-forward evaluation of the candidates on the same folds, the choice among them, and
+the final fit.
+
+Every fold trains on its purged, labelled training rows and predicts every test row that has a
+forward return, labelled or not (a bar in the label's dead zone has no direction to learn or
+score, but it is served and traded). The choice among candidates is made inside the evaluation,
+walk-forward: each fold after the first is served by the candidate with the best net-of-cost
+Sharpe ratio (trading.py) over the folds before it (`score_chosen`), so the record the gate
+judges is the choosing procedure's, out of sample; the version shipped is the candidate best over
+every fold, fitted on every labelled row.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +24,15 @@ import pandas as pd
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.ml.folds import Fold, walk_forward_folds
 from hl_pipeline.ml.models import metrics
-from hl_pipeline.ml.models.config import WalkForward, XGBConfig
+from hl_pipeline.ml.models.config import TradingConfig, WalkForward, XGBConfig
 from hl_pipeline.ml.models.predictor import DirectionModel, fit
 from hl_pipeline.ml.models.target_spec import Target, encode
+from hl_pipeline.ml.models.trading import MarketColumns
 
-DEFAULT_KINDS = ("xgboost", "majority", "logistic", "forest")
+DEFAULT_KINDS = ("xgboost", "lightgbm", "forest", "logistic")
+YEAR_MS = 365 * 86_400_000
+IMPORTANCE_ROWS = 20_000
+NO_LABEL = -1  # class code of a row without a direction (dead zone or unknown)
 
 
 @dataclass
@@ -35,26 +49,34 @@ class FoldResult:
 
 @dataclass
 class Evaluation:
-    """Per-fold and aggregate metrics of every candidate, their out-of-sample predictions, the final model."""
+    """Per-fold and aggregate metrics of every candidate, their out-of-sample predictions, the
+    chosen candidate and its final model."""
 
     target: Target
-    primary: str
+    primary: str  # the chosen candidate
     classes: np.ndarray
     folds: list[FoldResult]
     aggregate: dict[str, dict[str, float]]
-    oos: (
-        pd.DataFrame
-    )  # row (position in rows), coin, time, fold, code, ret, per candidate pred_<kind> (code), score_<kind>
-    rows: pd.DataFrame  # the usable training rows, in frame order
+    # row (position in rows), coin, time, fold, code (NO_LABEL without a direction), ret, the market
+    # columns present in the frame, and per candidate pred_<kind> (code) and score_<kind>
+    oos: pd.DataFrame
+    rows: pd.DataFrame  # the rows with a forward return, in frame order
     final: DirectionModel | None
     train_end_ms: int  # last training row's time; labels reach horizon_ms further
     params: dict = field(default_factory=dict)
+    # the chosen candidate's permutation importance on the last fold's labelled test rows (not kept
+    # in the registry record)
+    importance: pd.DataFrame | None = None
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(self.params["kinds"])
 
 
 def usable(frame: pd.DataFrame, target: Target) -> np.ndarray:
-    """Mask of the rows with a label and a forward return."""
+    """Mask of the rows with a forward return: every bar that can be served and traded."""
     target.check(frame)
-    return (frame[target.label].notna() & frame[target.ret].notna()).to_numpy()
+    return frame[target.ret].notna().to_numpy()
 
 
 def restrict(folds: list[Fold], keep: np.ndarray) -> list[Fold]:
@@ -78,19 +100,23 @@ def evaluate(
     xgb: XGBConfig = XGBConfig(),
     walk: WalkForward = WalkForward(),
     kinds: tuple[str, ...] = DEFAULT_KINDS,
-    primary: str = "xgboost",
+    primary: str | None = None,
+    trading: TradingConfig = TradingConfig(),
     fit_final: bool = True,
     folds: list[Fold] | None = None,
 ) -> Evaluation:
-    """Fit every candidate on each fold's purged training rows and score it on the fold's test window.
-
-    Rows without a label or a forward return are left out. `folds` (positions into `frame`, e.g.
-    the training set's recorded split) replaces the layout `walk` would compute."""
-    if primary not in kinds:
+    """Fit every candidate on each fold's purged, labelled training rows and predict the fold's test
+    window. `primary` fixes the candidate; by default it is chosen by `choose`. `folds` (positions
+    into `frame`, e.g. the training set's recorded split) replaces the layout `walk` would compute."""
+    if primary is not None and primary not in kinds:
         raise ConfigError(f"primary candidate {primary!r} is not among kinds {kinds}")
     keep = usable(frame, target)
     rows = frame[keep].reset_index(drop=True)
-    codes, classes = encode(rows[target.label].to_numpy().astype(np.int64))
+    labelled = rows[target.label].notna().to_numpy()
+    if not labelled.any():
+        raise ConfigError(f"no row has a {target.label!r} label")
+    codes = np.full(len(rows), NO_LABEL, dtype=np.int64)
+    codes[labelled], classes = encode(rows.loc[labelled, target.label].to_numpy().astype(np.int64))
     t = times_ms(rows)
     ret = rows[target.ret].to_numpy(dtype=float)
     if folds is None:
@@ -105,27 +131,32 @@ def evaluate(
         )
     else:
         folds = restrict(folds, keep)
+    market = [c for c in asdict(MarketColumns()).values() if c in rows.columns]
     results, parts = [], []
     for fold in folds:
-        train, test = rows.iloc[fold.train], rows.iloc[fold.test]
+        train = fold.train[labelled[fold.train]]
+        test, scored = fold.test, labelled[fold.test]
         part = pd.DataFrame(
             {
-                "row": fold.test,
-                "coin": test["coin"].to_numpy(),
-                "time": test["time"].to_numpy(),
+                "row": test,
+                "coin": rows["coin"].to_numpy()[test],
+                "time": rows["time"].to_numpy()[test],
                 "fold": fold.index,
-                "code": codes[fold.test],
-                "ret": ret[fold.test],
+                "code": codes[test],
+                "ret": ret[test],
+                **{c: rows[c].to_numpy(dtype=float)[test] for c in market},
             }
         )
         fold_metrics, seconds = {}, {}
         for kind in kinds:
             start = time.perf_counter()
-            model = fit(kind, train, codes[fold.train], classes, target.features, xgb)
-            p = model.proba(test)
+            model = fit(kind, rows.iloc[train], codes[train], classes, target.features, xgb)
+            p = model.proba(rows.iloc[test])
             seconds[kind] = time.perf_counter() - start
             score = model.predict_from_proba(p)
-            fold_metrics[kind] = metrics.scores(codes[fold.test], p, score, ret[fold.test])
+            fold_metrics[kind] = metrics.scores(
+                codes[test][scored], p[scored], score[scored], ret[test][scored]
+            )
             part[f"pred_{kind}"], part[f"score_{kind}"] = p.argmax(axis=1), score
         parts.append(part)
         results.append(
@@ -133,37 +164,136 @@ def evaluate(
                 fold.index,
                 fold.test_start,
                 fold.test_end,
-                len(fold.train),
-                len(fold.test),
+                len(train),
+                len(test),
                 fold_metrics,
                 seconds,
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             )
         )
-    final = fit(primary, rows, codes, classes, target.features, xgb) if fit_final else None
+    oos = pd.concat(parts, ignore_index=True)
+    selection, choices = choose(oos, kinds, target.hold_bars, trading)
+    if primary is not None:
+        choices = [primary if c is not None else None for c in choices]
+    oos = _served(oos, choices)
+    chosen = primary or max(selection, key=lambda k: selection[k])
+    final = fit(chosen, rows[labelled], codes[labelled], classes, target.features, xgb) if fit_final else None
+    importance = (
+        held_out_importance(rows, codes, labelled, folds[-1], chosen, classes, target, xgb)
+        if fit_final
+        else None
+    )
     return Evaluation(
         target=target,
-        primary=primary,
+        primary=chosen,
         classes=classes,
         folds=results,
         aggregate={k: metrics.aggregate([f.metrics[k] for f in results]) for k in kinds},
-        oos=pd.concat(parts, ignore_index=True),
+        oos=oos,
         rows=rows,
         final=final,
-        train_end_ms=int(t.max()),
-        params={"xgb": xgb.params(), "walk_forward": asdict(walk), "kinds": list(kinds), "rows": len(rows)},
+        importance=importance,
+        train_end_ms=int(t[labelled].max()),
+        params={
+            "xgb": xgb.params(),
+            "walk_forward": asdict(walk),
+            "trading": asdict(trading),
+            "kinds": list(kinds),
+            "rows": len(rows),
+            "labelled_rows": int(labelled.sum()),
+            "selection_sharpe": selection,
+            "fold_choices": choices,
+            "chosen_by": "given" if primary else "net Sharpe over every fold",
+        },
     )
 
 
+def held_out_importance(
+    rows: pd.DataFrame,
+    codes: np.ndarray,
+    labelled: np.ndarray,
+    fold: Fold,
+    kind: str,
+    classes: np.ndarray,
+    target: Target,
+    xgb: XGBConfig,
+    max_rows: int = IMPORTANCE_ROWS,
+) -> pd.DataFrame:
+    """Permutation importance (drop in log loss) of `kind` refitted on `fold`'s training rows, on up to
+    `max_rows` of its labelled test rows: what the model relies on out of sample."""
+    from hl_pipeline.ml.models.diagnostics import permutation_importance
+
+    train = fold.train[labelled[fold.train]]
+    test = fold.test[labelled[fold.test]]
+    if len(test) > max_rows:
+        test = test[np.linspace(0, len(test) - 1, max_rows).astype(np.int64)]
+    model = fit(kind, rows.iloc[train], codes[train], classes, target.features, xgb)
+    return permutation_importance(model.proba, rows.iloc[test], target.features, codes[test])
+
+
+def choose(
+    oos: pd.DataFrame, kinds: tuple[str, ...], hold_bars: int, trading: TradingConfig
+) -> tuple[dict[str, float], list[str | None]]:
+    """(each candidate's annualised net-of-cost Sharpe ratio of the served strategy over every fold,
+    the candidate chosen for each fold from the folds before it alone). The first fold has no
+    choice (None) unless it is the only one; a fold's choice never sees that fold or a later one."""
+    from hl_pipeline.ml.models.trading import portfolio_returns
+
+    folds = np.sort(oos["fold"].unique())
+    fold_of = oos.groupby("time")["fold"].first()
+    sums = np.zeros((len(kinds), len(folds), 3))  # bars, sum, sum of squares per candidate and fold
+    for i, kind in enumerate(kinds):
+        net = portfolio_returns(oos, f"score_{kind}", horizon_bars=hold_bars, config=trading)
+        which = np.searchsorted(folds, fold_of.reindex(net["time"]).ffill().to_numpy())
+        r = net["net"].to_numpy()
+        for j in range(len(folds)):
+            part = r[which == j]
+            sums[i, j] = (len(part), part.sum(), part @ part)
+    per_year = np.sqrt(YEAR_MS / trading.bar_ms)
+    overall = {kind: float(_pooled_sharpe(sums[i].sum(axis=0)) * per_year) for i, kind in enumerate(kinds)}
+    if len(folds) == 1:
+        return overall, [max(overall, key=lambda k: overall[k])]
+    before = np.cumsum(sums, axis=1) - sums  # pooled over the folds before each
+    choices: list[str | None] = [None]
+    for j in range(1, len(folds)):
+        sharpes = [_pooled_sharpe(before[i, j]) for i in range(len(kinds))]
+        choices.append(kinds[int(np.argmax(sharpes))])
+    return overall, choices
+
+
+def _pooled_sharpe(stats: np.ndarray) -> float:
+    n, total, squares = stats
+    if n < 2:
+        return 0.0
+    mean = total / n
+    var = (squares - n * mean * mean) / (n - 1)
+    return float(mean / np.sqrt(var)) if var > 0 else 0.0
+
+
+def _served(oos: pd.DataFrame, choices: list[str | None]) -> pd.DataFrame:
+    """`oos` with `score_chosen` and `pred_chosen`: each fold scored by the candidate chosen for it."""
+    out = oos.copy()
+    out["score_chosen"] = np.nan
+    out["pred_chosen"] = NO_LABEL
+    for fold, kind in zip(np.sort(oos["fold"].unique()), choices):
+        if kind is None:
+            continue
+        rows = out["fold"] == fold
+        out.loc[rows, "score_chosen"] = out.loc[rows, f"score_{kind}"]
+        out.loc[rows, "pred_chosen"] = out.loc[rows, f"pred_{kind}"]
+    return out
+
+
 def trimmed(ev: Evaluation) -> Evaluation:
-    """`ev` without its final model, keeping only the rows the gate scores (the last fold's test rows)."""
+    """`ev` without its final model, keeping only the rows a champion is scored on (the last fold's
+    test rows; the out-of-sample record of every fold is kept whole)."""
     oos = ev.oos.copy()
     last = oos["fold"] == oos["fold"].max()
     kept = oos.loc[last, "row"].to_numpy()
     rows = ev.rows.iloc[kept].reset_index(drop=True)
     oos.loc[last, "row"] = range(len(kept))
     oos.loc[~last, "row"] = -1
-    return replace(ev, oos=oos, rows=rows, final=None)
+    return replace(ev, oos=oos, rows=rows, final=None, importance=None)
 
 
 def evaluation_record(ev: Evaluation) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
@@ -188,7 +318,13 @@ def evaluation_from_record(fields: Mapping[str, Any], tables: Mapping[str, pd.Da
     """The inverse of `evaluation_record`."""
     target = fields["target"]
     return Evaluation(
-        target=Target(tuple(target["features"]), target["label"], target["ret"], int(target["horizon_ms"])),
+        target=Target(
+            tuple(target["features"]),
+            target["label"],
+            target["ret"],
+            int(target["horizon_ms"]),
+            int(target["hold_bars"]),
+        ),
         primary=fields["primary"],
         classes=np.array(fields["classes"], dtype=fields["classes_dtype"]),
         folds=[FoldResult(**f) for f in fields["folds"]],

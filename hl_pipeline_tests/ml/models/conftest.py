@@ -8,7 +8,7 @@ from hl_pipeline.ml.models import synthetic
 from hl_pipeline.ml.models.config import WalkForward, XGBConfig
 from hl_pipeline.ml.models.target_spec import Target
 
-TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 * 60_000)
+TARGET = Target(tuple(f"f{i}" for i in range(6)), "dir_15m", "fwd_ret_15m", 15 * 60_000, 15)
 FAST_XGB = XGBConfig(n_estimators=40, max_depth=3, learning_rate=0.1)
 WALK = WalkForward(n_folds=3)
 

@@ -24,6 +24,6 @@ def test_directions_of_both_label_styles():
 
 def test_target_check_names_missing_columns(signal_frame):
     with pytest.raises(ValueError, match="nope"):
-        Target(("f0", "nope"), "dir_15m", "fwd_ret_15m", 900_000).check(signal_frame)
+        Target(("f0", "nope"), "dir_15m", "fwd_ret_15m", 900_000, 15).check(signal_frame)
     with pytest.raises(ValueError, match="horizon_ms"):
-        Target(("f0",), "dir_15m", "fwd_ret_15m", 0).check(signal_frame)
+        Target(("f0",), "dir_15m", "fwd_ret_15m", 0, 15).check(signal_frame)
