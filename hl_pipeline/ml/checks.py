@@ -98,24 +98,36 @@ def check_ranges(features: pd.DataFrame, date: str = "") -> CheckOutcome:
 
 
 def label_balance(
-    labels: pd.DataFrame, column: str = "direction", max_share: float = 0.9, date: str = ""
+    labels: pd.DataFrame,
+    column: str = "direction",
+    max_share: float = 0.9,
+    date: str = "",
+    min_labels: int = 100,
 ) -> CheckOutcome:
     """Class shares of `column` per day and horizon; fails where one class holds more than
-    `max_share` of a day's known labels."""
+    `max_share` of a day's known labels. A day and horizon with fewer than `min_labels` known labels
+    (a day just begun) is listed but not judged: a few bars in a row are one class by chance."""
     known = labels[labels[column].notna()]
     day = known["time"].dt.floor("D")  # formatted once per day below, not once per row
     counts = known.groupby([day, known["horizon_min"], known[column]]).size().unstack(fill_value=0)
-    shares = counts.div(counts.sum(axis=1), axis=0)
-    skewed = shares[shares.max(axis=1) > max_share]
+    totals = counts.sum(axis=1)
+    shares = counts.div(totals, axis=0)
+    skewed = shares[(shares.max(axis=1) > max_share) & (totals >= min_labels)]
     report = {
         f"{d:%Y-%m-%d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()}
         for (d, h), row in shares.iterrows()
     }
     flagged = [f"{d:%Y-%m-%d} {h}m" for d, h in skewed.index]
+    few = [f"{d:%Y-%m-%d} {h}m" for d, h in totals[totals < min_labels].index]
     text = (
         f"one class dominates: {flagged}" if flagged else f"no class above {max_share:.0%} of a day's labels"
-    )
-    details = {"shares": report, "skewed": flagged, "missing": int(labels[column].isna().sum())}
+    ) + (f"; not judged (under {min_labels} labels): {few}" if few else "")
+    details = {
+        "shares": report,
+        "skewed": flagged,
+        "too_few": few,
+        "missing": int(labels[column].isna().sum()),
+    }
     return _outcome("labels_class_balance", date, WARN, skewed.empty, text, details)
 
 

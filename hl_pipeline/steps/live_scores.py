@@ -187,8 +187,12 @@ def truth(bars: pd.DataFrame, hold_bars: int, trading: TradingConfig) -> dict[st
 
 def drift(bars: pd.DataFrame, reference: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The largest PSI over the served bars (NaN without a reference) and the features at or above
-    PSI_MAJOR, largest first."""
-    table = psi_table(reference, bars) if reference else pd.DataFrame({"feature": [], "psi": []})
+    PSI_MAJOR, largest first. Calendar features are left out: a day's hours and weekday differ from
+    any longer window's by construction."""
+    from hl_pipeline.ml.features.catalog import REGISTRY
+
+    measured = {k: v for k, v in reference.items() if k not in REGISTRY or REGISTRY[k].group != "calendar"}
+    table = psi_table(measured, bars) if measured else pd.DataFrame({"feature": [], "psi": []})
     shifted = table.loc[table["psi"] >= PSI_MAJOR, "feature"]
     top = table["psi"].max() if len(table) else math.nan
     return {"max_psi": float(top) if pd.notna(top) else math.nan, "drifted": ",".join(shifted)}
@@ -210,14 +214,17 @@ def pooled_sharpe(n: Sequence[float], mean: Sequence[float], sd: Sequence[float]
 
 
 def holding_up(root: Path, date: str) -> CheckOutcome:
-    """`champion_holding_up` on one day: no target decayed and none has a feature at or above PSI_MAJOR."""
+    """`champion_holding_up` on one day: no target decayed (its trailing net Sharpe below its own lower
+    bound). Drifted features are named beside, but do not fail it alone: a day's distribution of a
+    slow feature differs from a short training window's without the model decaying."""
     table = read_partition(root, "live_scores", date)
     if table is None:
         return CheckOutcome(
             "champion_holding_up", date, False, WARN, f"no live_scores partition for {date}", {}
         )
     rows = table.to_pandas()
-    bad = rows[rows["decayed"] | (rows["max_psi"] >= PSI_MAJOR)]
+    bad = rows[rows["decayed"]]
+    drifting = rows[~rows["decayed"] & (rows["max_psi"] >= PSI_MAJOR)]
     failing = [_failing(r) for r in bad.to_dict("records")]
     text = "; ".join(
         f"{f['target']} v{f['model_version']}: "
@@ -227,7 +234,13 @@ def holding_up(root: Path, date: str) -> CheckOutcome:
         for f in failing
     )
     passed = not failing
-    description = f"{len(rows)} champion(s) hold up" if passed else text
+    drifted = "; ".join(
+        f"{r['target']}: drifted {r['drifted']} (max PSI {r['max_psi']:.2f})"
+        for r in drifting.to_dict("records")
+    )
+    description = (f"{len(rows)} champion(s) hold up" if passed else text) + (
+        f"; {drifted}" if drifted else ""
+    )
     return CheckOutcome(
         "champion_holding_up",
         date,

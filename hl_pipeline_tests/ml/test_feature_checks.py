@@ -57,6 +57,11 @@ def test_label_balance_reports_per_day_and_flags_a_skewed_day():
     assert outcome.passed and "2024-03-02 5m" in outcome.metadata["shares"]
     skewed = labels.assign(direction=labels["direction"].where(labels["time"].dt.day != 2, 1))
     assert "2024-03-02 5m" in label_balance(skewed).metadata["skewed"]
+    begun = skewed[
+        (skewed["time"].dt.day != 2) | (skewed["time"].dt.hour == 0) & (skewed["time"].dt.minute < 30)
+    ]
+    few = label_balance(begun)  # day 2 has only its first 30 bars: listed, not judged
+    assert few.passed and "2024-03-02 5m" in few.metadata["too_few"] and not few.metadata["skewed"]
 
 
 def test_registry_matches_the_lake_schema(features):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import dagster as dg
 import pytest
 
@@ -42,3 +47,26 @@ def run_range(job, instance, first: str, last: str, **kwargs) -> dg.ExecuteInPro
         raise_on_error=False,
         **kwargs,
     )
+
+
+@contextlib.contextmanager
+def webhook_server(ok_path: str):
+    """A local webhook: keeps every JSON body posted; answers 204 on `ok_path`, 500 elsewhere.
+    Yields (base URL, the bodies received)."""
+    received: list = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204 if self.path == ok_path else 500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", received
+    finally:
+        server.shutdown()

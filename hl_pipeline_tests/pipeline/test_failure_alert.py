@@ -1,33 +1,17 @@
 """A failed run is posted to the webhook from the environment, as Slack and Discord expect it."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import dagster as dg
 import pytest
 
 from hl_pipeline.alerts import failure_message, post_alert
 from hl_pipeline.commands.runs import load_definitions
+from hl_pipeline_tests.pipeline.conftest import webhook_server
 
 
 @pytest.fixture
 def webhook():
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204 if self.path == "/ok" else 500)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", received
-    server.shutdown()
+    with webhook_server("/ok") as (base, received):
+        yield base, received
 
 
 def _failed_run(instance):

@@ -1,15 +1,11 @@
 """live_scores through Dagster: a champion holding up passes quietly; one that decays and drifts fails
 the warning check, which posts the alert to the webhook without ever logging its URL."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import dagster as dg
 import pytest
 
 from hl_pipeline.commands.runs import load_definitions
-from hl_pipeline_tests.pipeline.conftest import run_range
+from hl_pipeline_tests.pipeline.conftest import run_range, webhook_server
 from hl_pipeline_tests.steps.live_lake import KEY, LIVE, champion, market, write_day
 
 SECRET = "T000/B000/secret-token"
@@ -17,21 +13,8 @@ SECRET = "T000/B000/secret-token"
 
 @pytest.fixture
 def webhook():
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204 if self.path == f"/{SECRET}" else 500)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/{SECRET}", received
-    server.shutdown()
+    with webhook_server(f"/{SECRET}") as (base, received):
+        yield f"{base}/{SECRET}", received
 
 
 def _checks(result: dg.ExecuteInProcessResult) -> dict[str | None, bool]:

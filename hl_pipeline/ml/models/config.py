@@ -59,7 +59,7 @@ class GateConfig:
     floor: float = 0.55  # directional accuracy on the labelled gate bars
     alpha: float = 0.05  # for the Sharpe ratio's lower bound and the adjusted p-value
     correction: str = "holm"  # over the targets decided in one round: "holm" or "bh"
-    n_boot: int = 1000
+    n_boot: int = 500
     min_rows: int = 100
     seed: int = 0
 

@@ -67,7 +67,7 @@ def equity_png(equity: pd.DataFrame, path: Path, title: str = "equity") -> Path:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.fill_between(
-        equity["time"], equity["band_lo"], equity["band_hi"], alpha=0.25, label="Monte Carlo 5-95%"
+        equity["time"], equity["band_lo"], equity["band_hi"], alpha=0.25, label="stationary bootstrap 5-95%"
     )
     ax.plot(equity["time"], equity["equity"], label="strategy")
     ax.axhline(1.0, color="grey", lw=0.6)

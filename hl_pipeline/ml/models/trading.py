@@ -105,6 +105,16 @@ def portfolio_returns(
 ) -> pd.DataFrame:
     """Equal-weight portfolio over the coins of `bars` (columns coin, time, `score_column`, the market
     columns): per time, the mean of each column of `coin_returns` over the coins trading then."""
+    if bars["coin"].nunique() == 1:  # one coin (a target): its own returns, no regrouping
+        rows = bars if bars["time"].is_monotonic_increasing else bars.sort_values("time")
+        one = coin_returns(
+            rows,
+            rows[score_column].to_numpy(dtype=float),
+            horizon_bars=horizon_bars,
+            config=config,
+            market=market,
+        )
+        return one.drop(columns="known").assign(coins=1)
     parts = []
     for coin, rows in bars.sort_values(["coin", "time"]).groupby("coin", sort=True):
         part = coin_returns(

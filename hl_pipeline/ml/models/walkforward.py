@@ -31,7 +31,7 @@ from hl_pipeline.ml.models.trading import MarketColumns
 
 DEFAULT_KINDS = ("xgboost", "lightgbm", "forest", "logistic")
 YEAR_MS = 365 * 86_400_000
-IMPORTANCE_ROWS = 20_000
+IMPORTANCE_ROWS = 10_000
 NO_LABEL = -1  # class code of a row without a direction (dead zone or unknown)
 
 
@@ -133,6 +133,7 @@ def evaluate(
         folds = restrict(folds, keep)
     market = [c for c in asdict(MarketColumns()).values() if c in rows.columns]
     results, parts = [], []
+    last_models: dict[str, DirectionModel] = {}  # the last fold's, for the held-out importance
     for fold in folds:
         train = fold.train[labelled[fold.train]]
         test, scored = fold.test, labelled[fold.test]
@@ -151,6 +152,8 @@ def evaluate(
         for kind in kinds:
             start = time.perf_counter()
             model = fit(kind, rows.iloc[train], codes[train], classes, target.features, xgb)
+            if fold is folds[-1]:
+                last_models[kind] = model
             p = model.proba(rows.iloc[test])
             seconds[kind] = time.perf_counter() - start
             score = model.predict_from_proba(p)
@@ -179,9 +182,7 @@ def evaluate(
     chosen = primary or max(selection, key=lambda k: selection[k])
     final = fit(chosen, rows[labelled], codes[labelled], classes, target.features, xgb) if fit_final else None
     importance = (
-        held_out_importance(rows, codes, labelled, folds[-1], chosen, classes, target, xgb)
-        if fit_final
-        else None
+        held_out_importance(last_models[chosen], rows, codes, labelled, folds[-1]) if fit_final else None
     )
     return Evaluation(
         target=target,
@@ -209,26 +210,21 @@ def evaluate(
 
 
 def held_out_importance(
+    model: DirectionModel,
     rows: pd.DataFrame,
     codes: np.ndarray,
     labelled: np.ndarray,
     fold: Fold,
-    kind: str,
-    classes: np.ndarray,
-    target: Target,
-    xgb: XGBConfig,
     max_rows: int = IMPORTANCE_ROWS,
 ) -> pd.DataFrame:
-    """Permutation importance (drop in log loss) of `kind` refitted on `fold`'s training rows, on up to
-    `max_rows` of its labelled test rows: what the model relies on out of sample."""
+    """Permutation importance (drop in log loss) of `model`, fitted on `fold`'s training rows, on up to
+    `max_rows` of the fold's labelled test rows: what the model relies on out of sample."""
     from hl_pipeline.ml.models.diagnostics import permutation_importance
 
-    train = fold.train[labelled[fold.train]]
     test = fold.test[labelled[fold.test]]
     if len(test) > max_rows:
         test = test[np.linspace(0, len(test) - 1, max_rows).astype(np.int64)]
-    model = fit(kind, rows.iloc[train], codes[train], classes, target.features, xgb)
-    return permutation_importance(model.proba, rows.iloc[test], target.features, codes[test])
+    return permutation_importance(model.proba, rows.iloc[test], model.features, codes[test])
 
 
 def choose(
