@@ -1,5 +1,7 @@
 """The code location loads and exposes the expected assets, checks, jobs and schedules."""
 
+import datetime as dt
+
 import dagster as dg
 
 from hl_pipeline.commands.runs import load_definitions
@@ -54,7 +56,16 @@ def test_jobs_and_schedules():
         "market_finalize_daily": "20 0 * * *",
         "collector_watch": "*/5 * * * *",
         "daily_training": "0 2 * * *",
+        "daily_live_truth": "30 1 * * *",
     }
+    (live,) = [s for s in defs.schedules if s.name == "daily_live_truth"]
+    assert isinstance(live, dg.ScheduleDefinition)
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
+    )
+    request = live(context)  # the schedule's function, invoked directly
+    assert isinstance(request, dg.RunRequest) and request.partition_key == "2026-03-01"  # yesterday
+    assert live.job_name == "live_truth_job"
     assert {s.name for s in defs.sensors} == {
         "landing_sensor",
         "warehouse_automation",

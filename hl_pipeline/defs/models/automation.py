@@ -1,4 +1,7 @@
-"""Daily retraining at 02:00 UTC; features, labels, models, predictions and live scores follow new data."""
+"""Daily retraining at 02:00 UTC; yesterday's live truth at 01:30 UTC; features, labels, models,
+predictions and live scores follow new data."""
+
+import datetime as dt
 
 import dagster as dg
 
@@ -25,6 +28,27 @@ def model_automation() -> dg.Definitions:
         ),
     )
 
+    live_truth_job = dg.define_asset_job(
+        "live_truth_job",
+        selection=dg.AssetSelection.assets("labels", "live_scores"),
+        description=(
+            "A day's labels again, once the next day's first hour has closed (the longest horizon), and"
+            " its served predictions scored against them."
+        ),
+    )
+
+    @dg.schedule(
+        cron_schedule="30 1 * * *",
+        job=live_truth_job,
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def daily_live_truth(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        """01:30 UTC: yesterday's labels are all known (the longest horizon is an hour), so yesterday's
+        served predictions are scored whole; automation alone only follows the newest day."""
+        day = (context.scheduled_execution_time.date() - dt.timedelta(days=1)).isoformat()
+        return dg.RunRequest(run_key=f"live-truth-{day}", partition_key=day)
+
     @dg.schedule(
         cron_schedule="0 2 * * *",
         job=training_job,
@@ -42,5 +66,7 @@ def model_automation() -> dg.Definitions:
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
     return dg.Definitions(
-        jobs=[training_job, models_job, predictions_job], schedules=[daily_training], sensors=[ml_automation]
+        jobs=[training_job, models_job, predictions_job, live_truth_job],
+        schedules=[daily_training, daily_live_truth],
+        sensors=[ml_automation],
     )
