@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
-    demo.add_argument("--days", type=int, default=3, help="days to ingest, today included (default 3)")
+    demo.add_argument("--days", type=int, default=4, help="days to ingest, today included (default 4)")
     demo.add_argument("--seed", type=int, default=42, help="simulator seed (default 42)")
     demo.add_argument(
         "--targets",

@@ -86,7 +86,7 @@ def _demo_settings(settings: Settings, targets: str) -> Settings:
 
 def demo(
     settings: Settings,
-    days: int = 3,
+    days: int = 4,
     seed: int = DEMO_SEED,
     targets: str = DEMO_TARGETS,
     signal_strength: float | None = None,
