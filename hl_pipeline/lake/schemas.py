@@ -384,7 +384,13 @@ LIVE_SCORES = pa.schema(
             pa.float64(),
             "annualised net Sharpe of all bars of the last up to 7 days (this day too) the version served",
         ),
-        _f("decayed", pa.bool_(), "true when trailing_sharpe is below champion_lcb", nullable=False),
+        _f(
+            "decayed",
+            pa.bool_(),
+            "true when trailing_sharpe is significantly below champion_lcb (its one-sided 95% upper"
+            " bound is below it)",
+            nullable=False,
+        ),
     ]
 )
 """Live truth: one row per target and day, the served predictions scored once their labels are known."""

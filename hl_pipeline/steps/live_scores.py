@@ -11,7 +11,9 @@ run; `drifted` lists those at or above PSI_MAJOR.
 Decay rule: `trailing_sharpe` is the annualised Sharpe ratio of every per-bar net return of the
 last up to TRAILING_DAYS days, this one included, that the same version served (earlier days as
 stored in `live_scores`, pooled exactly from their bar count, mean and deviation); the target has
-`decayed` when it is below `champion_lcb`, the version's `oos_net_sharpe_lcb` logged at promotion.
+`decayed` when it is significantly below `champion_lcb`, the version's `oos_net_sharpe_lcb` logged
+at promotion: its one-sided 95% upper bound (Lo's 2002 standard error of a Sharpe ratio over the
+trailing bars) is below that bound, so a single noisy day does not cry wolf.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from hl_pipeline.registry.tracking import Tracking
 from hl_pipeline.steps.coin_days import Log, quiet
 
 TRAILING_DAYS = 7
+DECAY_Z = 1.645  # one-sided 5%
 YEAR_MS = 365 * 86_400_000
 REFERENCE = "drift_reference.json"  # under the run's diagnostics/ folder
 MARKET = ("ret_1", "spread_bps", "depth_10bps", "funding_rate")
@@ -113,7 +116,10 @@ def score_day(
             [*earlier["net_bars"], row["net_bars"]], [*earlier["net_mean"], row["net_mean"]],
             [*earlier["net_sd"], row["net_sd"]], trading.bar_ms,
         )  # fmt: skip
-        row["decayed"] = bool(row["trailing_sharpe"] < row["champion_lcb"])  # False when either is NaN
+        trailing_bars = float(np.nansum([*earlier["net_bars"], row["net_bars"]]))
+        row["decayed"] = significantly_below(
+            row["trailing_sharpe"], trailing_bars, row["champion_lcb"], trading.bar_ms
+        )
         rows.append(row)
         log(
             f"live_scores {date} {key.key} v{version}: {row['bars']} bars scored, {row['pending']} pending, "
@@ -213,10 +219,22 @@ def pooled_sharpe(n: Sequence[float], mean: Sequence[float], sd: Sequence[float]
     return grand / math.sqrt(var) * math.sqrt(YEAR_MS / bar_ms) if var > 0 else 0.0
 
 
+def significantly_below(sharpe: float, bars: float, bound: float, bar_ms: int) -> bool:
+    """Whether an annualised Sharpe ratio measured on `bars` bars is below `bound` at one-sided 5%:
+    its upper bound, with Lo's (2002) i.i.d. standard error sqrt((1 + s^2 / 2) / n) of the per-bar
+    ratio s, is below it. False when either figure is NaN."""
+    if not (math.isfinite(sharpe) and math.isfinite(bound)) or bars < 2:
+        return False
+    per_year = math.sqrt(YEAR_MS / bar_ms)
+    per_bar = sharpe / per_year
+    se = math.sqrt((1 + per_bar * per_bar / 2) / bars) * per_year
+    return bool(sharpe + DECAY_Z * se < bound)
+
+
 def holding_up(root: Path, date: str) -> CheckOutcome:
-    """`champion_holding_up` on one day: no target decayed (its trailing net Sharpe below its own lower
-    bound). Drifted features are named beside, but do not fail it alone: a day's distribution of a
-    slow feature differs from a short training window's without the model decaying."""
+    """`champion_holding_up` on one day: no target decayed (its trailing net Sharpe significantly below
+    its own lower bound). Drifted features are named beside, but do not fail it alone: a day's
+    distribution of a slow feature differs from a short training window's without the model decaying."""
     table = read_partition(root, "live_scores", date)
     if table is None:
         return CheckOutcome(

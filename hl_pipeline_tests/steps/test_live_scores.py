@@ -148,6 +148,17 @@ def test_pooled_sharpe_is_the_sharpe_of_the_concatenated_bars():
     assert pooled_sharpe([5], [0.0], [0.0], TRADING.bar_ms) == 0.0  # flat: no edge
 
 
+def test_decay_is_judged_against_the_trailing_sharpes_own_uncertainty():
+    from hl_pipeline.steps.live_scores import significantly_below
+
+    # annualised 230 against a bound of 250: within noise on one day of 1m bars (standard error
+    # about 19.5), not over a week (about 7.4)
+    assert not significantly_below(230.0, 1440, 250.0, TRADING.bar_ms)
+    assert significantly_below(230.0, 7 * 1440, 250.0, TRADING.bar_ms)
+    assert significantly_below(-50.0, 1440, 250.0, TRADING.bar_ms)  # a flipped model, at once
+    assert not significantly_below(float("nan"), 1440, 250.0, TRADING.bar_ms)
+
+
 def test_the_schema_states_the_rule_the_step_applies():
     text = describe("live_scores")
     assert f"{TRAILING_DAYS} days" in text["trailing_sharpe"] and f"PSI >= {PSI_MAJOR}" in text["drifted"]
