@@ -102,26 +102,28 @@ def label_balance(
     column: str = "direction",
     max_share: float = 0.9,
     date: str = "",
-    min_labels: int = 100,
+    min_windows: int = 20,
 ) -> CheckOutcome:
     """Class shares of `column` per day and horizon; fails where one class holds more than
-    `max_share` of a day's known labels. A day and horizon with fewer than `min_labels` known labels
-    (a day just begun) is listed but not judged: a few bars in a row are one class by chance."""
+    `max_share` of a day's known labels. A day and horizon with fewer labels than `min_windows`
+    whole horizons of 1m bars (a day just begun: 100 labels at 5m, 1,200 at 60m, since neighbouring
+    labels share most of their window) is listed but not judged: one trend makes them one class."""
     known = labels[labels[column].notna()]
     day = known["time"].dt.floor("D")  # formatted once per day below, not once per row
     counts = known.groupby([day, known["horizon_min"], known[column]]).size().unstack(fill_value=0)
     totals = counts.sum(axis=1)
     shares = counts.div(totals, axis=0)
-    skewed = shares[(shares.max(axis=1) > max_share) & (totals >= min_labels)]
+    enough = totals >= min_windows * totals.index.get_level_values(1).to_numpy()
+    skewed = shares[(shares.max(axis=1) > max_share) & enough]
     report = {
         f"{d:%Y-%m-%d} {h}m": {str(int(k)): round(float(v), 4) for k, v in row.items()}
         for (d, h), row in shares.iterrows()
     }
     flagged = [f"{d:%Y-%m-%d} {h}m" for d, h in skewed.index]
-    few = [f"{d:%Y-%m-%d} {h}m" for d, h in totals[totals < min_labels].index]
+    few = [f"{d:%Y-%m-%d} {h}m" for d, h in totals[~enough].index]
     text = (
         f"one class dominates: {flagged}" if flagged else f"no class above {max_share:.0%} of a day's labels"
-    ) + (f"; not judged (under {min_labels} labels): {few}" if few else "")
+    ) + (f"; not judged (under {min_windows} horizons of labels): {few}" if few else "")
     details = {
         "shares": report,
         "skewed": flagged,
