@@ -105,26 +105,18 @@ def portfolio_returns(
 ) -> pd.DataFrame:
     """Equal-weight portfolio over the coins of `bars` (columns coin, time, `score_column`, the market
     columns): per time, the mean of each column of `coin_returns` over the coins trading then."""
-    if bars["coin"].nunique() == 1:  # one coin (a target): its own returns, no regrouping
-        rows = bars if bars["time"].is_monotonic_increasing else bars.sort_values("time")
-        one = coin_returns(
+    parts = [
+        coin_returns(
             rows,
             rows[score_column].to_numpy(dtype=float),
             horizon_bars=horizon_bars,
             config=config,
             market=market,
-        )
-        return one.drop(columns="known").assign(coins=1)
-    parts = []
-    for coin, rows in bars.sort_values(["coin", "time"]).groupby("coin", sort=True):
-        part = coin_returns(
-            rows,
-            rows[score_column].to_numpy(dtype=float),
-            horizon_bars=horizon_bars,
-            config=config,
-            market=market,
-        )
-        parts.append(part.assign(coin=coin))
+        ).assign(coin=coin)
+        for coin, rows in _by_coin(bars)
+    ]
+    if len(parts) == 1:  # one coin (a target): its own returns, no regrouping
+        return parts[0].drop(columns=["known", "coin"]).assign(coins=1)
     if not parts:
         return pd.DataFrame(columns=["time", "position", "turnover", "gross", *COST_COLUMNS, "net", "coins"])
     every = pd.concat(parts, ignore_index=True)
@@ -132,6 +124,14 @@ def portfolio_returns(
     out = every.groupby("time", sort=True)[numeric].mean()
     out["coins"] = every.groupby("time", sort=True)["coin"].size()
     return out.reset_index()
+
+
+def _by_coin(bars: pd.DataFrame):
+    """(coin, its rows by time) for each coin of `bars`; one coin is not regrouped."""
+    if bars["coin"].nunique() == 1:
+        yield bars["coin"].iloc[0], bars if bars["time"].is_monotonic_increasing else bars.sort_values("time")
+        return
+    yield from bars.sort_values(["coin", "time"]).groupby("coin", sort=True)
 
 
 def _held(rule: np.ndarray, horizon: int, latency: int) -> np.ndarray:
