@@ -38,6 +38,7 @@ from hl_pipeline.lake.schemas import LIVE_SCORES
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.ml.drift import PSI_MAJOR, psi_table
 from hl_pipeline.ml.models.config import TradingConfig
+from hl_pipeline.ml.models.metrics import ic, per_year
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.quality.outcome import WARN, CheckOutcome, jsonable
 from hl_pipeline.registry.tracking import Tracking
@@ -45,7 +46,6 @@ from hl_pipeline.steps.coin_days import Log, quiet
 
 TRAILING_DAYS = 7
 DECAY_Z = 1.645  # one-sided 5%
-YEAR_MS = 365 * 86_400_000
 REFERENCE = "drift_reference.json"  # under the run's diagnostics/ folder
 MARKET = ("ret_1", "spread_bps", "depth_10bps", "funding_rate")
 INPUTS = ("predictions", "labels", "features")
@@ -171,7 +171,7 @@ def truth(bars: pd.DataFrame, hold_bars: int, trading: TradingConfig) -> dict[st
         float(np.mean(predicted[labelled] == direction[labelled])) if labelled.any() else math.nan
     )
     score = known["score"].to_numpy(dtype=float)
-    out["ic"] = _ic(score, known["fwd_log_return"].to_numpy(dtype=float))
+    out["ic"] = ic(score, known["fwd_log_return"].to_numpy(dtype=float))
     market = known.assign(**{c: known.get(c, np.nan) for c in MARKET})
     net = (
         portfolio_returns(market, "score", horizon_bars=hold_bars, config=trading)["net"].to_numpy(
@@ -216,7 +216,7 @@ def pooled_sharpe(n: Sequence[float], mean: Sequence[float], sd: Sequence[float]
         return math.nan
     grand = float((count * m).sum() / total)
     var = (((count - 1) * s**2).sum() + (count * (m - grand) ** 2).sum()) / (total - 1)
-    return grand / math.sqrt(var) * math.sqrt(YEAR_MS / bar_ms) if var > 0 else 0.0
+    return grand / math.sqrt(var) * per_year(bar_ms) if var > 0 else 0.0
 
 
 def significantly_below(sharpe: float, bars: float, bound: float, bar_ms: int) -> bool:
@@ -225,9 +225,9 @@ def significantly_below(sharpe: float, bars: float, bound: float, bar_ms: int) -
     ratio s, is below it. False when either figure is NaN."""
     if not (math.isfinite(sharpe) and math.isfinite(bound)) or bars < 2:
         return False
-    per_year = math.sqrt(YEAR_MS / bar_ms)
-    per_bar = sharpe / per_year
-    se = math.sqrt((1 + per_bar * per_bar / 2) / bars) * per_year
+    annual = per_year(bar_ms)
+    per_bar = sharpe / annual
+    se = math.sqrt((1 + per_bar * per_bar / 2) / bars) * annual
     return bool(sharpe + DECAY_Z * se < bound)
 
 
@@ -294,15 +294,6 @@ def _history(root: Path, date: str) -> pd.DataFrame:
     day = dt.date.fromisoformat(date)
     before = [(day - dt.timedelta(days=k)).isoformat() for k in range(TRAILING_DAYS - 1, 0, -1)]
     return read_range(root, "live_scores", before).to_pandas()
-
-
-def _ic(score: np.ndarray, ret: np.ndarray) -> float:
-    from scipy.stats import spearmanr
-
-    ok = np.isfinite(score) & np.isfinite(ret)
-    if ok.sum() < 3 or np.ptp(score[ok]) == 0 or np.ptp(ret[ok]) == 0:
-        return math.nan
-    return float(spearmanr(score[ok], ret[ok]).statistic)
 
 
 def _write(root: Path, date: str, coins: list[str], rows: list[dict], skipped: list[str]) -> Manifest:

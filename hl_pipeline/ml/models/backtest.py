@@ -11,9 +11,9 @@ import pandas as pd
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.ml.models.bootstrap import p_mean_positive, paths, resample
 from hl_pipeline.ml.models.config import BacktestConfig, TradingConfig
+from hl_pipeline.ml.models.metrics import per_year as per_year_of
 from hl_pipeline.ml.models.trading import COST_COLUMNS, portfolio_returns
 
-YEAR_MS = 365 * 86_400_000
 CURVE_POINTS = 400  # points of the equity curve and its band
 
 
@@ -45,7 +45,7 @@ def run(
     if len(r) < 3:
         raise PreconditionError(f"only {len(r)} bars to backtest")
     boot = resample(r, n_boot=config.n_boot, seed=config.seed)
-    per_year = np.sqrt(YEAR_MS / trading.bar_ms)
+    per_year = per_year_of(trading.bar_ms)
     lo_q, hi_q = config.band
     sharpe_lo, sharpe_hi = np.quantile(boot.sharpes()[:, 0], [lo_q, hi_q]) * per_year
     equity = np.cumprod(1.0 + r)

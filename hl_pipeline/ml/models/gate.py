@@ -24,13 +24,12 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
-from hl_pipeline.ml.models import evidence
+from hl_pipeline.ml.models import evidence, metrics
 from hl_pipeline.ml.models.bootstrap import p_mean_positive, resample
 from hl_pipeline.ml.models.config import GateConfig, TradingConfig
 from hl_pipeline.ml.models.trading import MarketColumns, portfolio_returns
 from hl_pipeline.ml.models.walkforward import NO_LABEL, Evaluation, times_ms
 
-YEAR_MS = 365 * 86_400_000
 BASELINES = ("flat", "always long", "last return")
 
 Scorer = Callable[[pd.DataFrame], np.ndarray]  # feature rows -> expected direction in [-1, 1]
@@ -141,7 +140,7 @@ def assess(
         n_bars=len(r),
         n_labelled=int(labelled.sum()),
         accuracy=accuracy,
-        ic=_ic(scores["challenger"], win["ret"].to_numpy(dtype=float)),
+        ic=metrics.ic(scores["challenger"], win["ret"].to_numpy(dtype=float)),
         net_return=nan,
         net_sharpe=nan,
         net_sharpe_lcb=nan,
@@ -156,7 +155,7 @@ def assess(
     others = [n for n in scores if n != "challenger"]
     paired = np.column_stack([r, *(r - nets[n] for n in others)])
     boot = resample(paired, n_boot=config.n_boot, seed=config.seed)
-    per_year = np.sqrt(YEAR_MS / trading.bar_ms)
+    per_year = metrics.per_year(trading.bar_ms)
     p_values = {"flat": p_mean_positive(float(r.mean()), boot.means[:, 0])}
     for j, name in enumerate(others, start=1):
         p_values[name] = p_mean_positive(float(paired[:, j].mean()), boot.means[:, j])
@@ -246,12 +245,3 @@ def _candidate_matrix(ev: Evaluation, trading: TradingConfig) -> np.ndarray:
 def _sharpe(r: np.ndarray) -> float:
     sd = r.std(ddof=1) if len(r) > 1 else 0.0
     return float(r.mean() / sd) if sd > 0 else 0.0
-
-
-def _ic(score: np.ndarray, ret: np.ndarray) -> float:
-    from scipy.stats import spearmanr
-
-    ok = np.isfinite(score) & np.isfinite(ret)
-    if ok.sum() < 3 or np.ptp(score[ok]) == 0:
-        return float("nan")
-    return float(spearmanr(score[ok], ret[ok]).statistic)

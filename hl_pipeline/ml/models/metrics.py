@@ -5,12 +5,28 @@ from __future__ import annotations
 import numpy as np
 
 METRICS = ("accuracy", "balanced_accuracy", "auc", "log_loss", "ic")
+YEAR_MS = 365 * 86_400_000
+
+
+def per_year(bar_ms: int) -> float:
+    """What a per-bar Sharpe ratio is multiplied by to annualise it: sqrt(bars a year)."""
+    return float(np.sqrt(YEAR_MS / bar_ms))
+
+
+def ic(score: np.ndarray, ret: np.ndarray) -> float:
+    """Information coefficient: Spearman correlation of `score` and the realised forward return over
+    the rows where both are finite; NaN with fewer than 3 such rows or either side constant."""
+    from scipy.stats import spearmanr
+
+    ok = np.isfinite(score) & np.isfinite(ret)
+    if ok.sum() < 3 or np.ptp(score[ok]) == 0 or np.ptp(ret[ok]) == 0:
+        return float("nan")
+    return float(spearmanr(score[ok], ret[ok]).statistic)
 
 
 def scores(codes: np.ndarray, proba: np.ndarray, score: np.ndarray, fwd_ret: np.ndarray) -> dict[str, float]:
     """accuracy, balanced accuracy, AUC (one-vs-rest macro when multiclass), log loss, and the
     information coefficient (Spearman of `score` against the realized forward return). NaN when undefined."""
-    from scipy.stats import spearmanr
     from sklearn.metrics import balanced_accuracy_score, log_loss, roc_auc_score
 
     k = proba.shape[1]
@@ -27,9 +43,7 @@ def scores(codes: np.ndarray, proba: np.ndarray, score: np.ndarray, fwd_ret: np.
         out["auc"] = float(roc_auc_score(codes, proba[:, 1]))
     else:
         out["auc"] = float(np.mean([roc_auc_score(codes == c, proba[:, c]) for c in present]))
-    ok = np.isfinite(fwd_ret)
-    constant = np.ptp(score[ok]) == 0 if ok.any() else True
-    out["ic"] = float("nan") if constant else float(spearmanr(score[ok], fwd_ret[ok]).statistic)
+    out["ic"] = ic(np.asarray(score, dtype=float), np.asarray(fwd_ret, dtype=float))
     return out
 
 

@@ -30,7 +30,6 @@ from hl_pipeline.ml.models.target_spec import Target, encode
 from hl_pipeline.ml.models.trading import MarketColumns
 
 DEFAULT_KINDS = ("xgboost", "lightgbm", "forest", "logistic")
-YEAR_MS = 365 * 86_400_000
 IMPORTANCE_ROWS = 10_000
 NO_LABEL = -1  # class code of a row without a direction (dead zone or unknown)
 
@@ -245,7 +244,7 @@ def choose(
         for j in range(len(folds)):
             part = r[which == j]
             sums[i, j] = (len(part), part.sum(), part @ part)
-    per_year = np.sqrt(YEAR_MS / trading.bar_ms)
+    per_year = metrics.per_year(trading.bar_ms)
     overall = {kind: float(_pooled_sharpe(sums[i].sum(axis=0)) * per_year) for i, kind in enumerate(kinds)}
     if len(folds) == 1:
         return overall, [max(overall, key=lambda k: overall[k])]
