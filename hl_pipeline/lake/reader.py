@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,7 +27,7 @@ def read_partition(root: Path, dataset: str, date: str, coin: str | None = None)
     path = partition_file(root, dataset, date, coin)
     if not path.exists():
         return None
-    return _in_schema(pq.read_table(path).replace_schema_metadata(None), dataset, coin)
+    return in_schema(pq.read_table(path).replace_schema_metadata(None), dataset, coin)
 
 
 def read_head(root: Path, dataset: str, date: str, coin: str | None, rows: int) -> pa.Table | None:
@@ -37,10 +37,10 @@ def read_head(root: Path, dataset: str, date: str, coin: str | None, rows: int) 
         return None
     batch = next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
     table = pa.Table.from_batches([batch]) if batch is not None else pq.read_schema(path).empty_table()
-    return _in_schema(table.replace_schema_metadata(None), dataset, coin)
+    return in_schema(table.replace_schema_metadata(None), dataset, coin)
 
 
-def _in_schema(table: pa.Table, dataset: str, coin: str | None) -> pa.Table:
+def in_schema(table: pa.Table, dataset: str, coin: str | None) -> pa.Table:
     if dataset not in UNPARTITIONED_BY_COIN:
         table = table.append_column("coin", pa.array([coin] * table.num_rows, pa.string()))
     return table.select(SCHEMAS[dataset].names).cast(SCHEMAS[dataset])
@@ -53,14 +53,21 @@ def read_range(
     coins: Iterable[str | None] = (None,),
     *,
     with_date: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> pa.Table:
     """Every written partition among `dates` x `coins` in that order (missing ones skipped), in one scan.
 
     With `with_date`, a `date` column carries each row's partition day (a row's `time` can lie
-    outside it, e.g. a universe listing captured later than the day it stands for)."""
+    outside it, e.g. a universe listing captured later than the day it stands for). `columns`
+    reads only those (in the dataset's order), the others are never decoded."""
     import pyarrow.dataset as ds  # imports pandas: kept out of code-location load
 
     schema = SCHEMAS[dataset]
+    if columns is not None:
+        unknown = sorted(set(columns) - set(schema.names))
+        if unknown:
+            raise ValueError(f"{dataset} has no column(s) {unknown}")
+        schema = pa.schema([f for f in schema if f.name in set(columns)])
     by_coin = dataset not in UNPARTITIONED_BY_COIN
     coins = list(coins) if by_coin else [None]
     files = [str(f) for d in dates for c in coins if (f := partition_file(root, dataset, d, c)).exists()]
@@ -69,9 +76,9 @@ def read_range(
         hive = ds.partitioning(keys, flavor="hive")
         table = ds.dataset(
             files, format="parquet", partitioning=hive, partition_base_dir=str(root / dataset)
-        ).to_table()
+        ).to_table(columns=[*schema.names, "date"])
     else:
         table = schema.append(pa.field("date", pa.string())).empty_table()
-    columns = [*schema.names, "date"] if with_date else schema.names
+    keep = [*schema.names, "date"] if with_date else schema.names
     target = pa.schema([*schema, pa.field("date", pa.string())]) if with_date else schema
-    return table.select(columns).cast(target)
+    return table.select(keep).cast(target)

@@ -217,7 +217,6 @@ _INPUT_DOCS = {
     "oi": "a recent open interest",
 }
 MISSING_FLAGS = tuple(f"{name}_missing" for name in _INPUT_DOCS)
-LABEL_HORIZONS_MIN = (5, 15, 60)
 
 FEATURES = pa.schema(
     [
@@ -265,38 +264,19 @@ LABELS = pa.schema(
 
 TRAINING_SET = pa.schema(
     [
+        _f("dataset", pa.string(), "input dataset: features or labels", nullable=False),
         _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
-        *(field for field in FEATURES if field.name != "coin"),
-        *(
-            field
-            for h in LABEL_HORIZONS_MIN
-            for field in (
-                _f(
-                    f"fwd_log_return_{h}m",
-                    pa.float64(),
-                    f"log return of the close over {h} minutes; null if unknown",
-                ),
-                _f(
-                    f"direction_{h}m",
-                    pa.int8(),
-                    f"direction over {h} minutes: -1, 0 (dead zone), +1; null if unknown",
-                ),
-                _f(
-                    f"triple_barrier_{h}m",
-                    pa.int8(),
-                    f"triple-barrier label over {h} minutes: -1, 0, +1; null if unknown",
-                ),
-                _f(f"known_time_{h}m", TS, f"when the {h}-minute labels become knowable (UTC, ms)"),
-            )
-        ),
+        _f("time", TS, "start of the input partition's day (UTC)", nullable=False),
         _f(
-            "fold",
-            pa.int16(),
-            "walk-forward test window the row falls in; -1: the first block, which only trains",
+            "content_hash",
+            pa.string(),
+            "the input partition's content hash when the set was built; training refuses another",
             nullable=False,
         ),
+        _f("rows", pa.int64(), "rows the input partition held", nullable=False),
     ]
 )
+"""A training set is a selection, not a copy: one row per feature or label partition it reads."""
 
 PREDICTIONS = pa.schema(
     [

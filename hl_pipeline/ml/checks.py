@@ -7,7 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from hl_pipeline.ml.features.catalog import FEATURES, REGISTRY
+from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.calendar import day_start_ms
+from hl_pipeline.ml.features.catalog import FEATURES, REGISTRY, bar_ms
+from hl_pipeline.ml.folds import Fold
 from hl_pipeline.ml.pointintime import ms
 from hl_pipeline.ml.training_set import label_horizon_minutes, training_folds
 from hl_pipeline.quality.outcome import ERROR, WARN, CheckOutcome, jsonable
@@ -29,8 +32,9 @@ def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
 
     Vectorised: per coin, the count of rows with a missing input in the last `window` rows is a
     difference of running sums (`groupby().cumsum()` and `.shift(window)`), computed once per
-    distinct (inputs, window)."""
-    coin = features["coin"]
+    distinct (inputs, window). A coin's rows must be in time order; a jump in its bar times (a day
+    not written) starts it afresh, as the start of the frame does."""
+    coin = _segments(features, bar)
     position = features.groupby(coin, sort=False).cumcount().to_numpy()
     running: dict[tuple[str, ...], pd.Series] = {}
     done: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
@@ -53,12 +57,40 @@ def inputs_complete(features: pd.DataFrame, bar: str) -> pd.DataFrame:
     return pd.DataFrame(out, index=features.index)
 
 
+def _segments(features: pd.DataFrame, bar: str) -> np.ndarray:
+    """A label per run of consecutive bars of one coin."""
+    t = ms(features["time"])
+    codes = pd.factorize(features["coin"])[0]
+    order = np.lexsort((t, codes))
+    ts, cs = t[order], codes[order]
+    breaks = np.r_[True, (cs[1:] != cs[:-1]) | (np.diff(ts) != bar_ms(bar))]
+    segment = np.empty(len(t), dtype=np.int64)
+    segment[order] = np.cumsum(breaks)
+    return segment
+
+
+def feature_day_outcomes(features: pd.DataFrame, bar: str, dates: list[str]) -> list[CheckOutcome]:
+    """Both feature checks for each of `dates`, on a frame of those days: lookbacks reach across the
+    days' boundaries, so a day's first bars are judged too."""
+    present = inputs_complete(features, bar)
+    day = ms(features["time"]) // DAY_MS
+    out = []
+    for date in dates:
+        rows = day == day_start_ms(date) // DAY_MS
+        part = features[rows]
+        out += [_missing_where_present(part, present[rows], date), check_ranges(part, date)]
+    return out
+
+
 def check_no_missing_where_inputs_present(
     features: pd.DataFrame, bar: str = "1m", date: str = ""
 ) -> CheckOutcome:
     """No feature is missing at a bar where all of its inputs were present over its lookback.
     `features` must hold whole consecutive bars per coin (as compute_features returns them)."""
-    present = inputs_complete(features, bar)
+    return _missing_where_present(features, inputs_complete(features, bar), date)
+
+
+def _missing_where_present(features: pd.DataFrame, present: pd.DataFrame, date: str) -> CheckOutcome:
     bad = {}
     for name in present.columns:
         hole = present[name].to_numpy() & features[name].isna().to_numpy()
@@ -108,9 +140,37 @@ def label_balance(
     `max_share` of a day's known labels. A day and horizon with fewer labels than `min_windows`
     whole horizons of 1m bars (a day just begun: 100 labels at 5m, 1,200 at 60m, since neighbouring
     labels share most of their window) is listed but not judged: one trend makes them one class."""
+    (outcome,) = label_day_outcomes(labels, [date], column, max_share, min_windows, by_day=False)
+    return outcome
+
+
+def label_day_outcomes(
+    labels: pd.DataFrame,
+    dates: list[str],
+    column: str = "direction",
+    max_share: float = 0.9,
+    min_windows: int = 20,
+    *,
+    by_day: bool = True,
+) -> list[CheckOutcome]:
+    """`label_balance` for each of `dates` over a frame of those days, the classes counted once
+    (`by_day=False`: one outcome for the whole frame, named `dates[0]`)."""
     known = labels[labels[column].notna()]
     day = known["time"].dt.floor("D")  # formatted once per day below, not once per row
     counts = known.groupby([day, known["horizon_min"], known[column]]).size().unstack(fill_value=0)
+    missing = labels[column].isna().groupby(labels["time"].dt.floor("D")).sum()
+    out = []
+    for date in dates:
+        stamp = pd.Timestamp(date, tz="UTC")
+        mine = counts[counts.index.get_level_values(0) == stamp] if by_day else counts
+        absent = int(missing.get(stamp, 0)) if by_day else int(missing.sum())
+        out.append(_balance(mine, absent, column, max_share, min_windows, date))
+    return out
+
+
+def _balance(
+    counts: pd.DataFrame, missing: int, column: str, max_share: float, min_windows: int, date: str
+) -> CheckOutcome:
     totals = counts.sum(axis=1)
     shares = counts.div(totals, axis=0)
     enough = totals >= min_windows * totals.index.get_level_values(1).to_numpy()
@@ -124,26 +184,25 @@ def label_balance(
     text = (
         f"one class dominates: {flagged}" if flagged else f"no class above {max_share:.0%} of a day's labels"
     ) + (f"; not judged (under {min_windows} horizons of labels): {few}" if few else "")
-    details = {
-        "shares": report,
-        "skewed": flagged,
-        "too_few": few,
-        "missing": int(labels[column].isna().sum()),
-    }
+    details = {"shares": report, "skewed": flagged, "too_few": few, "missing": missing}
     return _outcome("labels_class_balance", date, WARN, skewed.empty, text, details)
 
 
-def check_no_leakage(frame: pd.DataFrame, manifest: Mapping, date: str = "") -> CheckOutcome:
+def check_no_leakage(
+    frame: pd.DataFrame, manifest: Mapping, date: str = "", folds: list[Fold] | None = None
+) -> CheckOutcome:
     """The leakage guard: no label in the training set was known after the set's `as_of`, and in
-    every fold no training row's label was known at or after its test window's start."""
+    every fold no training row's label was known at or after its test window's start (`folds`: the
+    manifest's folds over `frame`, if already cut)."""
     as_of = manifest["as_of"]
     problems = {}
+    folds = training_folds(frame, manifest) if folds is None else folds
     for h in label_horizon_minutes(frame.columns):
         known = ms(frame[f"known_time_{h}m"])
         late = (known > as_of) & frame[f"fwd_log_return_{h}m"].notna().to_numpy()
         if late.any():
             problems[f"known after as_of ({h}m)"] = int(late.sum())
-        for fold in training_folds(frame, manifest):
+        for fold in folds:
             seen = known[fold.train] >= fold.test_start
             if seen.any():
                 problems[f"fold {fold.index} trains on labels known in its test window ({h}m)"] = int(

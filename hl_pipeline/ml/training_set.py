@@ -45,22 +45,167 @@ def purge_horizon_ms(spec: LabelSpec) -> int:
     return bar_ms(spec.bar) + spec.max_horizon_ms
 
 
-def _wide_labels(labels: pd.DataFrame, spec: LabelSpec, as_of_ms: int) -> pd.DataFrame:
-    """One row per coin and bar, one column per label field and horizon; labels known after
-    `as_of_ms` are missing."""
+def _wide_labels(labels: pd.DataFrame, spec: LabelSpec) -> pd.DataFrame:
+    """One row per coin and bar, one column per label field (of those `labels` holds) and horizon."""
     unknown = sorted({int(h) for h in labels["horizon_min"].unique()} - set(spec.horizons_min))
     if unknown:
         raise ValueError(
             f"labels hold horizon(s) {unknown} the label spec does not name {list(spec.horizons_min)}"
         )
+    fields = [f for f in LABEL_FIELDS if f in labels.columns]
     out = None
     for h in spec.horizons_min:
-        part = labels[labels["horizon_min"] == h].set_index(["coin", "time"])[list(LABEL_FIELDS)]
-        late = ms(part["known_time"]) > as_of_ms
-        part.loc[late, ["fwd_log_return", "direction", "triple_barrier"]] = pd.NA
-        part = part.rename(columns={f: f"{f}_{h}m" for f in LABEL_FIELDS})
+        part = labels[labels["horizon_min"] == h].set_index(["coin", "time"])[fields]
+        part = part.rename(columns={f: f"{f}_{h}m" for f in fields})
         out = part if out is None else out.join(part, how="outer")
     return out
+
+
+def labelled_bars(
+    features: pd.DataFrame, labels: pd.DataFrame, spec: LabelSpec, columns: list[str]
+) -> pd.DataFrame:
+    """`features[columns]` joined to their labels on coin and bar, sorted by time then coin, before
+    any as-of cut: a training set over a window is `known_by` of a slice of it."""
+    frame = features[columns].join(_wide_labels(labels, spec), on=["coin", "time"], how="inner")
+    return frame.sort_values(["time", "coin"], ignore_index=True)
+
+
+def known_mask(known_ms: Mapping[int, np.ndarray], has_return: Mapping[int, np.ndarray], as_of_ms: int):
+    """(rows with at least one return known by `as_of_ms`; per horizon, whose labels are known later)
+    from each horizon's label known times and whether a return was computed."""
+    late = {h: t > as_of_ms for h, t in known_ms.items()}
+    keep = np.zeros(len(next(iter(late.values()))), dtype=bool)
+    for h, after in late.items():
+        keep |= ~after & has_return[h]
+    return keep, late
+
+
+def label_arrays(frame: pd.DataFrame, horizons_min: Iterable[int]) -> tuple[dict, dict]:
+    """Each horizon's label known times (ms) and whether a return was computed, of `frame`."""
+    hs = list(horizons_min)
+    known = {h: ms(frame[f"known_time_{h}m"]) for h in hs}
+    return known, {h: frame[f"fwd_log_return_{h}m"].notna().to_numpy() for h in hs}
+
+
+def known_by(frame: pd.DataFrame, as_of_ms: int, horizons_min: Iterable[int]) -> pd.DataFrame:
+    """`frame` (from `labelled_bars`) as of `as_of_ms`: labels known later are missing, and rows with
+    no return known at all are dropped."""
+    keep, late = known_mask(*label_arrays(frame, horizons_min), as_of_ms)
+    out = frame[keep].reset_index(drop=True)
+    for h, after in late.items():
+        for field in ("fwd_log_return", "direction", "triple_barrier"):
+            if f"{field}_{h}m" in out.columns:
+                out[f"{field}_{h}m"] = out[f"{field}_{h}m"].mask(after[keep])
+    return out
+
+
+class LabelledBars:
+    """The labelled bars of a span of days (from `labelled_bars`) as arrays, so that the training set
+    of any window inside the span is a slice and a mask: what `known_by` keeps of that window."""
+
+    def __init__(self, frame: pd.DataFrame, horizons_min: Iterable[int]):
+        self.frame, self.horizons = frame, list(horizons_min)
+        self.times = ms(frame["time"])
+        self.known, self.has_return = label_arrays(frame, self.horizons)
+
+    def window(self, start_ms: int, end_ms: int, as_of_ms: int) -> tuple[slice, np.ndarray]:
+        """The rows of bars in [start_ms, end_ms) and, among them, those with a return known by `as_of_ms`."""
+        lo, hi = (int(i) for i in self.times.searchsorted([start_ms, end_ms]))
+        rows = slice(lo, hi)
+        keep, _ = known_mask(
+            {h: t[rows] for h, t in self.known.items()},
+            {h: r[rows] for h, r in self.has_return.items()},
+            as_of_ms,
+        )
+        return rows, keep
+
+    def keys(self, start_ms: int, end_ms: int, as_of_ms: int) -> pd.DataFrame:
+        """coin and time of the training set's rows over the window, as of `as_of_ms`."""
+        rows, keep = self.window(start_ms, end_ms, as_of_ms)
+        return self.frame[["coin", "time"]].iloc[rows][keep].reset_index(drop=True)
+
+    def resolved(self, start_ms: int, end_ms: int, as_of_ms: int) -> pd.DataFrame:
+        """The training set's rows over the window with their labels as of `as_of_ms` (`known_by`)."""
+        rows, _ = self.window(start_ms, end_ms, as_of_ms)
+        return known_by(self.frame.iloc[rows], as_of_ms, self.horizons)
+
+
+def split_folds(
+    frame: pd.DataFrame, spec: LabelSpec, split: SplitSpec
+) -> tuple[np.ndarray, list[Fold], dict]:
+    """(each row's fold, -1 for the first block; the folds; the split as recorded) over `frame`'s times."""
+    horizon = purge_horizon_ms(spec)
+    embargo = horizon if split.embargo_ms is None else split.embargo_ms
+    folds = walk_forward_folds(
+        ms(frame["time"]),
+        n_folds=split.n_folds,
+        horizon_ms=horizon,
+        embargo_ms=embargo,
+        mode=split.mode,
+        train_ms=split.train_ms,
+    )
+    fold = np.full(len(frame), -1, dtype=np.int16)
+    for f in folds:
+        fold[f.test] = f.index
+    record = {
+        **asdict(split),
+        "embargo_ms": embargo,
+        "horizon_ms": horizon,
+        "folds": [
+            {
+                "index": f.index,
+                "test_start": f.test_start,
+                "test_end": f.test_end,
+                "train_rows": len(f.train),
+                "test_rows": len(f.test),
+            }
+            for f in folds
+        ],
+    }
+    return fold, folds, record
+
+
+def split_of(record: Mapping) -> SplitSpec:
+    """The SplitSpec a manifest's split record was made with."""
+    return SplitSpec(**{f: record[f] for f in ("n_folds", "embargo_ms", "mode", "train_ms")})
+
+
+def label_spec_of(record: Mapping) -> LabelSpec:
+    """The LabelSpec a manifest's label record describes."""
+    return LabelSpec(
+        horizons_min=tuple(record["horizons_min"]),
+        dead_zone=record["dead_zone"],
+        barrier=record["barrier"],
+        bar=record["bar"],
+    )
+
+
+def describe(
+    frame: pd.DataFrame, names: list[str], spec: LabelSpec, split_record: dict, as_of_ms: int
+) -> dict:
+    """What a training set over `frame` (from `known_by`) holds: as-of, rows, span, coins, features,
+    the label definition and the folds."""
+    times = ms(frame["time"])
+    return {
+        "dataset": "training_set",
+        "as_of": int(as_of_ms),
+        "rows": len(frame),
+        "rows_by_coin": {str(k): int(v) for k, v in frame["coin"].value_counts().sort_index().items()},
+        "first_time": int(times.min()),
+        "last_time": int(times.max()),
+        "coins": sorted(frame["coin"].unique().tolist()),
+        "features": names,
+        "feature_specs": {
+            n: {
+                "inputs": list(REGISTRY[n].inputs),
+                "lookback_bars": REGISTRY[n].lookback,
+                "window_ms": REGISTRY[n].window_ms,
+            }
+            for n in names
+        },
+        "labels": {**spec.describe(), "columns": label_columns(spec.horizons_min)},
+        "split": split_record,
+    }
 
 
 def training_folds(frame: pd.DataFrame, manifest: Mapping) -> list[Fold]:
@@ -90,64 +235,16 @@ def build_training_set(
     returns the frame (rows with at least one label known by `as_of_ms`, sorted by time then coin)
     and its manifest. `inputs` (e.g. ``{"features": {"2024-03-01": "<data version>"}, ...}``) is
     recorded as given."""
-    specs = resolve(feature_names)
-    names = [f.name for f in specs]
+    names = [f.name for f in resolve(feature_names)]
     absent = [c for c in ["coin", "time", *names, *FLAGS] if c not in features.columns]
     if absent:
         raise ValueError(f"features lack column(s) {absent}")
-    wide = _wide_labels(labels, spec, as_of_ms)
-    frame = features[["coin", "time", "interval", *names, *FLAGS]].join(
-        wide, on=["coin", "time"], how="inner"
-    )
-    targets = [f"fwd_log_return_{h}m" for h in spec.horizons_min]
-    frame = frame[frame[targets].notna().any(axis=1)].sort_values(["time", "coin"], ignore_index=True)
-    horizon = purge_horizon_ms(spec)
-    embargo = horizon if split.embargo_ms is None else split.embargo_ms
-    split_record = {**asdict(split), "embargo_ms": embargo, "horizon_ms": horizon}
-    folds = walk_forward_folds(
-        ms(frame["time"]),
-        n_folds=split.n_folds,
-        horizon_ms=horizon,
-        embargo_ms=embargo,
-        mode=split.mode,
-        train_ms=split.train_ms,
-    )
-    fold = np.full(len(frame), -1, dtype=np.int16)
-    for f in folds:
-        fold[f.test] = f.index
-    frame["fold"] = fold
-    times = ms(frame["time"])
+    bars = labelled_bars(features, labels, spec, ["coin", "time", "interval", *names, *FLAGS])
+    frame = known_by(bars, as_of_ms, spec.horizons_min)
+    frame["fold"], _, split_record = split_folds(frame, spec, split)
     manifest = {
-        "dataset": "training_set",
-        "as_of": int(as_of_ms),
-        "rows": len(frame),
-        "first_time": int(times.min()),
-        "last_time": int(times.max()),
-        "coins": sorted(frame["coin"].unique().tolist()),
+        **describe(frame, names, spec, split_record, as_of_ms),
         "inputs": dict(inputs or {}),
-        "features": names,
-        "feature_specs": {
-            n: {
-                "inputs": list(REGISTRY[n].inputs),
-                "lookback_bars": REGISTRY[n].lookback,
-                "window_ms": REGISTRY[n].window_ms,
-            }
-            for n in names
-        },
-        "labels": {**spec.describe(), "columns": label_columns(spec.horizons_min)},
-        "split": {
-            **split_record,
-            "folds": [
-                {
-                    "index": f.index,
-                    "test_start": f.test_start,
-                    "test_end": f.test_end,
-                    "train_rows": len(f.train),
-                    "test_rows": len(f.test),
-                }
-                for f in folds
-            ],
-        },
         "content_hash": content_hash(pa.Table.from_pandas(frame, preserve_index=False)),
     }
     return frame, manifest

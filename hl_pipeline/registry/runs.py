@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as installed
@@ -13,6 +14,7 @@ import pandas as pd
 
 from hl_pipeline.registry.tracking import Tracking
 
+DIGEST_CHARS = 32
 REQUIREMENTS = ("mlflow", "xgboost-cpu", "lightgbm", "scikit-learn", "pandas", "numpy", "cloudpickle")
 
 
@@ -35,6 +37,15 @@ class LoggedModel:
 
 
 @dataclass(frozen=True)
+class DatasetInput:
+    """The data a run trained on, as MLflow's run inputs show it: a name, a digest, where it lives."""
+
+    name: str
+    digest: str
+    uri: str  # e.g. file:///lake/training_set/date=2026-01-14
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """What one training run logs: everything but the model is plain data."""
 
@@ -45,6 +56,7 @@ class RunRecord:
     tags: Mapping[str, str] = field(default_factory=dict)
     version_tags: Mapping[str, str] = field(default_factory=dict)  # also set on the registered version
     run_name: str | None = None
+    dataset: DatasetInput | None = None
 
 
 def log_model_run(
@@ -63,6 +75,8 @@ def log_model_run(
         mlflow.start_run(experiment_id=experiment_id, tags=run_tags, run_name=record.run_name) as run,
     ):
         mlflow.log_params(dict(record.params))
+        if record.dataset is not None:
+            _log_dataset(record.dataset)
         for step, values in record.step_metrics:
             mlflow.log_metrics(_finite(values), step=step)
         mlflow.log_metrics(_finite(record.metrics))
@@ -82,6 +96,19 @@ def log_model_run(
     for key, value in record.version_tags.items():
         client.set_model_version_tag(name, version, key, value)
     return LoggedModel(name, version, run.info.run_id, experiment_id, f"models:/{name}/{version}")
+
+
+def _log_dataset(data: DatasetInput) -> None:
+    import mlflow
+    from mlflow.data.dataset_source_registry import resolve_dataset_source
+    from mlflow.data.meta_dataset import MetaDataset
+
+    with warnings.catch_warnings():  # a file:// URI matches two registered local sources, both the same
+        warnings.filterwarnings("ignore", "The specified dataset source can be interpreted", UserWarning)
+        source = resolve_dataset_source(data.uri)
+    # the tracking store keeps at most 36 characters of a dataset digest
+    meta = MetaDataset(source, name=data.name, digest=data.digest[:DIGEST_CHARS])  # type: ignore[abstract]
+    mlflow.log_input(meta, context="training")
 
 
 def _finite(values: Mapping[str, float]) -> dict[str, float]:

@@ -4,6 +4,7 @@ the partitions read, and one written partition per coin-day with its manifest.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +21,35 @@ from hl_pipeline.lake.schemas import SCHEMAS
 from hl_pipeline.lake.writer import write_partition
 
 Log = Callable[[str], None]
-Describe = Callable[[str, str, pd.DataFrame], tuple[str, dict[str, Any], dict[str, Any]]]
+Describe = Callable[[str, str, pa.Table], tuple[str, dict[str, Any], dict[str, Any]]]
 """(date, coin, rows) -> the manifest's (source, inputs, details)."""
+WRITERS = 4  # partitions written at once: encoding, hashing and fsync release the GIL
 
 
 def quiet(_: str) -> None:
     """A `Log` that says nothing."""
 
 
-def versions(root: Path, dataset: str, dates: Iterable[str], coins: Iterable[str | None]) -> dict[str, str]:
-    """{"COIN/DATE": content hash} of the written partitions among dates x coins."""
-    out = {}
-    for date in dates:
-        for coin in coins:
-            m = read_manifest(root, dataset, date, coin)
-            if m is not None:
-                out[f"{coin or 'all'}/{date}"] = m.content_hash
-    return out
+class Versions:
+    """The content hashes of input partitions, each manifest read once per step (inputs do not change
+    while a step writes its outputs)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._seen: dict[tuple[str, str, str | None], Manifest | None] = {}
+
+    def __call__(self, dataset: str, dates: Iterable[str], coins: Iterable[str | None]) -> dict[str, str]:
+        """{"COIN/DATE": content hash} of the written partitions among dates x coins."""
+        out = {}
+        for date in dates:
+            for coin in coins:
+                key = (dataset, date, coin)
+                if key not in self._seen:
+                    self._seen[key] = read_manifest(self.root, dataset, date, coin)
+                m = self._seen[key]
+                if m is not None:
+                    out[f"{coin or 'all'}/{date}"] = m.content_hash
+        return out
 
 
 def input_frame(root: Path, dataset: str, dates: list[str], coins: Sequence[str | None]) -> pd.DataFrame:
@@ -60,31 +73,31 @@ def write_coin_days(
     frame: pd.DataFrame | None,
     describe: Describe,
 ) -> list[Manifest]:
-    """One partition per coin-day of a computed frame (None: nothing computed, empty partitions)."""
-    manifests = []
-    for (date, coin), part in _split(frame, dataset, dates, coins):
-        table = pa.Table.from_pandas(part, preserve_index=False)
+    """One partition per coin-day of a computed frame (None: nothing computed, empty partitions),
+    converted to Arrow once and written WRITERS at a time."""
+    table = (
+        SCHEMAS[dataset].empty_table() if frame is None else pa.Table.from_pandas(frame, preserve_index=False)
+    )
+
+    def write(item: tuple[tuple[str, str], pa.Table]) -> Manifest:
+        (date, coin), part = item
         source, inputs, details = describe(date, coin, part)
-        manifest = Manifest.for_table(dataset, date, coin, table, source, inputs=inputs, details=details)
-        write_partition(root, table, manifest)
-        manifests.append(manifest)
-    return manifests
+        manifest = Manifest.for_table(dataset, date, coin, part, source, inputs=inputs, details=details)
+        write_partition(root, part, manifest)
+        return manifest
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        return list(pool.map(write, _split(table, dates, coins)))
 
 
-def _split(
-    frame: pd.DataFrame | None, dataset: str, dates: list[str], coins: list[str]
-) -> Iterable[tuple[tuple[str, str], pd.DataFrame]]:
-    """Each coin-day's rows of `frame` in one pass (an empty frame in the dataset's schema if none)."""
-    if frame is None:
-        empty = SCHEMAS[dataset].empty_table().to_pandas()
-        for date in dates:
-            for coin in coins:
-                yield (date, coin), empty
-        return
+def _split(table: pa.Table, dates: list[str], coins: list[str]) -> Iterable[tuple[tuple[str, str], pa.Table]]:
+    """Each coin-day's rows of `table` in one pass (no rows: an empty table of its schema)."""
     first = day_start_ms(dates[0])
-    t_ms = ((frame["time"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy()
+    t_ms = pc.cast(pc.cast(table["time"], pa.timestamp("ms", "UTC")), pa.int64()).to_numpy(
+        zero_copy_only=False
+    )
     days = (t_ms - first) // DAY_MS  # days after the first date (the dates need not be consecutive)
-    coin_codes = pd.Categorical(frame["coin"], categories=coins).codes
+    coin_codes = pd.Categorical(table["coin"].to_numpy(zero_copy_only=False), categories=coins).codes
     key = np.where((coin_codes >= 0) & (days >= 0), days * len(coins) + coin_codes, -1)
     order = np.argsort(key, kind="stable")
     sorted_keys = key[order]
@@ -92,4 +105,4 @@ def _split(
         d = (day_start_ms(date) - first) // DAY_MS
         for c, coin in enumerate(coins):
             lo, hi = np.searchsorted(sorted_keys, [d * len(coins) + c, d * len(coins) + c + 1])
-            yield (date, coin), frame.iloc[order[lo:hi]].reset_index(drop=True)
+            yield (date, coin), table.take(order[lo:hi])

@@ -89,31 +89,45 @@ def trade_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[C
 
 
 def feature_outcomes(root: Path, dates: list[str], coins: Sequence[str], bar: str) -> list[CheckOutcome]:
-    from hl_pipeline.ml.checks import check_no_missing_where_inputs_present, check_ranges
+    from hl_pipeline.ml.checks import feature_day_outcomes
 
     outcomes = []
-    for date in dates:
-        frame = read_range(root, "features", [date], list(coins)).to_pandas()
-        outcomes += [check_no_missing_where_inputs_present(frame, bar, date), check_ranges(frame, date)]
+    for batch in chunks(dates):
+        frame = read_range(root, "features", batch, list(coins)).to_pandas()
+        outcomes += feature_day_outcomes(frame, bar, batch)
     return outcomes
 
 
 def label_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
-    from hl_pipeline.ml.checks import label_balance
+    from hl_pipeline.ml.checks import label_day_outcomes
 
-    return [label_balance(read_range(root, "labels", [d], list(coins)).to_pandas(), date=d) for d in dates]
+    outcomes = []
+    for batch in chunks(dates):
+        outcomes += label_day_outcomes(read_range(root, "labels", batch, list(coins)).to_pandas(), batch)
+    return outcomes
 
 
 def training_set_outcomes(root: Path, dates: list[str]) -> list[CheckOutcome]:
     from hl_pipeline.ml.checks import check_no_leakage
+    from hl_pipeline.steps.training_sets import resolve_written
 
     outcomes = []
-    for date in dates:
-        manifest = read_manifest(root, "training_set", date)
-        if manifest is None:
+    for date, resolved in resolve_written(root, dates):
+        if resolved is None:
             text = f"no training_set partition written for {date}"
-            outcomes.append(CheckOutcome("training_set_no_leakage", date, False, ERROR, text, {}))
+            names = ("training_set_inputs_unchanged", "training_set_no_leakage")
+            outcomes += [CheckOutcome(name, date, False, ERROR, text, {}) for name in names]
             continue
-        frame = read_range(root, "training_set", [date]).to_pandas()
-        outcomes.append(check_no_leakage(frame, manifest.details, date))
+        stale, match = resolved.stale, resolved.rows_match()
+        text = (
+            f"{len(stale)} input partition(s) changed since the set was built, e.g. {', '.join(stale[:3])}"
+            if stale
+            else "every input partition holds what it held when the set was built"
+            + ("" if match else ", but they resolve to other rows or folds than those recorded")
+        )
+        details = {"changed": stale, "rows_match": match}
+        outcomes.append(
+            CheckOutcome("training_set_inputs_unchanged", date, not stale and match, ERROR, text, details)
+        )
+        outcomes.append(check_no_leakage(resolved.frame, resolved.manifest.details, date, resolved.folds))
     return outcomes

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.ml.features.catalog import FLAGS, REFERENCE_COIN, bar_ms, lookback_days
 from hl_pipeline.ml.features.compute import compute_features
-from hl_pipeline.steps.coin_days import Log, bars_end, input_frame, quiet, versions, write_coin_days
+from hl_pipeline.steps.coin_days import Log, Versions, bars_end, input_frame, quiet, write_coin_days
 
 
 def feature_inputs(root: Path, first: str, last: str, coins: list[str], bar: str) -> dict[str, pd.DataFrame]:
@@ -39,14 +41,14 @@ def build_features(
     root: Path, dates: list[str], coins: list[str], now_ms: int, bar: str = "1m", log: Log = quiet
 ) -> list[Manifest]:
     """Compute and write the features of `dates` (31 days per pass); today stops at the last closed bar."""
-    step, reach = bar_ms(bar), lookback_days(bar)
+    step, reach, versions = bar_ms(bar), lookback_days(bar), Versions(root)
 
-    def describe(date: str, coin: str, part: pd.DataFrame) -> tuple[str, dict, dict]:
+    def describe(date: str, coin: str, part: pa.Table) -> tuple[str, dict, dict]:
         deps = {
-            ds: versions(root, ds, days_between(shift(date, -back), date), _dep_coins(ds, coin))
+            ds: versions(ds, days_between(shift(date, -back), date), _dep_coins(ds, coin))
             for ds, back in reach.items()
         }
-        flags = {f: int(part[f].sum()) for f in FLAGS} if len(part) else {}
+        flags = {f: int(pc.sum(part[f]).as_py() or 0) for f in FLAGS} if part.num_rows else {}
         return f"computed on {bar} bars", deps, {"bar": bar, "rows_with_missing_input": flags}
 
     manifests = []

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
 from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.ml.features.catalog import bar_ms
 from hl_pipeline.ml.labels import LabelSpec, compute_labels
-from hl_pipeline.steps.coin_days import Log, bars_end, input_frame, quiet, versions, write_coin_days
+from hl_pipeline.steps.coin_days import Log, Versions, bars_end, input_frame, quiet, write_coin_days
 
 
 def build_labels(
@@ -22,14 +22,14 @@ def build_labels(
     log: Log = quiet,
 ) -> list[Manifest]:
     """Labels of `dates` (31 days per pass); labels not knowable by `now` stay missing."""
-    step = bar_ms(spec.bar)
+    step, versions = bar_ms(spec.bar), Versions(root)
 
-    def describe(date: str, coin: str, part: pd.DataFrame) -> tuple[str, dict, dict]:
-        known = int(part["fwd_log_return"].notna().sum()) if len(part) else 0
+    def describe(date: str, coin: str, part: pa.Table) -> tuple[str, dict, dict]:
+        known = part.num_rows - part["fwd_log_return"].null_count
         return (
             f"forward returns on {spec.bar} bars",
-            {"candles": versions(root, "candles", [date, shift(date, 1)], [coin])},
-            {"spec": spec.describe(), "known_labels": known, "unknown_labels": len(part) - known},
+            {"candles": versions("candles", [date, shift(date, 1)], [coin])},
+            {"spec": spec.describe(), "known_labels": known, "unknown_labels": part.num_rows - known},
         )
 
     manifests = []

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline.lake.paths import partition_dir
 from hl_pipeline.ml.features.catalog import bar_ms
 from hl_pipeline.ml.models.config import TradingConfig, XGBConfig
 from hl_pipeline.ml.models.target_keys import TargetKey, target_rows
 from hl_pipeline.ml.models.walkforward import Evaluation
-from hl_pipeline.registry.runs import LoggedModel, RunRecord
+from hl_pipeline.registry.runs import DatasetInput, LoggedModel, RunRecord
 from hl_pipeline.registry.tracking import Tracking
 from hl_pipeline.steps.coin_days import Log, quiet
-from hl_pipeline.steps.training_sets import newest_training_set
+from hl_pipeline.steps.training_sets import newest_training_set, read_training_set
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Trained:
     run_id: str
     run_url: str
     training_date: str
-    training_hash: str
+    training_digest: str
     aggregate: dict
     rows: int
     candidate: str  # the one chosen and registered
@@ -51,30 +51,35 @@ def train_target(
     from hl_pipeline.ml.models.walkforward import evaluate
 
     date = newest_training_set(root, today)
-    manifest = read_manifest(root, "training_set", date)
-    assert manifest is not None  # newest_training_set found it
-    table = read_partition(root, "training_set", date)
-    assert table is not None  # newest_training_set found it
-    frame = table.to_pandas()
+    frame, manifest = read_training_set(root, date, [key.coin])
+    digest = manifest.details["digest"]
     rows, target, folds = target_rows(frame, manifest.details, key, bar_ms(bar))
-    log(f"{key.key}: training on {len(rows)} rows of training_set {date} ({len(folds)} folds)")
+    log(
+        f"{key.key}: training on {len(rows)} rows of training_set {date} "
+        f"({len(folds)} folds, digest {digest[:12]})"
+    )
     ev = evaluate(rows, target, xgb=xgb, walk=WalkForward(n_folds=len(folds)), folds=folds, trading=trading)
     chosen_by = _rounded(ev.params["selection_sharpe"])
     log(f"{key.key}: chose {ev.primary} (net Sharpe over the selection folds: {chosen_by})")
     run_tags = {
         **tags,
         "training_set.date": date,
-        "training_set.content_hash": manifest.content_hash,
+        "training_set.digest": digest,
         "target": key.key,
     }
-    logged = log_training(tracking, key.model_name, ev, tags=run_tags, run_name=f"{key.key} {date}")
+    data = DatasetInput(
+        f"training_set {date} ({key.coin})", digest, partition_dir(root, "training_set", date).as_uri()
+    )
+    logged = log_training(
+        tracking, key.model_name, ev, tags=run_tags, run_name=f"{key.key} {date}", dataset=data
+    )
     return Trained(
         key,
         logged.version,
         logged.run_id,
         logged.run_url(ui_url),
         date,
-        manifest.content_hash,
+        digest,
         ev.aggregate,
         len(ev.rows),
         ev.primary,
@@ -93,6 +98,7 @@ def log_training(
     *,
     tags: Mapping[str, str] | None = None,
     run_name: str | None = None,
+    dataset: DatasetInput | None = None,
 ) -> LoggedModel:
     """Log `ev` as one run with its plots, register its final model as a new version of `name`, and
     keep the (trimmed) evaluation with the run for the gate."""
@@ -139,6 +145,7 @@ def log_training(
             tags=dict(tags or {}),
             version_tags=_target_tags(ev),
             run_name=run_name,
+            dataset=dataset,
         )
         logged = log_model_run(tracking, name, record, ev.final, ev.rows[list(ev.target.features)].head(5))
     log_evaluation(tracking, logged.run_id, *evaluation_record(trimmed(ev)))

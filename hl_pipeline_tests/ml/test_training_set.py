@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
@@ -12,7 +13,18 @@ from hl_pipeline.ml.checks import check_no_leakage
 from hl_pipeline.ml.features.compute import compute_features
 from hl_pipeline.ml.labels import LabelSpec, compute_labels
 from hl_pipeline.ml.pointintime import ms
-from hl_pipeline.ml.training_set import SplitSpec, build_training_set, training_folds
+from hl_pipeline.ml.training_set import (
+    LabelledBars,
+    SplitSpec,
+    build_training_set,
+    known_by,
+    label_columns,
+    label_spec_of,
+    labelled_bars,
+    split_folds,
+    split_of,
+    training_folds,
+)
 from hl_pipeline_tests.ml import synthetic
 
 START, END = synthetic.START, synthetic.START + 2 * DAY_MS
@@ -102,3 +114,27 @@ def test_bad_inputs_name_the_problem(parts):
             spec=dataclasses.replace(SPEC),
             feature_names=["ret_1"],
         )
+
+
+def test_a_window_sliced_from_a_longer_span_is_the_set_built_on_that_window(parts):
+    """The selection is resolved by slicing the labelled bars of a whole run's span: it must give the
+    rows, labels and folds that building the set on the window alone gives."""
+    features, labels = parts
+    first_day_end = START + DAY_MS
+    span = labelled_bars(features, labels, SPEC, ["coin", "time"])
+    times = ms(span["time"])
+    sliced = known_by(span[times >= first_day_end], AS_OF, SPEC.horizons_min)
+    window = features[ms(features["time"]) >= first_day_end]
+    alone, manifest = build_training_set(
+        window, labels[ms(labels["time"]) >= first_day_end], as_of_ms=AS_OF, feature_names=["ret_1"]
+    )
+    columns = ["coin", "time", *label_columns(SPEC.horizons_min)]
+    assert len(sliced) > 1000
+    bars = LabelledBars(span, SPEC.horizons_min)  # the same, as the selection resolves it
+    pd.testing.assert_frame_equal(bars.keys(first_day_end, END, AS_OF), sliced[["coin", "time"]])
+    pd.testing.assert_frame_equal(bars.resolved(first_day_end, END, AS_OF), sliced)
+    pd.testing.assert_frame_equal(sliced[columns], alone[columns])
+    _, _, record = split_folds(sliced, SPEC, SplitSpec())
+    assert record == manifest["split"]
+    assert split_of(record) == SplitSpec(embargo_ms=manifest["split"]["embargo_ms"])
+    assert label_spec_of(manifest["labels"]) == SPEC

@@ -39,9 +39,10 @@ def test_definitions_load_with_expected_graph():
     ) in checks
     assert ("collector_landing", "collector_heartbeat_fresh") in checks
     assert ("training_set", "training_set_no_leakage") in checks
+    assert ("training_set", "training_set_inputs_unchanged") in checks
     assert ("promotion", "promotion_recorded") in checks and ("model", "model_sound") in checks
     assert ("live_scores", "champion_holding_up") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 1 + 1 + 1 + 1
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1
 
 
 def test_jobs_and_schedules():

@@ -1,8 +1,19 @@
 """Features, labels and the training set for real: a market run, then the ml data job, twice."""
 
+import dataclasses
+
+import pandas as pd
+import pyarrow.compute as pc
 import pytest
 
 from hl_pipeline.commands.runs import load_definitions
+from hl_pipeline.errors import PreconditionError
+from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.writer import write_partition
+from hl_pipeline.ml.labels import LabelSpec
+from hl_pipeline.ml.training_set import SplitSpec, build_training_set
+from hl_pipeline.steps.data_checks import training_set_outcomes
+from hl_pipeline.steps.training_sets import read_training_set
 from hl_pipeline_tests.lake.helpers import manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import run_range
 
@@ -31,6 +42,7 @@ def test_features_labels_and_training_set_are_written_with_their_checks(ml_runs)
     for day in ("2024-02-28", "2024-02-29", "2024-03-01"):
         assert ("features_present_where_inputs_are", day) in evaluations
         assert ("training_set_no_leakage", day) in evaluations
+        assert ("training_set_inputs_unchanged", day) in evaluations
     today = partition_of(lake, "features", LAST, "BTC")
     assert today.num_rows == 12 * 60 + 30  # bars closed by 12:30, none beyond
     manifest = manifest_of(lake, "features", LAST, "ETH")
@@ -73,3 +85,73 @@ def test_a_rerun_rewrites_identical_partitions(ml_runs):
     assert before == after
     training = manifest_of(lake, "training_set", LAST, None)
     assert len(training.details["split"]["folds"]) == 3 and training.inputs["features"]
+
+
+def test_the_training_set_is_a_selection_read_back_from_its_inputs(ml_runs):
+    lake, *_ = ml_runs
+    selection = partition_of(lake, "training_set", LAST).to_pandas()
+    manifest = manifest_of(lake, "training_set", LAST)
+    window = ["2024-02-28", "2024-02-29", "2024-03-01"]
+    assert len(selection) == 2 * 2 * 3  # features and labels x 2 coins x 3 days, no rows copied
+    assert selection.groupby("dataset").size().to_dict() == {"features": 6, "labels": 6}
+    for row in selection.itertuples():
+        assert (
+            row.content_hash
+            == manifest_of(lake, row.dataset, row.time.strftime("%Y-%m-%d"), row.coin).content_hash
+        )
+    frame, read = read_training_set(lake, LAST)
+    assert read.details["digest"] == manifest.details["digest"] and len(frame) == manifest.details["rows"]
+    features = read_range(lake, "features", window, ["BTC", "ETH"]).to_pandas()
+    labels = read_range(lake, "labels", window, ["BTC", "ETH"]).to_pandas()
+    built, _ = build_training_set(
+        features, labels, as_of_ms=manifest.details["as_of"], spec=LabelSpec(), split=SplitSpec(n_folds=3)
+    )
+    pd.testing.assert_frame_equal(frame, built)
+    btc, _ = read_training_set(lake, LAST, ["BTC"])
+    pd.testing.assert_frame_equal(
+        btc.drop(columns="fold"), built[built["coin"] == "BTC"].reset_index(drop=True).drop(columns="fold")
+    )
+
+
+def _rewrite_doubled(lake, date: str, coin: str) -> None:
+    """Rewrite a features partition with other content (ret_1 doubled), as a later run might."""
+    table = partition_of(lake, "features", date, coin)
+    changed = table.set_column(
+        table.schema.get_field_index("ret_1"), "ret_1", pc.multiply(table["ret_1"], 2.0)
+    )
+    old = manifest_of(lake, "features", date, coin)
+    write_partition(lake, changed, dataclasses.replace(old, details=dict(old.details)))
+
+
+def test_a_training_set_whose_inputs_changed_is_refused_and_fails_its_check(ml_runs):
+    lake, *_ = ml_runs
+    _rewrite_doubled(lake, "2024-02-28", "ETH")  # a settled day: read from the lake, not frozen
+    with pytest.raises(PreconditionError, match=r"features ETH/2024-02-28 \(recorded"):
+        read_training_set(lake, LAST)
+    outcomes = {o.check: o for o in training_set_outcomes(lake, [LAST])}
+    assert not outcomes["training_set_inputs_unchanged"].passed
+    assert (
+        outcomes["training_set_inputs_unchanged"].metadata["changed"][0].startswith("features ETH/2024-02-28")
+    )
+
+
+def test_inputs_still_being_written_are_frozen_with_the_set(ml_runs):
+    """Today's and yesterday's partitions are rewritten as bars close and labels become known: the set
+    keeps snapshots of them, so training reads what the set selected, whatever runs since."""
+    lake, *_ = ml_runs
+    manifest = manifest_of(lake, "training_set", LAST)
+    frozen = manifest.details["frozen"]
+    assert set(frozen["features"]) == {f"{c}/{d}" for c in ("BTC", "ETH") for d in ("2024-02-29", LAST)}
+    folder = lake / "training_set" / f"date={LAST}"
+    assert sorted(p.name for p in folder.glob("*.snapshot")) == sorted(
+        n for named in frozen.values() for n in named.values()
+    )
+    before, _ = read_training_set(lake, LAST)
+    _rewrite_doubled(lake, LAST, "BTC")
+    after, _ = read_training_set(lake, LAST)
+    pd.testing.assert_frame_equal(before, after)
+    assert {o.check: o.passed for o in training_set_outcomes(lake, [LAST])} == {
+        "training_set_inputs_unchanged": True,
+        "training_set_no_leakage": True,
+    }
+    assert manifest_of(lake, "training_set", "2024-02-28").details["frozen"] == {}  # all settled

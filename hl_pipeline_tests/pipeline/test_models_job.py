@@ -9,7 +9,7 @@ import pytest
 from hl_pipeline.cli import main as cli
 from hl_pipeline.commands.runs import load_definitions, run_targets
 from hl_pipeline.lake.calendar import iso_ms
-from hl_pipeline.lake.reader import read_partition
+from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.registry.aliases import CHAMPION, version_at
 from hl_pipeline.registry.tracking import Tracking
 from hl_pipeline.simulator.config import SimulatorConfig
@@ -55,7 +55,7 @@ def trained(tmp_path_factory):
 
 
 def test_training_registers_a_version_and_the_gate_decides(trained):
-    _lake, tracking, models, *_ = trained
+    lake, tracking, models, *_ = trained
     assert models.success
     passed = {e.check_name for e in models.get_asset_check_evaluations() if e.passed}
     assert {"model_sound", "promotion_recorded"} <= passed
@@ -67,7 +67,10 @@ def test_training_registers_a_version_and_the_gate_decides(trained):
     evidence = run.data.metrics
     assert evidence["oos_accuracy"] >= 0.55 and evidence["gate_p_adjusted"] < 0.05
     assert evidence["oos_net_sharpe_lcb"] > 0 and evidence["oos_net_return"] > 0
-    assert run.data.tags["training_set.content_hash"] and run.data.tags["dagster.partition"] == "BTC_15m"
+    digest = read_manifest(lake, "training_set", LAST).details["digest"]  # type: ignore[union-attr]
+    assert run.data.tags["training_set.digest"] == digest and run.data.tags["dagster.partition"] == "BTC_15m"
+    (logged,) = run.inputs.dataset_inputs  # the selection it trained on, as MLflow's run inputs show it
+    assert logged.dataset.digest == digest[:32] and LAST in logged.dataset.source
     assert (
         "backtest.net_sharpe" in run.data.metrics
         and version_at(tracking, NAME, CHAMPION).version == version.version

@@ -86,28 +86,28 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     def training_set(
         context: dg.AssetExecutionContext, lake: LakeResource, market: MarketResource, ml: MLResource
     ) -> dg.MaterializeResult:
-        """Features joined to labels as of each bar over the `training_days` ending the partition, with
-        walk-forward folds purged and embargoed by the label horizon; the manifest records the input
-        partitions and their content hashes, the feature list, the label definition and the folds."""
-        from hl_pipeline.steps.training_sets import build_training_partition
+        """The rows of the `training_days` ending the partition, features joined to labels as of its end,
+        with walk-forward folds purged and embargoed by the label horizon; stored as a selection (the
+        feature and label partitions it reads, with their content hashes), not a copy. The manifest
+        records the rows and folds they resolve to, the feature list, the label definition and a digest."""
+        from hl_pipeline.steps.training_sets import build_training_partitions
 
         dates, now = _dates(context, market)
         coins, spec, split = list(market.coins), ml.label_spec(), ml.split_spec()
-        manifests = [
-            build_training_partition(
-                lake.path, d, ml.training_days, coins, now, spec, split, context.log.info
-            )
-            for d in dates
-        ]
+        manifests = build_training_partitions(
+            lake.path, dates, ml.training_days, coins, now, spec, split, context.log.info
+        )
 
         def provenance(_: str, written: list[Manifest]) -> dict:
             (own,) = written
             return {
-                "content_hash": own.content_hash,
+                "digest": own.details["digest"],
+                "training_rows": own.details["rows"],
                 "features": len(own.details["features"]),
                 "folds": dg.MetadataValue.json(own.details["split"]["folds"]),
                 "label_definition": dg.MetadataValue.json(own.details["labels"]),
                 "input_partitions": sum(len(v) for v in own.inputs.values()),
+                "missing_input_partitions": len(own.details["missing_inputs"]),
             }
 
         return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, provenance))

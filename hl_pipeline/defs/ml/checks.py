@@ -21,6 +21,11 @@ LABEL_CHECKS = {
     )
 }
 TRAINING_CHECKS = {
+    "training_set_inputs_unchanged": (
+        True,
+        "Every feature and label partition the set selects still holds the content hash recorded when "
+        "it was built, and they resolve to the rows and folds recorded.",
+    ),
     "training_set_no_leakage": (
         True,
         "No label known after the set's as-of time; "

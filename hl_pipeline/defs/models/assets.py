@@ -92,7 +92,7 @@ def model_assets(settings: Settings) -> list[dg.AssetsDefinition]:
                     **_trained_row(t),
                     "mlflow_run": dg.MetadataValue.url(t.run_url),
                     "model_version": t.version,
-                    "training_set_hash": t.training_hash,
+                    "training_set_digest": t.training_digest,
                     "training_set_date": t.training_date,
                 }
                 for t in trained
