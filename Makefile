@@ -33,8 +33,8 @@ test: lint
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/hl-pipeline dev
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+bench: $(STAMP)  # `make bench ONLY="ml_year train_year"` runs those only
+	$(BIN)/python -m bench $(ONLY)
 
 mlflow: $(STAMP)
 	mkdir -p mlruns

@@ -1,6 +1,10 @@
-"""`make bench`: every benchmark in turn; tables on stdout, JSON in bench/results/."""
+"""`make bench`: every benchmark in turn (or `python -m bench NAME...`: those only); tables on
+stdout, JSON in bench/results/."""
 
 import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from bench import (
     backfill_year,
@@ -8,6 +12,9 @@ from bench import (
     day_checks,
     features_year,
     load_time,
+    ml_year,
+    model_gate,
+    null_market,
     parquet_vs_csv,
     train_year,
     ui_run,
@@ -15,30 +22,43 @@ from bench import (
 )
 from bench.common import RESULTS
 
+BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
+    ("load_time", "code location load", lambda work: load_time.main()),
+    ("backfill_year", "a year of candles, 5 coins", backfill_year.main),
+    (
+        "parquet_vs_csv",
+        "Parquet vs gzip CSV (the year's 1m candles)",
+        lambda work: parquet_vs_csv.main(work / "lake"),
+    ),
+    ("collector_throughput", "collector throughput (simulator burst on loopback)", collector_throughput.main),
+    ("ws_burst", "simulator trade replay on /ws (burst and paced)", lambda work: ws_burst.main()),
+    ("features_year", "features and labels, a year of 1m bars, 5 coins", features_year.main),
+    (
+        "day_checks",
+        "one day's feature and label checks, vectorised against row by row",
+        lambda work: day_checks.main(),
+    ),
+    ("ml_year", "features, labels and training sets for a year through ml_data_job", ml_year.main),
+    ("train_year", "walk-forward training, one target, a year of 1m bars", train_year.main),
+    ("ui_run", "a one-day market run from the UI against the CLI", ui_run.main),
+    ("null_market", "the simulator's null market and planted signal", lambda work: null_market.main()),
+    ("model_gate", "false promotions on the null, power on planted signals", lambda work: model_gate.main()),
+]
 
-def main() -> None:
+
+def main(names: list[str]) -> None:
+    unknown = sorted(set(names) - {name for name, _, _ in BENCHMARKS})
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {unknown}; choose from {[n for n, _, _ in BENCHMARKS]}")
     work = RESULTS / "work"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    print("== code location load ==")
-    load_time.main()
-    print("\n== a year of candles, 5 coins ==")
-    backfill_year.main(work)
-    print("\n== Parquet vs gzip CSV (the year's 1m candles) ==")
-    parquet_vs_csv.main(work / "lake")
-    print("\n== collector throughput (simulator burst on loopback) ==")
-    collector_throughput.main(work)
-    print("\n== simulator trade replay on /ws (burst and paced) ==")
-    ws_burst.main()
-    print("\n== features and labels, a year of 1m bars, 5 coins ==")
-    features_year.main(work)
-    print("\n== one day's feature and label checks, vectorised against row by row ==")
-    day_checks.main()
-    print("\n== walk-forward training, one target, a year of 1m bars ==")
-    train_year.main(work)
-    print("\n== a one-day market run from the UI against the CLI ==")
-    ui_run.main(work)
+    chosen = [b for b in BENCHMARKS if not names or b[0] in names]
+    if not names or "backfill_year" in names:  # parquet_vs_csv reads the lake backfill_year writes
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    for name, title, run in chosen:
+        print(f"\n== {title} ({name}) ==", flush=True)
+        run(work)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
