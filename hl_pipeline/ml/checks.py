@@ -194,16 +194,31 @@ def check_no_leakage(
     """The leakage guard: no label in the training set was known after the set's `as_of`, and in
     every fold no training row's label was known at or after its test window's start (`folds`: the
     manifest's folds over `frame`, if already cut)."""
+    horizons = label_horizon_minutes(frame.columns)
+    known = {h: ms(frame[f"known_time_{h}m"]) for h in horizons}
+    returned = {h: frame[f"fwd_log_return_{h}m"].notna().to_numpy() for h in horizons}
+    folds = training_folds(frame, manifest) if folds is None else folds
+    return leakage_outcome(known, returned, folds, manifest, len(frame), date)
+
+
+def leakage_outcome(
+    known: Mapping[int, np.ndarray],
+    returned: Mapping[int, np.ndarray],
+    folds: list[Fold],
+    manifest: Mapping,
+    rows: int,
+    date: str = "",
+) -> CheckOutcome:
+    """`check_no_leakage` on arrays: per horizon, each row's label known time and whether its return
+    is in the set."""
     as_of = manifest["as_of"]
     problems = {}
-    folds = training_folds(frame, manifest) if folds is None else folds
-    for h in label_horizon_minutes(frame.columns):
-        known = ms(frame[f"known_time_{h}m"])
-        late = (known > as_of) & frame[f"fwd_log_return_{h}m"].notna().to_numpy()
+    for h, times in known.items():
+        late = (times > as_of) & returned[h]
         if late.any():
             problems[f"known after as_of ({h}m)"] = int(late.sum())
         for fold in folds:
-            seen = known[fold.train] >= fold.test_start
+            seen = times[fold.train] >= fold.test_start
             if seen.any():
                 problems[f"fold {fold.index} trains on labels known in its test window ({h}m)"] = int(
                     seen.sum()
@@ -211,6 +226,6 @@ def check_no_leakage(
     text = (
         f"leakage: {problems}"
         if problems
-        else f"{len(frame)} rows: no label known after {manifest['as_of']} or inside a test window's past"
+        else f"{rows} rows: no label known after {manifest['as_of']} or inside a test window's past"
     )
     return _outcome("training_set_no_leakage", date, ERROR, not problems, text, {"violations": problems})

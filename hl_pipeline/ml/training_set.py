@@ -99,52 +99,77 @@ def known_by(frame: pd.DataFrame, as_of_ms: int, horizons_min: Iterable[int]) ->
     return out
 
 
+@dataclass(frozen=True)
+class Window:
+    """The rows of a training set cut from `LabelledBars`: their times, coins, and per horizon when
+    the labels become known and whether a return is known by the set's as-of."""
+
+    times: np.ndarray  # ms, sorted
+    codes: np.ndarray  # per row, its coin's position in `names`
+    names: np.ndarray  # coin symbols
+    known: dict[int, np.ndarray]  # horizon -> known time (ms)
+    returned: dict[int, np.ndarray]  # horizon -> a return known by as-of
+
+    def rows_by_coin(self) -> dict[str, int]:
+        counts = np.bincount(self.codes, minlength=len(self.names))
+        return {str(n): int(c) for n, c in sorted(zip(self.names, counts, strict=True)) if c}
+
+    def only(self, coins: Iterable[str]) -> Window:
+        """The rows of `coins`."""
+        keep = np.isin(self.names, list(coins))[self.codes]
+        return Window(
+            self.times[keep],
+            self.codes[keep],
+            self.names,
+            {h: t[keep] for h, t in self.known.items()},
+            {h: r[keep] for h, r in self.returned.items()},
+        )
+
+
 class LabelledBars:
     """The labelled bars of a span of days (from `labelled_bars`) as arrays, so that the training set
     of any window inside the span is a slice and a mask: what `known_by` keeps of that window."""
 
     def __init__(self, frame: pd.DataFrame, horizons_min: Iterable[int]):
-        self.frame, self.horizons = frame, list(horizons_min)
+        self.horizons = list(horizons_min)
         self.times = ms(frame["time"])
+        codes, self._names = pd.factorize(frame["coin"])
+        self._codes = codes.astype(np.int32)
         self.known, self.has_return = label_arrays(frame, self.horizons)
 
-    def window(self, start_ms: int, end_ms: int, as_of_ms: int) -> tuple[slice, np.ndarray]:
-        """The rows of bars in [start_ms, end_ms) and, among them, those with a return known by `as_of_ms`."""
+    def _rows(self, start_ms: int, end_ms: int) -> slice:
         lo, hi = (int(i) for i in self.times.searchsorted([start_ms, end_ms]))
-        rows = slice(lo, hi)
-        keep, _ = known_mask(
-            {h: t[rows] for h, t in self.known.items()},
-            {h: r[rows] for h, r in self.has_return.items()},
-            as_of_ms,
+        return slice(lo, hi)
+
+    def window(self, start_ms: int, end_ms: int, as_of_ms: int) -> Window:
+        """The training set's rows over bars in [start_ms, end_ms), as of `as_of_ms`."""
+        rows = self._rows(start_ms, end_ms)
+        known = {h: t[rows] for h, t in self.known.items()}
+        keep, late = known_mask(known, {h: r[rows] for h, r in self.has_return.items()}, as_of_ms)
+        return Window(
+            times=self.times[rows][keep],
+            codes=self._codes[rows][keep],
+            names=np.asarray(self._names),
+            known={h: t[keep] for h, t in known.items()},
+            returned={h: (self.has_return[h][rows] & ~late[h])[keep] for h in self.horizons},
         )
-        return rows, keep
-
-    def keys(self, start_ms: int, end_ms: int, as_of_ms: int) -> pd.DataFrame:
-        """coin and time of the training set's rows over the window, as of `as_of_ms`."""
-        rows, keep = self.window(start_ms, end_ms, as_of_ms)
-        return self.frame[["coin", "time"]].iloc[rows][keep].reset_index(drop=True)
-
-    def resolved(self, start_ms: int, end_ms: int, as_of_ms: int) -> pd.DataFrame:
-        """The training set's rows over the window with their labels as of `as_of_ms` (`known_by`)."""
-        rows, _ = self.window(start_ms, end_ms, as_of_ms)
-        return known_by(self.frame.iloc[rows], as_of_ms, self.horizons)
 
 
 def split_folds(
-    frame: pd.DataFrame, spec: LabelSpec, split: SplitSpec
+    times_ms: np.ndarray, spec: LabelSpec, split: SplitSpec
 ) -> tuple[np.ndarray, list[Fold], dict]:
-    """(each row's fold, -1 for the first block; the folds; the split as recorded) over `frame`'s times."""
+    """(each row's fold, -1 for the first block; the folds; the split as recorded) over rows at `times_ms`."""
     horizon = purge_horizon_ms(spec)
     embargo = horizon if split.embargo_ms is None else split.embargo_ms
     folds = walk_forward_folds(
-        ms(frame["time"]),
+        times_ms,
         n_folds=split.n_folds,
         horizon_ms=horizon,
         embargo_ms=embargo,
         mode=split.mode,
         train_ms=split.train_ms,
     )
-    fold = np.full(len(frame), -1, dtype=np.int16)
+    fold = np.full(len(times_ms), -1, dtype=np.int16)
     for f in folds:
         fold[f.test] = f.index
     record = {
@@ -181,19 +206,23 @@ def label_spec_of(record: Mapping) -> LabelSpec:
 
 
 def describe(
-    frame: pd.DataFrame, names: list[str], spec: LabelSpec, split_record: dict, as_of_ms: int
+    rows_by_coin: Mapping[str, int],
+    times_ms: np.ndarray,
+    names: list[str],
+    spec: LabelSpec,
+    split_record: dict,
+    as_of_ms: int,
 ) -> dict:
-    """What a training set over `frame` (from `known_by`) holds: as-of, rows, span, coins, features,
-    the label definition and the folds."""
-    times = ms(frame["time"])
+    """What a training set holds: as-of, rows (by coin), span, coins, features, the label definition
+    and the folds."""
     return {
         "dataset": "training_set",
         "as_of": int(as_of_ms),
-        "rows": len(frame),
-        "rows_by_coin": {str(k): int(v) for k, v in frame["coin"].value_counts().sort_index().items()},
-        "first_time": int(times.min()),
-        "last_time": int(times.max()),
-        "coins": sorted(frame["coin"].unique().tolist()),
+        "rows": int(sum(rows_by_coin.values())),
+        "rows_by_coin": dict(sorted(rows_by_coin.items())),
+        "first_time": int(times_ms.min()),
+        "last_time": int(times_ms.max()),
+        "coins": sorted(rows_by_coin),
         "features": names,
         "feature_specs": {
             n: {
@@ -241,9 +270,11 @@ def build_training_set(
         raise ValueError(f"features lack column(s) {absent}")
     bars = labelled_bars(features, labels, spec, ["coin", "time", "interval", *names, *FLAGS])
     frame = known_by(bars, as_of_ms, spec.horizons_min)
-    frame["fold"], _, split_record = split_folds(frame, spec, split)
+    times = ms(frame["time"])
+    frame["fold"], _, split_record = split_folds(times, spec, split)
+    counts = {str(k): int(v) for k, v in frame["coin"].value_counts().items()}
     manifest = {
-        **describe(frame, names, spec, split_record, as_of_ms),
+        **describe(counts, times, names, spec, split_record, as_of_ms),
         "inputs": dict(inputs or {}),
         "content_hash": content_hash(pa.Table.from_pandas(frame, preserve_index=False)),
     }

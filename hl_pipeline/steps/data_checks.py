@@ -108,7 +108,7 @@ def label_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[C
 
 
 def training_set_outcomes(root: Path, dates: list[str]) -> list[CheckOutcome]:
-    from hl_pipeline.ml.checks import check_no_leakage
+    from hl_pipeline.ml.checks import leakage_outcome
     from hl_pipeline.steps.training_sets import resolve_written
 
     outcomes = []
@@ -129,5 +129,10 @@ def training_set_outcomes(root: Path, dates: list[str]) -> list[CheckOutcome]:
         outcomes.append(
             CheckOutcome("training_set_inputs_unchanged", date, not stale and match, ERROR, text, details)
         )
-        outcomes.append(check_no_leakage(resolved.frame, resolved.manifest.details, date, resolved.folds))
+        rows = resolved.rows
+        outcomes.append(
+            leakage_outcome(
+                rows.known, rows.returned, resolved.folds, resolved.manifest.details, len(rows.times), date
+            )
+        )
     return outcomes

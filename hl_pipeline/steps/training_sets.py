@@ -29,6 +29,7 @@ from hl_pipeline.ml.training_set import (
     LABEL_FIELDS,
     LabelledBars,
     SplitSpec,
+    Window,
     build_training_set,
     describe,
     label_spec_of,
@@ -134,13 +135,13 @@ def build_training_partitions(
             window = days_between(shift(date, -(window_days - 1)), date)
             inputs, missing = found.of(window, coins)
             as_of = min(day_start_ms(date) + DAY_MS, now_ms)
-            frame = bars.keys(*_span_ms(window[0], date), as_of)
-            if frame.empty:
+            rows = bars.window(*_span_ms(window[0], date), as_of)
+            if not len(rows.times):
                 raise PreconditionError(
                     f"no labelled feature rows in {window[0]}..{date}: materialize features and labels first"
                 )
-            _, _, split_record = split_folds(frame, spec, split)
-            details = describe(frame, names, spec, split_record, as_of)
+            _, _, split_record = split_folds(rows.times, spec, split)
+            details = describe(rows.rows_by_coin(), rows.times, names, spec, split_record, as_of)
             folder = partition_dir(root, "training_set", date)
             frozen = _freeze(root, folder, inputs, now_ms)
             details |= {"missing_inputs": missing, "frozen": frozen, "digest": digest(inputs, details)}
@@ -231,20 +232,20 @@ def stale_inputs(root: Path, manifest: Manifest) -> list[str]:
 
 @dataclass
 class Resolved:
-    """A written training set checked against the lake: its inputs that changed, and the rows (keys
-    and labels only) its selection resolves to now."""
+    """A written training set checked against the lake: its inputs that changed, and the rows (times,
+    coins, label known times) its selection resolves to now."""
 
     date: str
     manifest: Manifest
     stale: list[str]
-    frame: pd.DataFrame
+    rows: Window
 
     @functools.cached_property
     def _split(self) -> tuple[list[Fold], dict]:
         details = self.manifest.details
         spec, split = label_spec_of(details["labels"]), split_of(details["split"])
         try:
-            _, folds, record = split_folds(self.frame, spec, split)
+            _, folds, record = split_folds(self.rows.times, spec, split)
         except ConfigError as e:  # too few rows left for the folds: nothing to judge leakage on
             return [], {"error": str(e)}
         return folds, record
@@ -257,10 +258,9 @@ class Resolved:
     def rows_match(self) -> bool:
         """The selection still resolves to the rows and folds recorded when it was built."""
         details = self.manifest.details
-        if self.frame.empty:
+        if not len(self.rows.times):
             return details["rows"] == 0
-        counts = {str(k): int(v) for k, v in self.frame["coin"].value_counts().sort_index().items()}
-        return counts == details["rows_by_coin"] and self._split[1] == details["split"]
+        return self.rows.rows_by_coin() == details["rows_by_coin"] and self._split[1] == details["split"]
 
 
 def resolve_written(root: Path, dates: list[str]) -> Iterator[tuple[str, Resolved | None]]:
@@ -290,11 +290,11 @@ def resolve_written(root: Path, dates: list[str]) -> Iterator[tuple[str, Resolve
                     labelled[key] = _labelled(root, span, coins, spec, CHECKED_FIELDS)
                 bars = labelled[key]
             window = sorted({k.split("/")[1] for named in manifest.inputs.values() for k in named}) or [date]
-            frame = bars.resolved(*_span_ms(window[0], window[-1]), details["as_of"])
-            if set(details["coins"]) != set(frame["coin"].unique()):
-                frame = frame[frame["coin"].isin(details["coins"])].reset_index(drop=True)
+            rows = bars.window(*_span_ms(window[0], window[-1]), details["as_of"])
+            if set(rows.rows_by_coin()) - set(details["coins"]):
+                rows = rows.only(details["coins"])
             current = _current(root, manifest, found.current)
-            yield date, Resolved(date, manifest, _stale(manifest, current), frame)
+            yield date, Resolved(date, manifest, _stale(manifest, current), rows)
 
 
 def read_training_set(root: Path, date: str, coins: list[str] | None = None) -> tuple[pd.DataFrame, Manifest]:

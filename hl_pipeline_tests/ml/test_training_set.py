@@ -130,11 +130,15 @@ def test_a_window_sliced_from_a_longer_span_is_the_set_built_on_that_window(part
     )
     columns = ["coin", "time", *label_columns(SPEC.horizons_min)]
     assert len(sliced) > 1000
-    bars = LabelledBars(span, SPEC.horizons_min)  # the same, as the selection resolves it
-    pd.testing.assert_frame_equal(bars.keys(first_day_end, END, AS_OF), sliced[["coin", "time"]])
-    pd.testing.assert_frame_equal(bars.resolved(first_day_end, END, AS_OF), sliced)
+    rows = LabelledBars(span, SPEC.horizons_min).window(first_day_end, END, AS_OF)  # as the selection does
+    np.testing.assert_array_equal(rows.times, ms(sliced["time"]))
+    np.testing.assert_array_equal(rows.names[rows.codes], sliced["coin"].to_numpy())
+    for h in SPEC.horizons_min:
+        np.testing.assert_array_equal(rows.known[h], ms(sliced[f"known_time_{h}m"]))
+        np.testing.assert_array_equal(rows.returned[h], sliced[f"fwd_log_return_{h}m"].notna().to_numpy())
+    assert rows.rows_by_coin() == manifest["rows_by_coin"]
     pd.testing.assert_frame_equal(sliced[columns], alone[columns])
-    _, _, record = split_folds(sliced, SPEC, SplitSpec())
+    _, _, record = split_folds(ms(sliced["time"]), SPEC, SplitSpec())
     assert record == manifest["split"]
     assert split_of(record) == SplitSpec(embargo_ms=manifest["split"]["embargo_ms"])
     assert label_spec_of(manifest["labels"]) == SPEC
