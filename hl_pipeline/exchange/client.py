@@ -30,7 +30,13 @@ from hl_pipeline.exchange.pagination import (
     merge_by_time,
     times_of,
 )
-from hl_pipeline.exchange.series_payloads import CANDLE_SCHEMA, FUNDING_SCHEMA, parse_candles, parse_funding
+from hl_pipeline.exchange.series_payloads import (
+    CANDLE_SCHEMA,
+    FUNDING_SCHEMA,
+    parse_candles,
+    parse_candles_bytes,
+    parse_funding,
+)
 from hl_pipeline.exchange.stats import ClientStats
 from hl_pipeline.exchange.transport import InfoTransport
 from hl_pipeline.exchange.universe_payloads import (
@@ -162,6 +168,7 @@ class InfoClient:
                 body,
                 functools.partial(parse_candles, request=body, coin=coin, interval=interval),
                 expected_candles(interval, cursor, end_ms, self.candle_page),
+                parse_bytes=functools.partial(parse_candles_bytes, coin=coin, interval=interval),
             )
             if not page.num_rows:
                 break

@@ -43,6 +43,10 @@ def _describe(exc: requests.RequestException) -> str:
     return f"{type(exc).__name__}: {_OBJECT_REPR.sub('', text)}"
 
 
+BytesParser = Callable[[bytes, int], "tuple[T, int] | None"]
+"""(response body, received ms) -> (value, item count), or None: parse the decoded JSON instead."""
+
+
 @dataclass(frozen=True)
 class _Parsed(Generic[T]):
     value: T
@@ -95,8 +99,18 @@ class InfoTransport:
         """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
         return self._rng() * min(self.backoff_cap, self.backoff_base * 2**attempt)
 
-    def call(self, body: dict, parse: Callable[[Any, int], T], expected_items: int = 0) -> T:
-        """POST `body`, parse the JSON with `parse(data, received_ms)`; retried as a whole."""
+    def call(
+        self,
+        body: dict,
+        parse: Callable[[Any, int], T],
+        expected_items: int = 0,
+        parse_bytes: BytesParser[T] | None = None,
+    ) -> T:
+        """POST `body`, parse the JSON with `parse(data, received_ms)`; retried as a whole.
+
+        `parse_bytes(content, received_ms)`, when given, is tried first on a 200 response: it
+        returns (value, item count) for a body it reads exactly as `parse(json.loads(content))`
+        would, or None to leave the body to `json.loads` and `parse`."""
         rtype = body["type"]
         payload = json.dumps(body, separators=(",", ":")).encode()
         attempts = self.max_retries + 1
@@ -106,7 +120,9 @@ class InfoTransport:
                 delay = self.backoff(attempt - 1)
                 log.debug("retrying %s in %.3fs after: %s", rtype, delay, last)
                 self._sleep(delay)
-            outcome = self._attempt(body, rtype, payload, parse, expected_items, retry=attempt > 0)
+            outcome = self._attempt(
+                body, rtype, payload, parse, expected_items, retry=attempt > 0, parse_bytes=parse_bytes
+            )
             if isinstance(outcome, _Parsed):
                 return outcome.value
             last = outcome.error
@@ -128,6 +144,7 @@ class InfoTransport:
         parse: Callable[[Any, int], T],
         expected_items: int,
         retry: bool,
+        parse_bytes: BytesParser[T] | None = None,
     ) -> _Parsed[T] | _Retryable:
         """One POST: the parsed value, or the error that makes it worth another attempt."""
         base = base_weight(rtype)
@@ -164,6 +181,13 @@ class InfoTransport:
             if status >= 500:
                 return _Retryable(ServerError(f"HTTP {status}: {excerpt(content)}"))
             raise RequestRejectedError(body, status, content.decode("utf-8", "replace"))
+        fast = parse_bytes(content, received_ms) if parse_bytes is not None else None
+        if fast is not None:
+            value, items = fast
+            actual = request_weight(rtype, items)
+            self.limiter.settle(reserved, actual)
+            self.stats.record(rtype, actual, retry=retry, waited=waited)
+            return _Parsed(value)
         try:
             data = json.loads(content)
         except ValueError as exc:

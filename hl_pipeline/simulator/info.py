@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from hl_pipeline.simulator import bodies
 from hl_pipeline.simulator.contexts import SPOT_META, all_mids, meta, spot_ctxs
 from hl_pipeline.simulator.market import Market
+from hl_pipeline.simulator.snapshot import Rendered
 
 Handler = Callable[[Market, dict], Any]
 
 
-def _candles(m: Market, b: dict) -> list:
+def _candles(m: Market, b: dict) -> Rendered:
     coin, interval, start, end = bodies.candle_req(b)
-    return m.candles(coin, interval, start, m.config.now() if end is None else end)
+    return m.candle_body(coin, interval, start, m.config.now() if end is None else end)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -48,6 +50,16 @@ def request_type(body: Any) -> str:
 
 
 def answer(market: Market, body: dict) -> tuple[Any, int]:
-    """The payload for a body whose type is known, and how many items it counts for weight."""
+    """The payload for a body whose type is known (a `Rendered` one is already JSON), and how many
+    items it counts for weight."""
     payload = HANDLERS[body["type"]](market, body)
+    if isinstance(payload, Rendered):
+        return payload, payload.items
     return payload, len(payload) if isinstance(payload, list) else 0
+
+
+def encode(payload: Any) -> bytes:
+    """The response body of a payload, compact JSON as the exchange prints it."""
+    if isinstance(payload, Rendered):
+        return payload.body
+    return json.dumps(payload, separators=(",", ":")).encode()

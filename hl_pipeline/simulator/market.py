@@ -10,7 +10,7 @@ from hl_pipeline.simulator.contexts import asset_ctx
 from hl_pipeline.simulator.fills import fills_by_time, recent_fills
 from hl_pipeline.simulator.funding import funding_rows
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px
-from hl_pipeline.simulator.snapshot import candle_rows
+from hl_pipeline.simulator.snapshot import Rendered, candle_body, candle_rows
 from hl_pipeline.simulator.trades import TradeTape, hash_hex, trade_ids
 from hl_pipeline.simulator.wallets import wallets
 
@@ -38,20 +38,18 @@ class Market:
                 return i
         raise UnknownCoin(coin)
 
+    def _candle_args(self, coin: str, interval: str, start_ms: int, end_ms: int) -> tuple:
+        c = self.config
+        source = self.sources[self.coin_id(coin)]
+        return (source, coin, interval, start_ms, end_ms, c.now(), c.listing_ms, c.retention, c.candle_page)
+
     def candles(self, coin: str, interval: str, start_ms: int, end_ms: int) -> list[dict]:
         """candleSnapshot rows."""
-        c = self.config
-        return candle_rows(
-            self.sources[self.coin_id(coin)],
-            coin,
-            interval,
-            start_ms,
-            end_ms,
-            c.now(),
-            c.listing_ms,
-            c.retention,
-            c.candle_page,
-        )
+        return candle_rows(*self._candle_args(coin, interval, start_ms, end_ms))
+
+    def candle_body(self, coin: str, interval: str, start_ms: int, end_ms: int) -> Rendered:
+        """candleSnapshot rows already encoded as the response body (the same JSON as `candles`)."""
+        return candle_body(*self._candle_args(coin, interval, start_ms, end_ms))
 
     def funding(self, coin: str, start_ms: int, end_ms: int | None) -> list[dict]:
         """fundingHistory rows."""

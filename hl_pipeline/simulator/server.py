@@ -16,7 +16,7 @@ from hl_pipeline.exchange.weights import base_weight, item_weight
 from hl_pipeline.simulator.bodies import BadRequest
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.faults import FaultInjector
-from hl_pipeline.simulator.info import answer, request_type
+from hl_pipeline.simulator.info import answer, encode, request_type
 from hl_pipeline.simulator.market import Market, UnknownCoin
 from hl_pipeline.simulator.ratelimit import WeightBudget
 from hl_pipeline.simulator.ws import install as install_ws
@@ -28,7 +28,7 @@ APP_CONFIG = web.AppKey("config", SimulatorConfig)
 
 def _json(payload: Any, status: int = 200) -> web.Response:
     return web.Response(
-        body=json.dumps(payload, separators=(",", ":")).encode(),
+        body=encode(payload),
         status=status,
         content_type="application/json",
         headers=HEADERS,
@@ -89,7 +89,7 @@ def make_app(config: SimulatorConfig) -> web.Application:
         if config.rate_limit:
             budget.charge(ip, item_weight(kind, items))
         if fault == "truncated":
-            return await _truncated(request, json.dumps(payload, separators=(",", ":")).encode())
+            return await _truncated(request, encode(payload))
         return _json(payload)
 
     app = web.Application()
