@@ -17,7 +17,7 @@ class GapTracker:
         """Record a message; returns the gap it closes, if one was open."""
         key = (channel, coin)
         self._last[key] = receive_ms
-        opened = self._open.pop(key, None)
+        opened = self._open.pop(key, None) if self._open else None  # per message: the common case first
         if opened is None:
             return None
         start, cause = opened

@@ -14,15 +14,15 @@ class Health:
         self.path = path
         self.started = time.time()
         self.counts: dict[str, int] = defaultdict(int)
-        self.last_message: dict[str, float] = {}
+        self.last_message: dict[str, int] = {}  # channel -> receive ms
         self.reconnects = 0
         self.gaps = 0
         self.gap_causes: dict[tuple[str, str], int] = defaultdict(int)  # (channel, cause) -> gaps
         self.connected = False
 
-    def message(self, channel: str, now: float) -> None:
+    def message(self, channel: str, receive_ms: int) -> None:
         self.counts[channel] += 1
-        self.last_message[channel] = now
+        self.last_message[channel] = receive_ms
 
     def gap(self, channel: str, cause: str) -> None:
         """A gap record was written."""
@@ -40,7 +40,7 @@ class Health:
                 ch: {
                     "messages": n,
                     "per_second": round(n / elapsed, 2),
-                    "last_message": self.last_message.get(ch),
+                    "last_message": self.last_message[ch] / 1000 if ch in self.last_message else None,
                 }
                 for ch, n in sorted(self.counts.items())
             },

@@ -22,7 +22,15 @@ class Journal:
         self.rows += batch.num_rows
 
     def flush(self) -> None:
+        self.write_out()
+        self.sync()
+
+    def write_out(self) -> None:
+        """Hand everything appended so far to the OS (readable, not yet durable)."""
         self._file.flush()
+
+    def sync(self) -> None:
+        """Make what was handed to the OS durable; safe from another thread than the appending one."""
         os.fsync(self._file.fileno())
 
     def close(self) -> None:

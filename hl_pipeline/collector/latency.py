@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 _MAX_MS = 60_000  # longer latencies count in the last bucket
@@ -10,12 +12,14 @@ _MAX_MS = 60_000  # longer latencies count in the last bucket
 class Latency:
     def __init__(self) -> None:
         self.counts = np.zeros(_MAX_MS + 1, dtype=np.int64)
+        self._lock = threading.Lock()  # fsyncs of one writer may complete on two threads
 
     def record(self, durable_ms: int, received_ms: list[int]) -> None:
         """Messages received at `received_ms` became durable at `durable_ms`."""
         if received_ms:
             lat = np.clip(durable_ms - np.asarray(received_ms, dtype=np.int64), 0, _MAX_MS)
-            self.counts += np.bincount(lat, minlength=_MAX_MS + 1)
+            with self._lock:
+                self.counts += np.bincount(lat, minlength=_MAX_MS + 1)
 
     @property
     def messages(self) -> int:

@@ -1,6 +1,10 @@
 """The collector's connection loop: subscribe, read, land; ping, watch for silence, reconnect
 with exponential backoff and jitter, reconcile books over REST, record every gap.
 
+Each message is handled as websockets parses it (`stream.StreamConnection`): one `orjson.loads`,
+validation into row tuples, de-duplication, buffering. The watchdog journals the buffers every
+`flush_seconds`; the fsyncs and the Parquet conversions run on two landing threads.
+
 Logging (logger "hl_pipeline.collector"): every event is one JSON line at DEBUG; at INFO only a
 short human line for the important ones (start, lost connection, reconnect, gap, stop); failures
 of a best-effort step at WARNING. A default INFO run prints a few lines, not one per event."""
@@ -14,12 +18,14 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import orjson
 import pyarrow as pa
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from hl_pipeline.collector.dedupe import TradeDeduper
@@ -28,6 +34,7 @@ from hl_pipeline.collector.health import Health
 from hl_pipeline.collector.landing import LandingWriter
 from hl_pipeline.collector.messages import book_rows, trade_row
 from hl_pipeline.collector.resume import previous_ends, recent_trade_keys
+from hl_pipeline.collector.stream import StreamConnection
 from hl_pipeline.exchange.book_payloads import L2Book, parse_l2_book
 from hl_pipeline.exchange.errors import MalformedResponseError
 from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, GAP_CANDLES, TRADES
@@ -45,7 +52,7 @@ class CollectorConfig:
     silence_seconds: float = 30.0  # no message at all for this long: reconnect
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
-    flush_seconds: float = 0.5  # a crash loses at most this much; p99 receive-to-durable stays under 1 s
+    flush_seconds: float = 0.15  # a crash loses about this much; p99 receive-to-durable stays under 0.5 s
     rotate_seconds: float = 60.0
 
 
@@ -71,6 +78,7 @@ class Collector:
         minute_candles: Callable[[str, int, int], pa.Table] | None = None,
     ):
         self.c = config
+        self._publisher = ThreadPoolExecutor(2, thread_name_prefix="collector-landing")
         self.writers = {
             stream: LandingWriter(
                 config.landing,
@@ -78,6 +86,7 @@ class Collector:
                 schema,
                 flush_seconds=config.flush_seconds,
                 rotate_seconds=config.rotate_seconds,
+                publisher=self._publisher,
             )
             for stream, schema in (
                 ("trades", TRADES),
@@ -86,6 +95,7 @@ class Collector:
                 ("gap_candles", GAP_CANDLES),
             )
         }
+        self._trades = self.writers["trades"]  # the hot path's writer, one lookup fewer per message
         self.gaps = GapTracker(_ms(), previous_ends(config.landing, config.coins))
         self.dedupe = TradeDeduper()
         self.dedupe.remember(recent_trade_keys(config.landing, self.dedupe.window_ms))
@@ -93,7 +103,7 @@ class Collector:
         self.book_snapshot = book_snapshot  # coin -> L2Book, for REST reconciliation
         self.minute_candles = minute_candles  # (coin, start_ms, end_ms) -> 1m candles, after a trades gap
         self._reconciling: set[asyncio.Task] = set()
-        self._last_rx = time.monotonic()
+        self._frames = 0  # frames handled: the watchdog notices silence without a clock read per frame
         self._silent = False
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -109,10 +119,15 @@ class Collector:
             while not stop.is_set():
                 try:
                     async with connect(
-                        url, ping_interval=None, max_size=None, open_timeout=10, close_timeout=1
+                        url,
+                        ping_interval=None,
+                        max_size=None,
+                        open_timeout=10,
+                        close_timeout=1,
+                        create_connection=StreamConnection,
                     ) as ws:
                         attempt = 0
-                        await self._session(ws, stop)
+                        await self._session(cast(StreamConnection, ws), stop)
                 except (OSError, ConnectionClosed, InvalidHandshake, Silent, TimeoutError) as exc:
                     cause = "silent" if isinstance(exc, Silent) else "disconnect"
                     self.gaps.interrupted(cause, _ms())
@@ -133,6 +148,7 @@ class Collector:
                 await asyncio.wait(self._reconciling, timeout=5)
             for writer in self.writers.values():
                 writer.close()
+            self._publisher.shutdown()
             self.health.connected = False
             self.health.write()
             _event("stopped", trades_dropped_as_duplicates=self.dedupe.dropped)
@@ -147,27 +163,29 @@ class Collector:
                 self.dedupe.dropped,
             )
 
-    async def _session(self, ws: ClientConnection, stop: asyncio.Event) -> None:
+    async def _session(self, ws: StreamConnection, stop: asyncio.Event) -> None:
+        ws.handler = self._handle
         for coin in self.c.coins:
             for sub in ({"type": "trades", "coin": coin}, {"type": "l2Book", "coin": coin}):
                 await ws.send(json.dumps({"method": "subscribe", "subscription": sub}))
                 self.gaps.expect(sub["type"], coin)
         self.health.connected = True
-        self._last_rx, self._silent = time.monotonic(), False
+        self._silent = False
         _event("connected", coins=self.c.coins)
         if self.health.reconnects:
             log.info("collector: reconnected (reconnect %d)", self.health.reconnects)
-        await self._reconcile_books()
-        watchdog = asyncio.create_task(self._watch(ws, stop))
+        tasks = [asyncio.create_task(c) for c in (self._watch(ws), stop.wait(), ws.wait_closed())]
         try:
-            async for raw in ws:
-                self._handle(raw)
-                if stop.is_set():
-                    break
+            await self._reconcile_books()
+            await asyncio.wait(tasks[1:], return_when=asyncio.FIRST_COMPLETED)  # stopped, or closed
         finally:
-            watchdog.cancel()
+            ws.handler = None  # messages after a stop are not received
+            for task in tasks:
+                task.cancel()
             if stop.is_set():  # durable before the close handshake, which can take a second
                 self._flush_all()
+        if ws.failure is not None:
+            raise ws.failure
         if self._silent:
             raise Silent()
         if not stop.is_set():
@@ -177,21 +195,20 @@ class Collector:
         for writer in self.writers.values():
             writer.flush()
 
-    async def _watch(self, ws: ClientConnection, stop: asyncio.Event) -> None:
+    async def _watch(self, ws: StreamConnection) -> None:
         """Ping, flush on time, write the heartbeat, and drop a connection that fell silent."""
         next_ping = time.monotonic() + self.c.ping_seconds
+        frames, last_rx = self._frames, time.monotonic()
         while True:
             await asyncio.sleep(min(0.25, self.c.flush_seconds))
             now = time.monotonic()
+            if self._frames != frames:
+                frames, last_rx = self._frames, now
             for writer in self.writers.values():
                 writer.tick()
             self.health.write()
-            if stop.is_set():
-                self._flush_all()
-                await ws.close()
-                return
-            if now - self._last_rx > self.c.silence_seconds:
-                _event("silent", seconds=round(now - self._last_rx, 1))
+            if now - last_rx > self.c.silence_seconds:
+                _event("silent", seconds=round(now - last_rx, 1))
                 self._silent = True  # set before closing: the reader ends as soon as the socket does
                 await ws.close()
                 return
@@ -199,36 +216,38 @@ class Collector:
                 await ws.send('{"method":"ping"}')
                 next_ping = now + self.c.ping_seconds
 
-    def _handle(self, raw: str | bytes) -> None:
-        receive = _ms()
-        self._last_rx = time.monotonic()
+    def _handle(self, raw: bytes, receive: int) -> None:
+        """One message, received at `receive` (ms): parsed, validated, de-duplicated, buffered."""
+        self._frames += 1
         try:
-            self._route(json.loads(raw), receive)
+            msg = orjson.loads(raw)
+            channel = msg.get("channel")
+            self.health.message(channel or "?", receive)
+            if channel == "trades":
+                self._on_trades(msg["data"], receive)
+            elif channel == "l2Book":
+                book = parse_l2_book(msg["data"], _WS_BOOK)
+                self._seen("l2Book", book.coin, receive)
+                self.writers["l2Book"].add(book_rows(book, receive), receive)
+            elif channel == "error":
+                _event("server_error", message=str(msg.get("data"))[:200])
+                log.warning("collector: server error: %s", str(msg.get("data"))[:200])
         except (
-            ValueError,
+            ValueError,  # orjson.JSONDecodeError too
             KeyError,
             TypeError,
             IndexError,
+            AttributeError,  # a frame that is not an object
             MalformedResponseError,
         ) as exc:  # one bad frame must not stop the stream
-            self.health.message("malformed", time.time())
+            self.health.message("malformed", receive)
             _event("malformed_message", error=f"{type(exc).__name__}: {exc}"[:200], frame=str(raw)[:200])
 
-    def _route(self, msg: dict, receive: int) -> None:
-        channel = msg.get("channel")
-        self.health.message(channel or "?", time.time())
-        if channel == "trades":
-            rows = self.dedupe.fresh([trade_row(t, receive) for t in msg["data"]])
-            for coin in {r[0] for r in rows}:
-                self._seen("trades", coin, receive)
-            self.writers["trades"].add(rows, receive)
-        elif channel == "l2Book":
-            book = parse_l2_book(msg["data"], _WS_BOOK)
-            self._seen("l2Book", book.coin, receive)
-            self.writers["l2Book"].add(book_rows(book, receive), receive)
-        elif channel == "error":
-            _event("server_error", message=str(msg.get("data"))[:200])
-            log.warning("collector: server error: %s", str(msg.get("data"))[:200])
+    def _on_trades(self, trades: list, receive: int) -> None:
+        rows = self.dedupe.fresh([trade_row(t, receive) for t in trades])
+        for coin in (rows[0][0],) if len(rows) == 1 else {r[0] for r in rows}:  # one, from the exchange
+            self._seen("trades", coin, receive)
+        self._trades.add(rows, receive)
 
     def _seen(self, channel: str, coin: str, receive: int) -> None:
         gap = self.gaps.seen(channel, coin, receive)

@@ -41,9 +41,11 @@ def test_rows_are_rotated_into_parquet_by_age_and_size(tmp_path):
         tmp_path, "trades", TRADES, flush_seconds=1, rotate_seconds=10, rotate_rows=50, clock=clock
     )
     add(w, 0, 30)
+    w.tick()
     assert w.files_written == []  # buffered, not yet due
     clock.now = 1.0
-    add(w, 30, 60)  # flush: 60 rows journaled -> over rotate_rows
+    add(w, 30, 60)
+    w.tick()  # flush: 60 rows journaled -> over rotate_rows
     assert len(w.files_written) == 1 and _rows(w.files_written) == 60
     add(w, 60, 61)
     clock.now = 12.0
@@ -66,7 +68,8 @@ def test_a_killed_collector_loses_at_most_the_unflushed_second(tmp_path):
         w = LandingWriter(pathlib.Path({str(tmp_path)!r}), "trades", TRADES, flush_seconds=1, clock=clock)
         add(w, 0, 100)
         clock.now = 1.0
-        add(w, 100, 150)   # flushed: 150 rows durable
+        add(w, 100, 150)
+        w.tick()           # flushed: 150 rows durable
         add(w, 150, 170)   # buffered only: lost in the crash
         os.kill(os.getpid(), signal.SIGKILL)
     """)
@@ -108,3 +111,41 @@ def test_receive_to_durable_latency_is_counted_per_message(tmp_path):
     p50, p99 = w.latency.quantile(0.5), w.latency.quantile(0.99)
     assert p50 is not None and p99 is not None
     assert 0 <= p50 <= p99
+
+
+def test_with_a_publisher_every_row_is_durable_and_in_parquet_after_close(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    clock = Clock()
+    with ThreadPoolExecutor(2) as pool:
+        w = LandingWriter(
+            tmp_path, "trades", TRADES, flush_seconds=1, rotate_rows=50, clock=clock, publisher=pool
+        )
+        for start in range(0, 200, 20):
+            add(w, start, start + 20)
+            clock.now += 1.0
+            w.tick()  # a flush each time, a rotation every third
+        w.close()
+    assert len(w.files_written) >= 3 and not list(tmp_path.glob("trades/.journal-*"))
+    tids = sorted(t for p in w.files_written for t in pq.read_table(p, columns=["tid"])["tid"].to_pylist())
+    assert tids == list(range(200))
+    assert w.latency.messages == 10
+
+
+def test_a_conversion_that_failed_on_the_publisher_is_raised(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pytest
+
+    from hl_pipeline.collector import landing
+
+    def fail(table, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(landing, "write_parquet_atomically", fail)
+    with ThreadPoolExecutor(2) as pool:
+        w = LandingWriter(tmp_path, "trades", TRADES, publisher=pool)
+        add(w, 0, 10)
+        with pytest.raises(OSError, match="disk full"):
+            w.close()
+    assert len(list(tmp_path.glob("trades/.journal-*"))) == 1  # the rows stay in the journal
