@@ -109,7 +109,7 @@ def label_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[C
 
 def training_set_outcomes(root: Path, dates: list[str]) -> list[CheckOutcome]:
     from hl_pipeline.ml.checks import leakage_outcome
-    from hl_pipeline.steps.training_sets import resolve_written
+    from hl_pipeline.steps.training_resolve import resolve_written
 
     outcomes = []
     for date, resolved in resolve_written(root, dates):

@@ -1,0 +1,132 @@
+"""What a training set selects: the manifests of its feature and label partitions, their labelled
+bars read once for a span of days, and each input as it stands now (its snapshot if frozen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.calendar import day_start_ms
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.paths import partition_dir
+from hl_pipeline.lake.reader import read_manifest, read_partition, read_range
+from hl_pipeline.lake.schemas import SCHEMAS, TRAINING_SET
+from hl_pipeline.lake.snapshots import manifest_of, read_snapshot
+from hl_pipeline.ml.labels import LabelSpec
+from hl_pipeline.ml.training_set import LABEL_FIELDS, LabelledBars, labelled_bars
+
+SOURCES = ("features", "labels")
+CHECKED_FIELDS = ("fwd_log_return", "known_time")  # what the row selection and the leakage guard read
+Current = Callable[[str, str, str], "Manifest | None"]  # (dataset, coin, date) -> what it holds now
+Key = tuple[str, str, str]  # dataset, coin, date
+
+
+class InputManifests:
+    """The manifests of the feature and label partitions over a span of days, each read once."""
+
+    def __init__(self, root: Path, dates: list[str], coins: Iterable[str]):
+        self.found: dict[Key, Manifest] = {
+            (ds, coin, date): m
+            for ds in SOURCES
+            for date in dates
+            for coin in coins
+            if (m := read_manifest(root, ds, date, coin)) is not None
+        }
+
+    def current(self, ds: str, coin: str, date: str) -> Manifest | None:
+        return self.found.get((ds, coin, date))
+
+    def of(self, dates: list[str], coins: list[str]) -> tuple[dict[str, dict[str, str]], list[str]]:
+        """({dataset: {"COIN/DATE": content hash}}, the partitions not written) of a window."""
+        inputs: dict[str, dict[str, str]] = {ds: {} for ds in SOURCES}
+        missing = []
+        for ds in SOURCES:
+            for date in dates:
+                for coin in coins:
+                    m = self.found.get((ds, coin, date))
+                    if m is None:
+                        missing.append(f"{ds} {coin}/{date}")
+                    else:
+                        inputs[ds][f"{coin}/{date}"] = m.content_hash
+        return inputs, missing
+
+    def table(self, inputs: Mapping[str, Mapping[str, str]]) -> pa.Table:
+        """The selection itself, one row per input partition, in TRAINING_SET's schema."""
+        rows = [
+            (ds, coin, day_start_ms(date), digest, self.found[(ds, coin, date)].rows)
+            for ds, named in inputs.items()
+            for key, digest in named.items()
+            for coin, date in [key.split("/")]
+        ]
+        columns: list = list(zip(*rows, strict=True)) if rows else [[]] * len(TRAINING_SET)
+        return pa.Table.from_arrays(
+            [pa.array(c, type=f.type) for c, f in zip(columns, TRAINING_SET, strict=True)],
+            schema=TRAINING_SET,
+        )
+
+
+def labelled(root: Path, dates: list[str], coins: list[str], spec: LabelSpec) -> LabelledBars:
+    """Every bar of `dates` with a feature row, joined to its labels' CHECKED_FIELDS (no as-of cut yet)."""
+    keys = read_range(root, "features", dates, coins, columns=["coin", "time"]).to_pandas()
+    columns = ["coin", "time", "horizon_min", *CHECKED_FIELDS]
+    labels = read_range(root, "labels", dates, coins, columns=columns).to_pandas()
+    return LabelledBars(labelled_bars(keys, labels, spec, ["coin", "time"]), spec.horizons_min)
+
+
+def span_ms(first: str, last: str) -> tuple[int, int]:
+    return day_start_ms(first), day_start_ms(last) + DAY_MS
+
+
+def current_inputs(root: Path, manifest: Manifest, lake: Current | None = None) -> Current:
+    """What each input of `manifest` holds now: its snapshot if it was frozen, else the lake's partition."""
+    frozen = manifest.details.get("frozen", {})
+    folder = partition_dir(root, "training_set", manifest.date)
+
+    def current(ds: str, coin: str, date: str) -> Manifest | None:
+        name = frozen.get(ds, {}).get(f"{coin}/{date}")
+        if name is not None:
+            return manifest_of(folder / name) if (folder / name).exists() else None
+        return lake(ds, coin, date) if lake else read_manifest(root, ds, date, coin)
+
+    return current
+
+
+def read_inputs(
+    root: Path, manifest: Manifest, coins: list[str], label_fields: Iterable[str] = LABEL_FIELDS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The feature and label partitions `manifest` names for `coins`, snapshots where frozen."""
+    frozen = manifest.details.get("frozen", {})
+    folder = partition_dir(root, "training_set", manifest.date)
+    frames = []
+    for ds in SOURCES:
+        tables = []
+        for key in sorted(manifest.inputs.get(ds, {}), key=lambda k: k.split("/")[::-1]):
+            coin, date = key.split("/")
+            if coin not in coins:
+                continue
+            name = frozen.get(ds, {}).get(key)
+            table = read_snapshot(folder / name, ds, coin) if name else read_partition(root, ds, date, coin)
+            if table is not None:
+                tables.append(table)
+        table = pa.concat_tables(tables) if tables else SCHEMAS[ds].empty_table()
+        if ds == "labels":
+            table = table.select(["coin", "time", "horizon_min", *label_fields])
+        frames.append(table.to_pandas())
+    return frames[0], frames[1]
+
+
+def stale(manifest: Manifest, current: Current) -> list[str]:
+    out = []
+    for ds, named in manifest.inputs.items():
+        for key, recorded in named.items():
+            coin, date = key.split("/")
+            now = current(ds, coin, date)
+            if now is None:
+                out.append(f"{ds} {key} (gone)")
+            elif now.content_hash != recorded:
+                out.append(f"{ds} {key} (recorded {recorded[:12]}, now {now.content_hash[:12]})")
+    return out
