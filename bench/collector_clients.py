@@ -20,18 +20,11 @@ from pathlib import Path
 import orjson
 import pyarrow.parquet as pq
 
+from bench.common import peak_rss_mb
+
 
 def _subscriptions(coins: list[str]) -> list[dict]:
     return [{"type": kind, "coin": c} for c in coins for kind in ("trades", "l2Book")]
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: ru_maxrss would report the parent's after fork
-    and exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
 
 
 def _usage(messages: int, seconds: float, **extra) -> dict:
@@ -41,7 +34,7 @@ def _usage(messages: int, seconds: float, **extra) -> dict:
         "seconds": round(seconds, 3),
         "per_second": round(messages / seconds),
         "cpu_seconds": round(ru.ru_utime + ru.ru_stime, 2),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         **extra,
     }
 

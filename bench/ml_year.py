@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.common import save, table
+from bench.common import peak_rss_mb, save, table
 
 COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
 DAYS = 365
@@ -73,8 +73,6 @@ def write_inputs(lake: Path, first: dt.date, days: int) -> None:
 
 def run_job(lake: str, first: str, last: str) -> dict:
     """In this process: ml_data_job over first..last; step seconds from the event log, peak memory."""
-    import resource
-
     import dagster as dg
 
     from hl_pipeline.commands.runs import load_definitions
@@ -99,7 +97,7 @@ def run_job(lake: str, first: str, last: str) -> dict:
         "success": result.success,
         "wall_s": wall,
         "steps_s": steps,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mib": peak_rss_mb(),
     }
 
 
