@@ -110,11 +110,17 @@ def label_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[C
 def training_set_outcomes(root: Path, dates: list[str]) -> list[CheckOutcome]:
     from hl_pipeline.ml.checks import leakage_outcome
     from hl_pipeline.steps.training_resolve import resolve_written
+    from hl_pipeline.steps.training_sets import OLD_FORMAT
 
     outcomes = []
     for date, resolved in resolve_written(root, dates):
         if resolved is None:
-            text = f"no training_set partition written for {date}"
+            old = read_manifest(root, "training_set", date)
+            text = (
+                f"no training_set partition written for {date}"
+                if old is None
+                else OLD_FORMAT.format(date=date, code=old.code_version)
+            )
             names = ("training_set_inputs_unchanged", "training_set_no_leakage")
             outcomes += [CheckOutcome(name, date, False, ERROR, text, {}) for name in names]
             continue

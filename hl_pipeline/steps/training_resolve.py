@@ -31,7 +31,7 @@ from hl_pipeline.steps.training_inputs import (
     span_ms,
     stale,
 )
-from hl_pipeline.steps.training_sets import SPAN_DAYS
+from hl_pipeline.steps.training_sets import SPAN_DAYS, is_selection
 
 
 @dataclass
@@ -69,9 +69,14 @@ class Resolved:
 
 def resolve_written(root: Path, dates: list[str]) -> Iterator[tuple[str, Resolved | None]]:
     """Each of `dates` with its written training set resolved against the lake (None: not written);
-    the inputs of SPAN_DAYS days are read once for all of them."""
+    the inputs of SPAN_DAYS days are read once for all of them. A partition in the old format (a copy)
+    counts as not written."""
     for chunk in chunks(dates, SPAN_DAYS):
-        written = {d: m for d in chunk if (m := read_manifest(root, "training_set", d)) is not None}
+        written = {
+            d: m
+            for d in chunk
+            if (m := read_manifest(root, "training_set", d)) is not None and is_selection(m)
+        }
         span = sorted(
             {key.split("/")[1] for m in written.values() for named in m.inputs.values() for key in named}
         )

@@ -39,6 +39,10 @@ from hl_pipeline.steps.training_inputs import (
 )
 
 SETTLED_AFTER_MS = 2 * DAY_MS  # from a day's start until its feature and label partitions stop changing
+OLD_FORMAT = (
+    "training_set {date} was written by code {code}, as a copy of its rows rather than a selection of "
+    "its inputs: materialize training_set for {date} again"
+)
 SPAN_DAYS = 92  # days of training sets resolved per read of their inputs (a window's reach is read again)
 
 
@@ -123,6 +127,8 @@ def read_training_set(root: Path, date: str, coins: list[str] | None = None) -> 
     manifest = read_manifest(root, "training_set", date)
     if manifest is None:
         raise PreconditionError(f"no training_set partition for {date}: materialize training_set first")
+    if not is_selection(manifest):
+        raise PreconditionError(OLD_FORMAT.format(date=date, code=manifest.code_version))
     stale = stale_inputs(root, manifest)
     if stale:
         raise PreconditionError(
@@ -143,6 +149,11 @@ def read_training_set(root: Path, date: str, coins: list[str] | None = None) -> 
             f"recorded (built by code {manifest.code_version}): materialize training_set for {date} again"
         )
     return frame, manifest
+
+
+def is_selection(manifest: Manifest) -> bool:
+    """Whether a training_set partition is a selection (not a copy of its rows, as before)."""
+    return "digest" in manifest.details
 
 
 def newest_training_set(root: Path, today: str, days_back: int = 30) -> str:

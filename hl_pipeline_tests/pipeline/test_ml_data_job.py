@@ -1,13 +1,16 @@
 """Features, labels and the training set for real: a market run, then the ml data job, twice."""
 
 import dataclasses
+import json
 
 import pandas as pd
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from hl_pipeline.commands.runs import load_definitions
 from hl_pipeline.errors import PreconditionError
+from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.reader import read_range
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.ml.labels import LabelSpec
@@ -155,3 +158,17 @@ def test_inputs_still_being_written_are_frozen_with_the_set(ml_runs):
         "training_set_no_leakage": True,
     }
     assert manifest_of(lake, "training_set", "2024-02-28").details["frozen"] == {}  # all settled
+
+
+def test_a_training_set_written_as_a_copy_by_older_code_is_refused_by_name(ml_runs):
+    lake, *_ = ml_runs
+    path = lake / "training_set" / f"date={LAST}" / "part-0.parquet"
+    table = pq.read_table(path)
+    manifest = manifest_of(lake, "training_set", LAST)
+    old = {**json.loads(manifest.to_json()), "details": {"as_of": 0, "features": [], "split": {}}}
+    pq.write_table(table.replace_schema_metadata({MANIFEST_KEY: json.dumps(old).encode()}), path)
+    with pytest.raises(PreconditionError, match=f"training_set {LAST} was written by code .* as a copy"):
+        read_training_set(lake, LAST)
+    outcomes = {o.check: o for o in training_set_outcomes(lake, [LAST])}
+    assert not outcomes["training_set_inputs_unchanged"].passed
+    assert "as a copy of its rows" in outcomes["training_set_no_leakage"].description
