@@ -103,6 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()  # the one parse of the environment; a bad value stops here
+        if args.command in ("backfill", "demo"):  # they write the lake: refuse an unwritable one first
+            from pathlib import Path
+
+            from hl_pipeline.lake.paths import check_writable
+
+            check_writable(Path(settings.lake_root), "HL_LAKE_ROOT")
         if args.command == "simulator" and args.action == "archive":
             from hl_pipeline.commands.archive import archive
 

@@ -22,6 +22,7 @@ DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` liste
 DEFAULT_COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
 
 _COIN = re.compile(r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20})?$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _items(text: str, name: str) -> list[str]:
@@ -56,6 +57,8 @@ def parse_intervals(text: str, name: str = "interval list") -> tuple[str, ...]:
 
 def parse_date(text: str, name: str = "date") -> str:
     try:
+        if not _DATE.fullmatch(text.strip()):  # fromisoformat also takes 20261120
+            raise ValueError(text)
         return dt.date.fromisoformat(text.strip()).isoformat()
     except ValueError:
         raise ConfigError(f"malformed {name} {text!r}: expected YYYY-MM-DD") from None
@@ -73,6 +76,10 @@ def parse_as_of(text: str, name: str = "as_of") -> int | None:
         ) from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
+    if t > dt.datetime.now(dt.UTC):
+        raise ConfigError(
+            f"{name} {text!r} lies in the future: the pipeline cannot ingest days not yet begun"
+        )
     return int(t.timestamp() * 1000)
 
 

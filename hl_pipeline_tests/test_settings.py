@@ -38,6 +38,8 @@ def test_settings_are_immutable():
         (lambda: parse_coins("BTC;ETH"), "BTC;ETH"),
         (lambda: parse_intervals("1m,2m"), "2m"),
         (lambda: parse_date("2024-13-01"), "2024-13-01"),
+        (lambda: parse_date("20241120"), "20241120"),
+        (lambda: parse_as_of("2999-01-01T00:00:00Z"), "2999-01-01T00:00:00Z"),
         (lambda: parse_as_of("yesterday"), "yesterday"),
     ],
 )
@@ -59,6 +61,8 @@ def test_as_of_freezes_the_clock():
         ("HL_NATIVE_INTERVALS", "1m,7m"),
         ("HL_RESAMPLED_INTERVALS", "5m,9m"),
         ("HL_START_DATE", "2024-02-31"),
+        ("HL_START_DATE", "20241120"),
+        ("HL_AS_OF", "2999-01-01T00:00:00Z"),
         ("HL_AS_OF", "soon"),
         ("HL_RATE_LIMIT", "maybe"),
         ("HL_RETAINED_CANDLES", "lots"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from hl_pipeline.errors import ConfigError
@@ -38,6 +39,22 @@ def partition_dir(root: Path, dataset: str, date: str, coin: str | None = None) 
 
 def partition_file(root: Path, dataset: str, date: str, coin: str | None = None) -> Path:
     return partition_dir(root, dataset, date, coin) / PART_FILE
+
+
+def check_writable(root: Path, name: str) -> None:
+    """`root` is a directory this process can write, or can be created where it can write; else a
+    ConfigError naming `name`. Probes with a file it removes: nothing is left behind."""
+    existing = root
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(f"{existing} is a file")
+        probe = existing / f".hl-pipeline-writable-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise ConfigError(f"{name} {str(root)!r} is not a writable directory: {e}") from None
 
 
 def report_dir(root: Path, kind: str) -> Path:

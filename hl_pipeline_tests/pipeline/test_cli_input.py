@@ -68,3 +68,32 @@ def test_only_loopback_urls_get_the_simulator_hint(url, hinted):
     hint = unreachable_hint(url)
     assert bool(hint) == hinted
     assert not hinted or "--port 8787" in hint
+
+
+@pytest.mark.parametrize(
+    "name, value, named",
+    [
+        (
+            "HL_LAKE_ROOT",
+            "/proc/no-lake-here",
+            "HL_LAKE_ROOT '/proc/no-lake-here' is not a writable directory",
+        ),
+        ("HL_START_DATE", "20240101", "malformed HL_START_DATE '20240101'"),
+        ("HL_AS_OF", "2999-01-01T00:00:00Z", "lies in the future"),
+    ],
+)
+def test_bad_settings_stop_before_anything_is_written(pipeline_env, monkeypatch, capsys, name, value, named):
+    monkeypatch.setenv(name, value)
+    assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-29"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0]
+    assert not pipeline_env.exists()
+
+
+def test_a_lake_root_that_is_a_file_is_refused(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "lake"
+    blocker.write_text("not a lake")
+    monkeypatch.setenv("HL_LAKE_ROOT", str(blocker / "inner"))
+    assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-29"]) == 2
+    assert "is not a writable directory" in capsys.readouterr().err
+    assert blocker.read_text() == "not a lake"
