@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import dagster as dg
 
@@ -109,3 +110,11 @@ def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str
                 f"{evaluation.partition or 'range'} ({severity})"
             )
     return passed, failed, failures
+
+
+def sweep_lake(settings: Settings) -> None:
+    """Before a run writes: remove the temporaries killed writers left in the lake, saying so."""
+    from hl_pipeline.lake.temporaries import sweep
+
+    if removed := sweep(Path(settings.lake_root)):
+        print(f"removed {removed} temporary file(s) left in the lake by killed writers", flush=True)

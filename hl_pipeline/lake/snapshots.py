@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +17,7 @@ from hl_pipeline.errors import PreconditionError
 from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import partition_file
 from hl_pipeline.lake.reader import in_schema
+from hl_pipeline.lake.temporaries import temporary
 
 SUFFIX = ".snapshot"
 
@@ -30,7 +30,7 @@ def snapshot(root: Path, folder: Path, dataset: str, date: str, coin: str, conte
     if target.exists():
         return name
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.tmp-{uuid.uuid4().hex}"
+    tmp = temporary(target)
     try:
         try:
             os.link(partition_file(root, dataset, date, coin), tmp)

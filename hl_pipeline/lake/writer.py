@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
-import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,8 +12,7 @@ from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import PART_FILE, partition_dir
 from hl_pipeline.lake.schemas import SCHEMAS
 from hl_pipeline.lake.tables import conform, content_hash
-
-_STALE_TMP_SECONDS = 600
+from hl_pipeline.lake.temporaries import left_behind, temporary
 
 
 def parquet_options(schema: pa.Schema) -> dict:
@@ -39,10 +36,9 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _remove_stale_temporaries(directory: Path, name: str) -> None:
-    """Temporaries left by a crashed writer of `name`; a live writer's recent file is left alone."""
-    cutoff = time.time() - _STALE_TMP_SECONDS
+    """Temporaries left by a crashed writer of `name`; a live writer's file is left alone."""
     for tmp in directory.glob(f".{name}.tmp-*"):
-        if tmp.stat().st_mtime < cutoff:
+        if left_behind(tmp):
             tmp.unlink(missing_ok=True)
 
 
@@ -80,7 +76,7 @@ def write_parquet_atomically(table: pa.Table, path: Path) -> None:
     """Write `table` to `path` so that readers see the old file or the new one, never a torn one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path.parent, path.name)
-    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex}"
+    tmp = temporary(path)
     try:
         with open(tmp, "wb") as fh:
             pq.write_table(table, fh, **parquet_options(table.schema))

@@ -4,11 +4,13 @@ Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.temporaries import left_behind, temporary
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
@@ -57,4 +59,31 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
     )
     for view in ("manifests", "gaps"):
         created[view] = conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+    return created
+
+
+def publish_catalog(database: Path, lake_root: Path) -> dict[str, int]:
+    """Build the catalog in a temporary file beside `database` and rename it over the old one: a
+    refresh killed midway leaves the previous catalog whole, never an empty or half-made one."""
+    import duckdb
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for stale in database.parent.glob(f".{database.name}.tmp-*"):  # left by a killed refresh
+        if left_behind(stale):
+            stale.unlink(missing_ok=True)
+    tmp = temporary(database)
+    try:
+        with duckdb.connect(str(tmp)) as conn:
+            created = refresh_catalog(conn, lake_root)
+            conn.execute("CHECKPOINT")
+        os.replace(tmp, database)
+        Path(f"{database}.wal").unlink(missing_ok=True)  # a log of the old file, never of this one
+        fd = os.open(database.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
     return created

@@ -97,3 +97,21 @@ def test_a_lake_root_that_is_a_file_is_refused(tmp_path, monkeypatch, capsys):
     assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-29"]) == 2
     assert "is not a writable directory" in capsys.readouterr().err
     assert blocker.read_text() == "not a lake"
+
+
+def test_a_backfill_sweeps_temporaries_killed_writers_left_and_bad_input_leaves_them(
+    pipeline_env, instance, capsys
+):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    part = pipeline_env / "candles" / "coin=BTC" / "date=2024-02-29"
+    part.mkdir(parents=True)
+    left = part / f".part-0.parquet.tmp-{proc.pid}-0123abcd"
+    left.write_bytes(b"half a file")
+    assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-28"]) == 2
+    assert left.exists()  # bad input changes nothing
+    assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-29"]) == 0
+    assert not left.exists() and "removed 1 temporary file(s)" in capsys.readouterr().out

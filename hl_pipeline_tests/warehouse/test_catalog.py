@@ -60,3 +60,32 @@ def test_manifest_times_keep_their_instants(conn):
 def test_gaps_and_dataset_views_still_typed(conn):
     assert _types(conn, "gaps")["gap_start"] == "TIMESTAMP WITH TIME ZONE"
     assert _types(conn, "candles")["time"] == "TIMESTAMP WITH TIME ZONE"
+
+
+def _lake(root):
+    table = candles_1m(10)
+    write_partition(root, table, Manifest.for_table("candles", DATE, "BTC", table, "test"))
+    return root
+
+
+def test_a_refresh_killed_midway_leaves_the_previous_catalog_whole(tmp_path, monkeypatch):
+    from hl_pipeline.warehouse import catalog
+
+    lake, database = _lake(tmp_path / "lake"), tmp_path / "warehouse.duckdb"
+    assert catalog.publish_catalog(database, lake)["candles"] == 10
+    (tmp_path / ".warehouse.duckdb.tmp-999999999-0f").write_bytes(b"left by a killed refresh")
+
+    def dies_midway(conn, root):
+        conn.execute("CREATE VIEW half AS SELECT 1")
+        raise KeyboardInterrupt  # as a kill would stop it
+
+    monkeypatch.setattr(catalog, "refresh_catalog", dies_midway)
+    with pytest.raises(KeyboardInterrupt):
+        catalog.publish_catalog(database, lake)
+    with duckdb.connect(str(database), read_only=True) as c:
+        views = {
+            r[0] for r in c.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
+        assert {"candles", "manifests", "gaps"} <= views and "half" not in views
+        assert c.execute("SELECT count(*) FROM candles").fetchone() == (10,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "warehouse.duckdb"]

@@ -1,12 +1,14 @@
 """The analysts' catalog: data/warehouse.duckdb with a view per lake dataset."""
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from hl_pipeline.defs._shared.policy import GATED, asset_policy
 from hl_pipeline.defs.resources import LakeResource
 from hl_pipeline.lake.report import markdown_table
-from hl_pipeline.warehouse.catalog import refresh_catalog
+from hl_pipeline.warehouse.catalog import publish_catalog
 
 
 @dg.asset(
@@ -20,8 +22,7 @@ from hl_pipeline.warehouse.catalog import refresh_catalog
 def warehouse(duckdb: DuckDBResource, lake: LakeResource) -> dg.MaterializeResult:
     """DuckDB views over the Parquet lake (one per dataset, plus `manifests` and `gaps`); the only
     writer of the catalog file."""
-    with duckdb.get_connection() as conn:
-        views = refresh_catalog(conn, lake.path)
+    views = publish_catalog(Path(duckdb.database), lake.path)
     query = f'`duckdb -readonly {duckdb.database} -c "SELECT coin, count(*) FROM candles GROUP BY coin"`'
     return dg.MaterializeResult(
         metadata={
