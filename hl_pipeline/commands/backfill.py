@@ -51,11 +51,11 @@ def backfill(
     intervals: str | None = None,
     verbose: bool = False,
 ) -> int:
-    from hl_pipeline.commands.runs import check_summary, run_market_range, run_warehouse, sweep_lake
+    from hl_pipeline.commands.runs import check_summary, recover, run_market_range, run_warehouse
 
     first, last, settings = validate(settings, start, end, coins, intervals)
     check_coins_listed(settings)
-    sweep_lake(settings)
+    recover(settings)
     print(f"backfilling {first}..{last} in one run", flush=True)
     result = run_market_range(first, last, settings=settings, verbose=verbose)
     passed, failed, failures = check_summary(result)

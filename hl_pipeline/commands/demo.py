@@ -92,7 +92,7 @@ def demo(
     signal_strength: float | None = None,
     verbose: bool = False,
 ) -> int:
-    from hl_pipeline.commands.runs import run_market_range, run_warehouse, sweep_lake
+    from hl_pipeline.commands.runs import recover, run_market_range, run_warehouse
     from hl_pipeline.simulator.config import SimulatorConfig
     from hl_pipeline.simulator.server import running_simulator
 
@@ -104,7 +104,7 @@ def demo(
     _quiet_libraries(verbose)
     started = time.monotonic()
     settings = _demo_settings(settings, targets)
-    sweep_lake(settings)
+    recover(settings)
     today = settings.today()
     first = shift(today, -(days - 1))
     past = [shift(today, -k) for k in range(days - 1, 0, -1)]

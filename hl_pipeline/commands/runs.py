@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import socket
 from pathlib import Path
 
 import dagster as dg
@@ -25,6 +27,11 @@ def _built(settings: Settings) -> dg.Definitions:
 # The code location's label (workspace.yaml names it hl_pipeline): runs tagged with it show on
 # their job's page in the UI, beside the runs the UI launched, not as jobless materializations.
 LOCATION_TAG = {".dagster/repository": "__repository__@hl_pipeline"}
+HOST_TAG, PID_TAG = "hl_pipeline/host", "hl_pipeline/pid"  # who runs it: a dead runner's runs are failed
+
+
+def _runner_tags() -> dict[str, str]:
+    return {HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
 
 
 def console(verbose: bool) -> dict:
@@ -46,6 +53,7 @@ def run_market_range(
         instance=instance or dg.DagsterInstance.get(),
         tags={
             **LOCATION_TAG,
+            **_runner_tags(),
             "dagster/asset_partition_range_start": first,
             "dagster/asset_partition_range_end": last,
         },
@@ -71,6 +79,7 @@ def run_targets(
         instance=instance or dg.DagsterInstance.get(),
         tags={
             **LOCATION_TAG,
+            **_runner_tags(),
             "dagster/asset_partition_range_start": keys[0],
             "dagster/asset_partition_range_end": keys[-1],
         },
@@ -112,9 +121,23 @@ def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str
     return passed, failed, failures
 
 
-def sweep_lake(settings: Settings) -> None:
-    """Before a run writes: remove the temporaries killed writers left in the lake, saying so."""
-    from hl_pipeline.lake.temporaries import sweep
+def recover(settings: Settings, instance: dg.DagsterInstance | None = None) -> None:
+    """Before a run writes: fail the runs of this host whose process is gone (killed, out of memory)
+    and free the pool slots they held, then remove the temporaries killed writers left in the
+    lake; say what was done."""
+    from hl_pipeline.lake.temporaries import alive, sweep
 
+    instance = instance or dg.DagsterInstance.get()
+    live = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=live, tags={HOST_TAG: socket.gethostname()})):
+        pid = run.tags.get(PID_TAG, "")
+        if alive(pid):
+            continue
+        instance.report_run_failed(run, message=f"its process {pid} is gone (killed or out of memory)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        print(
+            f"run {run.run_id[:8]} of {run.job_name}: its process {pid} is gone; "
+            "marked failed, pool slots freed"
+        )
     if removed := sweep(Path(settings.lake_root)):
         print(f"removed {removed} temporary file(s) left in the lake by killed writers", flush=True)

@@ -1,0 +1,68 @@
+"""A backfill killed with SIGKILL (as an out-of-memory kill or a power loss would stop it) leaves
+its run STARTED and its pool slot claimed; the next backfill fails that run, frees the slot, and
+completes without a person."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+DAY = "2024-02-29"
+
+
+def _started(instance: dg.DagsterInstance, seconds: float) -> dg.DagsterRun:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        runs = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        if runs and instance.event_log_storage.get_concurrency_run_ids():
+            return runs[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no run STARTED with a pool slot claimed within {seconds} s")
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """The instance `make demo` and `make dev` set up (deploy/dagster.yaml: pools of one slot), in a
+    DAGSTER_HOME of its own that a subprocess shares."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(Path(__file__).parents[2] / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as inst:
+        yield inst
+
+
+def test_the_next_backfill_fails_a_killed_run_frees_its_slot_and_completes(pipeline_env, instance):
+    env = dict(os.environ)
+    with open(os.devnull, "wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hl_pipeline.cli", "backfill", "--start", DAY, "--end", "2024-03-01"],
+            env=env,
+            stdout=sink,
+            stderr=sink,
+        )
+    try:
+        killed = _started(instance, 120)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.STARTED  # stale
+    assert killed.run_id in instance.event_log_storage.get_concurrency_run_ids()
+    again = subprocess.run(  # in a process of its own: were the slot still claimed, it would wait, not fail
+        [sys.executable, "-m", "hl_pipeline.cli", "backfill", "--start", DAY, "--end", DAY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    out = again.stdout
+    assert f"run {killed.run_id[:8]} of market_job: its process {proc.pid} is gone" in out
+    assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert killed.run_id not in instance.event_log_storage.get_concurrency_run_ids()
