@@ -123,8 +123,8 @@ def check_summary(result: dg.ExecuteInProcessResult) -> tuple[int, int, list[str
 
 def recover(settings: Settings, instance: dg.DagsterInstance | None = None) -> None:
     """Before a run writes: fail the runs of this host whose process is gone (killed, out of memory)
-    and free the pool slots they held, then remove the temporaries killed writers left in the
-    lake; say what was done."""
+    and free the pool slots they held, name the live runs still holding slots (this run will wait
+    for them), then remove the temporaries killed writers left in the lake; say what was done."""
     from hl_pipeline.lake.temporaries import alive, sweep
 
     instance = instance or dg.DagsterInstance.get()
@@ -139,5 +139,14 @@ def recover(settings: Settings, instance: dg.DagsterInstance | None = None) -> N
             f"run {run.run_id[:8]} of {run.job_name}: its process {pid} is gone; "
             "marked failed, pool slots freed"
         )
+    for run_id in sorted(instance.event_log_storage.get_concurrency_run_ids()):
+        holder = instance.get_run_by_id(run_id)
+        if holder is not None and not holder.is_finished:
+            pid = holder.tags.get(PID_TAG, "?")
+            print(
+                f"run {run_id[:8]} of {holder.job_name} (pid {pid}, {holder.status.value}) holds pool slots: "
+                "steps of this run that need them wait until it ends",
+                flush=True,
+            )
     if removed := sweep(Path(settings.lake_root)):
         print(f"removed {removed} temporary file(s) left in the lake by killed writers", flush=True)

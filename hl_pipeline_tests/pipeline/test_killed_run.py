@@ -66,3 +66,29 @@ def test_the_next_backfill_fails_a_killed_run_frees_its_slot_and_completes(pipel
     assert f"run {killed.run_id[:8]} of market_job: its process {proc.pid} is gone" in out
     assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
     assert killed.run_id not in instance.event_log_storage.get_concurrency_run_ids()
+
+
+def test_a_live_run_holding_the_slot_is_named_and_left_alone(pipeline_env, instance, capsys):
+    from hl_pipeline.commands.runs import recover
+    from hl_pipeline.settings import Settings
+
+    with open(os.devnull, "wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hl_pipeline.cli", "backfill", "--start", DAY, "--end", "2024-03-01"],
+            env=dict(os.environ),
+            stdout=sink,
+            stderr=sink,
+        )
+    try:
+        live = _started(instance, 120)
+        proc.send_signal(signal.SIGSTOP)  # holds its slot, still alive
+        try:
+            recover(Settings.from_env(), instance)
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        out = capsys.readouterr().out
+        assert f"run {live.run_id[:8]} of market_job (pid {proc.pid}, STARTED) holds pool slots" in out
+        assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
