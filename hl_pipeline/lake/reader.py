@@ -16,10 +16,12 @@ from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
 def read_manifest(root: Path, dataset: str, date: str, coin: str | None = None) -> Manifest | None:
     """The manifest of one partition (footer only, no row data), or None if never written."""
     path = partition_file(root, dataset, date, coin)
-    if not path.exists():
-        return None
-    metadata = pq.read_schema(path).metadata or {}
-    return Manifest.from_json(metadata[MANIFEST_KEY])
+    return manifest_at(path) if path.exists() else None
+
+
+def manifest_at(path: Path) -> Manifest:
+    """The manifest stored in the footer of a partition file (or of a snapshot of one)."""
+    return Manifest.from_json((pq.read_schema(path).metadata or {})[MANIFEST_KEY])
 
 
 def read_partition(root: Path, dataset: str, date: str, coin: str | None = None) -> pa.Table | None:

@@ -14,10 +14,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hl_pipeline.errors import PreconditionError
-from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import partition_file
-from hl_pipeline.lake.reader import in_schema
+from hl_pipeline.lake.reader import in_schema, manifest_at
 from hl_pipeline.lake.temporaries import temporary
+from hl_pipeline.lake.writer import commit
 
 SUFFIX = ".snapshot"
 
@@ -36,21 +36,16 @@ def snapshot(root: Path, folder: Path, dataset: str, date: str, coin: str, conte
             os.link(partition_file(root, dataset, date, coin), tmp)
         except OSError:  # no hard links here (another device, object storage): copy
             shutil.copyfile(partition_file(root, dataset, date, coin), tmp)
-        frozen = manifest_of(tmp)
+        frozen = manifest_at(tmp)
         if frozen.content_hash != content_hash:
             raise PreconditionError(
                 f"{dataset} {coin}/{date} was rewritten while it was being frozen "
                 f"(hash {frozen.content_hash[:12]}, expected {content_hash[:12]}): run again"
             )
-        os.replace(tmp, target)
+        commit(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return name
-
-
-def manifest_of(path: Path) -> Manifest:
-    """The manifest stored in a snapshot's (or any partition file's) footer."""
-    return Manifest.from_json((pq.read_schema(path).metadata or {})[MANIFEST_KEY])
 
 
 def read_snapshot(path: Path, dataset: str, coin: str | None) -> pa.Table:

@@ -38,15 +38,19 @@ class Versions:
         self.root = root
         self._seen: dict[tuple[str, str, str | None], Manifest | None] = {}
 
+    def manifest(self, dataset: str, date: str, coin: str | None) -> Manifest | None:
+        """The manifest of one partition (None if not written), read the first time it is asked for."""
+        key = (dataset, date, coin)
+        if key not in self._seen:
+            self._seen[key] = read_manifest(self.root, dataset, date, coin)
+        return self._seen[key]
+
     def __call__(self, dataset: str, dates: Iterable[str], coins: Iterable[str | None]) -> dict[str, str]:
         """{"COIN/DATE": content hash} of the written partitions among dates x coins."""
         out = {}
         for date in dates:
             for coin in coins:
-                key = (dataset, date, coin)
-                if key not in self._seen:
-                    self._seen[key] = read_manifest(self.root, dataset, date, coin)
-                m = self._seen[key]
+                m = self.manifest(dataset, date, coin)
                 if m is not None:
                     out[f"{coin or 'all'}/{date}"] = m.content_hash
         return out

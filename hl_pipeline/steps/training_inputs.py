@@ -13,51 +13,36 @@ from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.paths import partition_dir
-from hl_pipeline.lake.reader import read_manifest, read_partition, read_range
+from hl_pipeline.lake.reader import manifest_at, read_manifest, read_partition, read_range
 from hl_pipeline.lake.schemas import SCHEMAS, TRAINING_SET
-from hl_pipeline.lake.snapshots import manifest_of, read_snapshot
+from hl_pipeline.lake.snapshots import read_snapshot
 from hl_pipeline.ml.labels import LabelSpec
 from hl_pipeline.ml.training_set import LABEL_FIELDS, LabelledBars, labelled_bars
+from hl_pipeline.steps.coin_days import Versions
 
 SOURCES = ("features", "labels")
 CHECKED_FIELDS = ("fwd_log_return", "known_time")  # what the row selection and the leakage guard read
 Current = Callable[[str, str, str], "Manifest | None"]  # (dataset, coin, date) -> what it holds now
-Key = tuple[str, str, str]  # dataset, coin, date
 
 
-class InputManifests:
-    """The manifests of the feature and label partitions over a span of days, each read once."""
-
-    def __init__(self, root: Path, dates: list[str], coins: Iterable[str]):
-        self.found: dict[Key, Manifest] = {
-            (ds, coin, date): m
-            for ds in SOURCES
-            for date in dates
-            for coin in coins
-            if (m := read_manifest(root, ds, date, coin)) is not None
-        }
+class InputManifests(Versions):
+    """The manifests of feature and label partitions, each read once (a range run's windows overlap)."""
 
     def current(self, ds: str, coin: str, date: str) -> Manifest | None:
-        return self.found.get((ds, coin, date))
+        return self.manifest(ds, date, coin)
 
     def of(self, dates: list[str], coins: list[str]) -> tuple[dict[str, dict[str, str]], list[str]]:
         """({dataset: {"COIN/DATE": content hash}}, the partitions not written) of a window."""
-        inputs: dict[str, dict[str, str]] = {ds: {} for ds in SOURCES}
-        missing = []
-        for ds in SOURCES:
-            for date in dates:
-                for coin in coins:
-                    m = self.found.get((ds, coin, date))
-                    if m is None:
-                        missing.append(f"{ds} {coin}/{date}")
-                    else:
-                        inputs[ds][f"{coin}/{date}"] = m.content_hash
+        inputs = {ds: self(ds, dates, coins) for ds in SOURCES}
+        missing = [
+            f"{ds} {c}/{d}" for ds in SOURCES for d in dates for c in coins if f"{c}/{d}" not in inputs[ds]
+        ]
         return inputs, missing
 
     def table(self, inputs: Mapping[str, Mapping[str, str]]) -> pa.Table:
         """The selection itself, one row per input partition, in TRAINING_SET's schema."""
         rows = [
-            (ds, coin, day_start_ms(date), digest, self.found[(ds, coin, date)].rows)
+            (ds, coin, day_start_ms(date), digest, self.manifest(ds, date, coin).rows)  # type: ignore[union-attr]
             for ds, named in inputs.items()
             for key, digest in named.items()
             for coin, date in [key.split("/")]
@@ -89,7 +74,7 @@ def current_inputs(root: Path, manifest: Manifest, lake: Current | None = None) 
     def current(ds: str, coin: str, date: str) -> Manifest | None:
         name = frozen.get(ds, {}).get(f"{coin}/{date}")
         if name is not None:
-            return manifest_of(folder / name) if (folder / name).exists() else None
+            return manifest_at(folder / name) if (folder / name).exists() else None
         return lake(ds, coin, date) if lake else read_manifest(root, ds, date, coin)
 
     return current

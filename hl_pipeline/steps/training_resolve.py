@@ -81,7 +81,7 @@ def resolve_written(root: Path, dates: list[str]) -> Iterator[tuple[str, Resolve
             {key.split("/")[1] for m in written.values() for named in m.inputs.values() for key in named}
         )
         coins = sorted({c for m in written.values() for c in m.details["coins"]})
-        found = InputManifests(root, span, coins)
+        found = InputManifests(root)
         by_spec: dict[str, LabelledBars] = {}
         for date in chunk:
             manifest = written.get(date)

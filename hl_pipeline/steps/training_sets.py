@@ -71,7 +71,7 @@ def build_training_partitions(
     manifests = []
     for chunk in chunks(dates, SPAN_DAYS):
         span = days_between(shift(chunk[0], -(window_days - 1)), chunk[-1])
-        found = InputManifests(root, span, coins)
+        found = InputManifests(root)
         bars = labelled(root, span, coins, spec)
         for date in chunk:
             window = days_between(shift(date, -(window_days - 1)), date)

@@ -4,13 +4,13 @@ Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.schemas import SCHEMAS
 from hl_pipeline.lake.temporaries import left_behind, temporary
+from hl_pipeline.lake.writer import commit
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
@@ -76,13 +76,8 @@ def publish_catalog(database: Path, lake_root: Path) -> dict[str, int]:
         with duckdb.connect(str(tmp)) as conn:
             created = refresh_catalog(conn, lake_root)
             conn.execute("CHECKPOINT")
-        os.replace(tmp, database)
+        commit(tmp, database)
         Path(f"{database}.wal").unlink(missing_ok=True)  # a log of the old file, never of this one
-        fd = os.open(database.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
