@@ -1,40 +1,54 @@
-"""A wallet's fills (`userFills`, `userFillsByTime`) and positions (`clearinghouseState`)."""
+"""A wallet's fills (`userFills`, `userFillsByTime`, `userTwapSliceFills`) and perp positions
+(`clearinghouseState`, `activeAssetData`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from hl_pipeline.exchange.parsing import Payload
+from hl_pipeline.exchange.records import (
+    decimal,
+    decode,
+    flag,
+    integer,
+    many,
+    nested,
+    side,
+    text,
+    wire,
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Liquidation:
-    liquidated_user: str | None
-    mark_px: float
-    method: str  # "market" or "backstop"
+    mark_px: Annotated[float, wire("markPx", decimal)]
+    method: Annotated[str, wire("method", text)]  # "market" or "backstop"
+    liquidated_user: Annotated[str | None, wire("liquidatedUser", text)] = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fill:
-    coin: str
-    px: float
-    sz: float
-    side: str
-    time: int
-    start_position: float
-    dir: str
-    closed_pnl: float
-    hash: str
-    oid: int
-    crossed: bool  # True = taker
-    fee: float  # total, builder fee included; negative = rebate
-    tid: int | None  # absent in 2023-era responses
-    fee_token: str | None = None
-    builder_fee: float | None = None
-    twap_id: int | None = None
-    cloid: str | None = None
-    liquidation: Liquidation | None = None
+    coin: Annotated[str, wire("coin", text)]
+    px: Annotated[float, wire("px", decimal)]
+    sz: Annotated[float, wire("sz", decimal)]
+    side: Annotated[str, wire("side", side)]
+    time: Annotated[int, wire("time", integer)]
+    start_position: Annotated[float, wire("startPosition", decimal)]
+    dir: Annotated[str, wire("dir", text)]
+    closed_pnl: Annotated[float, wire("closedPnl", decimal)]
+    hash: Annotated[str, wire("hash", text)]
+    oid: Annotated[int, wire("oid", integer)]
+    crossed: Annotated[bool, wire("crossed", flag)]  # True = taker
+    fee: Annotated[float, wire("fee", decimal)]  # total, builder fee included; negative = rebate
+    tid: Annotated[int | None, wire("tid", integer)] = None  # absent in 2023-era responses
+    fee_token: Annotated[str | None, wire("feeToken", text)] = None
+    builder_fee: Annotated[float | None, wire("builderFee", decimal)] = None
+    twap_id: Annotated[int | None, wire("twapId", integer)] = None
+    cloid: Annotated[str | None, wire("cloid", text)] = None
+    liquidation: Annotated[Liquidation | None, wire("liquidation", nested(Liquidation))] = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def key(self) -> tuple:
@@ -45,127 +59,91 @@ class Fill:
         return (None, self.time, self.hash, self.oid, self.px, self.sz, self.start_position)
 
 
-def _fill(p: Payload, raw: Any, w: str) -> Fill:
-    liq = p.obj(raw, w).get("liquidation")
-    if liq is not None:
-        user = p.obj(liq, f"{w}.liquidation").get("liquidatedUser")
-        if user is not None and not isinstance(user, str):
-            raise p.fail(f"{w}.liquidation.liquidatedUser should be a string, got {user!r}")
-        liq = Liquidation(
-            user, p.number(liq, "markPx", f"{w}.liquidation"), p.text(liq, "method", f"{w}.liquidation")
-        )
-    fee_token, cloid = raw.get("feeToken"), raw.get("cloid")
-    for key, value in (("feeToken", fee_token), ("cloid", cloid)):
-        if value is not None and not isinstance(value, str):
-            raise p.fail(f"{w}.{key} should be a string, got {value!r}")
-    return Fill(
-        coin=p.text(raw, "coin", w),
-        px=p.number(raw, "px", w),
-        sz=p.number(raw, "sz", w),
-        side=p.side(raw, w),
-        time=p.integer(raw, "time", w),
-        start_position=p.number(raw, "startPosition", w),
-        dir=p.text(raw, "dir", w),
-        closed_pnl=p.number(raw, "closedPnl", w),
-        hash=p.text(raw, "hash", w),
-        oid=p.integer(raw, "oid", w),
-        crossed=p.flag(raw, "crossed", w),
-        fee=p.number(raw, "fee", w),
-        tid=p.opt_integer(raw, "tid", w),
-        fee_token=fee_token,
-        builder_fee=p.opt_number(raw, "builderFee", w),
-        twap_id=p.opt_integer(raw, "twapId", w),
-        cloid=cloid,
-        liquidation=liq,
-    )
-
-
 def parse_fills(body: Any, request: dict | None = None) -> list[Fill]:
     """Fills in the order the server sent them."""
     p = Payload(request or {"type": "userFills"}, body)
-    return [_fill(p, raw, f"fills[{i}]") for i, raw in enumerate(p.array(body, "fills"))]
+    return [decode(p, Fill, raw, f"fills[{i}]") for i, raw in enumerate(p.array(body, "fills"))]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class TwapSliceFill:
+    fill: Annotated[Fill, wire("fill", nested(Fill))]
+    twap_id: Annotated[int, wire("twapId", integer)]
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+def parse_twap_slice_fills(body: Any, request: dict | None = None) -> list[TwapSliceFill]:
+    p = Payload(request or {"type": "userTwapSliceFills"}, body)
+    return [
+        decode(p, TwapSliceFill, raw, f"twapSliceFills[{i}]") for i, raw in enumerate(p.array(body, "fills"))
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
 class MarginSummary:
-    account_value: float
-    total_margin_used: float
-    total_ntl_pos: float
-    total_raw_usd: float
+    account_value: Annotated[float, wire("accountValue", decimal)]
+    total_margin_used: Annotated[float, wire("totalMarginUsed", decimal)]
+    total_ntl_pos: Annotated[float, wire("totalNtlPos", decimal)]
+    total_raw_usd: Annotated[float, wire("totalRawUsd", decimal)]
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Position:
-    coin: str
-    szi: float  # signed size: negative = short
-    entry_px: float | None
-    leverage_type: str  # "cross" or "isolated"
-    leverage: int
-    leverage_raw_usd: float | None  # isolated only
-    liquidation_px: float | None
-    margin_used: float
-    position_value: float
-    return_on_equity: float
-    unrealized_pnl: float
-    max_leverage: int | None = None
-    cum_funding_all_time: float | None = None
-    cum_funding_since_open: float | None = None
-    cum_funding_since_change: float | None = None
+    """One entry of `assetPositions`: the `position` object and its wrapper's `type`."""
+
+    coin: Annotated[str, wire("position.coin", text)]
+    szi: Annotated[float, wire("position.szi", decimal)]  # signed size: negative = short
+    leverage_type: Annotated[str, wire("position.leverage.type", text)]  # "cross" or "isolated"
+    leverage: Annotated[int, wire("position.leverage.value", integer)]
+    margin_used: Annotated[float, wire("position.marginUsed", decimal)]
+    position_value: Annotated[float, wire("position.positionValue", decimal)]
+    return_on_equity: Annotated[float, wire("position.returnOnEquity", decimal)]
+    unrealized_pnl: Annotated[float, wire("position.unrealizedPnl", decimal)]
+    entry_px: Annotated[float | None, wire("position.entryPx", decimal)] = None
+    leverage_raw_usd: Annotated[float | None, wire("position.leverage.rawUsd", decimal)] = None  # isolated
+    liquidation_px: Annotated[float | None, wire("position.liquidationPx", decimal)] = None
+    max_leverage: Annotated[int | None, wire("position.maxLeverage", integer)] = None
+    cum_funding_all_time: Annotated[float | None, wire("position.cumFunding.allTime", decimal)] = None
+    cum_funding_since_open: Annotated[float | None, wire("position.cumFunding.sinceOpen", decimal)] = None
+    cum_funding_since_change: Annotated[float | None, wire("position.cumFunding.sinceChange", decimal)] = None
+    max_trade_szs: Annotated[tuple[float, ...] | None, wire("position.maxTradeSzs", many(decimal))] = None
+    position_type: Annotated[str | None, wire("type", text)] = None  # "oneWay"
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClearinghouseState:
-    positions: tuple[Position, ...]
-    margin_summary: MarginSummary
-    cross_margin_summary: MarginSummary
-    withdrawable: float
-    cross_maintenance_margin_used: float | None = None
-    time: int | None = None
-
-
-def _summary(p: Payload, raw: Any, w: str) -> MarginSummary:
-    return MarginSummary(
-        p.number(raw, "accountValue", w),
-        p.number(raw, "totalMarginUsed", w),
-        p.number(raw, "totalNtlPos", w),
-        p.number(raw, "totalRawUsd", w),
-    )
-
-
-def _position(p: Payload, wrapper: Any, w: str) -> Position:
-    raw = p.get(wrapper, "position", w)
-    w = f"{w}.position"
-    lev = p.get(raw, "leverage", w)
-    cum = p.obj(raw, w).get("cumFunding")
-    cum = {} if cum is None else p.obj(cum, f"{w}.cumFunding")
-    return Position(
-        coin=p.text(raw, "coin", w),
-        szi=p.number(raw, "szi", w),
-        entry_px=p.opt_number(raw, "entryPx", w),
-        leverage_type=p.text(lev, "type", f"{w}.leverage"),
-        leverage=p.integer(lev, "value", f"{w}.leverage"),
-        leverage_raw_usd=p.opt_number(lev, "rawUsd", f"{w}.leverage"),
-        liquidation_px=p.opt_number(raw, "liquidationPx", w),
-        margin_used=p.number(raw, "marginUsed", w),
-        position_value=p.number(raw, "positionValue", w),
-        return_on_equity=p.number(raw, "returnOnEquity", w),
-        unrealized_pnl=p.number(raw, "unrealizedPnl", w),
-        max_leverage=p.opt_integer(raw, "maxLeverage", w),
-        cum_funding_all_time=p.opt_number(cum, "allTime", f"{w}.cumFunding"),
-        cum_funding_since_open=p.opt_number(cum, "sinceOpen", f"{w}.cumFunding"),
-        cum_funding_since_change=p.opt_number(cum, "sinceChange", f"{w}.cumFunding"),
-    )
+    positions: Annotated[tuple[Position, ...], wire("assetPositions", many(nested(Position)))]
+    margin_summary: Annotated[MarginSummary, wire("marginSummary", nested(MarginSummary))]
+    cross_margin_summary: Annotated[MarginSummary, wire("crossMarginSummary", nested(MarginSummary))]
+    withdrawable: Annotated[float, wire("withdrawable", decimal)]
+    cross_maintenance_margin_used: Annotated[float | None, wire("crossMaintenanceMarginUsed", decimal)] = None
+    time: Annotated[int | None, wire("time", integer)] = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def parse_clearinghouse_state(body: Any, request: dict | None = None) -> ClearinghouseState:
     p = Payload(request or {"type": "clearinghouseState"}, body)
-    w = "clearinghouseState"
-    positions = p.array(p.get(body, "assetPositions", w), "assetPositions")
-    return ClearinghouseState(
-        positions=tuple(_position(p, raw, f"assetPositions[{i}]") for i, raw in enumerate(positions)),
-        margin_summary=_summary(p, p.get(body, "marginSummary", w), "marginSummary"),
-        cross_margin_summary=_summary(p, p.get(body, "crossMarginSummary", w), "crossMarginSummary"),
-        withdrawable=p.number(body, "withdrawable", w),
-        cross_maintenance_margin_used=p.opt_number(body, "crossMaintenanceMarginUsed", w),
-        time=p.opt_integer(body, "time", w),
+    return decode(p, ClearinghouseState, body, "clearinghouseState")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActiveAssetData:
+    """A user's leverage and tradeable sizes on one perp (`activeAssetData`, REST and WebSocket)."""
+
+    user: Annotated[str, wire("user", text)]
+    coin: Annotated[str, wire("coin", text)]
+    leverage_type: Annotated[str, wire("leverage.type", text)]
+    leverage: Annotated[int, wire("leverage.value", integer)]
+    max_trade_szs: Annotated[tuple[float, ...], wire("maxTradeSzs", many(decimal))]  # (buy, sell)
+    available_to_trade: Annotated[tuple[float, ...], wire("availableToTrade", many(decimal))]  # (buy, sell)
+    leverage_raw_usd: Annotated[float | None, wire("leverage.rawUsd", decimal)] = None
+    mark_px: Annotated[float | None, wire("markPx", decimal)] = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+def parse_active_asset_data(body: Any, request: dict | None = None) -> ActiveAssetData:
+    return decode(
+        Payload(request or {"type": "activeAssetData"}, body), ActiveAssetData, body, "activeAssetData"
     )

@@ -1,11 +1,12 @@
-"""`l2Book` snapshots and the `recentTrades` tape."""
+"""`l2Book` snapshots, best bid and offer (`bbo`) and the `recentTrades` tape."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from hl_pipeline.exchange.parsing import Payload
+from hl_pipeline.exchange.records import decimal, decode, integer, side, text, wire
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class L2Book:
     time: int
     bids: tuple[Level, ...]  # best (highest) first
     asks: tuple[Level, ...]  # best (lowest) first
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # keys other than coin, time, levels
 
 
 def _levels(p: Payload, raw: Any, what: str) -> tuple[Level, ...]:
@@ -44,43 +46,62 @@ def parse_l2_book(body: Any, request: dict | None = None) -> L2Book:
         raise p.fail("bids are not in strictly descending price order")
     if any(b.px <= a.px for a, b in zip(asks, asks[1:])):
         raise p.fail("asks are not in strictly ascending price order")
-    return L2Book(p.text(body, "coin", "l2Book"), p.integer(body, "time", "l2Book"), bids, asks)
+    extra = {k: v for k, v in body.items() if k not in ("coin", "time", "levels")}
+    return L2Book(p.text(body, "coin", "l2Book"), p.integer(body, "time", "l2Book"), bids, asks, extra)
+
+
+def _level(p: Payload, raw: Any, what: str) -> Level | None:
+    if raw is None:
+        return None
+    return Level(p.number(raw, "px", what), p.number(raw, "sz", what), p.integer(raw, "n", what))
 
 
 @dataclass(frozen=True)
-class Trade:
+class Bbo:
     coin: str
-    side: str  # "B" (buyer aggressed) or "A"
-    px: float
-    sz: float
     time: int
-    hash: str
-    tid: int
-    users: tuple[str, str] | None  # (buyer, seller)
+    bid: Level | None  # None: that side of the book is empty
+    ask: Level | None
+
+
+def parse_bbo(body: Any, request: dict | None = None) -> Bbo:
+    """The `bbo` feed's `{coin, time, bbo: [bid | null, ask | null]}`."""
+    p = Payload(request or {"type": "bbo"}, body)
+    pair = p.array(p.get(body, "bbo", "bbo"), "bbo.bbo")
+    if len(pair) != 2:
+        raise p.fail(f"bbo.bbo should be [bid, ask], got {len(pair)} sides")
+    return Bbo(
+        p.text(body, "coin", "bbo"),
+        p.integer(body, "time", "bbo"),
+        _level(p, pair[0], "bbo.bid"),
+        _level(p, pair[1], "bbo.ask"),
+    )
+
+
+def _users(p: Payload, value: Any, what: str) -> tuple[str, str]:
+    users = p.array(value, what)
+    if len(users) != 2 or not all(isinstance(u, str) for u in users):
+        raise p.fail(f"{what} should be [buyer, seller], got {users!r}")
+    return users[0], users[1]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trade:
+    coin: Annotated[str, wire("coin", text)]
+    side: Annotated[str, wire("side", side)]  # "B" (buyer aggressed) or "A"
+    px: Annotated[float, wire("px", decimal)]
+    sz: Annotated[float, wire("sz", decimal)]
+    time: Annotated[int, wire("time", integer)]
+    hash: Annotated[str, wire("hash", text)]
+    tid: Annotated[int, wire("tid", integer)]
+    users: Annotated[tuple[str, str] | None, wire("users", _users)] = None  # (buyer, seller)
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+def parse_trades(p: Payload, body: Any, what: str) -> list[Trade]:
+    return [decode(p, Trade, raw, f"{what}[{i}]") for i, raw in enumerate(p.array(body, what))]
 
 
 def parse_recent_trades(body: Any, request: dict | None = None) -> list[Trade]:
     """Newest first, as the exchange sends them."""
-    p = Payload(request or {"type": "recentTrades"}, body)
-    trades = []
-    for i, raw in enumerate(p.array(body, "recentTrades")):
-        w = f"trades[{i}]"
-        users = p.obj(raw, w).get("users")
-        if users is not None:
-            users = p.array(users, f"{w}.users")
-            if len(users) != 2 or not all(isinstance(u, str) for u in users):
-                raise p.fail(f"{w}.users should be [buyer, seller], got {users!r}")
-            users = tuple(users)
-        trades.append(
-            Trade(
-                coin=p.text(raw, "coin", w),
-                side=p.side(raw, w),
-                px=p.number(raw, "px", w),
-                sz=p.number(raw, "sz", w),
-                time=p.integer(raw, "time", w),
-                hash=p.text(raw, "hash", w),
-                tid=p.integer(raw, "tid", w),
-                users=users,
-            )
-        )
-    return trades
+    return parse_trades(Payload(request or {"type": "recentTrades"}, body), body, "trades")

@@ -21,6 +21,7 @@ from hl_pipeline.exchange.account_payloads import (
 from hl_pipeline.exchange.book_payloads import L2Book, Trade, parse_l2_book, parse_recent_trades
 from hl_pipeline.exchange.intervals import INTERVAL_MS, candle_open, month_start, next_open
 from hl_pipeline.exchange.limiter import WeightLimiter
+from hl_pipeline.exchange.market_queries import MarketQueries
 from hl_pipeline.exchange.pagination import (
     CANDLE_PAGE,
     FILLS_PAGE,
@@ -46,21 +47,21 @@ from hl_pipeline.exchange.universe_payloads import (
     parse_meta,
     parse_meta_and_asset_ctxs,
 )
+from hl_pipeline.exchange.wallet_queries import WalletQueries
 
 T = TypeVar("T")
 
 
-def _ignoring_receive_time(parse: Callable[[Any, dict], T], request: dict) -> Callable[[Any, int], T]:
-    """A transport parser `(data, received_ms)` for a payload parser `(data, request)`."""
-
-    def parser(data: Any, _received_ms: int) -> T:
-        return parse(data, request)
-
-    return parser
+def _with_dex(body: dict, dex: str | None) -> dict:
+    """`body` with `"dex"` only when the caller named one."""
+    return body if dex is None else {**body, "dex": dex}
 
 
-class InfoClient:
-    """POST {base_url}/info, paced by the host's weight budget, retried, validated, parsed."""
+class InfoClient(WalletQueries, MarketQueries):
+    """POST {base_url}/info, paced by the host's weight budget, retried, validated, parsed.
+
+    The time series, books and universe are here; the wallet and exchange-wide queries come from
+    WalletQueries and MarketQueries. Every method sends only the keys its caller gave."""
 
     candle_page = CANDLE_PAGE
     funding_page = FUNDING_PAGE
@@ -103,6 +104,10 @@ class InfoClient:
     def stats(self) -> ClientStats:
         return self._http.stats
 
+    def _ask(self, body: dict, parse: Callable[[Any, dict], T], expected_items: int = 0) -> T:
+        """One info request; `parse(data, body)` turns the decoded JSON into records."""
+        return self._http.call(body, lambda data, _: parse(data, body), expected_items)
+
     # -- validation (before any request is spent) ------------------------------------------
 
     def universe(self) -> frozenset[str]:
@@ -135,21 +140,24 @@ class InfoClient:
 
     # -- universe ---------------------------------------------------------------------------
 
-    def meta(self) -> Meta:
-        body = {"type": "meta"}
-        meta = self._http.call(body, lambda data, _: parse_meta(data, body))
-        self._universe = frozenset(meta.names)
+    def meta(self, dex: str | None = None) -> Meta:
+        """The first perp dex's universe, or builder dex `dex`'s (whose names carry a "dex:" prefix)."""
+        body = _with_dex({"type": "meta"}, dex)
+        meta = self._ask(body, parse_meta)
+        if not dex:
+            self._universe = frozenset(meta.names)
         return meta
 
-    def meta_and_asset_ctxs(self) -> tuple[Meta, list[AssetContext]]:
-        body = {"type": "metaAndAssetCtxs"}
-        meta, ctxs = self._http.call(body, lambda data, _: parse_meta_and_asset_ctxs(data, body))
-        self._universe = frozenset(meta.names)
+    def meta_and_asset_ctxs(self, dex: str | None = None) -> tuple[Meta, list[AssetContext]]:
+        body = _with_dex({"type": "metaAndAssetCtxs"}, dex)
+        meta, ctxs = self._ask(body, parse_meta_and_asset_ctxs)
+        if not dex:
+            self._universe = frozenset(meta.names)
         return meta, ctxs
 
-    def all_mids(self) -> dict[str, float]:
-        body = {"type": "allMids"}
-        return self._http.call(body, lambda data, _: parse_all_mids(data, body))
+    def all_mids(self, dex: str | None = None) -> dict[str, float]:
+        """Mid of every coin (spot `@N` and pairs too, on the first dex)."""
+        return self._ask(_with_dex({"type": "allMids"}, dex), parse_all_mids)
 
     # -- time series (Arrow tables, paginated) ---------------------------------------------
 
@@ -218,22 +226,28 @@ class InfoClient:
             body["nSigFigs"] = n_sig_figs
         if mantissa is not None:
             body["mantissa"] = mantissa
-        return self._http.call(body, lambda data, _: parse_l2_book(data, body))
+        return self._ask(body, parse_l2_book)
 
     def recent_trades(self, coin: str) -> list[Trade]:
         """The exchange's latest public trades, newest first."""
         self.check_coin(coin)
         body = {"type": "recentTrades", "coin": coin}
-        return self._http.call(body, lambda data, _: parse_recent_trades(data, body), expected_items=20)
+        return self._ask(body, parse_recent_trades, expected_items=20)
 
     # -- wallets -------------------------------------------------------------------------------
 
-    def user_fills(self, user: str) -> list[Fill]:
-        """The wallet's most recent fills (at most one page), newest first as served."""
-        body = {"type": "userFills", "user": validation.check_user(user)}
-        return self._http.call(body, lambda data, _: parse_fills(data, body), expected_items=self.fills_page)
+    def user_fills(self, user: str, aggregate_by_time: bool | None = None) -> list[Fill]:
+        """The wallet's most recent fills (at most one page), newest first as served.
 
-    def user_fills_by_time(self, user: str, start_ms: int, end_ms: int | None = None) -> list[Fill]:
+        `aggregate_by_time=True` merges the partial fills of one crossing order (sent only when given)."""
+        body: dict[str, Any] = {"type": "userFills", "user": validation.check_user(user)}
+        if aggregate_by_time is not None:
+            body["aggregateByTime"] = aggregate_by_time
+        return self._ask(body, parse_fills, expected_items=self.fills_page)
+
+    def user_fills_by_time(
+        self, user: str, start_ms: int, end_ms: int | None = None, aggregate_by_time: bool | None = None
+    ) -> list[Fill]:
         """Fills in [start_ms, end_ms] over as many pages as needed; ascending by (time, tid), unique.
 
         Pages may come newest-first (as recorded in 2023) or oldest-first (as the docs imply):
@@ -244,17 +258,12 @@ class InfoClient:
         seen: dict[tuple, Fill] = {}
         lo, hi = start_ms, end_ms
         while True:
-            body: dict[str, Any] = {
-                "type": "userFillsByTime",
-                "user": user,
-                "startTime": lo,
-                "aggregateByTime": False,
-            }
+            body: dict[str, Any] = {"type": "userFillsByTime", "user": user, "startTime": lo}
             if hi is not None:
                 body["endTime"] = hi
-            fills = self._http.call(
-                body, _ignoring_receive_time(parse_fills, body), expected_items=self.fills_page
-            )
+            if aggregate_by_time is not None:
+                body["aggregateByTime"] = aggregate_by_time
+            fills = self._ask(body, parse_fills, expected_items=self.fills_page)
             fresh = [
                 f
                 for f in fills
@@ -270,6 +279,6 @@ class InfoClient:
                 lo = int(times.max())
         return sorted(seen.values(), key=lambda f: (f.time, f.tid or 0))
 
-    def clearinghouse_state(self, user: str) -> ClearinghouseState:
-        body = {"type": "clearinghouseState", "user": validation.check_user(user)}
-        return self._http.call(body, lambda data, _: parse_clearinghouse_state(data, body))
+    def clearinghouse_state(self, user: str, dex: str | None = None) -> ClearinghouseState:
+        body = _with_dex({"type": "clearinghouseState", "user": validation.check_user(user)}, dex)
+        return self._ask(body, parse_clearinghouse_state)
