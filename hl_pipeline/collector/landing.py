@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from hl_pipeline.collector.journal import Journal, recover
 from hl_pipeline.collector.latency import Latency
 from hl_pipeline.lake.calendar import date_of_ms
+from hl_pipeline.lake.quarantine import quarantine
 from hl_pipeline.lake.writer import write_parquet_atomically
 
 JOURNAL_GLOB = ".journal-*.arrow"
@@ -133,7 +134,7 @@ class LandingWriter:
         self._publish(journal.path)
 
     def _publish(self, journal_path: Path) -> Path | None:
-        table, _ = recover(journal_path, self.schema)
+        table, torn = recover(journal_path, self.schema)
         path = None
         if table.num_rows:
             received = table.column("receive_time").cast(pa.int64())
@@ -141,6 +142,10 @@ class LandingWriter:
             path = self.directory / date_of_ms(first) / f"{first}-{last}.parquet"
             write_parquet_atomically(table, path)
             self.files_written.append(path)
+        if torn:  # kept for inspection; its whole batches are in the landing file
+            quarantine(
+                self.directory.parent, journal_path, ValueError(f"torn journal: {table.num_rows} rows kept")
+            )
         journal_path.unlink(missing_ok=True)
         return path
 

@@ -1,5 +1,6 @@
 """Where a previous collector stopped: the last receive time per (channel, coin) in the landing zone,
-and the trade keys it landed last (so the replay batch after a restart is not landed twice)."""
+and the trade keys it landed last (so the replay batch after a restart is not landed twice). A landing
+file that does not open is quarantined, never a reason not to start."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from hl_pipeline.lake.quarantine import read_or_quarantine
 
 
 def _newest_first(landing: Path, channel: str) -> list[Path]:
@@ -27,7 +30,11 @@ def previous_ends(landing: Path, coins: Iterable[str]) -> dict[tuple[str, str], 
         for path in _newest_first(landing, channel):
             if not missing:
                 break
-            table = pq.read_table(path, columns=["coin", "receive_time"])
+            table = read_or_quarantine(
+                landing, path, lambda p: pq.read_table(p, columns=["coin", "receive_time"])
+            )
+            if table is None:  # corrupt: quarantined, its span a recorded gap
+                continue
             for coin in missing & set(table.column("coin").to_pylist()):
                 rows = table.filter(pc.equal(table["coin"], coin))
                 ends[(channel, coin)] = int(pc.max(rows["receive_time"]).cast("int64").as_py())
@@ -41,11 +48,14 @@ def recent_trade_keys(landing: Path, window_ms: int) -> list[tuple[str, int, int
     if not files:
         return []
     horizon = int(files[0].stem.split("-")[1]) - window_ms
-    tables = [
-        pq.read_table(p, columns=["coin", "time", "tid"])
+    read = [
+        read_or_quarantine(landing, p, lambda p: pq.read_table(p, columns=["coin", "time", "tid"]))
         for p in files
         if int(p.stem.split("-")[1]) >= horizon
     ]
+    tables = [t for t in read if t is not None]
+    if not tables:
+        return []
     table = pa.concat_tables(tables).sort_by("time")
     times = table["time"].cast(pa.int64()).to_pylist()
     return list(zip(table["coin"].to_pylist(), times, table["tid"].to_pylist()))

@@ -51,11 +51,19 @@ def backfill(
     intervals: str | None = None,
     verbose: bool = False,
 ) -> int:
-    from hl_pipeline.commands.runs import check_summary, recover, run_market_range, run_warehouse
+    from hl_pipeline.commands.runs import (
+        check_summary,
+        quarantined,
+        recover,
+        report_quarantined,
+        run_market_range,
+        run_warehouse,
+    )
 
     first, last, settings = validate(settings, start, end, coins, intervals)
     check_coins_listed(settings)
     recover(settings)
+    before = quarantined(settings)
     print(f"backfilling {first}..{last} in one run", flush=True)
     result = run_market_range(first, last, settings=settings, verbose=verbose)
     passed, failed, failures = check_summary(result)
@@ -64,4 +72,5 @@ def backfill(
         print(f"  failed: {failure}")
     if result.success:
         run_warehouse(settings=settings, verbose=verbose)
+    report_quarantined(settings, before)
     return 0 if result.success else 1

@@ -92,7 +92,13 @@ def demo(
     signal_strength: float | None = None,
     verbose: bool = False,
 ) -> int:
-    from hl_pipeline.commands.runs import recover, run_market_range, run_warehouse
+    from hl_pipeline.commands.runs import (
+        quarantined,
+        recover,
+        report_quarantined,
+        run_market_range,
+        run_warehouse,
+    )
     from hl_pipeline.simulator.config import SimulatorConfig
     from hl_pipeline.simulator.server import running_simulator
 
@@ -105,6 +111,7 @@ def demo(
     started = time.monotonic()
     settings = _demo_settings(settings, targets)
     recover(settings)
+    before = quarantined(settings)
     today = settings.today()
     first = shift(today, -(days - 1))
     past = [shift(today, -k) for k in range(days - 1, 0, -1)]
@@ -131,6 +138,7 @@ def demo(
     results.update(_models(settings, today, first, verbose))
     warehouse = run_warehouse(settings=settings, verbose=verbose)
     _print_summary(settings, results, warehouse)
+    report_quarantined(settings, before)
     print(f"took {time.monotonic() - started:.1f} s")
     return 0 if all(r.success for r in results.values()) and warehouse.success else 1
 

@@ -150,3 +150,26 @@ def recover(settings: Settings, instance: dg.DagsterInstance | None = None) -> N
             )
     if removed := sweep(Path(settings.lake_root)):
         print(f"removed {removed} temporary file(s) left in the lake by killed writers", flush=True)
+
+
+def _quarantine_roots(settings: Settings) -> tuple[Path, ...]:
+    return (Path(settings.lake_root), Path(settings.landing_root))
+
+
+def quarantined(settings: Settings) -> dict[Path, int]:
+    """How many files each quarantine folder records now (pass to `report_quarantined` after a run)."""
+    from hl_pipeline.lake.quarantine import records
+
+    return {root: len(records(root)) for root in _quarantine_roots(settings)}
+
+
+def report_quarantined(settings: Settings, before: dict[Path, int]) -> None:
+    """Name each file quarantined since `before` and what became of it."""
+    from hl_pipeline.lake.quarantine import records
+
+    for root in _quarantine_roots(settings):
+        for record in records(root)[before.get(root, 0) :]:
+            print(
+                f"quarantined corrupt file {root / record['path']} -> {root / record['moved_to']}; "
+                "rebuilt where it has a source, else a recorded gap"
+            )

@@ -1,4 +1,6 @@
-"""Reading partitions back, with the Hive partition columns restored."""
+"""Reading partitions back, with the Hive partition columns restored.
+
+A partition file no reader can open is quarantined (lake/quarantine.py) and reads as never written."""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ import pyarrow.parquet as pq
 
 from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import partition_file
+from hl_pipeline.lake.quarantine import read_or_quarantine, scan_or_quarantine
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
 
 
 def read_manifest(root: Path, dataset: str, date: str, coin: str | None = None) -> Manifest | None:
     """The manifest of one partition (footer only, no row data), or None if never written."""
-    path = partition_file(root, dataset, date, coin)
-    return manifest_at(path) if path.exists() else None
+    return read_or_quarantine(root, partition_file(root, dataset, date, coin), manifest_at)
 
 
 def manifest_at(path: Path) -> Manifest:
@@ -26,20 +28,19 @@ def manifest_at(path: Path) -> Manifest:
 
 def read_partition(root: Path, dataset: str, date: str, coin: str | None = None) -> pa.Table | None:
     """One partition in its dataset schema (with `coin`), or None if never written."""
-    path = partition_file(root, dataset, date, coin)
-    if not path.exists():
-        return None
-    return in_schema(pq.read_table(path).replace_schema_metadata(None), dataset, coin)
+    table = read_or_quarantine(root, partition_file(root, dataset, date, coin), pq.read_table)
+    return None if table is None else in_schema(table.replace_schema_metadata(None), dataset, coin)
 
 
 def read_head(root: Path, dataset: str, date: str, coin: str | None, rows: int) -> pa.Table | None:
     """The first `rows` rows of one partition (only its first row group is read), or None."""
-    path = partition_file(root, dataset, date, coin)
-    if not path.exists():
-        return None
-    batch = next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
-    table = pa.Table.from_batches([batch]) if batch is not None else pq.read_schema(path).empty_table()
-    return in_schema(table.replace_schema_metadata(None), dataset, coin)
+
+    def head(path: Path) -> pa.Table:
+        batch = next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
+        return pa.Table.from_batches([batch]) if batch is not None else pq.read_schema(path).empty_table()
+
+    table = read_or_quarantine(root, partition_file(root, dataset, date, coin), head)
+    return None if table is None else in_schema(table.replace_schema_metadata(None), dataset, coin)
 
 
 def in_schema(table: pa.Table, dataset: str, coin: str | None) -> pa.Table:
@@ -72,14 +73,20 @@ def read_range(
         schema = pa.schema([f for f in schema if f.name in set(columns)])
     by_coin = dataset not in UNPARTITIONED_BY_COIN
     coins = list(coins) if by_coin else [None]
-    files = [str(f) for d in dates for c in coins if (f := partition_file(root, dataset, d, c)).exists()]
+    files = [f for d in dates for c in coins if (f := partition_file(root, dataset, d, c)).exists()]
     keys = pa.schema([("coin", pa.string()), ("date", pa.string())] if by_coin else [("date", pa.string())])
-    if files:
-        hive = ds.partitioning(keys, flavor="hive")
-        table = ds.dataset(
-            files, format="parquet", partitioning=hive, partition_base_dir=str(root / dataset)
+    hive = ds.partitioning(keys, flavor="hive")
+
+    def scan(paths: list[Path]) -> pa.Table:
+        return ds.dataset(
+            [str(f) for f in paths],
+            format="parquet",
+            partitioning=hive,
+            partition_base_dir=str(root / dataset),
         ).to_table(columns=[*schema.names, "date"])
-    else:
+
+    table = scan_or_quarantine(root, files, scan, pq.read_table)
+    if table is None:
         table = schema.append(pa.field("date", pa.string())).empty_table()
     keep = [*schema.names, "date"] if with_date else schema.names
     target = pa.schema([*schema, pa.field("date", pa.string())]) if with_date else schema

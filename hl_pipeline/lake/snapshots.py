@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.lake.paths import partition_file
+from hl_pipeline.lake.quarantine import read_or_quarantine
 from hl_pipeline.lake.reader import in_schema, manifest_at
 from hl_pipeline.lake.temporaries import temporary
 from hl_pipeline.lake.writer import commit
@@ -27,7 +28,7 @@ def snapshot(root: Path, folder: Path, dataset: str, date: str, coin: str, conte
     the snapshot's file name (an existing one is reused)."""
     name = f"{dataset}-{coin}-{date}-{content_hash[:16]}{SUFFIX}"
     target = folder / name
-    if target.exists():
+    if read_or_quarantine(root, target, manifest_at) is not None:  # a torn one is quarantined, made again
         return name
     folder.mkdir(parents=True, exist_ok=True)
     tmp = temporary(target)
@@ -48,9 +49,11 @@ def snapshot(root: Path, folder: Path, dataset: str, date: str, coin: str, conte
     return name
 
 
-def read_snapshot(path: Path, dataset: str, coin: str | None) -> pa.Table:
-    """A snapshot's rows in its dataset's schema (with `coin`)."""
-    return in_schema(pq.read_table(path).replace_schema_metadata(None), dataset, coin)
+def read_snapshot(root: Path, path: Path, dataset: str, coin: str | None) -> pa.Table | None:
+    """A snapshot's rows in its dataset's schema (with `coin`); None if it is gone or unreadable (then
+    quarantined)."""
+    table = read_or_quarantine(root, path, pq.read_table)
+    return None if table is None else in_schema(table.replace_schema_metadata(None), dataset, coin)
 
 
 def prune(folder: Path, keep: set[str]) -> None:

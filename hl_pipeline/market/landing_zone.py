@@ -2,6 +2,8 @@
 
 Files are `<landing>/<channel>/<YYYY-MM-DD>/<first_ms>-<last_ms>.parquet`, named by the receive
 times they span and filed under the day of the first; journals still being written are not read.
+A landing file whose footer does not open is quarantined (lake/quarantine.py): its span becomes a
+gap with the cause "corrupt landing file", and every other file is read.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.quarantine import QUARANTINE_DIR, SUFFIX, read_or_quarantine
 from hl_pipeline.lake.schemas import COLLECTOR_GAPS
 
+CORRUPT = "corrupt landing file"
 ROTATION_SLACK_MS = 5_000
 """Consecutive files of one session are this close or closer: the time between them was listened."""
 
@@ -25,14 +30,29 @@ def file_span(path: Path) -> tuple[int, int]:
     return int(first), int(last)
 
 
-def landing_files(landing: Path, channel: str, start_ms: int, end_ms: int) -> list[Path]:
-    """Landing files of `channel` whose receive span meets [start_ms, end_ms), oldest first."""
+def _days(start_ms: int, end_ms: int) -> list[str]:
     first_day = dt.date.fromisoformat(_date(start_ms - DAY_MS))
-    days = [(first_day + dt.timedelta(days=i)).isoformat() for i in range((end_ms - start_ms) // DAY_MS + 3)]
-    files = [p for d in days for p in (landing / channel / d).glob("*.parquet")]
+    return [(first_day + dt.timedelta(days=i)).isoformat() for i in range((end_ms - start_ms) // DAY_MS + 3)]
+
+
+def landing_files(landing: Path, channel: str, start_ms: int, end_ms: int) -> list[Path]:
+    """Readable landing files of `channel` whose receive span meets [start_ms, end_ms), oldest first."""
+    files = [p for d in _days(start_ms, end_ms) for p in (landing / channel / d).glob("*.parquet")]
+    meeting = [p for p in files if file_span(p)[0] < end_ms and file_span(p)[1] >= start_ms]
     return sorted(
-        (p for p in files if file_span(p)[0] < end_ms and file_span(p)[1] >= start_ms), key=file_span
+        (p for p in meeting if read_or_quarantine(landing, p, pq.read_metadata) is not None), key=file_span
     )
+
+
+def corrupt_spans(landing: Path, channel: str, start_ms: int, end_ms: int) -> list[tuple[int, int, str]]:
+    """Receive spans of the quarantined landing files of `channel` that meet [start_ms, end_ms)."""
+    spans = []
+    for day in _days(start_ms, end_ms):
+        for path in (landing / QUARANTINE_DIR / channel / day).glob(f"*.parquet.*{SUFFIX}"):
+            first, last = file_span(Path(path.name.split(".parquet.")[0] + ".parquet"))
+            if first < end_ms and last >= start_ms:
+                spans.append((first, last + 1, CORRUPT))
+    return spans
 
 
 def _date(t_ms: int) -> str:
@@ -64,23 +84,22 @@ def listened_spans(files: list[Path]) -> list[tuple[int, int]]:
 def gap_records(
     landing: Path, channel: str, coin: str, start_ms: int, end_ms: int
 ) -> list[tuple[int, int, str]]:
-    """The collector's own gap records (start, end, cause) for a stream that meet [start_ms, end_ms)."""
+    """The collector's own gap records (start, end, cause) for a stream that meet [start_ms, end_ms), and
+    the spans of its quarantined landing files."""
     import pyarrow.dataset as ds
 
+    corrupt = set(corrupt_spans(landing, channel, start_ms, end_ms))
     files = landing_files(landing, "gaps", start_ms - DAY_MS, end_ms + DAY_MS)  # recorded when the gap closed
     if not files:
-        return []
+        return sorted(corrupt)
     table = ds.dataset([str(f) for f in files], schema=COLLECTOR_GAPS, format="parquet").to_table(
         filter=(ds.field("channel") == channel) & (ds.field("coin") == coin)
     )
     starts, ends = (pc.cast(table[c], pa.int64()).to_pylist() for c in ("start", "end"))
-    return sorted(
-        {
-            (s, e, c)
-            for s, e, c in zip(starts, ends, table["cause"].to_pylist())
-            if s < end_ms and e > start_ms
-        }
-    )
+    recorded = {
+        (s, e, c) for s, e, c in zip(starts, ends, table["cause"].to_pylist()) if s < end_ms and e > start_ms
+    }
+    return sorted(recorded | corrupt)
 
 
 def unlistened(

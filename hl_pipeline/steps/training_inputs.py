@@ -13,6 +13,7 @@ from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.paths import partition_dir
+from hl_pipeline.lake.quarantine import read_or_quarantine
 from hl_pipeline.lake.reader import manifest_at, read_manifest, read_partition, read_range
 from hl_pipeline.lake.schemas import SCHEMAS, TRAINING_SET
 from hl_pipeline.lake.snapshots import read_snapshot
@@ -74,7 +75,7 @@ def current_inputs(root: Path, manifest: Manifest, lake: Current | None = None) 
     def current(ds: str, coin: str, date: str) -> Manifest | None:
         name = frozen.get(ds, {}).get(f"{coin}/{date}")
         if name is not None:
-            return manifest_at(folder / name) if (folder / name).exists() else None
+            return read_or_quarantine(root, folder / name, manifest_at)
         return lake(ds, coin, date) if lake else read_manifest(root, ds, date, coin)
 
     return current
@@ -94,7 +95,9 @@ def read_inputs(
             if coin not in coins:
                 continue
             name = frozen.get(ds, {}).get(key)
-            table = read_snapshot(folder / name, ds, coin) if name else read_partition(root, ds, date, coin)
+            table = (
+                read_snapshot(root, folder / name, ds, coin) if name else read_partition(root, ds, date, coin)
+            )
             if table is not None:
                 tables.append(table)
         table = pa.concat_tables(tables) if tables else SCHEMAS[ds].empty_table()

@@ -1,4 +1,4 @@
-"""Create or replace one view per dataset over the lake, plus `manifests` and `gaps` views.
+"""Create or replace one view per dataset over the lake, plus `manifests`, `gaps` and `quarantine` views.
 
 Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ columns."""
 
@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
+from hl_pipeline.lake.quarantine import QUARANTINE_DIR, RECORDS, read_or_quarantine
 from hl_pipeline.lake.schemas import SCHEMAS
 from hl_pipeline.lake.temporaries import left_behind, temporary
 from hl_pipeline.lake.writer import commit
@@ -22,18 +25,41 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
-    """(Re)create the views on `conn` (a DuckDB connection); returns rows per view created."""
-    created: dict[str, int] = {}
-    datasets = [d for d in SCHEMAS if any((lake_root / d).rglob(PART_FILE))]
-    for dataset in datasets:
-        glob = _sql_path(lake_root / dataset / "**" / "*.parquet")
+def _view(conn, lake_root: Path, dataset: str) -> int | None:
+    """Create the view of `dataset`; returns its rows. A file DuckDB cannot open is quarantined, and a
+    dataset left without files gets no view (None)."""
+    import duckdb
+
+    glob = _sql_path(lake_root / dataset / "**" / "*.parquet")
+
+    def create() -> int:
         conn.execute(
             f"CREATE OR REPLACE VIEW {dataset} AS "
             f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
         )
-        created[dataset] = conn.execute(f"SELECT count(*) FROM {dataset}").fetchone()[0]
-    if not datasets:
+        return conn.execute(f"SELECT count(*) FROM {dataset}").fetchone()[0]
+
+    try:
+        return create()
+    except duckdb.Error:
+        for path in sorted((lake_root / dataset).rglob("*.parquet")):
+            read_or_quarantine(lake_root, path, pq.read_metadata)
+    if not any((lake_root / dataset).rglob(PART_FILE)):
+        conn.execute(f"DROP VIEW IF EXISTS {dataset}")
+        return None
+    return create()
+
+
+def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
+    """(Re)create the views on `conn` (a DuckDB connection); returns rows per view created."""
+    created: dict[str, int] = {}
+    for dataset in SCHEMAS:
+        if (
+            any((lake_root / dataset).rglob(PART_FILE))
+            and (rows := _view(conn, lake_root, dataset)) is not None
+        ):
+            created[dataset] = rows
+    if not created:
         return created
     glob = _sql_path(lake_root / "**" / "*.parquet")
     conn.execute(
@@ -57,7 +83,16 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
         "FROM (SELECT dataset, coin, date, "
         f"unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )
-    for view in ("manifests", "gaps"):
+    views = ["manifests", "gaps"]
+    if (records := lake_root / QUARANTINE_DIR / RECORDS).exists():  # what was moved aside, and why
+        conn.execute(
+            "CREATE OR REPLACE VIEW quarantine AS SELECT CAST(time AS TIMESTAMPTZ) AS time, path, moved_to, "
+            f"bytes, error FROM read_json('{_sql_path(records)}', format = 'newline_delimited', "
+            "columns = {time: 'VARCHAR', path: 'VARCHAR', moved_to: 'VARCHAR', bytes: 'BIGINT', "
+            "error: 'VARCHAR'})"
+        )
+        views.append("quarantine")
+    for view in views:
         created[view] = conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
     return created
 

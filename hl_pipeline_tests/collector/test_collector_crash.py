@@ -108,3 +108,28 @@ def test_sigkill_loses_at_most_the_last_second_and_the_restart_records_the_gap(s
         assert len(found) == 1, (channel, coin, gaps)
         start_ms, end_ms = (int(found[0][k].timestamp() * 1000) for k in ("start", "end"))
         assert start_ms == end and start_ms <= killed and end_ms >= restarted, (channel, coin, found[0])
+
+
+def test_a_truncated_landing_file_and_a_torn_journal_do_not_stop_the_next_start(simulator, tmp_path):
+    from hl_pipeline.lake.quarantine import records
+
+    proc = _start(simulator.base_url, tmp_path)
+    _wait_for_journal(proc, tmp_path, "trades")
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0, _stderr_tail(proc)
+    newest = max((tmp_path / "trades").glob("*/*.parquet"), key=lambda p: int(p.stem.split("-")[1]))
+    newest.write_bytes(newest.read_bytes()[:100])  # as a disk-full or a torn copy leaves it
+    torn = tmp_path / "l2Book" / ".journal-1.arrow"
+    torn.write_bytes(b"\xff\xff\xff\xff\x10\x00\x00\x00partial")
+
+    proc = _start(simulator.base_url, tmp_path)
+    _wait_for_journal(proc, tmp_path, "gaps")  # it started, and recorded the restart's gaps
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0, _stderr_tail(proc)
+    moved = {r["path"]: r for r in records(tmp_path)}
+    assert set(moved) == {str(newest.relative_to(tmp_path)), "l2Book/.journal-1.arrow"}
+    assert not newest.exists() and not torn.exists()
+    assert all((tmp_path / r["moved_to"]).exists() for r in moved.values())
+    after = on_disk(tmp_path, "trades")  # every landing file left reads
+    assert after.num_rows > 0

@@ -56,3 +56,19 @@ def test_new_files_name_the_days_they_touch_once(tmp_path):
     assert new_files_by_day(tmp_path, ("trades", "l2Book"), cursor) == ([], cursor)
     _touch(tmp_path, "l2Book", DAY + 60_000, DAY + 90_000)
     assert new_files_by_day(tmp_path, ("trades", "l2Book"), cursor)[0] == ["2024-03-01"]
+
+
+def test_a_corrupt_landing_file_is_quarantined_and_its_span_is_a_gap(tmp_path):
+    from hl_pipeline.lake.quarantine import records
+    from hl_pipeline.market.landing_zone import CORRUPT, gap_records
+
+    kept = _touch(tmp_path, "trades", DAY, DAY + 59_000)
+    torn = _touch(tmp_path, "trades", DAY + 60_000, DAY + 119_000)
+    torn.write_bytes(torn.read_bytes()[:20])
+    files = landing_files(tmp_path, "trades", DAY, DAY + 1440 * MIN)
+    assert files == [kept] and not torn.exists()
+    assert [r["path"] for r in records(tmp_path)] == [f"trades/2024-03-01/{torn.name}"]
+    records_ = gap_records(tmp_path, "trades", "BTC", DAY, DAY + 1440 * MIN)
+    assert records_ == [(DAY + 60_000, DAY + 119_001, CORRUPT)]
+    holes = unlistened(DAY, DAY + 10 * MIN, listened_spans(files), records_, "not yet landed")
+    assert holes[0] == (DAY + 59_001, DAY + 10 * MIN, CORRUPT + "+not yet landed")

@@ -172,3 +172,26 @@ def test_a_training_set_written_as_a_copy_by_older_code_is_refused_by_name(ml_ru
     outcomes = {o.check: o for o in training_set_outcomes(lake, [LAST])}
     assert not outcomes["training_set_inputs_unchanged"].passed
     assert "as a copy of its rows" in outcomes["training_set_no_leakage"].description
+
+
+def test_a_truncated_features_partition_is_quarantined_and_rebuilt(ml_runs):
+    from hl_pipeline.lake.paths import partition_file
+    from hl_pipeline.lake.quarantine import records
+
+    lake, _, _, rerun = ml_runs
+    path = partition_file(lake, "features", "2024-02-29", "BTC")
+    good = manifest_of(lake, "features", "2024-02-29", "BTC").content_hash
+    path.write_bytes(path.read_bytes()[:1000])
+    again = rerun()
+    assert again.success
+    # the features step rewrites the partition; the training sets' snapshots shared its torn file (a
+    # hard link) and are quarantined when read, then made again
+    moved = sorted(r["path"] for r in records(lake))
+    assert moved == [
+        f"training_set/date={d}/features-BTC-2024-02-29-{good[:16]}.snapshot" for d in ("2024-02-29", LAST)
+    ]
+    assert manifest_of(lake, "features", "2024-02-29", "BTC").content_hash == good  # rebuilt as it was
+    evaluations = {(e.check_name, e.partition): e.passed for e in again.get_asset_check_evaluations()}
+    assert evaluations[("training_set_inputs_unchanged", LAST)]
+    read_training_set(lake, LAST)  # reads back whole
+    assert partition_of(lake, "features", "2024-02-29", "ETH").num_rows == 1440  # the others untouched

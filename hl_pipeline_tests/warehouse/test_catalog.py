@@ -89,3 +89,25 @@ def test_a_refresh_killed_midway_leaves_the_previous_catalog_whole(tmp_path, mon
         assert {"candles", "manifests", "gaps"} <= views and "half" not in views
         assert c.execute("SELECT count(*) FROM candles").fetchone() == (10,)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "warehouse.duckdb"]
+
+
+def test_a_truncated_partition_is_quarantined_and_the_views_still_answer(tmp_path):
+    lake, database = _lake(tmp_path / "lake"), tmp_path / "warehouse.duckdb"
+    table = candles_1m(10, coin="ETH")
+    write_partition(lake, table, Manifest.for_table("candles", DATE, "ETH", table, "test"))
+    torn = lake / "candles" / "coin=ETH" / f"date={DATE}" / "part-0.parquet"
+    torn.write_bytes(torn.read_bytes()[:100])
+    created = catalog_counts(database, lake)
+    assert created["candles"] == 10 and created["manifests"] == 1 and created["quarantine"] == 1
+    with duckdb.connect(str(database), read_only=True) as c:
+        assert c.execute("SELECT DISTINCT coin FROM candles").fetchall() == [("BTC",)]
+        assert c.execute("SELECT path, bytes FROM quarantine").fetchall() == [
+            (f"candles/coin=ETH/date={DATE}/part-0.parquet", 100)
+        ]
+    assert not torn.exists()
+
+
+def catalog_counts(database, lake):
+    from hl_pipeline.warehouse.catalog import publish_catalog
+
+    return publish_catalog(database, lake)
