@@ -55,6 +55,15 @@ def parse_intervals(text: str, name: str = "interval list") -> tuple[str, ...]:
     return tuple(intervals)
 
 
+def check_resampling(native: tuple[str, ...], resampled: tuple[str, ...], name: str) -> None:
+    """The resampled intervals are built from 1m candles: `native` (named `name`) must fetch them."""
+    if resampled and "1m" not in native:
+        raise ConfigError(
+            f"{name} {','.join(native)!r} lacks 1m, which the resampled intervals "
+            f"{','.join(resampled)} (HL_RESAMPLED_INTERVALS) are built from: add 1m"
+        )
+
+
 def parse_date(text: str, name: str = "date") -> str:
     try:
         if not _DATE.fullmatch(text.strip()):  # fromisoformat also takes 20261120
@@ -201,22 +210,26 @@ class Settings:
             if text:
                 return text
             if isinstance(default, tuple):
-                return ",".join(str(x) for x in default)
+                listed = ",".join(str(x) for x in default)
+                if name in source:  # a list set to nothing is a mistake, not a request for the default
+                    raise ConfigError(f"{name} is set but blank: name its items, or unset it for {listed}")
+                return listed
             return str(default)
 
         coins = parse_coins(get("HL_COINS", d.coins), "HL_COINS")
         horizons = _horizons("HL_LABEL_HORIZONS", get("HL_LABEL_HORIZONS", d.label_horizons))
+        native = parse_intervals(get("HL_NATIVE_INTERVALS", d.native_intervals), "HL_NATIVE_INTERVALS")
+        resampled = parse_intervals(
+            get("HL_RESAMPLED_INTERVALS", d.resampled_intervals), "HL_RESAMPLED_INTERVALS"
+        )
+        check_resampling(native, resampled, "HL_NATIVE_INTERVALS")
         return cls(
             api_url=get("HL_API_URL", d.api_url),
             rate_limit=_choice("HL_RATE_LIMIT", get("HL_RATE_LIMIT", "1"), ("0", "1")) == "1",
             retained_candles=_whole("HL_RETAINED_CANDLES", get("HL_RETAINED_CANDLES", d.retained_candles), 0),
             coins=coins,
-            native_intervals=parse_intervals(
-                get("HL_NATIVE_INTERVALS", d.native_intervals), "HL_NATIVE_INTERVALS"
-            ),
-            resampled_intervals=parse_intervals(
-                get("HL_RESAMPLED_INTERVALS", d.resampled_intervals), "HL_RESAMPLED_INTERVALS"
-            ),
+            native_intervals=native,
+            resampled_intervals=resampled,
             start_date=parse_date(get("HL_START_DATE", d.start_date), "HL_START_DATE"),
             as_of_ms=parse_as_of(source.get("HL_AS_OF", ""), "HL_AS_OF"),
             lake_root=get("HL_LAKE_ROOT", d.lake_root),

@@ -54,37 +54,40 @@ def test_as_of_freezes_the_clock():
     assert Settings.from_env({"HL_AS_OF": "2024-03-01T12:30:00Z"}).today() == "2024-03-01"
 
 
-@pytest.mark.parametrize(
-    "name, value",
-    [
-        ("HL_COINS", "BTC,,ETH"),
-        ("HL_NATIVE_INTERVALS", "1m,7m"),
-        ("HL_RESAMPLED_INTERVALS", "5m,9m"),
-        ("HL_START_DATE", "2024-02-31"),
-        ("HL_START_DATE", "20241120"),
-        ("HL_AS_OF", "2999-01-01T00:00:00Z"),
-        ("HL_AS_OF", "soon"),
-        ("HL_RATE_LIMIT", "maybe"),
-        ("HL_RETAINED_CANDLES", "lots"),
-        ("HL_HEARTBEAT_MAX_AGE", "-3"),
-        ("HL_FEATURE_BAR", "3m"),
-        ("HL_LABEL_HORIZONS", "5,x"),
-        ("HL_LABEL_HORIZONS", "5,5"),
-        ("HL_TRAINING_DAYS", "0"),
-        ("HL_FOLDS", "1"),
-        ("HL_MODEL_TARGETS", "BTC_15m,DOGE_15m"),
-        ("HL_XGB_TREES", "many"),
-        ("HL_XGB_DEPTH", "0"),
-        ("HL_XGB_LEARNING_RATE", "2"),
-        ("HL_GATE_FLOOR", "1.5"),
-        ("HL_GATE_ALPHA", "0"),
-        ("HL_GATE_CORRECTION", "bonferroni"),
-        ("HL_MIN_EDGE", "2"),
-        ("HL_LATENCY_BARS", "-1"),
-        ("HL_TAKER_FEE_BPS", "-1"),
-        ("HL_CAPITAL_USD", "x"),
-    ],
-)
+BAD_VALUES = [
+    ("HL_COINS", "BTC,,ETH"),
+    ("HL_COINS", "BTC;ETH"),
+    ("HL_NATIVE_INTERVALS", "1m,7m"),
+    ("HL_NATIVE_INTERVALS", "1d"),  # the resampled intervals need 1m
+    ("HL_RESAMPLED_INTERVALS", "5m,9m"),
+    ("HL_START_DATE", "2024-02-31"),
+    ("HL_START_DATE", "20241120"),
+    ("HL_AS_OF", "2999-01-01T00:00:00Z"),
+    ("HL_AS_OF", "soon"),
+    ("HL_RATE_LIMIT", "maybe"),
+    ("HL_RATE_LIMIT", "-1"),
+    ("HL_RETAINED_CANDLES", "lots"),
+    ("HL_HEARTBEAT_MAX_AGE", "-3"),
+    ("HL_FEATURE_BAR", "3m"),
+    ("HL_LABEL_HORIZONS", "5,x"),
+    ("HL_LABEL_HORIZONS", "5,5"),
+    ("HL_TRAINING_DAYS", "0"),
+    ("HL_FOLDS", "1"),
+    ("HL_MODEL_TARGETS", "BTC_15m,DOGE_15m"),
+    ("HL_XGB_TREES", "many"),
+    ("HL_XGB_DEPTH", "0"),
+    ("HL_XGB_LEARNING_RATE", "2"),
+    ("HL_GATE_FLOOR", "1.5"),
+    ("HL_GATE_ALPHA", "0"),
+    ("HL_GATE_CORRECTION", "bonferroni"),
+    ("HL_MIN_EDGE", "2"),
+    ("HL_LATENCY_BARS", "-1"),
+    ("HL_TAKER_FEE_BPS", "-1"),
+    ("HL_CAPITAL_USD", "x"),
+]
+
+
+@pytest.mark.parametrize("name, value", BAD_VALUES)
 def test_every_bad_variable_is_rejected_naming_it_and_its_value(name, value):
     with pytest.raises(ConfigError) as info:
         Settings.from_env({"HL_COINS": "BTC,ETH", name: value} if name != "HL_COINS" else {name: value})
@@ -102,4 +105,12 @@ def test_model_targets_default_to_every_coin_and_horizon_and_follow_the_coins():
 
 
 def test_blank_values_mean_the_default():
-    assert Settings.from_env({"HL_COINS": "  ", "HL_TRAINING_DAYS": ""}) == Settings()
+    assert Settings.from_env({"HL_TRAINING_DAYS": "", "HL_AS_OF": " ", "HL_MODEL_TARGETS": ""}) == Settings()
+
+
+@pytest.mark.parametrize(
+    "name", ["HL_COINS", "HL_NATIVE_INTERVALS", "HL_RESAMPLED_INTERVALS", "HL_LABEL_HORIZONS"]
+)
+def test_a_list_set_to_blank_is_refused_not_taken_for_the_default(name):
+    with pytest.raises(ConfigError, match=f"{name} is set but blank"):
+        Settings.from_env({name: "  "})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from hl_pipeline.errors import ConfigError
-from hl_pipeline.settings import Settings, parse_coins, parse_date, parse_intervals
+from hl_pipeline.settings import Settings, check_resampling, parse_coins, parse_date, parse_intervals
 
 
 def validate(
@@ -28,7 +28,9 @@ def validate(
     if coins is not None:
         settings = settings.with_coins(parse_coins(coins, "--coins"))
     if intervals is not None:
-        settings = dataclasses.replace(settings, native_intervals=parse_intervals(intervals, "--intervals"))
+        native = parse_intervals(intervals, "--intervals")
+        check_resampling(native, settings.resampled_intervals, "--intervals")
+        settings = dataclasses.replace(settings, native_intervals=native)
     return first, last, settings
 
 

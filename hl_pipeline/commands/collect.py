@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.settings import Settings, parse_coins
 
 
@@ -34,7 +35,13 @@ def collect(
     from hl_pipeline.exchange.networks import resolve_base_url
     from hl_pipeline.exchange.shared import client_for
 
-    coin_list = list(parse_coins(coins, "--coins")) if coins else list(settings.coins)
+    from hl_pipeline.lake.paths import check_writable
+
+    coin_list = list(parse_coins(coins, "--coins")) if coins is not None else list(settings.coins)
+    if seconds is not None and not seconds > 0:  # also refuses nan
+        raise ConfigError(f"bad --seconds {seconds!r}: a positive number of seconds, e.g. 60")
+    landing_root = Path(landing or settings.landing_root)
+    check_writable(landing_root, "--landing" if landing else "HL_LANDING_ROOT")
     client = client_for(
         api_url=settings.api_url, rate_limit=settings.rate_limit, retained_candles=settings.retained_candles
     )
@@ -44,7 +51,7 @@ def collect(
     config = CollectorConfig(
         api_url=resolve_base_url(settings.api_url),
         coins=coin_list,
-        landing=Path(landing or settings.landing_root),
+        landing=landing_root,
     )
     collector = Collector(
         config,

@@ -9,6 +9,7 @@ from hl_pipeline.cli import main
 from hl_pipeline.exchange.transport import InfoTransport
 from hl_pipeline.lake.calendar import iso_ms
 from hl_pipeline_tests.conftest import TEST_NOW_MS
+from hl_pipeline_tests.test_settings import BAD_VALUES
 
 
 @pytest.mark.parametrize(
@@ -70,24 +71,65 @@ def test_only_loopback_urls_get_the_simulator_hint(url, hinted):
     assert not hinted or "--port 8787" in hint
 
 
-@pytest.mark.parametrize(
-    "name, value, named",
-    [
-        (
-            "HL_LAKE_ROOT",
-            "/proc/no-lake-here",
-            "HL_LAKE_ROOT '/proc/no-lake-here' is not a writable directory",
-        ),
-        ("HL_START_DATE", "20240101", "malformed HL_START_DATE '20240101'"),
-        ("HL_AS_OF", "2999-01-01T00:00:00Z", "lies in the future"),
-    ],
-)
-def test_bad_settings_stop_before_anything_is_written(pipeline_env, monkeypatch, capsys, name, value, named):
+def _tree(root):
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def written_lake(pipeline_env):
+    """A lake holding one partition, to show bad input leaves it byte for byte as it was."""
+    from hl_pipeline.lake.manifest import Manifest
+    from hl_pipeline.lake.writer import write_partition
+    from hl_pipeline_tests.lake.helpers import candles_1m
+
+    table = candles_1m(10)
+    write_partition(pipeline_env, table, Manifest.for_table("candles", "2024-02-29", "BTC", table, "test"))
+    return pipeline_env
+
+
+SETTINGS = [
+    *BAD_VALUES,
+    ("HL_COINS", " "),
+    ("HL_LAKE_ROOT", "/proc/no-lake-here"),
+]
+
+
+@pytest.mark.parametrize("name, value", SETTINGS)
+def test_every_bad_setting_stops_with_one_line_naming_it_and_the_lake_unchanged(
+    written_lake, monkeypatch, capsys, name, value
+):
+    before = _tree(written_lake)
     monkeypatch.setenv(name, value)
     assert main(["backfill", "--start", "2024-02-29", "--end", "2024-02-29"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and named in err[0]
-    assert not pipeline_env.exists()
+    assert len(err) == 1 and name in err[0] and value.strip().split(",")[-1] in err[0], err
+    assert _tree(written_lake) == before
+
+
+FLAGS = [
+    (["backfill", "--start", "2024-02-29", "--end", "2024-02-29", "--intervals", "1d"], "--intervals '1d'"),
+    (["backfill", "--start", "2024-02-29", "--end", "2024-02-29", "--intervals", "7m"], "'7m'"),
+    (["backfill", "--start", "29/02/2024", "--end", "2024-02-29"], "'29/02/2024'"),
+    (["backfill", "--start", "2024-02-29", "--end", "2024-02-29", "--coins", " "], "--coins"),
+    (["demo", "--days", "0"], "--days 0"),
+    (["demo", "--signal-strength", "-1"], "--signal-strength -1"),
+    (["demo", "--signal-strength", "nan"], "--signal-strength nan"),
+    (["demo", "--targets", "DOGE_5m"], "DOGE_5m"),
+    (["collect", "--coins", "BTC,,ETH", "--seconds", "1"], "BTC,,ETH"),
+    (["collect", "--seconds", "-5"], "--seconds -5"),
+    (["collect", "--seconds", "1", "--landing", "/proc/no-landing"], "--landing '/proc/no-landing'"),
+]
+
+
+@pytest.mark.parametrize("argv, named", FLAGS, ids=[" ".join(a[:1] + a[-2:]) for a, _ in FLAGS])
+def test_every_bad_flag_stops_with_one_line_naming_it_and_the_lake_unchanged(
+    written_lake, capsys, argv, named
+):
+    before = _tree(written_lake)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0], err
+    assert _tree(written_lake) == before
 
 
 def test_a_lake_root_that_is_a_file_is_refused(tmp_path, monkeypatch, capsys):
