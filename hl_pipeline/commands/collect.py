@@ -34,7 +34,6 @@ def collect(
     from hl_pipeline.collector.session import Collector, CollectorConfig
     from hl_pipeline.exchange.networks import resolve_base_url
     from hl_pipeline.exchange.shared import client_for
-
     from hl_pipeline.lake.paths import check_writable
 
     coin_list = list(parse_coins(coins, "--coins")) if coins is not None else list(settings.coins)

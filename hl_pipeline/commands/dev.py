@@ -6,6 +6,7 @@ something real), and the models are the demo's targets unless HL_MODEL_TARGETS s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -48,33 +49,69 @@ def _wait_for(port: int, seconds: float = 30.0) -> None:
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "hl_pipeline.cli", *args], env=env)
+    return _spawn([sys.executable, "-m", "hl_pipeline.cli", *args], env)
+
+
+def _spawn(cmd: list[str], env: dict[str, str] | None) -> subprocess.Popen:
+    """A child in a process group of its own: stopping it stops everything it started, and a Ctrl-C
+    in the terminal reaches this process only, which stops the children in order."""
+    return subprocess.Popen(cmd, env=env, start_new_session=True)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a member this process may not signal: still running
+        return True
+    return True
+
+
+def stop_group(child: subprocess.Popen, seconds: float) -> None:
+    """SIGTERM to `child`'s whole process group, SIGKILL to whatever is left after `seconds`."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        child.poll()  # reaps the leader once it exits, so only live members keep the group
+        if not _group_alive(child.pid):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
 
 
 def dev(port: int = 3000, seed: int = DEMO_SEED, verbose: bool = False) -> int:
-    """Serve the UI on 127.0.0.1:`port`; with HL_API_URL unset, a simulator and a collector run beside it."""
+    """Serve the UI on 127.0.0.1:`port`; with HL_API_URL unset, a simulator and a collector run beside it.
+
+    On SIGTERM or SIGINT the UI's process tree stops first (no new runs), then the collector (it
+    flushes what it holds), then the simulator; each group gets SIGKILL if it outlives its grace."""
     env = dict(os.environ)  # the child processes' environment; this process's stays as it is
-    helpers: list[subprocess.Popen] = []
-    if not env.get("HL_API_URL", "").strip():
-        sim_port = _free_port()
-        helpers.append(_cli(*simulator_args(sim_port, seed)))
-        env["HL_API_URL"] = f"http://127.0.0.1:{sim_port}"
-        _wait_for(sim_port)
-        env.setdefault("HL_MODEL_TARGETS", DEMO_TARGETS)
-        helpers.append(_cli("collect", env=env))
-    print(f"Dagster UI on http://127.0.0.1:{port}, data from {env['HL_API_URL']}", flush=True)
-    env["VIRTUAL_ENV"] = sys.prefix  # `dg dev` runs the project in this interpreter's venv
-    level = "info" if verbose else "warning"
-    ui = subprocess.Popen([_dg(), "dev", "-h", "127.0.0.1", "-p", str(port), "--log-level", level], env=env)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the helpers below are stopped too
+    helpers: list[tuple[subprocess.Popen, float]] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds into the `finally` below
+    ui = None
     try:
+        if not env.get("HL_API_URL", "").strip():
+            sim_port = _free_port()
+            helpers.append((_cli(*simulator_args(sim_port, seed)), 5.0))
+            env["HL_API_URL"] = f"http://127.0.0.1:{sim_port}"
+            _wait_for(sim_port)
+            env.setdefault("HL_MODEL_TARGETS", DEMO_TARGETS)
+            helpers.append((_cli("collect", env=env), 20.0))
+        print(f"Dagster UI on http://127.0.0.1:{port}, data from {env['HL_API_URL']}", flush=True)
+        env["VIRTUAL_ENV"] = sys.prefix  # `dg dev` runs the project in this interpreter's venv
+        level = "info" if verbose else "warning"
+        ui = _spawn([_dg(), "dev", "-h", "127.0.0.1", "-p", str(port), "--log-level", level], env)
         return ui.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        for child in (ui, *reversed(helpers)):
-            child.terminate()
-            child.wait(timeout=30)
+        for sig in (signal.SIGTERM, signal.SIGINT):  # a second signal must not cut the shutdown short
+            signal.signal(sig, signal.SIG_IGN)
+        for child, grace in ([(ui, 15.0)] if ui else []) + helpers[::-1]:
+            stop_group(child, grace)
 
 
 def _dg() -> str:
