@@ -16,6 +16,7 @@ from hl_pipeline.defs.ml import ml_definitions
 from hl_pipeline.defs.models import model_definitions
 from hl_pipeline.defs.order_flow import order_flow_definitions
 from hl_pipeline.defs.resources import resources
+from hl_pipeline.defs.runs.monitor import dead_runs
 from hl_pipeline.defs.warehouse.assets import warehouse_definitions
 from hl_pipeline.settings import Settings
 
@@ -40,7 +41,9 @@ def _merged(settings: Settings) -> dg.Definitions:
         # one process per run: steps share the imports (Great Expectations, pandas) and the
         # code location a launched run loads once, instead of a subprocess per step
         dg.Definitions(
-            sensors=[run_failure_alert], resources=resources(settings), executor=dg.in_process_executor
+            sensors=[run_failure_alert, dead_runs],
+            resources=resources(settings),
+            executor=dg.in_process_executor,
         ),
     )
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import os
-import socket
 from pathlib import Path
 
 import dagster as dg
 
+from hl_pipeline.defs.runs.monitor import fail_dead_runs, runner_tags, slot_holders
 from hl_pipeline.settings import Settings
 
 
@@ -27,11 +26,6 @@ def _built(settings: Settings) -> dg.Definitions:
 # The code location's label (workspace.yaml names it hl_pipeline): runs tagged with it show on
 # their job's page in the UI, beside the runs the UI launched, not as jobless materializations.
 LOCATION_TAG = {".dagster/repository": "__repository__@hl_pipeline"}
-HOST_TAG, PID_TAG = "hl_pipeline/host", "hl_pipeline/pid"  # who runs it: a dead runner's runs are failed
-
-
-def _runner_tags() -> dict[str, str]:
-    return {HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
 
 
 def console(verbose: bool) -> dict:
@@ -53,7 +47,7 @@ def run_market_range(
         instance=instance or dg.DagsterInstance.get(),
         tags={
             **LOCATION_TAG,
-            **_runner_tags(),
+            **runner_tags(),
             "dagster/asset_partition_range_start": first,
             "dagster/asset_partition_range_end": last,
         },
@@ -79,7 +73,7 @@ def run_targets(
         instance=instance or dg.DagsterInstance.get(),
         tags={
             **LOCATION_TAG,
-            **_runner_tags(),
+            **runner_tags(),
             "dagster/asset_partition_range_start": keys[0],
             "dagster/asset_partition_range_end": keys[-1],
         },
@@ -125,29 +119,11 @@ def recover(settings: Settings, instance: dg.DagsterInstance | None = None) -> N
     """Before a run writes: fail the runs of this host whose process is gone (killed, out of memory)
     and free the pool slots they held, name the live runs still holding slots (this run will wait
     for them), then remove the temporaries killed writers left in the lake; say what was done."""
-    from hl_pipeline.lake.temporaries import alive, sweep
+    from hl_pipeline.lake.temporaries import sweep
 
     instance = instance or dg.DagsterInstance.get()
-    live = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=live, tags={HOST_TAG: socket.gethostname()})):
-        pid = run.tags.get(PID_TAG, "")
-        if alive(pid):
-            continue
-        instance.report_run_failed(run, message=f"its process {pid} is gone (killed or out of memory)")
-        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        print(
-            f"run {run.run_id[:8]} of {run.job_name}: its process {pid} is gone; "
-            "marked failed, pool slots freed"
-        )
-    for run_id in sorted(instance.event_log_storage.get_concurrency_run_ids()):
-        holder = instance.get_run_by_id(run_id)
-        if holder is not None and not holder.is_finished:
-            pid = holder.tags.get(PID_TAG, "?")
-            print(
-                f"run {run_id[:8]} of {holder.job_name} (pid {pid}, {holder.status.value}) holds pool slots: "
-                "steps of this run that need them wait until it ends",
-                flush=True,
-            )
+    for line in fail_dead_runs(instance) + slot_holders(instance):
+        print(line, flush=True)
     if removed := sweep(Path(settings.lake_root)):
         print(f"removed {removed} temporary file(s) left in the lake by killed writers", flush=True)
 

@@ -72,6 +72,7 @@ def test_jobs_and_schedules():
         "warehouse_automation",
         "ml_automation",
         "run_failure_alert",
+        "dead_runs",
     }
     targets = defs.resolve_job_def("models_job").partitions_def
     assert targets is not None

@@ -92,3 +92,35 @@ def test_a_live_run_holding_the_slot_is_named_and_left_alone(pipeline_env, insta
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+
+
+def test_the_dead_runs_sensor_fails_a_ui_run_whose_worker_died_and_frees_its_slot():
+    """A run the UI launched carries no runner tags: its worker's pid comes from its start event."""
+    from dagster._core.events import EngineEventData
+
+    from hl_pipeline.defs.runs.monitor import dead_runs
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()  # a pid nobody has any more
+    with dg.instance_for_test() as inst:
+        run = dg.DagsterRun(job_name="market_job", run_id="d" * 8 + "-0000-0000-0000-000000000000")
+        inst.add_run(run.with_status(dg.DagsterRunStatus.STARTED))
+        inst.report_engine_event(
+            f"Started process for run (pid: {proc.pid}).", run, EngineEventData.in_process(proc.pid)
+        )
+        inst.event_log_storage.set_concurrency_slots("hyperliquid_api", 1)
+        assert inst.event_log_storage.claim_concurrency_slot(
+            "hyperliquid_api", run.run_id, "candles"
+        ).is_claimed
+        mine = dg.DagsterRun(job_name="market_job", run_id="e" * 8 + "-0000-0000-0000-000000000000")
+        inst.add_run(mine.with_status(dg.DagsterRunStatus.STARTED))
+        inst.report_engine_event(
+            f"Started process for run (pid: {os.getpid()}).", mine, EngineEventData.in_process(os.getpid())
+        )
+
+        result = dead_runs(dg.build_sensor_context(instance=inst))
+        assert isinstance(result, dg.SkipReason)
+        assert f"run dddddddd of market_job: its process {proc.pid} is gone" in (result.skip_message or "")
+        assert inst.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert run.run_id not in inst.event_log_storage.get_concurrency_run_ids()
+        assert inst.get_run_by_id(mine.run_id).status == dg.DagsterRunStatus.STARTED  # alive: left alone

@@ -1,0 +1,1 @@
+"""Runs whose process died: failed, their pool slots freed."""
