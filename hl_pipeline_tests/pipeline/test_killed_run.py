@@ -121,6 +121,12 @@ def test_the_dead_runs_sensor_fails_a_ui_run_whose_worker_died_and_frees_its_slo
         result = dead_runs(dg.build_sensor_context(instance=inst))
         assert isinstance(result, dg.SkipReason)
         assert f"run dddddddd of market_job: its process {proc.pid} is gone" in (result.skip_message or "")
-        assert inst.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert _status(inst, run.run_id) == dg.DagsterRunStatus.FAILURE
         assert run.run_id not in inst.event_log_storage.get_concurrency_run_ids()
-        assert inst.get_run_by_id(mine.run_id).status == dg.DagsterRunStatus.STARTED  # alive: left alone
+        assert _status(inst, mine.run_id) == dg.DagsterRunStatus.STARTED  # alive: left alone
+
+
+def _status(instance: dg.DagsterInstance, run_id: str) -> dg.DagsterRunStatus:
+    run = instance.get_run_by_id(run_id)
+    assert run is not None
+    return run.status
