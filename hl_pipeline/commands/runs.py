@@ -91,7 +91,7 @@ def run_warehouse(
         .resolve_job_def("warehouse_job")
         .execute_in_process(
             instance=instance or dg.DagsterInstance.get(),
-            tags=LOCATION_TAG,
+            tags={**LOCATION_TAG, **runner_tags()},
             run_config=console(verbose),
             raise_on_error=False,
         )

@@ -130,3 +130,86 @@ def _status(instance: dg.DagsterInstance, run_id: str) -> dg.DagsterRunStatus:
     run = instance.get_run_by_id(run_id)
     assert run is not None
     return run.status
+
+
+def _contents(lake: Path) -> dict[str, str]:
+    """Every partition's content hash, by its path in the lake."""
+    from hl_pipeline.lake.reader import manifest_at
+
+    return {
+        str(p.relative_to(lake)): manifest_at(p).content_hash for p in sorted(lake.rglob("part-0.parquet"))
+    }
+
+
+def _leftovers(*roots: Path) -> list[str]:
+    return sorted(str(p) for root in roots for p in root.rglob("*") if ".tmp-" in p.name)
+
+
+def _backfill(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "hl_pipeline.cli", "backfill", "--start", DAY, "--end", DAY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _written_since(folder: Path, t0: float) -> bool:
+    return any(p.stat().st_mtime >= t0 for p in folder.rglob("part-0.parquet"))
+
+
+MOMENTS = {  # what shows the backfill started at t0 is in the middle of that step
+    "mid-candles": lambda lake, warehouse, t0: _written_since(lake / "candles", t0),
+    "mid-funding": lambda lake, warehouse, t0: _written_since(lake / "funding", t0),
+    "mid-warehouse": lambda lake, warehouse, t0: any(warehouse.parent.glob(f".{warehouse.name}.tmp-*")),
+}
+
+
+def test_backfills_killed_mid_candles_mid_funding_and_mid_warehouse_are_completed_by_the_next_one(
+    pipeline_env, instance, tmp_path
+):
+    """Killed three times in a row at three moments; the next backfill completes without a person, its
+    lake equals a clean run's, and no temporary or half-written catalog is left."""
+    lake, warehouse = pipeline_env, tmp_path / "warehouse.duckdb"
+    env = dict(os.environ)
+    for moment, reached in MOMENTS.items():
+        t0 = time.time()
+        with open(os.devnull, "wb") as sink:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "hl_pipeline.cli", "backfill", "--start", DAY, "--end", DAY],
+                env=env,
+                stdout=sink,
+                stderr=sink,
+            )
+        try:
+            deadline = time.monotonic() + 180
+            while not reached(lake, warehouse, t0):
+                assert proc.poll() is None, f"the backfill ended before {moment}"
+                assert time.monotonic() < deadline, f"never reached {moment}"
+                time.sleep(0.005)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+
+    again = _backfill(env)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.count("is gone; marked failed, pool slots freed") == 1  # the last killed run's
+    clean_home = tmp_path / "clean"
+    clean_home.mkdir()
+    clean_lake = clean_home / "lake"
+    clean = _backfill(
+        env
+        | {
+            "HL_LAKE_ROOT": str(clean_lake),
+            "HL_WAREHOUSE": str(clean_home / "warehouse.duckdb"),
+            "DAGSTER_HOME": str(clean_home),
+        }
+    )
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    assert _contents(lake) == _contents(clean_lake) != {}
+    assert _leftovers(lake, warehouse.parent) == []
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        assert conn.execute("SELECT count(DISTINCT coin) FROM candles").fetchone() == (2,)
