@@ -8,6 +8,7 @@ from typing import Any, Literal, overload
 from hl_pipeline.exchange.intervals import INTERVALS
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+_CLOID = re.compile(r"^0x[0-9a-fA-F]{32}$")
 
 
 class BadRequest(ValueError):
@@ -67,3 +68,34 @@ def book_params(body: dict) -> tuple[int | None, int | None]:
     if mantissa is not None and (sig != 5 or mantissa not in (1, 2, 5)):
         raise BadRequest("invalid value for field `mantissa`")
     return sig, mantissa
+
+
+def flag(body: dict, name: str) -> bool:
+    """An optional boolean field (false when absent)."""
+    return bool(_get(body, name, bool, False))
+
+
+def address(body: dict, name: str) -> str:
+    """A required 20-byte hex address field other than `user`."""
+    value = _get(body, name, str)
+    if not _ADDRESS.match(value):
+        raise BadRequest(f"invalid value for field `{name}`: expected 20-byte hex address")
+    return value
+
+
+def oid(body: dict) -> int | str:
+    """`oid` of orderStatus: an order id, or a 16-byte hex client order id."""
+    value = _get(body, "oid", (int, str))
+    if isinstance(value, bool) or (isinstance(value, int) and value < 0):
+        raise BadRequest("invalid value for field `oid`")
+    if isinstance(value, str) and not _CLOID.match(value):
+        raise BadRequest("invalid value for field `oid`: expected u64 or 16-byte hex cloid")
+    return value
+
+
+def token_id(body: dict) -> str:
+    """`tokenId` of tokenDetails: a 16-byte hex id."""
+    value = _get(body, "tokenId", str)
+    if not _CLOID.match(value):
+        raise BadRequest("invalid value for field `tokenId`: expected 16-byte hex")
+    return value

@@ -1,11 +1,14 @@
-"""clearinghouseState: a wallet's positions at now, carried from its fills of the day."""
+"""clearinghouseState: a wallet's positions at now, carried from its fills of the day; cumFunding
+sums the hourly payments userFunding lists since the position opened (the day's start)."""
 
 from __future__ import annotations
 
-from hl_pipeline.exchange.intervals import DAY_MS
+import numpy as np
+
+from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, fmt_sig, round_px
-from hl_pipeline.simulator.positions import day_book
+from hl_pipeline.simulator.positions import day_book, hourly_funding
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import TradeTape
 from hl_pipeline.simulator.wallets import ACCOUNT_USD
@@ -15,6 +18,13 @@ _LEVERAGE = 20
 
 def _usd(x: float) -> str:
     return fmt_sig(round(x, 6), 12)
+
+
+def net_deposit(tape: TradeTape, wallet: int) -> float:
+    """What a wallet put into its perp account: its account value before unrealized PnL."""
+    return ACCOUNT_USD[tape.wallets.kinds[wallet]] * (
+        0.5 + float(uniform(stream_key(tape.seed, 11), [wallet])[0])
+    )
 
 
 def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dict:
@@ -38,6 +48,8 @@ def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dic
         lev = min(_LEVERAGE, spec.max_leverage)
         value, upnl = abs(size) * mark, size * (mark - book.end_entry)
         used = value / lev
+        hours = np.arange(now_ms // DAY_MS * 24, now_ms // HOUR_MS + 1, dtype=np.int64)
+        paid = _usd(-float(hourly_funding(tape, coin_id, book, hours)[2].sum()))
         ntl, margin, upnl_sum = ntl + value, margin + used, upnl_sum + upnl
         positions.append(
             {
@@ -53,17 +65,11 @@ def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dic
                     "liquidationPx": None,
                     "marginUsed": _usd(used),
                     "maxLeverage": spec.max_leverage,
-                    "cumFunding": {"allTime": "0.0", "sinceOpen": "0.0", "sinceChange": "0.0"},
+                    "cumFunding": {"allTime": paid, "sinceOpen": paid, "sinceChange": paid},
                 },
             }
         )
-    base = (
-        0.0
-        if wallet is None
-        else ACCOUNT_USD[tape.wallets.kinds[wallet]]
-        * (0.5 + float(uniform(stream_key(tape.seed, 11), [wallet])[0]))
-    )
-    value = base + upnl_sum
+    value = (0.0 if wallet is None else net_deposit(tape, wallet)) + upnl_sum
     summary = {
         "accountValue": _usd(value),
         "totalNtlPos": _usd(ntl),

@@ -72,12 +72,19 @@ class SimulatorConfig:
     ws_idle_timeout: float = 60.0  # seconds without a server message before the socket is closed
     ws_speed: float = 1.0  # simulated ms per wall ms on a connection's clock
     ws_trade_ms: int = 200  # trades batching period
-    ws_book_ms: int = 1000  # l2Book push period (real: ~5 s)
+    # l2Book: every book of a connection is pushed together, ws_book_ms plus an exponential wait of mean
+    # ws_book_jitter * ws_book_ms apart: 500 ms and 0.3 give a median of 605 ms and a 10th-90th
+    # percentile of 516-849 ms (the real archive: 605 ms, 505-899 ms)
+    ws_book_ms: int = 500
+    ws_book_jitter: float = 0.3
     ws_fast_book_ms: int = 500  # l2Book with fast=true
     ws_candle_ms: int = 1000
     ws_mids_ms: int = 1000  # allMids (real: ~5 s)
     ws_ctx_ms: int = 1000  # activeAssetCtx
-    ws_fills_ms: int = 1000  # userFills streaming check
+    ws_fills_ms: int = 1000  # userFills (and the other per-user feeds) streaming check
+    ws_bbo_ms: int = 100  # bbo change check (pushed only when the best bid or ask changed)
+    ws_user_state_ms: int = 1000  # webData2 and activeAssetData
+    ws_greeting: bool = False  # send the legacy "Websocket connection established." text frame on connect
     ws_recent_trades: int = 30  # trades in the batch sent right after a trades subscribe
     ws_stream_rate: float | str | None = None  # None: trades in model time; N: replay N trade msgs/s; "burst"
     signal_strength: float = 0.0  # planted 1m momentum signal (signal.py); 0 = null mode, plants nothing

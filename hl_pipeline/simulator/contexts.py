@@ -1,4 +1,4 @@
-"""Universe metadata, asset contexts at now, and mids (perps plus a token spot market)."""
+"""Universe metadata, asset contexts at now, and mids (perps and spot pairs)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,11 @@ import numpy as np
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.candles import CandleSource
-from hl_pipeline.simulator.config import SimulatorConfig
+from hl_pipeline.simulator.config import CoinSpec, SimulatorConfig
 from hl_pipeline.simulator.funding import funding_at
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_dec, fmt_lots, fmt_px, fmt_sig, round_px
 from hl_pipeline.simulator.pricepath import price
-
-_USDC = {
-    "name": "USDC",
-    "szDecimals": 8,
-    "weiDecimals": 8,
-    "index": 0,
-    "tokenId": "0x6d1e7cde53ba9467b783cb7c530ce054",
-    "isCanonical": True,
-    "evmContract": None,
-    "fullName": None,
-}
-_PURR = {
-    "name": "PURR",
-    "szDecimals": 0,
-    "weiDecimals": 5,
-    "index": 1,
-    "tokenId": "0xc1fb593aeffbeb02f85e0308e9956a90",
-    "isCanonical": True,
-    "evmContract": None,
-    "fullName": None,
-}
-SPOT_META = {
-    "universe": [{"tokens": [1, 0], "name": "PURR/USDC", "index": 0, "isCanonical": True}],
-    "tokens": [_USDC, _PURR],
-}
-_PURR_PX = "0.2"
 
 
 def meta(config: SimulatorConfig) -> dict:
@@ -68,15 +42,16 @@ def mark(config: SimulatorConfig, coin_id: int, t_ms: int) -> float:
     )
 
 
-def all_mids(config: SimulatorConfig, now_ms: int) -> dict:
-    """`allMids`: mid of every book (perps, then the spot pair)."""
-    mids = {}
-    for i, spec in enumerate(config.coins):
-        book = l2_book(config.seed, i, spec, now_ms, None, None)
-        bid, ask = float(book["levels"][0][0]["px"]), float(book["levels"][1][0]["px"])
-        mids[spec.name] = fmt_dec((bid + ask) / 2, 8)
-    mids["PURR/USDC"] = _PURR_PX
-    return mids
+def all_mids(seed: int, specs: tuple[CoinSpec, ...], now_ms: int) -> dict:
+    """`allMids`: mid of every book (perps, then spot pairs by their `@N` or PURR/USDC names)."""
+    return {spec.name: mid(seed, i, spec, now_ms) for i, spec in enumerate(specs)}
+
+
+def mid(seed: int, coin_id: int, spec: CoinSpec, now_ms: int) -> str:
+    """The mid of a book at now, as allMids prints it."""
+    book = l2_book(seed, coin_id, spec, now_ms, None, None)
+    bid, ask = float(book["levels"][0][0]["px"]), float(book["levels"][1][0]["px"])
+    return fmt_dec((bid + ask) / 2, 8)
 
 
 def asset_ctx(config: SimulatorConfig, coin_id: int, source: CandleSource, now_ms: int) -> dict:
@@ -108,19 +83,3 @@ def asset_ctx(config: SimulatorConfig, coin_id: int, source: CandleSource, now_m
         "impactPxs": [book["levels"][0][1]["px"], book["levels"][1][1]["px"]],
         "dayBaseVlm": fmt_lots(int(day.v.sum()), sz),
     }
-
-
-def spot_ctxs() -> list[dict]:
-    """Spot asset contexts (the one PURR/USDC pair, flat)."""
-    return [
-        {
-            "prevDayPx": _PURR_PX,
-            "dayNtlVlm": "0.0",
-            "markPx": _PURR_PX,
-            "midPx": _PURR_PX,
-            "circulatingSupply": "1000000000.0",
-            "coin": "PURR/USDC",
-            "totalSupply": "1000000000.0",
-            "dayBaseVlm": "0.0",
-        }
-    ]

@@ -7,8 +7,6 @@ import threading
 
 from hl_pipeline.simulator.config import FaultConfig
 
-FAULTS = ("rate_limit_burst", "server_error", "slow", "truncated", "malformed")
-
 
 class FaultInjector:
     """Draws faults per request from the live `FaultConfig` with a seeded RNG."""
@@ -28,12 +26,3 @@ class FaultInjector:
                 if p > 0 and self._rng.random() < p:
                     return name, self._rng.choice((500, 502, 503)) if name == "server_error" else 200
             return None, 200
-
-
-def parse_fault(text: str) -> tuple[str, float]:
-    """`NAME=VALUE` from the command line, checked against the known faults."""
-    name, _, value = text.partition("=")
-    known = (*FAULTS, "slow_seconds")
-    if name not in known or not value:
-        raise ValueError(f"unknown fault {text!r}; expected NAME=VALUE with NAME in {known}")
-    return name, float(value)

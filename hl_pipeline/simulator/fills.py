@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from hl_pipeline.exchange.intervals import DAY_MS
-from hl_pipeline.simulator.numbers import fmt_lots, fmt_pxs, fmt_sig
-from hl_pipeline.simulator.positions import MAKER_FEE, TAKER_FEE, DayBook, day_book
+from hl_pipeline.simulator.fees import rates
+from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, fmt_pxs, fmt_sig
+from hl_pipeline.simulator.positions import DayBook, day_book
 from hl_pipeline.simulator.trades import TradeTape, hash_hex, trade_ids
 
 _MAX_DAYS_BACK = 60
+FILL_OID_BASE = 10_000_000_000
 
 
 def _direction(start: int, buy: bool, size: int) -> str:
@@ -19,13 +21,48 @@ def _direction(start: int, buy: bool, size: int) -> str:
     return "Close Short" if buy else "Close Long"
 
 
+def fill_oid(time_ms: int, word: int, is_buyer: bool) -> int:
+    """The order id of one side of a trade: its second and 6 bits of the trade's hash word."""
+    return FILL_OID_BASE + (time_ms // 1000) * 64 + ((word >> (6 if is_buyer else 12)) & 63)
+
+
+def aggregate_by_time(rows: list[dict], sz_decimals: dict[str, int]) -> list[dict]:
+    """`aggregateByTime`: partial fills of one order at one time (same oid and time) as one fill:
+    sizes, fees and closed PnL summed, the price size-weighted, the first fill's other fields."""
+    out: list[dict] = []
+    groups: dict[tuple[int, int], list[dict]] = {}
+    for row in rows:
+        key = (row["oid"], row["time"])
+        if key not in groups:
+            groups[key] = []
+            out.append(row)
+        groups[key].append(row)
+    for i, row in enumerate(out):
+        parts = groups[(row["oid"], row["time"])]
+        if len(parts) == 1:
+            continue
+        dec = sz_decimals[row["coin"]]
+        lots = [round(float(p["sz"]) * 10**dec) for p in parts]
+        vwap = sum(float(p["px"]) * q for p, q in zip(parts, lots)) / sum(lots)
+        out[i] = {
+            **row,
+            "px": fmt_px(vwap, dec),
+            "sz": fmt_lots(sum(lots), dec),
+            "closedPnl": fmt_sig(sum(float(p["closedPnl"]) for p in parts), 8),
+            "fee": fmt_sig(sum(float(p["fee"]) for p in parts), 6),
+        }
+    return out
+
+
 def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) -> list[dict]:
     spec = tape.coins[coin_id]
     t = book.trades
     tids, words = trade_ids(tape.seed, coin_id, t.key)
+    lead_words = trade_ids(tape.seed, coin_id, t.lead)[1]
+    cross_rate, add_rate = rates(tape, wallet, int(t.time[0]) // DAY_MS) if len(t.time) else (0.0, 0.0)
     rows = []
     pxs = fmt_pxs(t.px, spec.sz_decimals)
-    for i, (time, px, px_text, lots, buy, is_buyer, tid, word) in enumerate(
+    for i, (time, px, px_text, lots, buy, is_buyer, tid, word, lead) in enumerate(
         zip(
             t.time.tolist(),
             t.px.tolist(),
@@ -35,6 +72,7 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
             book.is_buyer.tolist(),
             tids.tolist(),
             words.tolist(),
+            lead_words.tolist(),
         )
     ):
         crossed = buy == is_buyer  # the wallet was the aggressor
@@ -51,9 +89,9 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
                 "dir": _direction(start, is_buyer, lots),
                 "closedPnl": fmt_sig(book.closed_pnl[i], 8),
                 "hash": hash_hex(word),
-                "oid": 10_000_000_000 + (time // 1000) * 64 + ((word >> (6 if is_buyer else 12)) & 63),
+                "oid": fill_oid(time, lead if crossed else word, is_buyer),
                 "crossed": crossed,
-                "fee": fmt_sig(notional * (TAKER_FEE if crossed else MAKER_FEE), 6),
+                "fee": fmt_sig(notional * (cross_rate if crossed else add_rate), 6),
                 "tid": tid,
                 "feeToken": "USDC",
                 "twapId": None,
@@ -70,7 +108,7 @@ def _day_rows(tape: TradeTape, wallet: int, day: int, start_ms: int, end_ms: int
             for r in wallet_fill_rows(tape, wallet, coin_id, day_book(tape, wallet, coin_id, day, end_ms))
             if r["time"] >= start_ms
         ]
-    rows.sort(key=lambda r: (r["time"], r["tid"]))
+    rows.sort(key=lambda r: r["time"])  # stable: partial fills at one time stay in tape order
     return rows
 
 

@@ -36,3 +36,40 @@ def funding_rows(
         {"coin": coin, "fundingRate": fmt_sig(r, 6), "premium": fmt_dec(p, 8), "time": t}
         for t, r, p in zip(times[keep].tolist(), rates[keep].tolist(), premiums[keep].tolist())
     ][:cap]
+
+
+def predicted_fundings(seed: int, coins: list[str], now_ms: int) -> list:
+    """predictedFundings: the next hourly rate of each perp here, and 8-hourly ones on two other venues."""
+    hour = np.asarray([now_ms // HOUR_MS + 1])
+    out = []
+    for coin_id, coin in enumerate(coins):
+        rate = float(funding_at(seed, coin_id, hour)[1][0])
+        eight = (now_ms // (8 * HOUR_MS) + 1) * 8 * HOUR_MS
+        venues = [
+            [
+                "BinPerp",
+                {
+                    "fundingRate": fmt_sig(rate * 8 * 0.9, 6),
+                    "nextFundingTime": eight,
+                    "fundingIntervalHours": 8,
+                },
+            ],
+            [
+                "HlPerp",
+                {
+                    "fundingRate": fmt_sig(rate, 6),
+                    "nextFundingTime": int(hour[0]) * HOUR_MS,
+                    "fundingIntervalHours": 1,
+                },
+            ],
+            [
+                "BybitPerp",
+                {
+                    "fundingRate": fmt_sig(rate * 8 * 1.1, 6),
+                    "nextFundingTime": eight,
+                    "fundingIntervalHours": 8,
+                },
+            ],
+        ]
+        out.append([coin, venues])
+    return out

@@ -7,9 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from hl_pipeline.simulator import bodies
-from hl_pipeline.simulator.contexts import SPOT_META, all_mids, meta, spot_ctxs
+from hl_pipeline.simulator.contexts import meta
+from hl_pipeline.simulator.fills import aggregate_by_time
+from hl_pipeline.simulator.infomisc import MISC_HANDLERS
+from hl_pipeline.simulator.infouser import USER_HANDLERS
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.snapshot import Rendered
+from hl_pipeline.simulator.spot import SPOT_META
 
 Handler = Callable[[Market, dict], Any]
 
@@ -19,13 +23,20 @@ def _candles(m: Market, b: dict) -> Rendered:
     return m.candle_body(coin, interval, start, m.config.now() if end is None else end)
 
 
+def _aggregated(m: Market, b: dict, fills: list[dict]) -> list[dict]:
+    """Fills as asked: partial fills merged with `aggregateByTime: true`."""
+    if not bodies.flag(b, "aggregateByTime"):
+        return fills
+    return aggregate_by_time(fills, {s.name: s.sz_decimals for s in m.config.coins})
+
+
 HANDLERS: dict[str, Handler] = {
     "meta": lambda m, b: meta(m.config),
     "spotMeta": lambda m, b: SPOT_META,
     "metaAndAssetCtxs": lambda m, b: [{**meta(m.config), "collateralToken": 0}, m.ctxs()],
-    "spotMetaAndAssetCtxs": lambda m, b: [SPOT_META, spot_ctxs()],
+    "spotMetaAndAssetCtxs": lambda m, b: [SPOT_META, m.spot_ctxs()],
     "perpDexs": lambda m, b: [None],
-    "allMids": lambda m, b: all_mids(m.config, m.config.now()),
+    "allMids": lambda m, b: m.mids(m.config.now()),
     "candleSnapshot": _candles,
     "l2Book": lambda m, b: m.book(bodies.coin(b), *bodies.book_params(b)),
     "fundingHistory": lambda m, b: m.funding(
@@ -33,10 +44,16 @@ HANDLERS: dict[str, Handler] = {
     ),
     "recentTrades": lambda m, b: m.recent_trades(bodies.coin(b)),
     "clearinghouseState": lambda m, b: m.user_state(bodies.user(b)),
-    "userFills": lambda m, b: m.user_fills(bodies.user(b)),
-    "userFillsByTime": lambda m, b: m.user_fills_by_time(
-        bodies.user(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)
+    "userFills": lambda m, b: _aggregated(m, b, m.user_fills(bodies.user(b))),
+    "userFillsByTime": lambda m, b: _aggregated(
+        m,
+        b,
+        m.user_fills_by_time(
+            bodies.user(b), bodies.time_ms(b, "startTime"), bodies.time_ms(b, "endTime", False)
+        ),
     ),
+    **MISC_HANDLERS,
+    **USER_HANDLERS,
 }
 
 

@@ -6,11 +6,12 @@ from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.candles import CandleSource
 from hl_pipeline.simulator.clearinghouse import clearinghouse_state
 from hl_pipeline.simulator.config import SimulatorConfig
-from hl_pipeline.simulator.contexts import asset_ctx
+from hl_pipeline.simulator.contexts import all_mids, asset_ctx, mid
 from hl_pipeline.simulator.fills import fills_by_time, recent_fills
 from hl_pipeline.simulator.funding import funding_rows
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px
 from hl_pipeline.simulator.snapshot import Rendered, candle_body, candle_rows
+from hl_pipeline.simulator.spot import SPOT_SPECS, spot_ctx
 from hl_pipeline.simulator.trades import TradeTape, hash_hex, trade_ids
 from hl_pipeline.simulator.wallets import wallets
 
@@ -28,15 +29,29 @@ class Market:
         self.config = config
         seed = config.seed
         self.wallets = wallets(seed)
-        self.sources = [CandleSource(seed, i, c, config.listing_ms) for i, c in enumerate(config.coins)]
+        self.specs = config.coins + SPOT_SPECS  # perps (index = asset id), then spot pairs
+        self.n_perps = len(config.coins)
+        self.sources = [CandleSource(seed, i, c, config.listing_ms) for i, c in enumerate(self.specs)]
         self.tape = TradeTape(seed, config.coins, self.wallets, config.listing_ms)
+        self._spot_tape = TradeTape(seed, self.specs, self.wallets, config.listing_ms)
+        self._ids = {spec.name: i for i, spec in enumerate(self.specs)}
 
     def coin_id(self, coin: str) -> int:
-        """Asset index of a coin, or UnknownCoin."""
-        for i, spec in enumerate(self.config.coins):
-            if spec.name == coin:
-                return i
-        raise UnknownCoin(coin)
+        """Index of a perp or spot coin in `specs`, or UnknownCoin."""
+        if coin not in self._ids:
+            raise UnknownCoin(coin)
+        return self._ids[coin]
+
+    def perp_id(self, coin: str) -> int:
+        """Asset index of a perp, or UnknownCoin (a spot coin included)."""
+        i = self.coin_id(coin)
+        if i >= self.n_perps:
+            raise UnknownCoin(coin)
+        return i
+
+    def tape_of(self, coin_id: int) -> TradeTape:
+        """The trade tape holding a coin (wallet fills and positions come from the perp tape only)."""
+        return self.tape if coin_id < self.n_perps else self._spot_tape
 
     def _candle_args(self, coin: str, interval: str, start_ms: int, end_ms: int) -> tuple:
         c = self.config
@@ -57,7 +72,7 @@ class Market:
         end = now if end_ms is None else min(end_ms, now)
         return funding_rows(
             self.config.seed,
-            self.coin_id(coin),
+            self.perp_id(coin),
             coin,
             start_ms,
             end,
@@ -68,18 +83,30 @@ class Market:
     def book(self, coin: str, n_sig_figs: int | None, mantissa: int | None) -> dict:
         """l2Book at now."""
         i = self.coin_id(coin)
-        return l2_book(self.config.seed, i, self.config.coins[i], self.config.now(), n_sig_figs, mantissa)
+        return l2_book(self.config.seed, i, self.specs[i], self.config.now(), n_sig_figs, mantissa)
 
-    def ctxs(self) -> list[dict]:
-        """Asset contexts of every coin at now."""
-        now = self.config.now()
-        return [asset_ctx(self.config, i, self.sources[i], now) for i in range(len(self.config.coins))]
+    def ctxs(self, now_ms: int | None = None) -> list[dict]:
+        """Asset contexts of every perp at a time (default now)."""
+        now = self.config.now() if now_ms is None else now_ms
+        return [asset_ctx(self.config, i, self.sources[i], now) for i in range(self.n_perps)]
+
+    def spot_ctxs(self, now_ms: int | None = None) -> list[dict]:
+        """Spot asset contexts of every pair at a time (default now)."""
+        now, seed = self.config.now() if now_ms is None else now_ms, self.config.seed
+        return [
+            spot_ctx(self.sources[i], self.specs[i], mid(seed, i, self.specs[i], now), now)
+            for i in range(self.n_perps, len(self.specs))
+        ]
+
+    def mids(self, now_ms: int) -> dict:
+        """allMids at a time: perps and spot pairs."""
+        return all_mids(self.config.seed, self.specs, now_ms)
 
     def recent_trades(self, coin: str) -> list[dict]:
         """The latest trades up to now, newest first."""
         i = self.coin_id(coin)
-        spec, now = self.config.coins[i], self.config.now()
-        t = self.tape.window(i, now - 3_600_000, now)
+        spec, now = self.specs[i], self.config.now()
+        t = self.tape_of(i).window(i, now - 3_600_000, now)
         t = t.take(slice(max(0, len(t.time) - RECENT_TRADES), None))
         tids, words = trade_ids(self.config.seed, i, t.key)
         users = self.wallets.addresses

@@ -11,15 +11,14 @@ import dataclasses
 
 import numpy as np
 
-from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.simulator.config import CoinSpec
+from hl_pipeline.simulator.funding import funding_at
 from hl_pipeline.simulator.hashing import normal, stream_key
-from hl_pipeline.simulator.numbers import round_px
+from hl_pipeline.simulator.numbers import fmt_sig, round_px
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import Trades, TradeTape
 from hl_pipeline.simulator.wallets import POSITION_USD
-
-TAKER_FEE, MAKER_FEE = 0.00045, 0.00015
 
 
 @dataclasses.dataclass
@@ -57,7 +56,7 @@ def day_book(tape: TradeTape, wallet: int, coin_id: int, day: int, until_ms: int
     )
     lots, entry = opening_position(tape.seed, wallet, tape.wallets.kinds[wallet], coin_id, spec, day)
     if day_trades is None:
-        empty = Trades(*(np.empty(0, dtype=np.int64) for _ in range(7)))
+        empty = Trades(*(np.empty(0, dtype=np.int64) for _ in range(8)))
         return DayBook(empty, np.empty(0, dtype=bool), [], [], lots, entry)
     mine = day_trades.take((day_trades.buyer == wallet) | (day_trades.seller == wallet))
     is_buyer = mine.buyer == wallet
@@ -75,3 +74,24 @@ def day_book(tape: TradeTape, wallet: int, coin_id: int, day: int, until_ms: int
             entry = (entry * abs(lots) + px * abs(d)) / abs(new)
         lots = new
     return DayBook(mine, is_buyer, starts, pnls, lots, entry)
+
+
+def hourly_funding(
+    tape: TradeTape, coin_id: int, book: DayBook, hours: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """At each hour of the book's day (up to its end): (position in lots held then, the funding rate
+    as fundingHistory prints it, the USDC received: -size * mark * rate)."""
+    spec = tape.coins[coin_id]
+    t = book.trades
+    after = np.asarray(book.start_lots, dtype=np.int64) + np.where(book.is_buyer, t.lots, -t.lots)
+    opening = book.start_lots[0] if book.start_lots else book.end_lots
+    idx = np.searchsorted(t.time, hours * HOUR_MS, side="right") - 1
+    lots = (
+        np.where(idx < 0, opening, after[np.maximum(idx, 0)]) if len(after) else np.full(len(hours), opening)
+    )
+    rate = np.asarray([float(fmt_sig(r, 6)) for r in funding_at(tape.seed, coin_id, hours)[1].tolist()])
+    mark = round_px(
+        price(tape.seed, coin_id, spec.start_px, spec.daily_vol, hours * HOUR_MS, spec.signal),
+        spec.sz_decimals,
+    )
+    return lots, rate, -lots / 10**spec.sz_decimals * mark * rate

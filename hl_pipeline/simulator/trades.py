@@ -14,6 +14,7 @@ from hl_pipeline.simulator.minutes import SAMPLE_MS, minute_frame
 from hl_pipeline.simulator.wallets import Wallets
 
 _MAKER_IS_MM = 0.65
+_SWEEP = 0.15  # chance that a trade continues the previous one: same taker order hitting the next maker
 _TID_MASK = np.uint64((1 << 50) - 1)
 
 
@@ -28,6 +29,7 @@ class Trades:
     buyer: np.ndarray
     seller: np.ndarray
     key: np.ndarray  # minute * 4096 + rank in minute: seeds tid, hash, oids
+    lead: np.ndarray  # key of the first trade of the taker order's sweep (itself when not a sweep)
 
     def take(self, mask: np.ndarray | slice) -> Trades:
         """Rows selected by a mask or index array."""
@@ -57,8 +59,12 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         (uniform(k, key * 8 + 5) * len(wal.addresses)).astype(np.int64),
     )
     taker = np.searchsorted(wal.taker_cdf, uniform(k, key * 8 + 6), side="right")
-    taker = np.where(taker == maker, (taker + 1) % len(wal.addresses), taker)
-    return Trades(
+    # a sweep: the trade takes the previous trade's time, side and taker (partial fills of one order)
+    sweep = (rank > 0) & (uniform(k, key * 8 + 7) < _SWEEP)
+    lead = np.maximum.accumulate(np.where(sweep, 0, np.arange(row.size)))
+    offset, buy, taker = offset[lead], buy[lead], taker[lead]
+    maker = np.where(taker == maker, (maker + 1) % len(wal.addresses), maker)
+    trades = Trades(
         minutes[row] * MINUTE_MS + offset,
         px[row, offset // SAMPLE_MS],
         lots,
@@ -66,7 +72,10 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         np.where(buy, taker, maker),
         np.where(buy, maker, taker),
         key,
+        key[lead],
     )
+    # trades at one time (a sweep's) in tid order, so (time, tid) sorts the tape
+    return trades.take(np.lexsort((trade_ids(seed, coin_id, key)[0], trades.time)))
 
 
 class TradeTape:

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from hl_pipeline.simulator import wsfeeds as feeds
+from hl_pipeline.simulator import wsuser
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.wsconn import Connection, Sub
@@ -47,7 +48,13 @@ async def _subscribe(conn: Connection, market: Market, coins: dict, sub: Any, me
             await conn.data("trades", batch, trade=True)
     elif norm["type"] == "userFills":
         s.due = time.monotonic() + conn.config.ws_fills_ms / 1000
-        await conn.data("userFills", feeds.fills_snapshot(market, norm["user"], now))
+        first = feeds.fills_snapshot(market, norm["user"], now)
+        await conn.data("userFills", {**first, "fills": wsuser.fills(market, norm, first["fills"])})
+    elif (opening := wsuser.snapshot(market, norm, now)) is not None:
+        s.due = time.monotonic() + conn.config.ws_fills_ms / 1000
+        await conn.data(*opening)
+    elif norm["type"] in ("userEvents", "orderUpdates"):
+        s.due = time.monotonic() + conn.config.ws_fills_ms / 1000
 
 
 async def _on_text(conn: Connection, market: Market, coins: dict, raw: str) -> None:
@@ -67,7 +74,7 @@ async def _on_text(conn: Connection, market: Market, coins: dict, raw: str) -> N
 
 def install(app: web.Application, config: SimulatorConfig, market: Market) -> None:
     """Register GET /ws on the app and close open sockets on shutdown."""
-    coins = {c.name: i for i, c in enumerate(config.coins)}
+    coins = {c.name: i for i, c in enumerate(market.specs)}
     counter = itertools.count()
     app[_SOCKETS] = set()
 
@@ -76,6 +83,8 @@ def install(app: web.Application, config: SimulatorConfig, market: Market) -> No
         await ws.prepare(request)
         conn = Connection(ws, request, config, config.seed * 1_000_003 + next(counter))
         app[_SOCKETS].add(ws)
+        if config.ws_greeting:
+            await conn.control_text("Websocket connection established.")
         task = asyncio.create_task(pump(conn, market))
         try:
             async for msg in ws:

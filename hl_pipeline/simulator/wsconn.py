@@ -25,6 +25,7 @@ class Sub:
     cursor: int = 0
     replay: list = dataclasses.field(default_factory=list)  # trades fetched ahead (replay modes)
     fetched: int = 0
+    last: Any = None  # the last payload sent, for feeds pushed only on change (bbo)
 
     @property
     def coin(self) -> int:
@@ -46,10 +47,18 @@ class Connection:
         self.clock = WsClock(config.now(), config.ws_speed)
         self.subs: dict[str, Sub] = {}
         self.rng = random.Random(seed)
+        self.cadence = random.Random(seed ^ 0x5EED)  # l2Book push gaps, apart from the fault draws
+        self.book_due = 0.0  # wall time of the connection's next l2Book push (all coins together)
         self.last_sent = time.monotonic()
         self.held: str | None = None  # a trades message held back by ws_reorder
         self.closed = False
         self.sent = 0  # data messages written (duplicates count)
+
+    def book_gap(self) -> float:
+        """Seconds to the next l2Book push: ws_book_ms plus an exponential jitter."""
+        base = self.config.ws_book_ms / 1000
+        jitter = self.config.ws_book_jitter * base
+        return base + (self.cadence.expovariate(1 / jitter) if jitter > 0 else 0.0)
 
     def abort(self) -> None:
         """Drop the TCP connection without a close frame (the client sees 1006)."""
@@ -78,8 +87,12 @@ class Connection:
 
     async def control(self, payload: Any) -> None:
         """Acks, pongs and error frames: only the silent fault applies."""
+        await self.control_text(dumps(payload))
+
+    async def control_text(self, text: str) -> None:
+        """A control frame already encoded (or plain text, like the legacy greeting)."""
         if not self.config.faults.ws_silent:
-            await self._write(dumps(payload))
+            await self._write(text)
 
     def plan(self, text: str, trade: bool) -> list[str] | None:
         """The frames one data message becomes under the faults ([] if silent or held back);

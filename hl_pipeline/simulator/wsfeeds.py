@@ -6,7 +6,7 @@ import numpy as np
 
 from hl_pipeline.exchange.intervals import HOUR_MS
 from hl_pipeline.simulator.book import LEVELS, l2_book
-from hl_pipeline.simulator.contexts import all_mids, asset_ctx
+from hl_pipeline.simulator.contexts import asset_ctx
 from hl_pipeline.simulator.fills import fills_by_time, recent_fills
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_pxs
@@ -18,7 +18,7 @@ FAST_LEVELS = 5
 
 def trade_rows(market: Market, coin_id: int, t: Trades) -> list[dict]:
     """WsTrade objects, ascending (same fields and values as REST recentTrades)."""
-    spec, users = market.config.coins[coin_id], market.wallets.addresses
+    spec, users = market.specs[coin_id], market.wallets.addresses
     tids, words = trade_ids(market.config.seed, coin_id, t.key)
     return [
         {
@@ -48,18 +48,22 @@ def trades_between(market: Market, coin_id: int, after_ms: int, upto_ms: int) ->
     """Trades with after_ms < time <= upto_ms, ascending."""
     if upto_ms <= after_ms:
         return []
-    return trade_rows(market, coin_id, market.tape.window(coin_id, after_ms + 1, upto_ms))
+    return trade_rows(market, coin_id, market.tape_of(coin_id).window(coin_id, after_ms + 1, upto_ms))
 
 
 def recent_batch(market: Market, coin_id: int, now_ms: int, n: int) -> list[dict]:
-    """The last n trades of the hour up to now, ascending (sent right after a trades subscribe)."""
-    t = market.tape.window(coin_id, now_ms - HOUR_MS, now_ms)
-    return trade_rows(market, coin_id, t.take(slice(max(0, len(t.time) - n), None)))
+    """The last n trades of the hour up to now, ascending (sent right after a trades subscribe); more
+    when the n-th last shares its time with earlier ones (a sweep is not split)."""
+    t = market.tape_of(coin_id).window(coin_id, now_ms - HOUR_MS, now_ms)
+    first = max(0, len(t.time) - n)
+    if first:
+        first = int(np.searchsorted(t.time, t.time[first], side="left"))
+    return trade_rows(market, coin_id, t.take(slice(first, None)))
 
 
 def book(market: Market, sub: dict, coin_id: int, now_ms: int) -> dict:
     """WsBook: full snapshot at now, 20 levels (5 with fast), `time` = push time."""
-    spec = market.config.coins[coin_id]
+    spec = market.specs[coin_id]
     b = l2_book(market.config.seed, coin_id, spec, now_ms, sub["nSigFigs"], sub["mantissa"])
     depth = FAST_LEVELS if sub["fast"] else LEVELS
     return {"coin": spec.name, "time": now_ms, "levels": [side[:depth] for side in b["levels"]]}
@@ -70,7 +74,7 @@ def candle(market: Market, coin_id: int, interval: str, now_ms: int) -> dict | N
     c = market.config
     rows = candle_rows(
         market.sources[coin_id],
-        c.coins[coin_id].name,
+        market.specs[coin_id].name,
         interval,
         now_ms,
         now_ms,
@@ -84,15 +88,19 @@ def candle(market: Market, coin_id: int, interval: str, now_ms: int) -> dict | N
 
 def mids(market: Market, now_ms: int) -> dict:
     """allMids data with the WebSocket's `mids` wrapper."""
-    return {"mids": all_mids(market.config, now_ms)}
+    return {"mids": market.mids(now_ms)}
 
 
-def ctx(market: Market, coin_id: int, now_ms: int) -> dict:
-    """activeAssetCtx data for a perp."""
-    return {
-        "coin": market.config.coins[coin_id].name,
-        "ctx": asset_ctx(market.config, coin_id, market.sources[coin_id], now_ms),
-    }
+def ctx(market: Market, coin_id: int, now_ms: int) -> tuple[str, dict]:
+    """(channel, data) of activeAssetCtx: a perp's context, or a spot pair's on activeSpotAssetCtx."""
+    if coin_id < market.n_perps:
+        name, data = (
+            market.specs[coin_id].name,
+            asset_ctx(market.config, coin_id, market.sources[coin_id], now_ms),
+        )
+        return "activeAssetCtx", {"coin": name, "ctx": data}
+    spot = market.spot_ctxs(now_ms)[coin_id - market.n_perps]
+    return "activeSpotAssetCtx", {"coin": spot["coin"], "ctx": spot}
 
 
 def fills_snapshot(market: Market, user: str, now_ms: int) -> dict:
@@ -107,7 +115,7 @@ def fills_between(market: Market, user: str, after_ms: int, upto_ms: int) -> lis
     w = market.wallets.index(user)
     if w is None or upto_ms <= after_ms:
         return []
-    for i in range(len(market.config.coins)):
+    for i in range(market.n_perps):
         t = market.tape.window(i, after_ms + 1, upto_ms)
         if np.any((t.buyer == w) | (t.seller == w)):
             return fills_by_time(market.tape, w, after_ms + 1, upto_ms, market.config.fills_page)

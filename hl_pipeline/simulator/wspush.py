@@ -5,21 +5,49 @@ from __future__ import annotations
 import time
 
 from hl_pipeline.simulator import wsfeeds as feeds
+from hl_pipeline.simulator import wsuser
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.wsconn import Connection, Sub
 
 
 def period_ms(conn: Connection, sub: dict) -> int:
-    """Wall-clock push period of a subscription."""
+    """Wall-clock push (or check) period of a subscription (l2Book without fast: see push_due)."""
     c = conn.config
     return {
         "trades": c.ws_trade_ms,
         "candle": c.ws_candle_ms,
         "allMids": c.ws_mids_ms,
         "activeAssetCtx": c.ws_ctx_ms,
-        "userFills": c.ws_fills_ms,
-        "l2Book": c.ws_fast_book_ms if sub.get("fast") else c.ws_book_ms,
-    }[sub["type"]]
+        "bbo": c.ws_bbo_ms,
+        "webData2": c.ws_user_state_ms,
+        "activeAssetData": c.ws_user_state_ms,
+        "l2Book": c.ws_fast_book_ms,
+    }.get(sub["type"], c.ws_fills_ms)
+
+
+async def _push_user(conn: Connection, market: Market, s: Sub, t: int) -> None:
+    kind, user = s.sub["type"], s.sub.get("user", "")
+    after, s.cursor = s.cursor, max(s.cursor, t)
+    if kind == "userFills":
+        rows = wsuser.fills(market, s.sub, feeds.fills_between(market, user, after, t))
+        if rows:
+            await conn.data("userFills", {"user": user, "fills": rows})
+    elif kind == "userEvents":
+        new = feeds.fills_between(market, user, after, t)
+        for event in wsuser.user_events(market, user, new, after, t):
+            await conn.data("user", event)
+    elif kind == "orderUpdates":
+        events = wsuser.order_updates(market, user, after, t)
+        if events:
+            await conn.data("orderUpdates", events)
+    elif kind == "userFundings":
+        rows = wsuser.fundings(market, user, after, t)
+        if rows:
+            await conn.data(kind, {"user": user, "fundings": rows})
+    elif kind == "userNonFundingLedgerUpdates":
+        rows = wsuser.ledger_rows(market, user, after, t)
+        if rows:
+            await conn.data(kind, {"user": user, "nonFundingLedgerUpdates": rows})
 
 
 async def push(conn: Connection, market: Market, s: Sub, t: int) -> None:
@@ -39,20 +67,34 @@ async def push(conn: Connection, market: Market, s: Sub, t: int) -> None:
     elif kind == "allMids":
         await conn.data("allMids", feeds.mids(market, t))
     elif kind == "activeAssetCtx":
-        await conn.data("activeAssetCtx", feeds.ctx(market, s.coin, t))
-    elif kind == "userFills":
-        fills = feeds.fills_between(market, s.sub["user"], s.cursor, t)
-        s.cursor = max(s.cursor, t)
-        if fills:
-            await conn.data("userFills", {"user": s.sub["user"], "fills": fills})
+        await conn.data(*feeds.ctx(market, s.coin, t))
+    elif kind == "bbo":
+        data = wsuser.bbo(market, s.coin, t)
+        if data["bbo"] != s.last:
+            s.last = data["bbo"]
+            await conn.data("bbo", data)
+    elif kind == "webData2":
+        await conn.data("webData2", wsuser.web_data(market, s.sub["user"], t))
+    elif kind == "activeAssetData":
+        await conn.data("activeAssetData", wsuser.asset_data(market, s.sub, t))
+    elif kind != "notification":
+        await _push_user(conn, market, s, t)
 
 
 async def push_due(conn: Connection, market: Market, replaying: bool) -> None:
-    """Push every subscription whose period has elapsed (trades too unless replaying)."""
+    """Push every subscription whose period has elapsed (trades too unless replaying). Books without
+    `fast` share the connection's book clock (one `time` for all coins); a new one is pushed at once."""
     wall, t = time.monotonic(), conn.clock.now()
+    books_due = wall >= conn.book_due
     for s in list(conn.subs.values()):
         if conn.closed:
             return
-        if wall >= s.due and not (replaying and s.sub["type"] == "trades"):
+        if s.sub["type"] == "l2Book" and not s.sub["fast"]:
+            if books_due or s.due == 0.0:
+                s.due = wall
+                await push(conn, market, s, t)
+        elif wall >= s.due and not (replaying and s.sub["type"] == "trades"):
             s.due = wall + period_ms(conn, s.sub) / 1000
             await push(conn, market, s, t)
+    if books_due:
+        conn.book_due = wall + conn.book_gap()

@@ -9,7 +9,27 @@ from typing import Any
 from hl_pipeline.exchange.intervals import INTERVALS
 from hl_pipeline.simulator.bodies import BadRequest, book_params
 
-KINDS = ("trades", "l2Book", "candle", "allMids", "activeAssetCtx", "userFills")
+USER_KINDS = (
+    "userEvents",
+    "orderUpdates",
+    "webData2",
+    "userFundings",
+    "userNonFundingLedgerUpdates",
+    "userTwapSliceFills",
+    "userTwapHistory",
+    "notification",
+)
+KINDS = (
+    "trades",
+    "l2Book",
+    "candle",
+    "allMids",
+    "activeAssetCtx",
+    "bbo",
+    "userFills",
+    "activeAssetData",
+    *USER_KINDS,
+)
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
@@ -31,6 +51,13 @@ def key(sub: dict) -> str:
     return json.dumps(sub, separators=(",", ":"))
 
 
+def _user(sub: dict) -> str:
+    user = sub.get("user")
+    if not isinstance(user, str) or not _ADDRESS.match(user):
+        raise BadSubscription("bad user")
+    return user.lower()
+
+
 def normalise(sub: Any, coins: dict[str, int]) -> dict:
     """The subscription with defaults filled in, or BadSubscription / CloseSocket."""
     if not isinstance(sub, dict) or sub.get("type") not in KINDS:
@@ -39,15 +66,21 @@ def normalise(sub: Any, coins: dict[str, int]) -> dict:
     if kind == "allMids":
         return {"type": "allMids"}
     if kind == "userFills":
-        user, agg = sub.get("user"), sub.get("aggregateByTime", False)
-        if not isinstance(user, str) or not _ADDRESS.match(user) or not isinstance(agg, bool):
+        agg = sub.get("aggregateByTime", False)
+        if not isinstance(agg, bool):
             raise BadSubscription("bad userFills subscription")
-        return {"type": "userFills", "user": user.lower(), "aggregateByTime": agg}
+        return {"type": "userFills", "user": _user(sub), "aggregateByTime": agg}
+    if kind in USER_KINDS:
+        return {"type": kind, "user": _user(sub)}
     coin = sub.get("coin")
     if not isinstance(coin, str):
         raise BadSubscription("missing coin")
     if coin not in coins:
         raise CloseSocket(coin)
+    if kind == "activeAssetData":
+        if "/" in coin or coin.startswith("@"):
+            raise CloseSocket(coin)  # perps only
+        return {"type": kind, "user": _user(sub), "coin": coin}
     if kind == "candle":
         if sub.get("interval") not in INTERVALS:
             raise BadSubscription("bad interval")
