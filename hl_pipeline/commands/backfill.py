@@ -72,7 +72,22 @@ def backfill(
     print(f"run {'succeeded' if result.success else 'FAILED'}: checks passed {passed}, failed {failed}")
     for failure in failures[:20]:
         print(f"  failed: {failure}")
+    _report_unavailable(settings, first, last)
     if result.success:
         run_warehouse(settings=settings, verbose=verbose)
     report_quarantined(settings, before)
     return 0 if result.success else 1
+
+
+def _report_unavailable(settings: Settings, first: str, last: str) -> None:
+    """Say which candles the source no longer serves (recorded unavailable, never as present)."""
+    from pathlib import Path
+
+    from hl_pipeline.lake.calendar import days_between
+    from hl_pipeline.market.candles import unavailable_candles
+
+    for what, where in unavailable_candles(
+        Path(settings.lake_root), days_between(first, last), settings.coins
+    ).items():
+        shown = ", ".join(where[:4]) + (f" and {len(where) - 4} more" if len(where) > 4 else "")
+        print(f"candles unavailable, {what}: {len(where)} coin-day(s) ({shown})")

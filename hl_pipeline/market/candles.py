@@ -9,8 +9,10 @@ with its final values."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +29,9 @@ from hl_pipeline.market.coverage import closed_end, expected_opens, find_gaps, s
 from hl_pipeline.market.resample import resample
 from hl_pipeline.market.splitting import split_by_day
 
+if TYPE_CHECKING:
+    from hl_pipeline.exchange.client import InfoClient
+
 CANDLE_KEY = ["interval", "source", "time"]
 
 
@@ -36,6 +41,13 @@ def _with_source(table: pa.Table, source: str) -> pa.Table:
         .select(CANDLES.names)
         .cast(CANDLES)
     )
+
+
+def source_clock_ms(client: InfoClient) -> int:
+    """The exchange's clock, from which its candle retention counts back; the wall clock if it names
+    none."""
+    served = client.exchange_status().time
+    return served if served is not None else int(time.time() * 1000)
 
 
 def _day_coverage(
@@ -98,7 +110,8 @@ def ingest_candles(
         raise ConfigError("resampled intervals need 1m among the native intervals")
     window_start = day_start_ms(dates[0])
     window_end = observed_end_ms(dates[-1], now_ms)
-    horizons = {iv: client.candle_horizon(iv, now_ms) for iv in native}
+    kept_as_of = max(now_ms, source_clock_ms(client))  # a clock frozen in the past sees today's retention
+    horizons = {iv: client.candle_horizon(iv, kept_as_of) for iv in native}
     tables: dict[tuple[str, str], pa.Table] = {}
     for interval in native:
         start = max(window_start, horizons[interval] or window_start)
@@ -144,3 +157,16 @@ def ingest_candles(
         write_partition(root, table, manifest)
         manifests.append(manifest)
     return manifests
+
+
+def unavailable_candles(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict[str, list[str]]:
+    """ "interval/source: reason" -> the "COIN DATE"s whose written partition records it unavailable."""
+    from hl_pipeline.lake.reader import read_manifest
+
+    out: dict[str, list[str]] = {}
+    for date in dates:
+        for coin in coins:
+            manifest = read_manifest(root, "candles", date, coin)
+            for u in manifest.unavailable if manifest else []:
+                out.setdefault(f"{u['interval']}/{u['source']}: {u['reason']}", []).append(f"{coin} {date}")
+    return out
