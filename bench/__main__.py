@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import (
+    archive_read,
     backfill_year,
     collector_throughput,
     day_checks,
@@ -43,6 +44,7 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ("ui_run", "a one-day market run from the UI against the CLI", ui_run.main),
     ("null_market", "the simulator's null market and planted signal", lambda work: null_market.main()),
     ("model_gate", "false promotions on the null, power on planted signals", lambda work: model_gate.main()),
+    ("archive_read", "the S3 archive readers: an hour of l2Book, a day of node fills", archive_read.main),
 ]
 
 
