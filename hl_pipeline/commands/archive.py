@@ -26,5 +26,8 @@ def archive(
         coin_list,
         book_every_ms=int(book_every * 1000),
     )
-    print(f"wrote {counts['book_snapshots']} book snapshots and {counts['fills']} fills under {out}")
+    print(
+        f"wrote {counts['book_snapshots']} book snapshots, {counts['fills']} fills and "
+        f"{counts['asset_ctxs']} asset contexts under {out}"
+    )
     return 0

@@ -61,6 +61,36 @@ FUNDING = pa.schema(
     ]
 )
 
+_CTX = "null where the source gave none"
+ASSET_CONTEXTS = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f(
+            "time",
+            TS,
+            "when the context held (UTC, ms): the archive's minute, or a snapshot's receipt",
+            nullable=False,
+        ),
+        _f("funding", pa.float64(), "hourly funding rate at that time, a fraction"),
+        _f("open_interest", pa.float64(), "open interest in units of the base asset"),
+        _f("prev_day_px", pa.float64(), "price 24 hours before (USD)"),
+        _f("day_ntl_vlm", pa.float64(), "notional volume over the 24 hours before (USD)"),
+        _f("premium", pa.float64(), f"premium of the mark over the oracle price, a fraction; {_CTX}"),
+        _f("oracle_px", pa.float64(), "oracle price (USD)"),
+        _f("mark_px", pa.float64(), "mark price (USD)"),
+        _f("mid_px", pa.float64(), f"mid of the best bid and ask (USD); {_CTX}"),
+        _f("impact_bid_px", pa.float64(), f"impact bid price (USD); {_CTX}"),
+        _f("impact_ask_px", pa.float64(), f"impact ask price (USD); {_CTX}"),
+        _f(
+            "source",
+            pa.string(),
+            "'archive' (the asset_ctxs S3 archive) or 'snapshot' (a universe run's context)",
+            nullable=False,
+        ),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+
 UNIVERSE = pa.schema(
     [
         _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
@@ -378,6 +408,7 @@ LIVE_SCORES = pa.schema(
 SCHEMAS: dict[str, pa.Schema] = {
     "candles": CANDLES,
     "funding": FUNDING,
+    "asset_contexts": ASSET_CONTEXTS,
     "universe": UNIVERSE,
     "trades": TRADES,
     "book_snapshots": BOOK_SNAPSHOTS,

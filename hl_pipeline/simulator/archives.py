@@ -2,6 +2,7 @@
 
 `hyperliquid-archive/market_data/YYYYMMDD/H/l2Book/COIN.lz4`: the same books the REST
 and WebSocket sides serve, one every `book_every_ms` (real files hold one every ~0.6 s).
+`hyperliquid-archive/asset_ctxs/YYYYMMDD.csv.lz4`: every coin's asset context each minute.
 `hl-mainnet-node-data/node_fills_by_block/hourly/YYYYMMDD/H.lz4`: one block per distinct
 trade time, each trade as two events (buyer and seller), fills as `userFills` gives them. The
 real node data holds every coin; the simulated one only the coins asked for, to stay small.
@@ -15,12 +16,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from hl_pipeline.exchange.archive.keys import ARCHIVE_BUCKET, NODE_DATA_BUCKET, l2_book_key, node_fills_key
+from hl_pipeline.exchange.archive.keys import (
+    ARCHIVE_BUCKET,
+    NODE_DATA_BUCKET,
+    asset_ctxs_key,
+    l2_book_key,
+    node_fills_key,
+)
 from hl_pipeline.exchange.archive.writer import L2Snapshot, write_l2_archive, write_lz4_lines
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.config import SimulatorConfig
+from hl_pipeline.simulator.context_history import HEADER, context_rows, day_minutes
 from hl_pipeline.simulator.fills import wallet_fill_rows
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.positions import day_book
@@ -54,6 +62,18 @@ def write_book_archive(market: Market, root: Path, date: str, coin: str, book_ev
             )
         total += write_l2_archive(root / l2_book_key(date, hour, coin), snaps)
     return total
+
+
+def write_ctxs_archive(market: Market, root: Path, date: str, coins: list[str]) -> int:
+    """One day of `asset_ctxs/YYYYMMDD.csv.lz4`: every coin's context each minute; returns the rows."""
+    times = day_minutes(day_start_ms(date), market.config.listing_ms)
+    lines = [HEADER]
+    for coin_id in map(market.coin_id, coins):
+        lines += context_rows(market.config, coin_id, market.sources[coin_id], times)
+    path = root / asset_ctxs_key(date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_lz4_lines(path, lines)
+    return len(lines) - 1
 
 
 def _day_fills(market: Market, date: str, coins: list[str]) -> dict[int, list[tuple[str, dict]]]:
@@ -120,12 +140,14 @@ def write_archives(
     for date in dates:
         if day_start_ms(date) + DAY_MS > config.now():
             raise ValueError(f"archive day {date} is not over yet; archives hold whole past days only")
-    counts = {"book_snapshots": 0, "fills": 0}
+    counts = {"book_snapshots": 0, "fills": 0, "asset_ctxs": 0}
     for date in dates:
         for coin in coins:
             counts["book_snapshots"] += write_book_archive(market, book_dir, date, coin, book_every_ms)
         counts["fills"] += write_fills_archive(market, fills_dir, date, coins)
+        counts["asset_ctxs"] += write_ctxs_archive(market, book_dir, date, coins)
         progress(
-            f"archived {date}: {counts['book_snapshots']} book snapshots, {counts['fills']} fills so far"
+            f"archived {date}: {counts['book_snapshots']} book snapshots, {counts['fills']} fills, "
+            f"{counts['asset_ctxs']} asset contexts so far"
         )
     return counts

@@ -8,8 +8,8 @@ from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.candles import CandleSource
 from hl_pipeline.simulator.config import CoinSpec, SimulatorConfig
+from hl_pipeline.simulator.context_history import open_interest
 from hl_pipeline.simulator.funding import funding_at
-from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_dec, fmt_lots, fmt_px, fmt_sig, round_px
 from hl_pipeline.simulator.pricepath import price
 
@@ -62,9 +62,7 @@ def asset_ctx(config: SimulatorConfig, coin_id: int, source: CandleSource, now_m
     bid, ask = float(book["levels"][0][0]["px"]), float(book["levels"][1][0]["px"])
     day = source.minutes(now_ms - DAY_MS, now_ms // MINUTE_MS * MINUTE_MS + 1)
     _, rate, premium = funding_at(config.seed, coin_id, np.asarray([now_ms // HOUR_MS]))
-    oi = spec.open_interest * (
-        0.8 + 0.4 * float(uniform(stream_key(config.seed, coin_id, 12), [now_ms // HOUR_MS])[0])
-    )
+    oi = float(open_interest(config, coin_id, np.asarray([now_ms]))[0])
     notional = float(np.sum(day.v * day.c)) / 10**sz
     prev = (
         mark(config, coin_id, now_ms - DAY_MS)

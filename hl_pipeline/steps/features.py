@@ -24,7 +24,7 @@ def feature_inputs(root: Path, first: str, last: str, coins: list[str], bar: str
             root,
             dataset,
             days_between(shift(first, -back), last),
-            [None] if dataset == "universe" else sorted({*coins, REFERENCE_COIN}),
+            sorted({*coins, REFERENCE_COIN}),
         )
         for dataset, back in lookback_days(bar).items()
     }
@@ -32,8 +32,6 @@ def feature_inputs(root: Path, first: str, last: str, coins: list[str], bar: str
 
 def _dep_coins(dataset: str, coin: str) -> Sequence[str | None]:
     """The partitions of `dataset` one coin's features depend on (candles: the reference coin's too)."""
-    if dataset == "universe":
-        return [None]
     return sorted({coin, REFERENCE_COIN}) if dataset == "candles" else [coin]
 
 

@@ -38,7 +38,7 @@ FEED_START = EVAL_START - 2 * HOUR_MS  # books and trades: features read at most
 SECOND_MS = 1_000
 COINS = ("BTC", "ETH")
 PRICES = {"BTC": 60_000.0, "ETH": 3_000.0}
-DATASETS = ("candles", "book_snapshots", "trades", "funding", "universe")
+DATASETS = ("candles", "book_snapshots", "trades", "funding", "asset_contexts")
 CHECKED = [f.name for f in FEATURES] + list(FLAGS)
 
 
@@ -76,7 +76,7 @@ def known_ms(frame: pd.DataFrame, dataset: str) -> np.ndarray:
         if (received <= stamped).any():  # the rule would then need the exchange time too
             raise ValueError(f"{dataset}: a row is received at or before its exchange time")
         return received
-    if dataset in ("funding", "universe"):
+    if dataset in ("funding", "asset_contexts"):
         return as_ms(frame["time"]) + 1
     raise ValueError(f"no known-time rule for dataset {dataset!r}")
 
@@ -290,7 +290,7 @@ def _funding(rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
-def _universe(rng: np.random.Generator, closes: dict[str, np.ndarray]) -> pd.DataFrame:
+def _contexts(rng: np.random.Generator, closes: dict[str, np.ndarray]) -> pd.DataFrame:
     """Asset-context snapshots polled irregularly (about every 35 minutes, with silences of 2-6
     hours); ETH's start only on day 1 at 05:00; some open interest null."""
     parts = []
@@ -334,7 +334,7 @@ def late_inputs(seed: int = 7) -> dict[str, pd.DataFrame]:
         "book_snapshots": _books(rng, closes),
         "trades": _trades(rng, closes),
         "funding": _funding(rng),
-        "universe": _universe(rng, closes),
+        "asset_contexts": _contexts(rng, closes),
     }
 
 
@@ -352,7 +352,7 @@ def lateness(inputs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
         out[f"{name}_silences_over_5_min"] = float((gaps > 5 * MINUTE_MS).sum())
     f = as_ms(inputs["funding"]["time"])
     out["funding_over_1_min_past_the_hour"] = float((f % HOUR_MS > MINUTE_MS).mean())
-    u = inputs["universe"]
+    u = inputs["asset_contexts"]
     gaps = np.concatenate([np.diff(as_ms(u["time"][u["coin"] == c])) for c in COINS])
     out["context_silences_over_2_h"] = float((gaps > 2 * HOUR_MS).sum())
     return out
@@ -396,7 +396,7 @@ def cut_times(inputs: Mapping[str, pd.DataFrame], seed: int = 3) -> np.ndarray:
     close = (first // MINUTE_MS + 1) * MINUTE_MS
     between = np.flatnonzero((close < second) & (close >= lo) & (close <= hi))
     cuts.append(close[rng.choice(between, min(6, len(between)), replace=False)])
-    for name in ("funding", "universe"):
+    for name in ("funding", "asset_contexts"):
         t = as_ms(inputs[name]["time"])
         pick = rng.choice(t[(t >= lo) & (t < hi)], 7, replace=False)
         cuts += [pick // MINUTE_MS * MINUTE_MS, pick]

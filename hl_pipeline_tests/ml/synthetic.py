@@ -87,7 +87,7 @@ def funding(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
     return frame
 
 
-def universe(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
+def contexts(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
     """One asset-context snapshot per coin per day, a few minutes past midnight; some OI null."""
     rng = np.random.default_rng(seed + 300)
     rows = []
@@ -203,7 +203,7 @@ def inputs(days: int = 3, seed: int = 1, coins=COINS) -> dict[str, pd.DataFrame]
     return {
         "candles": candles(days, seed, coins),
         "funding": funding(days, seed, coins),
-        "universe": universe(days, seed, coins),
+        "asset_contexts": contexts(days, seed, coins),
         "book_snapshots": book_snapshots(days, seed, coins),
         "trades": trades(days, seed, coins),
     }

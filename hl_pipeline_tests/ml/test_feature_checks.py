@@ -89,7 +89,7 @@ def test_lookback_days_are_small_and_fixed():
         "book_snapshots": 1,
         "trades": 1,
         "funding": 1,
-        "universe": 3,
+        "asset_contexts": 3,
     }
 
 

@@ -19,6 +19,7 @@ def test_definitions_load_with_expected_graph():
         "collector_landing",
         "trades",
         "book_snapshots",
+        "asset_contexts",
         "features",
         "labels",
         "training_set",
@@ -28,7 +29,8 @@ def test_definitions_load_with_expected_graph():
         "backtest",
         "live_scores",
     }
-    assert {k.to_user_string() for k in graph.get(dg.AssetKey("candles")).parent_keys} == {"universe"}
+    for ingested in ("candles", "asset_contexts"):
+        assert {k.to_user_string() for k in graph.get(dg.AssetKey(ingested)).parent_keys} == {"universe"}
     for flow in ("trades", "book_snapshots"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(flow)).parent_keys} == {"collector_landing"}
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
@@ -91,6 +93,7 @@ def test_market_assets_backfill_in_one_run():
         "funding",
         "trades",
         "book_snapshots",
+        "asset_contexts",
         "features",
         "labels",
         "training_set",

@@ -14,7 +14,7 @@ from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.ml.features.catalog import lookback_days
 from hl_pipeline.settings import Settings
 
-FEATURE_INPUTS = ("candles", "book_snapshots", "trades", "funding", "universe")
+FEATURE_INPUTS = ("candles", "book_snapshots", "trades", "funding", "asset_contexts")
 
 
 def _dates(context: dg.AssetExecutionContext, market: MarketResource) -> tuple[list[str], int]:

@@ -8,6 +8,7 @@ from hl_pipeline.defs._shared.policy import LIVE_DATA, OWNERS, daily_lake_asset
 from hl_pipeline.defs.resources import LakeResource, MarketResource, OrderFlowResource
 from hl_pipeline.lake.calendar import check_dates
 from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.market.asset_contexts import ingest_asset_contexts
 from hl_pipeline.market.order_flow import BOOKS_STREAM, TRADES_STREAM, Stream, ingest_order_flow
 from hl_pipeline.settings import Settings
 
@@ -75,4 +76,24 @@ def order_flow_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         From the landing zone, else the l2Book archive; gaps listed with their cause."""
         return _ingest(context, BOOKS_STREAM, lake, market, order_flow)
 
-    return [trades, book_snapshots]
+    @dg.asset(**daily_lake_asset(settings, "order_flow", {"parquet", "python"}, deps=["universe"]))
+    def asset_contexts(
+        context: dg.AssetExecutionContext,
+        lake: LakeResource,
+        market: MarketResource,
+        order_flow: OrderFlowResource,
+    ) -> dg.MaterializeResult:
+        """Funding, open interest, premium, oracle, mark and mid prices per coin through the day: a minute
+        row each from the asset_ctxs S3 archive, else the contexts the universe runs captured that day
+        (recorded as unavailable at one a minute); minutes missing from the archive are gaps."""
+        dates, now = list(context.partition_keys), market.now_ms()
+        check_dates(dates, now)
+        archive, coins = order_flow.sources().books_archive, list(market.coins)
+        manifests = [
+            m
+            for date in dates
+            for m in ingest_asset_contexts(lake.path, archive, coins, date, now, context.log.info)
+        ]
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+
+    return [trades, book_snapshots, asset_contexts]

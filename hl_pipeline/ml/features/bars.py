@@ -30,7 +30,7 @@ class CoinBars:
     book: pd.DataFrame  # this coin's rows of each input, time columns as int64 ms
     trades: pd.DataFrame
     funding: pd.DataFrame
-    universe: pd.DataFrame
+    contexts: pd.DataFrame
     cache: dict = field(default_factory=dict)
 
     @property

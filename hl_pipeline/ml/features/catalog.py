@@ -24,7 +24,7 @@ INPUT_DATASETS = {
     "trades": "trades",
     "funding": "funding",
     "premium": "funding",
-    "oi": "universe",
+    "oi": "asset_contexts",
 }
 """Each input a feature may declare, and the lake dataset it is read from."""
 

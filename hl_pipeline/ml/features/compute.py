@@ -1,7 +1,7 @@
 """Entry points: the feature matrix for a window of bars, for one day, and the tails a day needs.
 
 `inputs` maps lake dataset names (``candles``, ``book_snapshots``, ``trades``, ``funding``,
-``universe``) to pandas frames in their lake schemas (with ``coin``); an absent dataset is an
+``asset_contexts``) to pandas frames in their lake schemas (with ``coin``); an absent dataset is an
 input missing everywhere. Rows are cropped to each dataset's declared lookback before use, so a
 window's features depend on nothing older than `input_windows` names.
 """
@@ -57,7 +57,7 @@ COLUMNS = {
     "book_snapshots": ("coin", "time", "side", "level", "px", "sz", "receive_time"),
     "trades": ("coin", "time", "px", "sz", "side", "buyer", "seller", "receive_time"),
     "funding": ("coin", "time", "funding_rate", "premium"),
-    "universe": ("coin", "time", "open_interest"),
+    "asset_contexts": ("coin", "time", "open_interest"),
 }
 """The columns each input dataset must have (more are ignored)."""
 _TIMES = ("time", "close_time", "receive_time")
@@ -133,7 +133,8 @@ def compute_features(
     }
     for k, coin in enumerate(coins):
         rows = {
-            d: data[d].get(coin, data[d][""]) for d in ("book_snapshots", "trades", "funding", "universe")
+            d: data[d].get(coin, data[d][""])
+            for d in ("book_snapshots", "trades", "funding", "asset_contexts")
         }
         bars = CoinBars(
             coin,
@@ -144,7 +145,7 @@ def compute_features(
             rows["book_snapshots"],
             rows["trades"],
             rows["funding"],
-            rows["universe"],
+            rows["asset_contexts"],
         )
         values: dict[str, np.ndarray] = {}
         for group in groups:

@@ -29,7 +29,7 @@ def _asof(rows: pd.DataFrame, column: str, at: np.ndarray, max_age_ms: int) -> n
 def _values(bars: CoinBars) -> dict[str, np.ndarray]:
     if "context" not in bars.cache:
         at = bars.closes_at
-        f, u = bars.funding, bars.universe
+        f, u = bars.funding, bars.contexts
         bars.cache["context"] = {
             "funding": _asof(f, "funding_rate", at, FUNDING_MAX_AGE_MS),
             "funding_8h": _asof(f, "funding_rate", at - 8 * HOUR_MS, FUNDING_MAX_AGE_MS),
