@@ -26,8 +26,9 @@ def world(tmp_path_factory):
     config = SimulatorConfig(seed=11, rate_limit=False)
     today = dt.datetime.now(dt.UTC).date()
     yesterday = (today - dt.timedelta(days=1)).isoformat()
+    before = (today - dt.timedelta(days=2)).isoformat()  # asset contexts 24 h back from yesterday
     write_archives(
-        config, root / "archive", [yesterday], COINS, book_every_ms=300_000, progress=lambda _: None
+        config, root / "archive", [before, yesterday], COINS, book_every_ms=300_000, progress=lambda _: None
     )
     with running_simulator(config, host="127.0.0.1", port=0) as sim:
         collector = Collector(
@@ -62,10 +63,8 @@ def world(tmp_path_factory):
                 mp.setenv(k, v)
             defs = load_definitions()
             with dg.instance_for_test() as instance:
-                market = run_range(defs.resolve_job_def("market_job"), instance, yesterday, today.isoformat())
-                flow = run_range(
-                    defs.resolve_job_def("order_flow_job"), instance, yesterday, today.isoformat()
-                )
+                market = run_range(defs.resolve_job_def("market_job"), instance, before, today.isoformat())
+                flow = run_range(defs.resolve_job_def("order_flow_job"), instance, before, today.isoformat())
                 yield {
                     "root": root,
                     "yesterday": yesterday,
@@ -133,3 +132,26 @@ def test_the_heartbeat_watch_passes_right_after_the_collector_ran(world):
     result = job.execute_in_process(instance=world["instance"], raise_on_error=False)
     (evaluation,) = result.get_asset_check_evaluations()
     assert evaluation.passed, evaluation.description
+
+
+def test_asset_contexts_come_from_the_archive_for_past_days_and_from_snapshots_today(world):
+    lake = world["root"] / "lake"
+    for coin in COINS:
+        past = manifest_of(lake, "asset_contexts", world["yesterday"], coin)
+        assert past.source.startswith("archive") and past.rows == 1440 and past.gaps == []
+        rows = partition_of(lake, "asset_contexts", world["yesterday"], coin).to_pandas()
+        assert rows["open_interest"].gt(0).all() and set(rows["source"]) == {"archive"}
+        now = manifest_of(lake, "asset_contexts", world["today"], coin)
+        assert now.source == "universe snapshots" and now.rows >= 1
+        assert "universe snapshots" in now.unavailable[0]["reason"]
+
+
+def test_a_backfilled_day_has_open_interest_features_from_the_archive(world):
+    from hl_pipeline.steps.features import build_features
+
+    lake = world["root"] / "lake"
+    now_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    build_features(lake, [world["yesterday"]], COINS, now_ms)
+    features = partition_of(lake, "features", world["yesterday"], "BTC").to_pandas()
+    assert len(features) == 1440 and features["oi_missing"].sum() == 0
+    assert features["oi_change_24h"].notna().all()  # 24 h back lies in the archived day before
