@@ -53,6 +53,12 @@ def funding_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list
     return _by_batch(root, "funding", dates, coins, validate, 31)
 
 
+def context_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+    from hl_pipeline.quality.context_checks import check_contexts
+
+    return _by_batch(root, "asset_contexts", dates, coins, check_contexts, 31)
+
+
 def universe_outcomes(root: Path, dates: list[str], tracked: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.universe_checks import check_universe
 

@@ -44,7 +44,8 @@ def test_definitions_load_with_expected_graph():
     assert ("training_set", "training_set_inputs_unchanged") in checks
     assert ("promotion", "promotion_recorded") in checks and ("model", "model_sound") in checks
     assert ("live_scores", "champion_holding_up") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1
+    assert ("asset_contexts", "asset_contexts_valid_values") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3
 
 
 def test_jobs_and_schedules():

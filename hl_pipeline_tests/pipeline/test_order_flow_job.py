@@ -95,6 +95,8 @@ def test_both_days_are_written_and_every_blocking_check_passes(world):
             ("book_snapshots", "book_snapshots_not_crossed"),
             ("book_snapshots", "book_snapshots_sorted_levels"),
             ("book_snapshots", "book_snapshots_level_counts"),
+            ("asset_contexts", "asset_contexts_valid_values"),
+            ("asset_contexts", "asset_contexts_unique_increasing"),
         ]:
             assert evaluations[(asset, check, day)].passed, (asset, check, day)
     lake = world["root"] / "lake"

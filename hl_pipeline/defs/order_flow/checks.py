@@ -37,6 +37,15 @@ TRADE_CHECKS = {
     "trades_complete": (False, "Every span of the day without trades captured, with its minutes and cause."),
 }
 
+CONTEXT_CHECKS = {
+    "asset_contexts_schema": (True, "Columns and types match the asset_contexts schema."),
+    "asset_contexts_valid_values": (
+        True,
+        "Open interest and volume not negative, prices positive, funding within 4%/hour, source named.",
+    ),
+    "asset_contexts_unique_increasing": (True, "One row per time and coin, in time order."),
+}
+
 
 @dg.asset_check(
     asset="collector_landing",
@@ -75,4 +84,11 @@ def order_flow_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
             context, "trades", trade_outcomes(lake.path, run_dates(context)[0], market.coins), TRADE_CHECKS
         )
 
-    return [book_snapshot_checks, trade_checks, collector_heartbeat_fresh]
+    @dg.multi_asset_check(specs=check_specs("asset_contexts", CONTEXT_CHECKS, daily))
+    def context_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.data_checks import context_outcomes
+
+        outcomes = context_outcomes(lake.path, run_dates(context)[0], market.coins)
+        yield from report(context, "asset_contexts", outcomes, CONTEXT_CHECKS)
+
+    return [book_snapshot_checks, trade_checks, context_checks, collector_heartbeat_fresh]
