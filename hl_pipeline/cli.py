@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
             from hl_pipeline.lake.paths import check_writable
 
             check_writable(Path(settings.lake_root), "HL_LAKE_ROOT")
+            check_writable(Path(settings.warehouse).parent, "HL_WAREHOUSE", settings.warehouse)
+            if args.command == "demo":  # it collects a few seconds of the live feed
+                check_writable(Path(settings.landing_root), "HL_LANDING_ROOT")
         if args.command == "simulator" and args.action == "archive":
             from hl_pipeline.commands.archive import archive
 

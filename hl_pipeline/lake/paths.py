@@ -41,9 +41,10 @@ def partition_file(root: Path, dataset: str, date: str, coin: str | None = None)
     return partition_dir(root, dataset, date, coin) / PART_FILE
 
 
-def check_writable(root: Path, name: str) -> None:
+def check_writable(root: Path, name: str, value: str | None = None) -> None:
     """`root` is a directory this process can write, or can be created where it can write; else a
-    ConfigError naming `name`. Probes with a file it removes: nothing is left behind."""
+    ConfigError naming `name` and its `value` (default: `root`). Probes with a file it removes:
+    nothing is left behind."""
     existing = root
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -54,7 +55,8 @@ def check_writable(root: Path, name: str) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as e:
-        raise ConfigError(f"{name} {str(root)!r} is not a writable directory: {e}") from None
+        where = f"{value!r}: its folder {str(root)!r}" if value else repr(str(root))
+        raise ConfigError(f"{name} {where} is not a writable directory: {e}") from None
 
 
 def report_dir(root: Path, kind: str) -> Path:

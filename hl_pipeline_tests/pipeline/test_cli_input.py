@@ -91,6 +91,7 @@ SETTINGS = [
     *BAD_VALUES,
     ("HL_COINS", " "),
     ("HL_LAKE_ROOT", "/proc/no-lake-here"),
+    ("HL_WAREHOUSE", "/proc/no-catalog-here/warehouse.duckdb"),
 ]
 
 
