@@ -247,7 +247,11 @@ VENUE_OPEN_INTEREST = pa.schema(
         _f("venue", pa.string(), _VENUE, nullable=False),
         _f("symbol", pa.string(), _SYMBOL, nullable=False),
         _f("time", TS, "open-interest sample time (UTC, ms), hourly", nullable=False),
-        _f("open_interest", pa.float64(), f"open interest {_HL_UNITS}; null where the venue gives only USD"),
+        _f(
+            "open_interest",
+            pa.float64(),
+            f"open interest {_HL_UNITS}; where the venue gives only USD, at its hourly open price",
+        ),
         _f(
             "open_interest_usd",
             pa.float64(),
@@ -302,6 +306,11 @@ _FEATURE_DOCS = {
     "btc_ret_15": "BTC's (the reference coin's) 15-bar log return",
     "beta_btc_60": "rolling beta of 1-bar log returns to BTC's over 60 bars",
     "corr_btc_60": "rolling correlation of 1-bar log returns with BTC's over 60 bars",
+    "venue_basis_bps": "close over the other venues' oracle-weighted median close - 1, basis points",
+    "venue_ret_5": "the other venues' median log return over 5 bars",
+    "venue_lead_lag_5": "own 5-bar log return minus the other venues' median's",
+    "funding_spread_hourly": "hourly funding rate minus the other venues' mean rate normalised to an hour",
+    "oi_share": "open interest over its own plus the other venues' (in the coin's units), 0..1",
     "hour_of_day": "UTC hour of the bar's open, 0..23",
     "day_of_week": "UTC weekday of the bar's open, Monday 0 .. Sunday 6",
 }
@@ -314,6 +323,9 @@ _INPUT_DOCS = {
     "funding": "a recent funding rate",
     "premium": "a recent premium",
     "oi": "a recent open interest",
+    "venues": "the other venues' 1m candles",
+    "venue_funding": "a recent funding rate of another venue",
+    "venue_oi": "a recent open interest of another venue",
 }
 MISSING_FLAGS = tuple(f"{name}_missing" for name in _INPUT_DOCS)
 

@@ -21,11 +21,13 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Row-wise weighted median of `values` (rows x venues, NaN = absent): the lower value at which the
     cumulative weight reaches half (Hyperliquid's oracle rule); NaN where a row has no value."""
     values = np.asarray(values, dtype=float)
+    if values.shape[1] == 0:
+        return np.full(len(values), np.nan)
     w = np.where(np.isnan(values), 0.0, np.broadcast_to(np.asarray(weights, dtype=float), values.shape))
     order = np.argsort(np.where(np.isnan(values), np.inf, values), axis=1)
     v = np.take_along_axis(values, order, axis=1)
     cw = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
-    total = cw[:, -1:] if values.shape[1] else np.zeros((len(values), 1))
+    total = cw[:, -1:]
     idx = np.argmax(cw >= total / 2, axis=1)
     out = v[np.arange(len(v)), idx]
     return np.where(total[:, 0] > 0, out, np.nan)

@@ -32,10 +32,13 @@ def funding(client: Any, market: MappedMarket, start_ms: int, end_ms: int) -> pa
 
 
 def open_interest(client: Any, market: MappedMarket, start_ms: int, end_ms: int) -> pa.Table:
+    """Hourly open interest; where the venue gives only USD (okx), units at its hourly open price."""
     _perpetual(client, market, "open interest", "fetchOpenInterestHistory")
-    return tables.open_interest_table(
-        market, fetch.open_interest_history(client, market, start_ms, end_ms), _now_ms()
-    )
+    rows = fetch.open_interest_history(client, market, start_ms, end_ms)
+    opens = {}
+    if any(r.get("baseVolume") is None and r.get("openInterestAmount") is None for r in rows):
+        opens = {int(r[0]): float(r[1]) for r in fetch.hourly_opens(client, market, start_ms, end_ms)}
+    return tables.open_interest_table(market, rows, opens, _now_ms())
 
 
 FETCHERS = {"venue_candles": candles, "venue_funding": funding, "venue_open_interest": open_interest}

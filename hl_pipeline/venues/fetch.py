@@ -65,6 +65,22 @@ def ohlcv(client: Any, market: MappedMarket, start_ms: int, end_ms: int) -> list
     return [rows[t] for t in sorted(rows)]
 
 
+def hourly_opens(client: Any, market: MappedMarket, start_ms: int, end_ms: int) -> list[list]:
+    """1h rows opening in [start_ms, end_ms) (to price open interest given only in USD)."""
+    per = CANDLES_PER_REQUEST.get(client.id, 300)
+    rows: dict[int, list] = {}
+    first = start_ms // HOUR_MS * HOUR_MS
+    for a, b in windows(first, end_ms, HOUR_MS, per):
+        got = retried(
+            lambda a=a, b=b: client.fetch_ohlcv(
+                market.symbol, "1h", since=a, limit=-(-(b - a) // HOUR_MS), params={"until": b - 1}
+            ),
+            f"{client.id} {market.symbol} 1h candles from {a}",
+        )
+        rows.update({int(r[0]): r for r in got if a <= r[0] < b})
+    return [rows[t] for t in sorted(rows)]
+
+
 def funding_history(client: Any, market: MappedMarket, start_ms: int, end_ms: int) -> list[dict]:
     """Funding settlements in [start_ms, end_ms), windows of as many hours as one request returns."""
     per = FUNDING_PER_REQUEST.get(client.id, 100)

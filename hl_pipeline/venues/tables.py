@@ -83,8 +83,15 @@ def _base_units(market: MappedMarket, r: dict) -> float | None:
     return None
 
 
-def open_interest_table(market: MappedMarket, rows: list[dict], ingest_ms: int) -> pa.Table:
+def open_interest_table(
+    market: MappedMarket, rows: list[dict], hourly_opens: dict[int, float], ingest_ms: int
+) -> pa.Table:
+    """`hourly_opens` (hour -> the venue's open price) prices rows given only in USD."""
     base = [_base_units(market, r) for r in rows]
+    for i, r in enumerate(rows):
+        px = hourly_opens.get(int(r["timestamp"]) // HOUR_MS * HOUR_MS)
+        if base[i] is None and r.get("openInterestValue") is not None and px:
+            base[i] = float(r["openInterestValue"]) / px
     return _table(
         "venue_open_interest",
         market,

@@ -18,6 +18,7 @@ PREFIX = "/okx/api/v5"
 CANDLES_MAX, CANDLES_RECENT, FUNDING_MAX, OI_MAX = 300, 1440, 400, 100
 FUNDING_RETENTION_MS, OI_RETENTION_ROWS = 92 * DAY_MS, 1440
 OI_PERIODS = {"5m": 5 * MINUTE_MS, "1H": HOUR_MS, "1D": DAY_MS}
+BARS = {"1m": MINUTE_MS, "1H": HOUR_MS}
 BUDGETS = {"instruments": 20, "candles": 40, "history": 20, "funding": 10, "oi": 10, "other": 20}
 """Requests per 2 s per IP, by endpoint family."""
 
@@ -92,24 +93,28 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
 
     def candles_of(recent_only: bool):
         def answer(q) -> web.Response:
-            if q.get("bar", "1m") != "1m":
-                return _error("51000", "Parameter bar error: the simulator serves 1m")
+            step = BARS.get(q.get("bar", "1m"))
+            if step is None:
+                return _error("51000", f"Parameter bar error: the simulator serves {', '.join(BARS)}")
             limit = integer(q, "limit", 100) or 100
             if not 1 <= limit <= CANDLES_MAX:
                 return _error("51000", f"Parameter limit error: {limit}")
             m, now = venue.markets[q["instId"]], venue.now()
-            last = now // MINUTE_MS - 1  # the last closed minute
-            first = last - CANDLES_RECENT + 1 if recent_only else config.listing_ms // MINUTE_MS
+            last = now // step - 1  # the last closed bar
+            first = last - CANDLES_RECENT + 1 if recent_only else -(-config.listing_ms // step)
             before, after = integer(q, "before"), integer(q, "after")
             if after is not None:  # strictly older than `after`, the newest `limit`
-                hi = min(last, (after - 1) // MINUTE_MS)
-                lo = max(first, hi - limit + 1, (before // MINUTE_MS + 1) if before is not None else first)
+                hi = min(last, (after - 1) // step)
+                lo = max(first, hi - limit + 1, (before // step + 1) if before is not None else first)
             elif before is not None:  # strictly newer than `before`, the oldest `limit`
-                lo = max(first, before // MINUTE_MS + 1)
+                lo = max(first, before // step + 1)
                 hi = min(last, lo + limit - 1)
             else:
                 hi, lo = last, max(first, last - limit + 1)
-            c = series.candles(m.seed, m.coin_id, m.coin, m.venue, m.listing, lo, hi + 1)
+            per = step // MINUTE_MS
+            c = series.candles(m.seed, m.coin_id, m.coin, m.venue, m.listing, lo * per, (hi + 1) * per)
+            if per > 1:
+                c = series.aggregate(c, per)
             cols = [c[k][::-1].tolist() for k in ("t", "o", "h", "l", "c", "v")]
             sizes = _contracts(m, c["v"][::-1]).tolist()
             return _ok(

@@ -60,6 +60,20 @@ def candles(
     }
 
 
+def aggregate(c: dict[str, np.ndarray], per: int) -> dict[str, np.ndarray]:
+    """Bars of `per` whole minutes from 1m candles starting on such a bar."""
+    n = len(c["t"]) // per * per
+    shaped = {k: v[:n].reshape(-1, per) for k, v in c.items()}
+    return {
+        "t": shaped["t"][:, 0],
+        "o": shaped["o"][:, 0],
+        "h": shaped["h"].max(axis=1),
+        "l": shaped["l"].min(axis=1),
+        "c": shaped["c"][:, -1],
+        "v": np.round(shaped["v"].sum(axis=1), 4),
+    }
+
+
 def funding(seed: int, coin_id: int, venue: VenueSpec, h0: int, h1: int) -> tuple[np.ndarray, np.ndarray]:
     """Settlements in hours [h0, h1): (time ms, rate per funding interval)."""
     every = venue.funding_hours
