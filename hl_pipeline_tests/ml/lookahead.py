@@ -338,7 +338,8 @@ def _universe(rng: np.random.Generator, closes: dict[str, np.ndarray]) -> pd.Dat
 
 def _venues(rng: np.random.Generator, closes: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
     """Two venues: 1m closes a minute behind with spans missing (both down for 3 hours on day 1),
-    8-hourly funding with settlements missing (ETH's none for a day from day 1's 08:00), hourly open interest with hours missing."""
+    8-hourly funding with settlements missing (ETH's none from day 1's 08:00 to 16:00 included),
+    hourly open interest with hours missing."""
     down = (EVAL_START + 14 * HOUR_MS, EVAL_START + 17 * HOUR_MS)
     candles, funding, oi = [], [], []
     for coin, close in closes.items():
