@@ -18,6 +18,7 @@ from bench import (
     parquet_vs_csv,
     train_year,
     ui_run,
+    venue_year,
     ws_burst,
 )
 from bench.common import RESULTS
@@ -43,6 +44,11 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ("ui_run", "a one-day market run from the UI against the CLI", ui_run.main),
     ("null_market", "the simulator's null market and planted signal", lambda work: null_market.main()),
     ("model_gate", "false promotions on the null, power on planted signals", lambda work: model_gate.main()),
+    (
+        "venue_year",
+        "a year of 1m candles per venue through ccxt: real limits against lifted",
+        venue_year.main,
+    ),
 ]
 
 

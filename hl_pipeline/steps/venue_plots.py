@@ -25,7 +25,8 @@ def spread_plots(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict
     """{date: {coin: PNG}} for the coin-days with venue candles; a day without venue data has none."""
     from hl_pipeline.venues.crossval import cross_validate, funding_spread
 
-    plt, out = _pyplot(), {}
+    plt = _pyplot()
+    out: dict[str, dict[str, Path]] = {}
     hl = read_range(root, "candles", list(dates), list(coins), with_date=True)
     hl = hl.filter(pc.and_(pc.equal(hl["interval"], "1m"), pc.equal(hl["source"], "api"))).to_pandas()
     venues = read_range(root, "venue_candles", list(dates), list(coins), with_date=True).to_pandas()

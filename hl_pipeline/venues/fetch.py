@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
@@ -55,12 +56,8 @@ def ohlcv(client: Any, market: MappedMarket, start_ms: int, end_ms: int) -> list
     rows: dict[int, list] = {}
     for a, b in windows(start_ms, end_ms, MINUTE_MS, per):
         what = f"{client.id} {market.symbol} 1m candles from {a}"
-        got = retried(
-            lambda a=a, b=b: client.fetch_ohlcv(
-                market.symbol, "1m", since=a, limit=(b - a) // MINUTE_MS, params={"until": b - 1}
-            ),
-            what,
-        )
+        call = partial(client.fetch_ohlcv, market.symbol, "1m", a, (b - a) // MINUTE_MS, {"until": b - 1})
+        got = retried(call, what)
         rows.update({int(r[0]): r for r in got if a <= r[0] < b})
     return [rows[t] for t in sorted(rows)]
 
@@ -71,12 +68,8 @@ def hourly_opens(client: Any, market: MappedMarket, start_ms: int, end_ms: int) 
     rows: dict[int, list] = {}
     first = start_ms // HOUR_MS * HOUR_MS
     for a, b in windows(first, end_ms, HOUR_MS, per):
-        got = retried(
-            lambda a=a, b=b: client.fetch_ohlcv(
-                market.symbol, "1h", since=a, limit=-(-(b - a) // HOUR_MS), params={"until": b - 1}
-            ),
-            f"{client.id} {market.symbol} 1h candles from {a}",
-        )
+        call = partial(client.fetch_ohlcv, market.symbol, "1h", a, -(-(b - a) // HOUR_MS), {"until": b - 1})
+        got = retried(call, f"{client.id} {market.symbol} 1h candles from {a}")
         rows.update({int(r[0]): r for r in got if a <= r[0] < b})
     return [rows[t] for t in sorted(rows)]
 
@@ -86,12 +79,8 @@ def funding_history(client: Any, market: MappedMarket, start_ms: int, end_ms: in
     per = FUNDING_PER_REQUEST.get(client.id, 100)
     rows: dict[int, dict] = {}
     for a, b in windows(start_ms, end_ms, HOUR_MS, per):
-        got = retried(
-            lambda a=a, b=b: client.fetch_funding_rate_history(
-                market.symbol, since=a, limit=per, params={"until": b - 1}
-            ),
-            f"{client.id} {market.symbol} funding from {a}",
-        )
+        call = partial(client.fetch_funding_rate_history, market.symbol, a, per, {"until": b - 1})
+        got = retried(call, f"{client.id} {market.symbol} funding from {a}")
         rows.update({int(r["timestamp"]): r for r in got if a <= r["timestamp"] < b})
     return [rows[t] for t in sorted(rows)]
 
@@ -101,11 +90,8 @@ def open_interest_history(client: Any, market: MappedMarket, start_ms: int, end_
     per = OI_PER_REQUEST.get(client.id, 100)
     rows: dict[int, dict] = {}
     for a, b in windows(start_ms, end_ms, HOUR_MS, per):
-        got = retried(
-            lambda a=a, b=b: client.fetch_open_interest_history(
-                market.symbol, "1h", since=a, limit=(b - a) // HOUR_MS or 1, params={"until": b - 1}
-            ),
-            f"{client.id} {market.symbol} open interest from {a}",
-        )
+        limit = (b - a) // HOUR_MS or 1
+        call = partial(client.fetch_open_interest_history, market.symbol, "1h", a, limit, {"until": b - 1})
+        got = retried(call, f"{client.id} {market.symbol} open interest from {a}")
         rows.update({int(r["timestamp"]): r for r in got if a <= r["timestamp"] < b})
     return [rows[t] for t in sorted(rows)]

@@ -7,7 +7,8 @@ import pytest
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.venues.crossval import cross_validate, funding_spread, weighted_median
 from hl_pipeline.venues.names import check_venues
-from hl_pipeline.venues.symbols import map_coin
+from hl_pipeline.venues.symbols import MappedMarket
+from hl_pipeline.venues.symbols import map_coin as mapped
 from hl_pipeline.venues.tables import candle_table, funding_hours, funding_table
 from hl_pipeline.venues.windows import candle_requests, windows
 
@@ -31,14 +32,20 @@ MARKETS = {
 }
 
 
+def map_coin(venue: str, coin: str, markets: dict) -> MappedMarket:
+    found = mapped(venue, coin, markets)
+    assert found is not None, (venue, coin)
+    return found
+
+
 def test_kpepe_maps_to_the_thousand_contract_first_and_spot_after_perpetuals():
     kpepe = map_coin("binanceusdm", "kPEPE", MARKETS)
     assert (kpepe.symbol, kpepe.price_multiplier) == ("1000PEPE/USDT:USDT", 1.0)
     only_pepe = map_coin("okx", "kPEPE", {"PEPE/USDT:USDT": MARKETS["PEPE/USDT:USDT"]})
     assert (only_pepe.price_multiplier, only_pepe.contract_size) == (1000.0, 1e7)
     assert map_coin("coinbaseexchange", "BTC", MARKETS).type == "spot"
-    assert map_coin("bybit", "ETH", MARKETS) is None  # listed but inactive
-    assert map_coin("bybit", "HYPE", MARKETS) is None
+    assert mapped("bybit", "ETH", MARKETS) is None  # listed but inactive
+    assert mapped("bybit", "HYPE", MARKETS) is None
 
 
 def test_prices_and_sizes_are_in_hyperliquid_units():

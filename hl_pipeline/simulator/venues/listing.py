@@ -109,7 +109,8 @@ def coin_ids(config: SimulatorConfig) -> dict[str, int]:
 
 
 def truth(config: SimulatorConfig) -> dict[str, dict]:
-    """Ground truth per venue: lag, basis, noise, funding interval and spread, open-interest share."""
+    """Ground truth per venue: lag, basis, noise, funding interval and spread (Hyperliquid hourly minus the
+    venue normalised), open interest per Hyperliquid's."""
     hl = {c.name for c in config.coins}
     return {
         v.id: {
@@ -118,7 +119,7 @@ def truth(config: SimulatorConfig) -> dict[str, dict]:
             "noise_bps": v.noise_bps,
             "funding_hours": v.funding_hours or None,
             "funding_spread_hourly": -v.funding_offset_8h / 8 if v.funding_hours else None,
-            "open_interest_share": v.oi_share if v.funding_hours else None,
+            "open_interest_per_hyperliquid": v.oi_share if v.funding_hours else None,
             "listings": {c: dataclasses.asdict(listing) for c, listing in v.listings.items() if c in hl},
         }
         for v in VENUES.values()

@@ -5,7 +5,6 @@ latest 1,440, `history-candles` the rest), prices per coin and sizes in contract
 from __future__ import annotations
 
 import numpy as np
-import orjson
 from aiohttp import web
 
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
@@ -171,6 +170,22 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
             ]
         )
 
+    def oi_rows(q, inst: str, period: int, limit: int) -> list[list[str]]:
+        """`[ts, oi (contracts), oiCcy, oiUsd]` newest first, within begin/end and the retention."""
+        m, now = venue.markets[inst], venue.now()
+        last = now // period * period
+        first = max(config.listing_ms, last - (OI_RETENTION_ROWS - 1) * period) // period * period
+        times = np.arange(first, last + 1, period)
+        begin, end = integer(q, "begin"), integer(q, "end")
+        inside = ((begin is None) | (times >= (begin or 0))) & ((end is None) | (times <= (end or 0)))
+        times = times[inside][-limit:][::-1]
+        oi = series.open_interest(m, times)
+        px = [book.last_price(m, int(t)) for t in times.tolist()]
+        return [
+            [str(t), f"{c:.2f}", f"{o:.3f}", f"{o * p:.2f}"]
+            for t, c, o, p in zip(times.tolist(), _contracts(m, oi).tolist(), oi.tolist(), px)
+        ]
+
     def oi_history(q) -> web.Response:
         period = OI_PERIODS.get(q.get("period", "5m"))
         if period is None:
@@ -178,33 +193,17 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
         limit = integer(q, "limit", OI_MAX) or OI_MAX
         if not 1 <= limit <= OI_MAX:
             return _error("51000", f"Parameter limit error: {limit}")
-        m, now = venue.markets[q["instId"]], venue.now()
-        last = now // period * period
-        times = np.arange(
-            max(config.listing_ms, last - (OI_RETENTION_ROWS - 1) * period) // period * period,
-            last + 1,
-            period,
-        )
-        begin, end = integer(q, "begin"), integer(q, "end")
-        times = times[((begin is None) | (times >= (begin or 0))) & ((end is None) | (times <= (end or 0)))][
-            -limit:
-        ][::-1]
-        oi = series.open_interest(m, times)
-        px = np.asarray([book.last_price(m, int(t)) for t in times.tolist()])
-        return _ok(
-            [
-                [str(t), f"{c:.2f}", f"{o:.3f}", f"{o * p:.2f}"]
-                for t, c, o, p in zip(times.tolist(), _contracts(m, oi).tolist(), oi.tolist(), px.tolist())
-            ]
-        )
+        return _ok(oi_rows(q, q["instId"], period, limit))
 
     def oi_volume(q) -> web.Response:
         """Open interest and volume per currency (what ccxt 4.5.6x reads): `[ts, oiUsd, volUsd]`."""
         symbol = next((s for s, m in venue.markets.items() if m.listing.base == q.get("ccy")), None)
+        period = OI_PERIODS.get(q.get("period", "5m"))
         if symbol is None:
             return _error("51001", f"Instrument ID or Spread ID doesn't exist. (ccy {q.get('ccy')})")
-        rows = orjson.loads(oi_history({**q, "instId": symbol, "period": q.get("period", "5m")}).body)["data"]
-        return _ok([[ts, usd, "0"] for ts, _, _, usd in rows])
+        if period is None:
+            return _error("51000", "Parameter period error")
+        return _ok([[ts, usd, "0"] for ts, _, _, usd in oi_rows(q, symbol, period, OI_MAX)])
 
     def open_interest(q) -> web.Response:
         now = venue.now()
