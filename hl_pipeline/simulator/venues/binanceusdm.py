@@ -10,7 +10,7 @@ from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.venues import book, series
 from hl_pipeline.simulator.venues.market import Venue
-from hl_pipeline.simulator.venues.replies import integer, reply
+from hl_pipeline.simulator.venues.replies import bounded, integer, reply
 
 PREFIX = "/binanceusdm"
 KLINES_MAX, FUNDING_MAX, OI_MAX = 1500, 1000, 500
@@ -24,18 +24,6 @@ def _kline_weight(limit: int) -> int:
 
 def _error(code: int, msg: str, status: int = 400) -> web.Response:
     return reply({"code": code, "msg": msg}, status)
-
-
-def _bounded(start: int | None, end: int | None, limit: int, step: int, now: int) -> tuple[int, int]:
-    """First and last open time [a, b] of up to `limit` rows of `step` as Binance picks them."""
-    last = (now // step) * step - step  # the last closed row
-    if start is not None:
-        a = -(-start // step) * step
-        b = min(last, (end // step) * step if end is not None else last, a + (limit - 1) * step)
-    else:
-        b = min(last, (end // step) * step) if end is not None else last
-        a = b - (limit - 1) * step
-    return a, b
 
 
 def install(app: web.Application, config: SimulatorConfig) -> None:
@@ -99,7 +87,7 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
         if not 1 <= limit <= KLINES_MAX:
             return _error(-1130, f"Data sent for parameter 'limit' is not valid: {limit}")
         m = venue.markets[q["symbol"]]
-        a, b = _bounded(integer(q, "startTime"), integer(q, "endTime"), limit, MINUTE_MS, venue.now())
+        a, b = bounded(integer(q, "startTime"), integer(q, "endTime"), limit, MINUTE_MS, venue.now())
         c = series.candles(m.seed, m.coin_id, m.coin, m.venue, m.listing, a // MINUTE_MS, b // MINUTE_MS + 1)
         rows = [
             [
@@ -133,7 +121,7 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
             start, end = integer(q, "startTime"), integer(q, "endTime")
             if start is None and end is None:
                 start = venue.now() - 200 * step
-            a, b = _bounded(start, end, limit, step, venue.now() + step)
+            a, b = bounded(start, end, limit, step, venue.now() + step)
             times, rates = series.funding(m.seed, m.coin_id, m.venue, a // HOUR_MS, b // HOUR_MS + 1)
             out += [
                 {"symbol": symbol, "fundingTime": t, "fundingRate": f"{r:.8f}", "markPrice": "0"}
@@ -169,7 +157,7 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
         if not 1 <= limit <= OI_MAX:
             return _error(-1130, f"Data sent for parameter 'limit' is not valid: {limit}")
         m, now = venue.markets[q["symbol"]], venue.now()
-        a, b = _bounded(integer(q, "startTime"), integer(q, "endTime"), limit, period, now + period)
+        a, b = bounded(integer(q, "startTime"), integer(q, "endTime"), limit, period, now + period)
         times = np.arange(max(a, now - OI_RETENTION_MS, config.listing_ms) // period * period, b + 1, period)
         times = times[times <= now]
         oi = series.open_interest(m, times)

@@ -9,9 +9,8 @@ from aiohttp import web
 from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.venues import book, series
-from hl_pipeline.simulator.venues.binanceusdm import _bounded
 from hl_pipeline.simulator.venues.market import Venue
-from hl_pipeline.simulator.venues.replies import integer, reply
+from hl_pipeline.simulator.venues.replies import bounded, integer, reply
 
 PREFIX = "/bybit"
 KLINE_MAX, FUNDING_MAX, OI_MAX = 1000, 200, 200
@@ -92,7 +91,7 @@ def install(app: web.Application, config: SimulatorConfig) -> None:
         if not 1 <= limit <= KLINE_MAX:
             return _error(venue, 10001, f"params error: limit {limit} out of range [1, 1000]")
         m = venue.markets[q["symbol"]]
-        a, b = _bounded(integer(q, "start"), integer(q, "end"), limit, MINUTE_MS, venue.now())
+        a, b = bounded(integer(q, "start"), integer(q, "end"), limit, MINUTE_MS, venue.now())
         c = series.candles(m.seed, m.coin_id, m.coin, m.venue, m.listing, a // MINUTE_MS, b // MINUTE_MS + 1)
         rows = [
             [str(t), str(o), str(h), str(lo), str(cl), str(v), str(round(v * cl, 4))]

@@ -100,12 +100,6 @@ VENUES: dict[str, VenueSpec] = {
     )
 }
 """The venues the simulator serves, each under the path prefix /<ccxt id>/."""
-OHLCV_WEIGHTS = {"binanceusdm": 3, "okx": 2, "bybit": 2}
-"""Hyperliquid's oracle weights of the venues served (Coinbase is not an oracle input)."""
-
-
-def coin_ids(config: SimulatorConfig) -> dict[str, int]:
-    return {spec.name: i for i, spec in enumerate(config.coins)}
 
 
 def truth(config: SimulatorConfig) -> dict[str, dict]:

@@ -20,8 +20,13 @@ def integer(query: Any, name: str, default: int | None = None) -> int | None:
     return default if text in (None, "") else int(text)
 
 
-def window(since: int | None, until: int | None, now: int, span_ms: int) -> tuple[int, int]:
-    """[start, end] a venue answers: bounded by the request and by now; without bounds the latest span."""
-    end = min(until if until is not None else now, now)
-    start = since if since is not None else end - span_ms
-    return start, end
+def bounded(start: int | None, end: int | None, limit: int, step: int, now: int) -> tuple[int, int]:
+    """First and last open time [a, b] of up to `limit` rows of `step` as Binance and Bybit pick them."""
+    last = (now // step) * step - step  # the last closed row
+    if start is not None:
+        a = -(-start // step) * step
+        b = min(last, (end // step) * step if end is not None else last, a + (limit - 1) * step)
+    else:
+        b = min(last, (end // step) * step) if end is not None else last
+        a = b - (limit - 1) * step
+    return a, b
