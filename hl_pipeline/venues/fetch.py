@@ -90,7 +90,7 @@ def open_interest_history(client: Any, market: MappedMarket, start_ms: int, end_
     per = OI_PER_REQUEST.get(client.id, 100)
     rows: dict[int, dict] = {}
     for a, b in windows(start_ms, end_ms, HOUR_MS, per):
-        limit = (b - a) // HOUR_MS or 1
+        limit = -(-(b - a) // HOUR_MS)  # the hour under way has its sample too
         call = partial(client.fetch_open_interest_history, market.symbol, "1h", a, limit, {"until": b - 1})
         got = retried(call, f"{client.id} {market.symbol} open interest from {a}")
         rows.update({int(r["timestamp"]): r for r in got if a <= r["timestamp"] < b})

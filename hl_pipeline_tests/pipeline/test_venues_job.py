@@ -119,3 +119,30 @@ def test_venue_features_reach_the_training_set(venue_runs, instance, monkeypatch
     assert features["funding_spread_hourly"].notna().mean() > 0.9
     names = manifest_of(lake, "training_set", DAY).details["features"]
     assert {"venue_basis_bps", "venue_lead_lag_5", "funding_spread_hourly", "oi_share"} <= set(names)
+
+
+def test_each_day_carries_its_spread_plots(venue_runs, instance):
+    import dagster as dg
+
+    (record,) = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("venue_funding"), asset_partitions=[DAY]), limit=1
+    ).records
+    metadata = record.asset_materialization.metadata
+    assert {"spread_BTC", "spread_ETH"} <= set(metadata)
+    assert metadata["spread_BTC"].value.startswith("![BTC](data:image/png;base64,")
+
+
+def test_today_s_open_interest_includes_the_hour_under_way(pipeline_env, simulator):
+    from hl_pipeline.venues.datasets import open_interest
+    from hl_pipeline.venues.markets import snapshot_markets
+
+    today = "2024-03-01"  # the clock is frozen at 12:30
+    clients = {v: venue_client(v, simulator.base_url) for v in ("bybit", "binanceusdm", "okx")}
+    snapshot_markets(pipeline_env, clients, ["BTC"], [today], TEST_NOW_MS)
+    markets = stored_markets(pipeline_env, [today], ["BTC"])
+    ingest_venues(
+        pipeline_env, "venue_open_interest", clients, markets, ["BTC"], [today], TEST_NOW_MS, open_interest
+    )
+    rows = partition_of(pipeline_env, "venue_open_interest", today, "BTC").to_pandas()
+    assert rows.groupby("venue").size().to_dict() == dict.fromkeys(clients, 13)  # 00:00 .. 12:00
+    assert manifest_of(pipeline_env, "venue_open_interest", today, "BTC").gaps == []

@@ -97,3 +97,21 @@ def test_funding_spread_is_hyperliquid_hourly_minus_the_venue_normalised():
         }
     )
     assert funding_spread(hl, venue)["spread_hourly"].tolist() == pytest.approx([2e-5])
+
+
+def test_the_cross_venue_check_fails_on_too_many_flagged_minutes_and_names_them():
+    from hl_pipeline.quality.venue_checks import check_cross_venue
+
+    t = pd.Series(pd.to_datetime(np.arange(200) * 60_000, unit="ms", utc=True))
+    hl = pd.DataFrame({"date": "1970-01-01", "coin": "BTC", "time": t, "close": 100.0})
+    hl.loc[10:12, "close"] = 102.0  # 3 minutes 200 bps away: 1.5% of 200
+    venues = pd.DataFrame({"date": "1970-01-01", "coin": "BTC", "venue": "okx", "time": t, "close": 100.0})
+    (outcome,) = check_cross_venue(hl, venues, ["1970-01-01"], ["BTC"], {})
+    assert not outcome.passed and outcome.metadata["flagged_minutes"] == 3
+    assert [e["time"] for e in outcome.metadata["flagged_examples"]] == [
+        "1970-01-01T00:10:00Z",
+        "1970-01-01T00:11:00Z",
+        "1970-01-01T00:12:00Z",
+    ]
+    (fine,) = check_cross_venue(hl.assign(close=100.0), venues, ["1970-01-01"], ["BTC"], {})
+    assert fine.passed and fine.metadata["compared_minutes"] == 200
