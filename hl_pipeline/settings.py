@@ -17,6 +17,7 @@ from typing import Any
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import INTERVALS
 from hl_pipeline.ml.features.catalog import BARS
+from hl_pipeline.venues.clients import LOCAL_API
 from hl_pipeline.venues.names import SIMULATED, check_venues
 
 DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` listens here by default
@@ -100,7 +101,14 @@ def parse_venues(text: str, api_url: str, name: str = "HL_VENUES") -> tuple[str,
         return () if api_url in ("mainnet", "testnet") else SIMULATED
     if text.lower() == "none":
         return ()
-    return check_venues(tuple(_items(text, name)), name)
+    venues = check_venues(tuple(_items(text, name)), name)
+    unserved = [v for v in venues if v not in LOCAL_API]
+    if unserved and api_url not in ("mainnet", "testnet"):
+        raise ConfigError(
+            f"venue {unserved[0]!r} in {name} is not served by the simulator at HL_API_URL {api_url!r};"
+            f" it serves {', '.join(sorted(LOCAL_API))}"
+        )
+    return venues
 
 
 def clock_ms(as_of_ms: int | None) -> int:

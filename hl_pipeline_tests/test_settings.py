@@ -86,6 +86,7 @@ BAD_VALUES = [
     ("HL_CAPITAL_USD", "x"),
     ("HL_VENUES", "binanceusdm,notavenue"),
     ("HL_VENUES", "bybit,,okx"),
+    ("HL_VENUES", "okx,kraken"),  # a ccxt venue the simulator at HL_API_URL does not serve
 ]
 
 
@@ -122,4 +123,5 @@ def test_venues_default_to_the_simulated_ones_and_to_none_against_mainnet():
     assert Settings.from_env({}).venues == ("binanceusdm", "bybit", "okx", "coinbaseexchange")
     assert Settings.from_env({"HL_API_URL": "mainnet"}).venues == ()
     assert Settings.from_env({"HL_VENUES": "none"}).venues == ()
-    assert Settings.from_env({"HL_VENUES": " okx , kraken "}).venues == ("okx", "kraken")
+    assert Settings.from_env({"HL_VENUES": " okx , bybit "}).venues == ("okx", "bybit")
+    assert Settings.from_env({"HL_API_URL": "mainnet", "HL_VENUES": "okx,kraken"}).venues == ("okx", "kraken")

@@ -167,7 +167,7 @@ def _print_summary(
     print(f"runs: {runs}; catalog: {'refreshed' if warehouse.success else 'FAILED'}")
     if database.exists():
         for view, rows in _summary_rows(database):
-            print(f"  {view:<15} {rows:>9} rows")
+            print(f"  {view:<19} {rows:>9} rows")
     expected, unexpected = split_expected(failures)
     print(f"checks: {passed} passed, {failed} failed ({len(expected)} of them expected warnings)")
     for failure in unexpected[:10]:

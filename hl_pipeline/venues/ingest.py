@@ -60,6 +60,7 @@ def _fetch_venue(
     for coin in coins:
         market = markets.get(coin)
         if market is None:
+            log(f"{coin} is not listed on {client.id}: recorded as unavailable, nothing written for it")
             out.unavailable[coin] = {"venue": client.id, "reason": f"{coin} is not listed on {client.id}"}
             continue
         try:
