@@ -19,6 +19,7 @@ from bench import (
     parquet_vs_csv,
     train_year,
     ui_run,
+    venue_year,
     ws_burst,
 )
 from bench.common import RESULTS
@@ -45,6 +46,11 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ("null_market", "the simulator's null market and planted signal", lambda work: null_market.main()),
     ("model_gate", "false promotions on the null, power on planted signals", lambda work: model_gate.main()),
     ("archive_read", "the S3 archive readers: an hour of l2Book, a day of node fills", archive_read.main),
+    (
+        "venue_year",
+        "a year of 1m candles per venue through ccxt: real limits against lifted",
+        venue_year.main,
+    ),
 ]
 
 

@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="simulator seed; the same seed gives the same archives (default 0)",
     )
+    truth = sim_sub.add_parser(
+        "truth", help="print the simulated venues' ground truth (lag, basis, funding spread) as JSON"
+    )
+    truth.add_argument("--seed", type=int, default=0, help="simulator seed (default 0)")
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
     demo.add_argument("--days", type=int, default=4, help="days to ingest, today included (default 4)")
@@ -116,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
             from hl_pipeline.commands.archive import archive
 
             return archive(settings, args.out, args.start, args.end, args.coins, args.book_every, args.seed)
+        if args.command == "simulator" and args.action == "truth":
+            import json
+
+            from hl_pipeline.simulator.config import SimulatorConfig
+            from hl_pipeline.simulator.venues import truth
+
+            print(json.dumps(truth(SimulatorConfig(seed=args.seed)), indent=2))
+            return 0
         if args.command == "simulator":
             from hl_pipeline.simulator import cli as simulator_cli
 

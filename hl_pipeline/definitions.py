@@ -17,6 +17,7 @@ from hl_pipeline.defs.models import model_definitions
 from hl_pipeline.defs.order_flow import order_flow_definitions
 from hl_pipeline.defs.resources import resources
 from hl_pipeline.defs.runs.monitor import dead_runs
+from hl_pipeline.defs.venues import venue_definitions
 from hl_pipeline.defs.warehouse.assets import warehouse_definitions
 from hl_pipeline.settings import Settings
 
@@ -35,6 +36,7 @@ def _merged(settings: Settings) -> dg.Definitions:
     return dg.Definitions.merge(
         market_definitions(settings),
         order_flow_definitions(settings),
+        venue_definitions(settings),
         ml_definitions(settings),
         model_definitions(settings),
         warehouse_definitions(),

@@ -17,6 +17,8 @@ from typing import Any
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import INTERVALS
 from hl_pipeline.ml.features.catalog import BARS
+from hl_pipeline.venues.clients import LOCAL_API
+from hl_pipeline.venues.names import SIMULATED, check_venues
 
 DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` listens here by default
 DEFAULT_COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
@@ -92,6 +94,23 @@ def parse_as_of(text: str, name: str = "as_of") -> int | None:
     return int(t.timestamp() * 1000)
 
 
+def parse_venues(text: str, api_url: str, name: str = "HL_VENUES") -> tuple[str, ...]:
+    """ccxt exchange ids, e.g. "binanceusdm,bybit"; "none" for no venue; unset: the simulated venues
+    when the API is a simulator's URL, none against mainnet or testnet."""
+    if not text:
+        return () if api_url in ("mainnet", "testnet") else SIMULATED
+    if text.lower() == "none":
+        return ()
+    venues = check_venues(tuple(_items(text, name)), name)
+    unserved = [v for v in venues if v not in LOCAL_API]
+    if unserved and api_url not in ("mainnet", "testnet"):
+        raise ConfigError(
+            f"venue {unserved[0]!r} in {name} is not served by the simulator at HL_API_URL {api_url!r};"
+            f" it serves {', '.join(sorted(LOCAL_API))}"
+        )
+    return venues
+
+
 def clock_ms(as_of_ms: int | None) -> int:
     """The pipeline's clock: `as_of_ms` when frozen (reproducible runs), else the wall clock."""
     return as_of_ms if as_of_ms is not None else int(dt.datetime.now(dt.UTC).timestamp() * 1000)
@@ -165,6 +184,7 @@ class Settings:
     retained_candles: int = 5000  # candles the source keeps per interval (0: all)
     # what to ingest
     coins: tuple[str, ...] = DEFAULT_COINS
+    venues: tuple[str, ...] = SIMULATED  # other exchanges through ccxt (ccxt ids)
     native_intervals: tuple[str, ...] = ("1m", "5m", "15m", "1h", "4h", "1d")
     resampled_intervals: tuple[str, ...] = ("5m", "15m", "1h", "4h", "1d")
     start_date: str = "2024-01-01"  # the first daily partition
@@ -223,11 +243,17 @@ class Settings:
             get("HL_RESAMPLED_INTERVALS", d.resampled_intervals), "HL_RESAMPLED_INTERVALS"
         )
         check_resampling(native, resampled, "HL_NATIVE_INTERVALS")
+        api_url = get("HL_API_URL", d.api_url)
+        if "HL_VENUES" in source and not source["HL_VENUES"].strip():
+            raise ConfigError(
+                "HL_VENUES is set but blank: name the venues, 'none', or unset it for the default"
+            )
         return cls(
-            api_url=get("HL_API_URL", d.api_url),
+            api_url=api_url,
             rate_limit=_choice("HL_RATE_LIMIT", get("HL_RATE_LIMIT", "1"), ("0", "1")) == "1",
             retained_candles=_whole("HL_RETAINED_CANDLES", get("HL_RETAINED_CANDLES", d.retained_candles), 0),
             coins=coins,
+            venues=parse_venues(source.get("HL_VENUES", "").strip(), api_url),
             native_intervals=native,
             resampled_intervals=resampled,
             start_date=parse_date(get("HL_START_DATE", d.start_date), "HL_START_DATE"),

@@ -84,6 +84,9 @@ BAD_VALUES = [
     ("HL_LATENCY_BARS", "-1"),
     ("HL_TAKER_FEE_BPS", "-1"),
     ("HL_CAPITAL_USD", "x"),
+    ("HL_VENUES", "binanceusdm,notavenue"),
+    ("HL_VENUES", "bybit,,okx"),
+    ("HL_VENUES", "okx,kraken"),  # a ccxt venue the simulator at HL_API_URL does not serve
 ]
 
 
@@ -109,8 +112,16 @@ def test_blank_values_mean_the_default():
 
 
 @pytest.mark.parametrize(
-    "name", ["HL_COINS", "HL_NATIVE_INTERVALS", "HL_RESAMPLED_INTERVALS", "HL_LABEL_HORIZONS"]
+    "name", ["HL_COINS", "HL_NATIVE_INTERVALS", "HL_RESAMPLED_INTERVALS", "HL_LABEL_HORIZONS", "HL_VENUES"]
 )
 def test_a_list_set_to_blank_is_refused_not_taken_for_the_default(name):
     with pytest.raises(ConfigError, match=f"{name} is set but blank"):
         Settings.from_env({name: "  "})
+
+
+def test_venues_default_to_the_simulated_ones_and_to_none_against_mainnet():
+    assert Settings.from_env({}).venues == ("binanceusdm", "bybit", "okx", "coinbaseexchange")
+    assert Settings.from_env({"HL_API_URL": "mainnet"}).venues == ()
+    assert Settings.from_env({"HL_VENUES": "none"}).venues == ()
+    assert Settings.from_env({"HL_VENUES": " okx , bybit "}).venues == ("okx", "bybit")
+    assert Settings.from_env({"HL_API_URL": "mainnet", "HL_VENUES": "okx,kraken"}).venues == ("okx", "kraken")

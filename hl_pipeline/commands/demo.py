@@ -1,6 +1,7 @@
 """`hl-pipeline demo` (what `make demo` runs): simulator on a free loopback port; simulated S3
-archives for the past days and a short collector run for today; the market and order-flow jobs
-for the last days; the DuckDB catalog; then a summary of what was made and where."""
+archives for the past days and a short collector run for today; the market, venue (the simulated
+binanceusdm, bybit, okx and coinbaseexchange through ccxt) and order-flow jobs for the last days;
+the DuckDB catalog; then a summary of what was made and where."""
 
 from __future__ import annotations
 
@@ -128,6 +129,15 @@ def demo(
             flush=True,
         )
         results["market"] = run_market_range(first, today, settings=settings, verbose=verbose)
+        if settings.venues:
+            print(
+                f"materializing {', '.join(settings.venues)} through ccxt (markets, candles, funding, open"
+                f" interest) and the cross-venue check for {first}..{today} in one run",
+                flush=True,
+            )
+            results["venues"] = run_market_range(
+                first, today, job_name="venues_job", settings=settings, verbose=verbose
+            )
         _order_flow_sources(settings, past, config, verbose)
     for name, job, what in (
         ("order flow", "order_flow_job", "trades, book_snapshots"),
@@ -157,7 +167,7 @@ def _print_summary(
     print(f"runs: {runs}; catalog: {'refreshed' if warehouse.success else 'FAILED'}")
     if database.exists():
         for view, rows in _summary_rows(database):
-            print(f"  {view:<15} {rows:>9} rows")
+            print(f"  {view:<19} {rows:>9} rows")
     expected, unexpected = split_expected(failures)
     print(f"checks: {passed} passed, {failed} failed ({len(expected)} of them expected warnings)")
     for failure in unexpected[:10]:

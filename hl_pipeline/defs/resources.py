@@ -162,6 +162,19 @@ class ModelResource(dg.ConfigurableResource):
         )
 
 
+class VenuesResource(dg.ConfigurableResource):
+    """Other exchanges through ccxt (ccxt ids); against a simulator URL, its /<ccxt id>/ prefixes."""
+
+    venues: list[str]
+    api_url: str = DEFAULT_API_URL
+    rate_limit: bool = True
+
+    def clients(self) -> dict[str, Any]:
+        from hl_pipeline.venues.clients import venue_client
+
+        return {v: venue_client(v, self.api_url, self.rate_limit) for v in self.venues}
+
+
 class AlertsResource(dg.ConfigurableResource):
     """Where failed runs are posted: a Slack- or Discord-compatible webhook (a secret:
     HL_ALERT_WEBHOOK_URL)."""
@@ -183,6 +196,7 @@ def resources(settings: Settings) -> dict[str, Any]:
             resampled_intervals=list(s.resampled_intervals),
             as_of_ms=s.as_of_ms,
         ),
+        "venues": VenuesResource(venues=list(s.venues), api_url=s.api_url, rate_limit=s.rate_limit),
         "order_flow": OrderFlowResource(
             landing_root=s.landing_root,
             book_archive=s.book_archive,

@@ -188,6 +188,109 @@ GAP_CANDLES = pa.schema(
 """The collector's REST reconciliation after a trades gap: what the exchange's 1m candles say the
 missed minutes held."""
 
+_VENUE = "ccxt id of the venue, e.g. binanceusdm"
+_SYMBOL = "the venue's market as a ccxt unified symbol, e.g. BTC/USDT:USDT or BTC/USD"
+_HL_UNITS = "in units of the Hyperliquid coin (kPEPE: thousands of PEPE)"
+
+VENUE_MARKETS = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("venue", pa.string(), _VENUE, nullable=False),
+        _f("symbol", pa.string(), _SYMBOL, nullable=False),
+        _f(
+            "market_id",
+            pa.string(),
+            "the venue's own id of the market, e.g. BTCUSDT or BTC-USDT-SWAP",
+            nullable=False,
+        ),
+        _f("base", pa.string(), "the venue's base asset, e.g. 1000PEPE", nullable=False),
+        _f(
+            "quote",
+            pa.string(),
+            "the quote currency, as the venue names it (USDT, USD); not normalised",
+            nullable=False,
+        ),
+        _f("type", pa.string(), '"swap" (a perpetual) or "spot"', nullable=False),
+        _f(
+            "contract_size",
+            pa.float64(),
+            "base units per contract, from the venue (1 for spot)",
+            nullable=False,
+        ),
+        _f(
+            "price_multiplier",
+            pa.float64(),
+            "Hyperliquid price per venue price (1000 for PEPE against kPEPE, else 1)",
+            nullable=False,
+        ),
+        _f("time", TS, "when the venue's markets were loaded (UTC, ms)", nullable=False),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+
+VENUE_CANDLES = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("venue", pa.string(), _VENUE, nullable=False),
+        _f("symbol", pa.string(), _SYMBOL, nullable=False),
+        _f("time", TS, "1m bar open time (UTC, ms)", nullable=False),
+        _f(
+            "open",
+            pa.float64(),
+            "first price of the bar, per Hyperliquid coin (quote currency)",
+            nullable=False,
+        ),
+        _f("high", pa.float64(), "highest price of the bar, per Hyperliquid coin", nullable=False),
+        _f("low", pa.float64(), "lowest price of the bar, per Hyperliquid coin", nullable=False),
+        _f("close", pa.float64(), "last price of the bar, per Hyperliquid coin", nullable=False),
+        _f("volume", pa.float64(), f"traded size in the bar, {_HL_UNITS}", nullable=False),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+
+VENUE_FUNDING = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("venue", pa.string(), _VENUE, nullable=False),
+        _f("symbol", pa.string(), _SYMBOL, nullable=False),
+        _f("time", TS, "funding settlement time (UTC, ms)", nullable=False),
+        _f("funding_rate", pa.float64(), "the venue's rate for its own interval, a fraction", nullable=False),
+        _f(
+            "interval_hours",
+            pa.float64(),
+            "the venue's funding interval in hours (8 on most venues)",
+            nullable=False,
+        ),
+        _f(
+            "funding_rate_hourly",
+            pa.float64(),
+            "funding_rate / interval_hours: comparable with Hyperliquid's hourly rate",
+            nullable=False,
+        ),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+
+VENUE_OPEN_INTEREST = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("venue", pa.string(), _VENUE, nullable=False),
+        _f("symbol", pa.string(), _SYMBOL, nullable=False),
+        _f("time", TS, "open-interest sample time (UTC, ms), hourly", nullable=False),
+        _f(
+            "open_interest",
+            pa.float64(),
+            f"open interest {_HL_UNITS}; where the venue gives only USD, at its hourly open price",
+        ),
+        _f(
+            "open_interest_usd",
+            pa.float64(),
+            "open interest in quote currency; null where the venue gives none",
+        ),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+
 # The ml datasets. Feature names and flags mirror hl_pipeline.ml.features.catalog (a test keeps
 # them equal; this module does not import hl_pipeline.ml, which is kept out of code-location load).
 _FEATURE_DOCS = {
@@ -233,6 +336,11 @@ _FEATURE_DOCS = {
     "btc_ret_15": "BTC's (the reference coin's) 15-bar log return",
     "beta_btc_60": "rolling beta of 1-bar log returns to BTC's over 60 bars",
     "corr_btc_60": "rolling correlation of 1-bar log returns with BTC's over 60 bars",
+    "venue_basis_bps": "close over the other venues' oracle-weighted median close - 1, basis points",
+    "venue_ret_5": "the other venues' median log return over 5 bars",
+    "venue_lead_lag_5": "own 5-bar log return minus the other venues' median's",
+    "funding_spread_hourly": "hourly funding rate minus the other venues' mean rate normalised to an hour",
+    "oi_share": "open interest over its own plus the other venues' (in the coin's units), 0..1",
     "hour_of_day": "UTC hour of the bar's open, 0..23",
     "day_of_week": "UTC weekday of the bar's open, Monday 0 .. Sunday 6",
 }
@@ -245,6 +353,9 @@ _INPUT_DOCS = {
     "funding": "a recent funding rate",
     "premium": "a recent premium",
     "oi": "a recent open interest",
+    "venues": "the other venues' 1m candles",
+    "venue_funding": "a recent funding rate of another venue",
+    "venue_oi": "a recent open interest of another venue",
 }
 MISSING_FLAGS = tuple(f"{name}_missing" for name in _INPUT_DOCS)
 
@@ -412,6 +523,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "universe": UNIVERSE,
     "trades": TRADES,
     "book_snapshots": BOOK_SNAPSHOTS,
+    "venue_markets": VENUE_MARKETS,
+    "venue_candles": VENUE_CANDLES,
+    "venue_funding": VENUE_FUNDING,
+    "venue_open_interest": VENUE_OPEN_INTEREST,
     # ml datasets (features, labels, training_set) are registered below this line
     "features": FEATURES,
     "labels": LABELS,

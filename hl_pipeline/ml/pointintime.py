@@ -4,7 +4,8 @@ A row is *available* at the first millisecond both its exchange time has passed 
 been received: ``max(time + 1, receive_time)``. A candle is available when its bar has
 closed (``close_time + 1``). Funding and asset contexts carry no receive time (their
 ``ingest_time`` is when the lake stored them, often long after the fact), so their exchange
-time decides. A feature at a bar closing at C may read a row only if it is available by C.
+time decides; a venue's 1m candle (no close time) is known a minute after it opens. A feature at
+a bar closing at C may read a row only if it is available by C.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def availability(frame: pd.DataFrame, dataset: str) -> np.ndarray:
     """The ms at which each row of a lake `dataset` frame becomes known (see the module docstring)."""
     if dataset == "candles":
         return ms(frame["close_time"]) + 1
+    if dataset == "venue_candles":  # a venue's 1m bar is known at its close
+        return ms(frame["time"]) + 60_000
     known = ms(frame["time"]) + 1
     if "receive_time" in frame.columns:
         known = np.maximum(known, ms(frame["receive_time"]))

@@ -19,6 +19,7 @@ from hl_pipeline.simulator.faults import FaultInjector
 from hl_pipeline.simulator.info import answer, encode, request_type
 from hl_pipeline.simulator.market import Market, UnknownCoin
 from hl_pipeline.simulator.ratelimit import WeightBudget
+from hl_pipeline.simulator.venues import install as install_venues
 from hl_pipeline.simulator.ws import install as install_ws
 
 HEADERS = {"access-control-allow-origin": "*", "access-control-expose-headers": "*"}
@@ -51,7 +52,7 @@ async def _truncated(request: web.Request, body: bytes) -> web.StreamResponse:
 
 
 def make_app(config: SimulatorConfig) -> web.Application:
-    """The simulator application: POST /info and the GET /ws feed."""
+    """The simulator application: POST /info, the GET /ws feed and the other venues' REST APIs."""
     market, budget, faults = (
         Market(config),
         WeightBudget(config.weight_per_minute),
@@ -96,6 +97,7 @@ def make_app(config: SimulatorConfig) -> web.Application:
     app[APP_CONFIG] = config
     app.router.add_post("/info", info)
     install_ws(app, config, market)
+    install_venues(app, config)
     return app
 
 

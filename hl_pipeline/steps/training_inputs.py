@@ -40,6 +40,18 @@ class InputManifests(Versions):
         ]
         return inputs, missing
 
+    def absent_inputs(self, dates: list[str], coins: list[str]) -> list[str]:
+        """Optional inputs (the venues') missing on every feature row of a window."""
+        from hl_pipeline.ml.features.catalog import OPTIONAL_INPUTS
+
+        written = [m for d in dates for c in coins if (m := self.manifest("features", d, c)) is not None]
+        missing = [m.details.get("rows_with_missing_input", {}) for m in written]
+        return [
+            name
+            for name in OPTIONAL_INPUTS
+            if all(flags.get(f"{name}_missing", m.rows) >= m.rows for flags, m in zip(missing, written))
+        ]
+
     def table(self, inputs: Mapping[str, Mapping[str, str]]) -> pa.Table:
         """The selection itself, one row per input partition, in TRAINING_SET's schema."""
         rows = [

@@ -65,9 +65,8 @@ def build_training_partitions(
 ) -> list[Manifest]:
     """For each of `dates`, the training set as of the end of that day (or now, for today) over the
     `window_days` days ending it, written as a selection of its input partitions (31 days a pass)."""
-    from hl_pipeline.ml.features.catalog import resolve
+    from hl_pipeline.ml.features.catalog import resolve, with_inputs
 
-    names = [f.name for f in resolve(None)]
     manifests = []
     for chunk in chunks(dates, SPAN_DAYS):
         span = days_between(shift(chunk[0], -(window_days - 1)), chunk[-1])
@@ -76,6 +75,7 @@ def build_training_partitions(
         for date in chunk:
             window = days_between(shift(date, -(window_days - 1)), date)
             inputs, missing = found.of(window, coins)
+            names = [f.name for f in with_inputs(resolve(None), found.absent_inputs(window, coins))]
             as_of = min(day_start_ms(date) + DAY_MS, now_ms)
             rows = bars.window(*span_ms(window[0], date), as_of)
             if not len(rows.times):

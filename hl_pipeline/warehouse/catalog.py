@@ -17,8 +17,10 @@ from hl_pipeline.lake.writer import commit
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
-    '"start":"VARCHAR","end":"VARCHAR","bars":"BIGINT","minutes":"BIGINT","exchange_trades":"BIGINT"}]'
-)  # candle gaps count bars of an interval; collected streams (trades, l2Book) count minutes and give a cause
+    '"start":"VARCHAR","end":"VARCHAR","bars":"BIGINT","minutes":"BIGINT","exchange_trades":"BIGINT",'
+    '"venue":"VARCHAR","symbol":"VARCHAR"}]'
+)  # candle gaps count bars of an interval; collected streams (trades, l2Book) count minutes and give a
+# cause; the venues' gaps name the venue and its symbol
 
 
 def _sql_path(path: Path) -> str:
@@ -79,7 +81,7 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
         "CREATE OR REPLACE VIEW gaps AS "
         "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
         "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, "
-        "g.bars, g.minutes, g.exchange_trades "
+        "g.bars, g.minutes, g.exchange_trades, g.venue, g.symbol "
         "FROM (SELECT dataset, coin, date, "
         f"unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )

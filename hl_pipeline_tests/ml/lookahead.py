@@ -38,7 +38,16 @@ FEED_START = EVAL_START - 2 * HOUR_MS  # books and trades: features read at most
 SECOND_MS = 1_000
 COINS = ("BTC", "ETH")
 PRICES = {"BTC": 60_000.0, "ETH": 3_000.0}
-DATASETS = ("candles", "book_snapshots", "trades", "funding", "asset_contexts")
+DATASETS = (
+    "candles",
+    "book_snapshots",
+    "trades",
+    "funding",
+    "asset_contexts",
+    "venue_candles",
+    "venue_funding",
+    "venue_open_interest",
+)
 CHECKED = [f.name for f in FEATURES] + list(FLAGS)
 
 
@@ -67,7 +76,8 @@ def known_ms(frame: pd.DataFrame, dataset: str) -> np.ndarray:
     millisecond). A book snapshot or a trade is known at its ``receive_time``: late data stays
     unknown until it arrives, whatever its exchange time. Funding and asset contexts carry no
     receive time (for asset contexts ``time`` is when the snapshot was received; for funding it is
-    when the rate was fixed), so a row stamped τ is known from τ + 1 ms.
+    when the rate was fixed), so a row stamped τ is known from τ + 1 ms; so are the venues' funding
+    and open interest. A venue's 1m candle is known a minute after it opens.
     """
     if dataset == "candles":
         return as_ms(frame["close_time"]) + 1
@@ -76,8 +86,10 @@ def known_ms(frame: pd.DataFrame, dataset: str) -> np.ndarray:
         if (received <= stamped).any():  # the rule would then need the exchange time too
             raise ValueError(f"{dataset}: a row is received at or before its exchange time")
         return received
-    if dataset in ("funding", "asset_contexts"):
+    if dataset in ("funding", "asset_contexts", "venue_funding", "venue_open_interest"):
         return as_ms(frame["time"]) + 1
+    if dataset == "venue_candles":  # a venue's 1m bar (no close_time column) is known at its close
+        return as_ms(frame["time"]) + MINUTE_MS
     raise ValueError(f"no known-time rule for dataset {dataset!r}")
 
 
@@ -324,6 +336,38 @@ def _contexts(rng: np.random.Generator, closes: dict[str, np.ndarray]) -> pd.Dat
     return frame
 
 
+def _venues(rng: np.random.Generator, closes: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    """Two venues: 1m closes a minute behind with spans missing (both down for 3 hours on day 1),
+    8-hourly funding with settlements missing (ETH's none from day 1's 08:00 to 16:00 included),
+    hourly open interest with hours missing."""
+    down = (EVAL_START + 14 * HOUR_MS, EVAL_START + 17 * HOUR_MS)
+    candles, funding, oi = [], [], []
+    for coin, close in closes.items():
+        n = len(close)
+        t = START + np.arange(n, dtype=np.int64) * MINUTE_MS
+        for k, venue in enumerate(("binanceusdm", "okx")):
+            keep = (rng.random(n) > 0.03) & ((t < down[0]) | (t >= down[1]))
+            px = np.r_[close[0], close[:-1]] * (1 + (1 - 2 * k) * 2e-4 + rng.normal(0, 2e-4, n))
+            candles.append(pd.DataFrame({"coin": coin, "venue": venue, "time": t, "close": px})[keep])
+            settle = np.arange(START, DATA_END, 8 * HOUR_MS, dtype=np.int64)
+            quiet = (settle >= EVAL_START + 8 * HOUR_MS) & (settle <= EVAL_START + 16 * HOUR_MS)
+            settle = settle[(rng.random(len(settle)) > 0.2) & ~(quiet & (coin == "ETH"))]
+            rates = rng.normal(1e-5, 2e-5, len(settle))
+            funding.append(
+                pd.DataFrame({"coin": coin, "venue": venue, "time": settle, "funding_rate_hourly": rates})
+            )
+            hours = np.arange(START, DATA_END, HOUR_MS, dtype=np.int64) + 1_000
+            hours = hours[(rng.random(len(hours)) > 0.1) & ((hours < down[0]) | (hours >= down[1]))]
+            amount = 1e5 * np.exp(rng.normal(0, 0.1, len(hours)))
+            oi.append(pd.DataFrame({"coin": coin, "venue": venue, "time": hours, "open_interest": amount}))
+    out = {}
+    for name, parts in (("venue_candles", candles), ("venue_funding", funding), ("venue_open_interest", oi)):
+        frame = pd.concat(parts, ignore_index=True)
+        frame["time"] = _ts(frame["time"].to_numpy())
+        out[name] = frame
+    return out
+
+
 @functools.cache
 def late_inputs(seed: int = 7) -> dict[str, pd.DataFrame]:
     """Every input from START to DATA_END for COINS, in lake schemas (cached: treat as read-only)."""
@@ -335,6 +379,7 @@ def late_inputs(seed: int = 7) -> dict[str, pd.DataFrame]:
         "trades": _trades(rng, closes),
         "funding": _funding(rng),
         "asset_contexts": _contexts(rng, closes),
+        **_venues(rng, closes),
     }
 
 

@@ -197,6 +197,67 @@ def trades(
     return frame
 
 
+VENUES = ("binanceusdm", "okx")
+
+
+def venue_candles(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
+    """Two venues' 1m closes: the coin's close a minute late, a basis and noise; each venue loses spans."""
+    rng = np.random.default_rng(seed + 600)
+    parts = []
+    for coin, close in _closes(days, seed, coins).items():
+        n = len(close)
+        for k, venue in enumerate(VENUES):
+            lagged = np.r_[close[0], close[:-1]] * (1 + (2 - 3 * k) * 1e-4 + rng.normal(0, 2e-4, n))
+            keep = np.ones(n, bool)
+            for start in rng.integers(0, n, size=days * 3):
+                keep[start : start + rng.integers(1, 40)] = False
+            t = START + np.arange(n, dtype=np.int64) * MINUTE_MS
+            parts.append(pd.DataFrame({"coin": coin, "venue": venue, "time": t, "close": lagged})[keep])
+    frame = pd.concat(parts, ignore_index=True)
+    frame["time"] = _ts(frame["time"].to_numpy())
+    return frame
+
+
+def venue_funding(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
+    """8-hourly settlements per venue, normalised to an hour; one settlement in ten missing."""
+    rng = np.random.default_rng(seed + 700)
+    rows = [
+        {"coin": c, "venue": v, "time": START + h * HOUR_MS, "funding_rate_hourly": rng.normal(1e-5, 2e-5)}
+        for c in coins
+        for v in VENUES
+        for h in range(0, days * 24, 8)
+        if rng.random() > 0.1
+    ]
+    frame = pd.DataFrame(rows)
+    frame["time"] = _ts(frame["time"].to_numpy())
+    return frame
+
+
+def venue_open_interest(days: int = 3, seed: int = 1, coins=COINS) -> pd.DataFrame:
+    """Hourly open interest per venue in coin units (okx also in USD); some hours missing."""
+    rng = np.random.default_rng(seed + 800)
+    rows = []
+    for coin in coins:
+        for venue in VENUES:
+            for h in range(days * 24):
+                if rng.random() < 0.1:
+                    continue
+                amount = float(rng.lognormal(15, 0.2))
+                usd = amount * PRICES.get(coin, 50.0) if venue == "okx" else None
+                rows.append(
+                    {
+                        "coin": coin,
+                        "venue": venue,
+                        "time": START + h * HOUR_MS + 1000,
+                        "open_interest": amount,
+                        "open_interest_usd": usd,
+                    }
+                )
+    frame = pd.DataFrame(rows)
+    frame["time"] = _ts(frame["time"].to_numpy())
+    return frame
+
+
 @functools.cache
 def inputs(days: int = 3, seed: int = 1, coins=COINS) -> dict[str, pd.DataFrame]:
     """Every input dataset over `days` days from START (cached: treat as read-only)."""
@@ -206,4 +267,7 @@ def inputs(days: int = 3, seed: int = 1, coins=COINS) -> dict[str, pd.DataFrame]
         "asset_contexts": contexts(days, seed, coins),
         "book_snapshots": book_snapshots(days, seed, coins),
         "trades": trades(days, seed, coins),
+        "venue_candles": venue_candles(days, seed, coins),
+        "venue_funding": venue_funding(days, seed, coins),
+        "venue_open_interest": venue_open_interest(days, seed, coins),
     }

@@ -90,6 +90,9 @@ def test_lookback_days_are_small_and_fixed():
         "trades": 1,
         "funding": 1,
         "asset_contexts": 3,
+        "venue_candles": 1,
+        "venue_funding": 1,
+        "venue_open_interest": 2,  # oi_share reads open interest as of up to 26 h back
     }
 
 

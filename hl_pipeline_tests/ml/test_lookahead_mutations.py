@@ -89,12 +89,12 @@ def read_ahead(*columns: str) -> Plant:
     """(b) Funding / open interest read as of 1 minute after the bar's close."""
 
     def plant(mp: pytest.MonkeyPatch) -> None:
-        honest = context_features._asof
+        honest = context_features.asof
 
         def faulty(rows: pd.DataFrame, column: str, at: np.ndarray, max_age_ms: int) -> np.ndarray:
             return honest(rows, column, at + MINUTE_MS if column in columns else at, max_age_ms)
 
-        mp.setattr(context_features, "_asof", faulty)
+        mp.setattr(context_features, "asof", faulty)
 
     return plant
 

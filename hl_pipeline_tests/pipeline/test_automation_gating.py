@@ -12,6 +12,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (  # n
 from hl_pipeline.definitions import build_definitions
 from hl_pipeline.defs.market.checks import CANDLE_CHECKS, FUNDING_CHECKS, UNIVERSE_CHECKS
 from hl_pipeline.defs.order_flow.checks import BOOK_CHECKS, CONTEXT_CHECKS, TRADE_CHECKS
+from hl_pipeline.defs.venues.checks import VENUE_CANDLE_CHECKS, VENUE_FUNDING_CHECKS
 from hl_pipeline.lake.calendar import shift
 from hl_pipeline.settings import Settings
 
@@ -22,6 +23,9 @@ CATALOGS = {
     "trades": TRADE_CHECKS,
     "book_snapshots": BOOK_CHECKS,
     "asset_contexts": CONTEXT_CHECKS,
+    "venue_candles": VENUE_CANDLE_CHECKS,  # the simulated venues are configured by default
+    "venue_funding": VENUE_FUNDING_CHECKS,
+    "venue_open_interest": {},
 }
 TODAY = dt.datetime.now(dt.UTC).date().isoformat()  # eager automation looks at the newest day
 DAYS = [shift(TODAY, -k) for k in range(4, -1, -1)]

@@ -28,9 +28,15 @@ def test_definitions_load_with_expected_graph():
         "predictions",
         "backtest",
         "live_scores",
+        "venue_markets",
+        "venue_candles",
+        "venue_funding",
+        "venue_open_interest",
     }
     for ingested in ("candles", "asset_contexts"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(ingested)).parent_keys} == {"universe"}
+    features = {k.to_user_string() for k in graph.get(dg.AssetKey("features")).parent_keys}
+    assert {"venue_candles", "venue_funding", "venue_open_interest"} <= features
     for flow in ("trades", "book_snapshots"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(flow)).parent_keys} == {"collector_landing"}
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
@@ -45,7 +51,8 @@ def test_definitions_load_with_expected_graph():
     assert ("promotion", "promotion_recorded") in checks and ("model", "model_sound") in checks
     assert ("live_scores", "champion_holding_up") in checks
     assert ("asset_contexts", "asset_contexts_valid_values") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3
+    assert ("venue_candles", "venue_candles_cross_venue") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3
 
 
 def test_jobs_and_schedules():
@@ -61,6 +68,8 @@ def test_jobs_and_schedules():
         "collector_watch": "*/5 * * * *",
         "daily_training": "0 2 * * *",
         "daily_live_truth": "30 1 * * *",
+        "venues_today_hourly": "10 * * * *",
+        "venues_finalize_daily": "25 0 * * *",
     }
     (live,) = [s for s in defs.schedules if s.name == "daily_live_truth"]
     assert isinstance(live, dg.ScheduleDefinition)
@@ -98,6 +107,10 @@ def test_market_assets_backfill_in_one_run():
         "features",
         "labels",
         "training_set",
+        "venue_markets",
+        "venue_candles",
+        "venue_funding",
+        "venue_open_interest",
     ):
         policy = graph.get(dg.AssetKey(key)).backfill_policy
         assert policy is not None and policy.max_partitions_per_run is None

@@ -106,8 +106,15 @@ def test_the_training_set_is_a_selection_read_back_from_its_inputs(ml_runs):
     assert read.details["digest"] == manifest.details["digest"] and len(frame) == manifest.details["rows"]
     features = read_range(lake, "features", window, ["BTC", "ETH"]).to_pandas()
     labels = read_range(lake, "labels", window, ["BTC", "ETH"]).to_pandas()
+    names = manifest.details["features"]
+    assert "venue_basis_bps" not in names and "ret_1" in names  # no venue data in this window
     built, _ = build_training_set(
-        features, labels, as_of_ms=manifest.details["as_of"], spec=LabelSpec(), split=SplitSpec(n_folds=3)
+        features,
+        labels,
+        as_of_ms=manifest.details["as_of"],
+        spec=LabelSpec(),
+        split=SplitSpec(n_folds=3),
+        feature_names=names,
     )
     pd.testing.assert_frame_equal(frame, built)
     btc, _ = read_training_set(lake, LAST, ["BTC"])

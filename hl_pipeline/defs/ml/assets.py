@@ -15,6 +15,8 @@ from hl_pipeline.ml.features.catalog import lookback_days
 from hl_pipeline.settings import Settings
 
 FEATURE_INPUTS = ("candles", "book_snapshots", "trades", "funding", "asset_contexts")
+VENUE_INPUTS = ("venue_candles", "venue_funding", "venue_open_interest")
+"""Read by the venue features; dependencies only when venues are configured (HL_VENUES)."""
 
 
 def _dates(context: dg.AssetExecutionContext, market: MarketResource) -> tuple[list[str], int]:
@@ -30,7 +32,8 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
 
     @dg.asset(
         deps=[
-            dg.AssetDep(name, partition_mapping=day_window(lookback.get(name, 0))) for name in FEATURE_INPUTS
+            dg.AssetDep(name, partition_mapping=day_window(lookback.get(name, 0)))
+            for name in FEATURE_INPUTS + (VENUE_INPUTS if settings.venues else ())
         ],
         automation_condition=GATED,
         **common,
@@ -39,8 +42,9 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         context: dg.AssetExecutionContext, lake: LakeResource, market: MarketResource, ml: MLResource
     ) -> dg.MaterializeResult:
         """One row per coin per bar: returns, volatility, momentum, volume, candle shape, book, trade
-        flow, funding and open interest, cross-asset and calendar features, each known at the bar's
-        close; a `<input>_missing` flag per input (missing is never zero)."""
+        flow, funding and open interest, cross-asset, other venues (basis, lead-lag, funding spread,
+        open-interest share) and calendar features, each known at the bar's close; a `<input>_missing`
+        flag per input (missing is never zero)."""
         from hl_pipeline.steps.features import build_features
 
         dates, now = _dates(context, market)

@@ -31,6 +31,9 @@ class CoinBars:
     trades: pd.DataFrame
     funding: pd.DataFrame
     contexts: pd.DataFrame
+    venue_candles: pd.DataFrame = field(default_factory=pd.DataFrame)  # other venues' rows, with `venue`
+    venue_funding: pd.DataFrame = field(default_factory=pd.DataFrame)
+    venue_oi: pd.DataFrame = field(default_factory=pd.DataFrame)
     cache: dict = field(default_factory=dict)
 
     @property

@@ -25,8 +25,14 @@ INPUT_DATASETS = {
     "funding": "funding",
     "premium": "funding",
     "oi": "asset_contexts",
+    "venues": "venue_candles",  # other venues' 1m candles (HL_VENUES)
+    "venue_funding": "venue_funding",
+    "venue_oi": "venue_open_interest",
 }
 """Each input a feature may declare, and the lake dataset it is read from."""
+OPTIONAL_INPUTS = ("venues", "venue_funding", "venue_oi")
+"""Inputs a deployment may not have at all (no venue configured): a feature reading one reaches a
+training set only if that input is present somewhere in its window."""
 
 REFERENCE_COIN = "BTC"
 BOOK_MAX_AGE_MS = 60_000  # an older snapshot is stale: book features are missing
@@ -36,6 +42,8 @@ OI_MAX_AGE_MS = 26 * HOUR_MS  # asset contexts arrive about daily
 LARGE_TRADE_NOTIONAL = 100_000.0  # USD
 TOP_WALLETS = 5
 HTF_MS = HOUR_MS  # the higher timeframe joined at its close
+VENUE_FUNDING_MAX_AGE_MS = 9 * HOUR_MS  # venues settle every 8 hours
+VENUE_OI_MAX_AGE_MS = 2 * HOUR_MS
 
 INF = math.inf
 
@@ -304,6 +312,45 @@ FEATURES: tuple[Feature, ...] = (
         doc="rolling beta of 1-bar returns to the reference coin's, 60 bars",
     ),
     _f("corr_btc_60", "cross", ("candles", "btc"), 60, lo=-1, hi=1, doc="rolling correlation of the same"),
+    _f(
+        "venue_basis_bps",
+        "venues",
+        ("candles", "venues"),
+        0,
+        lo=-1000,
+        hi=1000,
+        doc="close over the venues' oracle-weighted median close - 1, bps",
+    ),
+    _f("venue_ret_5", "venues", ("venues",), 5, lo=-2, hi=2, doc="the venues' median log return over 5 bars"),
+    _f(
+        "venue_lead_lag_5",
+        "venues",
+        ("candles", "venues"),
+        5,
+        lo=-2,
+        hi=2,
+        doc="own 5-bar log return minus the venues' median's",
+    ),
+    _f(
+        "funding_spread_hourly",
+        "venues",
+        ("funding", "venue_funding"),
+        0,
+        VENUE_FUNDING_MAX_AGE_MS,
+        lo=-0.1,
+        hi=0.1,
+        doc="hourly funding minus the venues' mean rate normalised to an hour",
+    ),
+    _f(
+        "oi_share",
+        "venues",
+        ("oi", "venue_oi"),
+        0,
+        OI_MAX_AGE_MS,
+        lo=0,
+        hi=1,
+        doc="open interest over its own plus the venues' (in the coin's units)",
+    ),
     _f("hour_of_day", "calendar", (), lo=0, hi=23, doc="UTC hour of the bar's open"),
     _f("day_of_week", "calendar", (), lo=0, hi=6, doc="UTC weekday of the bar's open, Monday 0"),
 )
@@ -327,6 +374,12 @@ def resolve(names: Iterable[str] | None = None) -> list[Feature]:
     if unknown:
         raise ConfigError(f"unknown feature(s) {unknown}; the registry holds {sorted(REGISTRY)}")
     return [f for f in FEATURES if f.name in set(names)]
+
+
+def with_inputs(features: Iterable[Feature], absent: Iterable[str]) -> list[Feature]:
+    """`features` without those reading an optional input in `absent` (no venue data in a window)."""
+    gone = set(absent) & set(OPTIONAL_INPUTS)
+    return [f for f in features if not gone & set(f.inputs)]
 
 
 def input_lookback_ms(features: Iterable[Feature], bar: str) -> dict[str, int]:

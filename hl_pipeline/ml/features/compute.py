@@ -1,7 +1,8 @@
 """Entry points: the feature matrix for a window of bars, for one day, and the tails a day needs.
 
 `inputs` maps lake dataset names (``candles``, ``book_snapshots``, ``trades``, ``funding``,
-``asset_contexts``) to pandas frames in their lake schemas (with ``coin``); an absent dataset is an
+``asset_contexts``; the venues' ``venue_candles``, ``venue_funding``, ``venue_open_interest``) to
+pandas frames in their lake schemas (with ``coin``); an absent dataset is an
 input missing everywhere. Rows are cropped to each dataset's declared lookback before use, so a
 window's features depend on nothing older than `input_windows` names.
 """
@@ -24,6 +25,7 @@ from hl_pipeline.ml.features import (
     cross_asset,
     higher_timeframe,
     trade_features,
+    venue_features,
 )
 from hl_pipeline.ml.features.bars import CANDLE_FIELDS, CoinBars, candle_grid
 from hl_pipeline.ml.features.catalog import (
@@ -43,6 +45,7 @@ GROUPS = {
     "trades": trade_features.compute,
     "context": context_features.compute,
     "cross": cross_asset.compute,
+    "venues": venue_features.compute,
     "calendar": calendar.compute,
 }
 MISSING = (
@@ -51,6 +54,7 @@ MISSING = (
     book_features.missing,
     trade_features.missing,
     context_features.missing,
+    venue_features.missing,
 )
 COLUMNS = {
     "candles": ("coin", "time", "close_time", *CANDLE_FIELDS),
@@ -58,6 +62,9 @@ COLUMNS = {
     "trades": ("coin", "time", "px", "sz", "side", "buyer", "seller", "receive_time"),
     "funding": ("coin", "time", "funding_rate", "premium"),
     "asset_contexts": ("coin", "time", "open_interest"),
+    "venue_candles": ("coin", "time", "venue", "close"),
+    "venue_funding": ("coin", "time", "venue", "funding_rate_hourly"),
+    "venue_open_interest": ("coin", "time", "venue", "open_interest"),
 }
 """The columns each input dataset must have (more are ignored)."""
 _TIMES = ("time", "close_time", "receive_time")
@@ -132,10 +139,7 @@ def compute_features(
         name: np.empty(len(coins) * rows_per_coin, dtype=bool if name in FLAGS else float) for name in names
     }
     for k, coin in enumerate(coins):
-        rows = {
-            d: data[d].get(coin, data[d][""])
-            for d in ("book_snapshots", "trades", "funding", "asset_contexts")
-        }
+        rows = {d: data[d].get(coin, data[d][""]) for d in COLUMNS if d != "candles"}
         bars = CoinBars(
             coin,
             step,
@@ -146,6 +150,9 @@ def compute_features(
             rows["trades"],
             rows["funding"],
             rows["asset_contexts"],
+            rows["venue_candles"],
+            rows["venue_funding"],
+            rows["venue_open_interest"],
         )
         values: dict[str, np.ndarray] = {}
         for group in groups:

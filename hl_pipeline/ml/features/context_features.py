@@ -16,7 +16,7 @@ from hl_pipeline.ml.features.catalog import FUNDING_MAX_AGE_MS, OI_MAX_AGE_MS
 from hl_pipeline.ml.pointintime import asof_latest, take
 
 
-def _asof(rows: pd.DataFrame, column: str, at: np.ndarray, max_age_ms: int) -> np.ndarray:
+def asof(rows: pd.DataFrame, column: str, at: np.ndarray, max_age_ms: int) -> np.ndarray:
     """The latest non-null `column` with time < at and at most `max_age_ms` old; NaN otherwise."""
     values = rows[column].to_numpy(dtype=float, na_value=np.nan)
     keep = ~np.isnan(values)
@@ -31,12 +31,12 @@ def _values(bars: CoinBars) -> dict[str, np.ndarray]:
         at = bars.closes_at
         f, u = bars.funding, bars.contexts
         bars.cache["context"] = {
-            "funding": _asof(f, "funding_rate", at, FUNDING_MAX_AGE_MS),
-            "funding_8h": _asof(f, "funding_rate", at - 8 * HOUR_MS, FUNDING_MAX_AGE_MS),
-            "premium": _asof(f, "premium", at, FUNDING_MAX_AGE_MS),
-            "premium_1h": _asof(f, "premium", at - HOUR_MS, FUNDING_MAX_AGE_MS),
-            "oi": _asof(u, "open_interest", at, OI_MAX_AGE_MS),
-            "oi_24h": _asof(u, "open_interest", at - 24 * HOUR_MS, OI_MAX_AGE_MS),
+            "funding": asof(f, "funding_rate", at, FUNDING_MAX_AGE_MS),
+            "funding_8h": asof(f, "funding_rate", at - 8 * HOUR_MS, FUNDING_MAX_AGE_MS),
+            "premium": asof(f, "premium", at, FUNDING_MAX_AGE_MS),
+            "premium_1h": asof(f, "premium", at - HOUR_MS, FUNDING_MAX_AGE_MS),
+            "oi": asof(u, "open_interest", at, OI_MAX_AGE_MS),
+            "oi_24h": asof(u, "open_interest", at - 24 * HOUR_MS, OI_MAX_AGE_MS),
         }
     return bars.cache["context"]
 
