@@ -18,6 +18,7 @@ from hl_pipeline.defs.order_flow import order_flow_definitions
 from hl_pipeline.defs.resources import resources
 from hl_pipeline.defs.runs.monitor import dead_runs
 from hl_pipeline.defs.venues import venue_definitions
+from hl_pipeline.defs.wallets import wallet_definitions
 from hl_pipeline.defs.warehouse.assets import warehouse_definitions
 from hl_pipeline.settings import Settings
 
@@ -39,6 +40,7 @@ def _merged(settings: Settings) -> dg.Definitions:
         venue_definitions(settings),
         ml_definitions(settings),
         model_definitions(settings),
+        wallet_definitions(settings),
         warehouse_definitions(),
         # one process per run: steps share the imports (Great Expectations, pandas) and the
         # code location a launched run loads once, instead of a subprocess per step

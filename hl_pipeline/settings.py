@@ -25,6 +25,7 @@ DEFAULT_COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
 
 _COIN = re.compile(r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20})?$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def _items(text: str, name: str) -> list[str]:
@@ -45,6 +46,17 @@ def parse_coins(text: str, name: str = "coin list") -> tuple[str, ...]:
                 f"malformed coin {coin!r} in {name} {text!r}: coins look like BTC, kPEPE or dex:COIN"
             )
     return tuple(coins)
+
+
+def parse_wallets(text: str, name: str = "wallet list") -> tuple[str, ...]:
+    """`"0xabc...,0xdef..."` -> lowercase addresses; blank means none."""
+    if not text.strip():
+        return ()
+    wallets = _items(text, name)
+    for wallet in wallets:
+        if not _ADDRESS.fullmatch(wallet):
+            raise ConfigError(f"malformed wallet {wallet!r} in {name}: expected 0x and 40 hex digits")
+    return tuple(w.lower() for w in wallets)
 
 
 def parse_intervals(text: str, name: str = "interval list") -> tuple[str, ...]:
@@ -197,6 +209,9 @@ class Settings:
     fills_archive: str = "data/archive/hl-mainnet-node-data"
     heartbeat_max_age: float = 120.0  # seconds without a collector message before it counts as stale
     mlflow_root: str = "."  # the folder holding mlruns/
+    # wallets: those configured plus the day's most active, at most `wallet_cap` in all
+    wallets: tuple[str, ...] = ()
+    wallet_cap: int = 20
     # features, labels, training sets
     feature_bar: str = "1m"
     label_horizons: tuple[int, ...] = (5, 15, 60)
@@ -267,6 +282,8 @@ class Settings:
                 "HL_HEARTBEAT_MAX_AGE", get("HL_HEARTBEAT_MAX_AGE", d.heartbeat_max_age)
             ),
             mlflow_root=get("HL_MLFLOW_ROOT", d.mlflow_root),
+            wallets=parse_wallets(source.get("HL_WALLETS", ""), "HL_WALLETS"),
+            wallet_cap=_whole("HL_WALLET_CAP", get("HL_WALLET_CAP", d.wallet_cap), 1),
             feature_bar=_choice("HL_FEATURE_BAR", get("HL_FEATURE_BAR", d.feature_bar), BARS),
             label_horizons=horizons,
             training_days=_whole("HL_TRAINING_DAYS", get("HL_TRAINING_DAYS", d.training_days), 1),

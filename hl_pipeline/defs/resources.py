@@ -55,6 +55,13 @@ class MarketResource(dg.ConfigurableResource):
         return clock_ms(self.as_of_ms)
 
 
+class WalletsResource(dg.ConfigurableResource):
+    """Which wallets to track: the configured addresses plus the day's most active, `cap` in all."""
+
+    configured: list[str]
+    cap: int = 20
+
+
 class OrderFlowResource(dg.ConfigurableResource):
     """Where trades and books come from: the collector's landing zone, then the S3 archives
     (a folder laid out like the bucket, "s3" for the requester-pays bucket, "none" for no archive)."""
@@ -203,6 +210,7 @@ def resources(settings: Settings) -> dict[str, Any]:
             fills_archive=s.fills_archive,
             heartbeat_max_age=s.heartbeat_max_age,
         ),
+        "wallets": WalletsResource(configured=list(s.wallets), cap=s.wallet_cap),
         "ml": MLResource(
             bar=s.feature_bar,
             horizons=list(s.label_horizons),

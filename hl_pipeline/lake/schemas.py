@@ -91,6 +91,79 @@ ASSET_CONTEXTS = pa.schema(
     ]
 )
 
+_USER = "wallet address, lowercase hex"
+WALLETS = pa.schema(
+    [
+        _f("user", pa.string(), _USER, nullable=False),
+        _f(
+            "reason",
+            pa.string(),
+            "why it is tracked: 'configured', 'top volume' or 'top maker share'",
+            nullable=False,
+        ),
+        _f("volume_usd", pa.float64(), "its notional traded in the day's public trades of the coins (USD)"),
+        _f("maker_share", pa.float64(), "share of that notional where it was the resting side"),
+        _f("trades", pa.int64(), "public trades it was a side of that day"),
+        _f("time", TS, "end of the span the day's trades cover (UTC, ms)", nullable=False),
+    ]
+)
+WALLET_FILLS = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("user", pa.string(), _USER, nullable=False),
+        _f("time", TS, "fill time (UTC, ms)", nullable=False),
+        _f("px", pa.float64(), "fill price (USD)", nullable=False),
+        _f("sz", pa.float64(), "filled size (base units)", nullable=False),
+        _f("side", pa.string(), "'B' bought, 'A' sold", nullable=False),
+        _f(
+            "dir", pa.string(), "what the fill did: Open Long, Close Short, Long > Short, ...", nullable=False
+        ),
+        _f("start_position", pa.float64(), "signed position before the fill", nullable=False),
+        _f(
+            "closed_pnl", pa.float64(), "realised PnL of the closed part, gross of fees (USD)", nullable=False
+        ),
+        _f("fee", pa.float64(), "fee paid, signed (negative: rebate), builder fee included", nullable=False),
+        _f("fee_token", pa.string(), "token the fee is paid in"),
+        _f("builder_fee", pa.float64(), "builder fee within `fee`; null if none"),
+        _f("crossed", pa.bool_(), "true if the wallet took liquidity", nullable=False),
+        _f("hash", pa.string(), "transaction hash", nullable=False),
+        _f("oid", pa.int64(), "order id: partial fills of one order share it", nullable=False),
+        _f("tid", pa.int64(), "trade id; null on 2023-era fills"),
+        _f("cloid", pa.string(), "client order id; null if none"),
+        _f("twap_id", pa.int64(), "TWAP id; null if none"),
+        _f("liquidation", pa.string(), "the liquidation object as JSON; null if not a liquidation fill"),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+WALLET_POSITIONS = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("user", pa.string(), _USER, nullable=False),
+        _f(
+            "time",
+            TS,
+            "when the position held: the end of the day, or now for today (UTC, ms)",
+            nullable=False,
+        ),
+        _f(
+            "size",
+            pa.float64(),
+            "signed position rebuilt from the fills (start position plus signed size)",
+            nullable=False,
+        ),
+        _f(
+            "entry_px",
+            pa.float64(),
+            "size-weighted entry price; null where the opening fills are not in view",
+        ),
+        _f("fills", pa.int64(), "fills of the day", nullable=False),
+        _f("volume_usd", pa.float64(), "notional filled that day (USD)", nullable=False),
+        _f("closed_pnl", pa.float64(), "realised PnL that day, gross of fees (USD)", nullable=False),
+        _f("fees", pa.float64(), "fees that day, signed (USD)", nullable=False),
+        _f("maker_share", pa.float64(), "share of the day's notional filled as maker"),
+    ]
+)
+
 UNIVERSE = pa.schema(
     [
         _f("coin", pa.string(), "perpetual's coin symbol, e.g. BTC", nullable=False),
@@ -520,6 +593,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "candles": CANDLES,
     "funding": FUNDING,
     "asset_contexts": ASSET_CONTEXTS,
+    "wallets": WALLETS,
+    "wallet_fills": WALLET_FILLS,
+    "wallet_positions": WALLET_POSITIONS,
     "universe": UNIVERSE,
     "trades": TRADES,
     "book_snapshots": BOOK_SNAPSHOTS,
@@ -535,7 +611,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "live_scores": LIVE_SCORES,
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
-UNPARTITIONED_BY_COIN = frozenset({"universe", "training_set", "live_scores"})
+UNPARTITIONED_BY_COIN = frozenset({"universe", "wallets", "training_set", "live_scores"})
 
 
 def description(field: pa.Field) -> str:

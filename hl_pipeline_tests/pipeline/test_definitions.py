@@ -32,6 +32,9 @@ def test_definitions_load_with_expected_graph():
         "venue_candles",
         "venue_funding",
         "venue_open_interest",
+        "wallets",
+        "wallet_fills",
+        "wallet_positions",
     }
     for ingested in ("candles", "asset_contexts"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(ingested)).parent_keys} == {"universe"}
@@ -52,7 +55,8 @@ def test_definitions_load_with_expected_graph():
     assert ("live_scores", "champion_holding_up") in checks
     assert ("asset_contexts", "asset_contexts_valid_values") in checks
     assert ("venue_candles", "venue_candles_cross_venue") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3
+    assert ("wallet_positions", "wallet_positions_match_clearinghouse") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3 + 1
 
 
 def test_jobs_and_schedules():

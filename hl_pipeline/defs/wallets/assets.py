@@ -1,0 +1,75 @@
+"""Daily wallet assets: who is tracked, every fill of theirs, their positions rebuilt from the fills."""
+
+import dagster as dg
+
+from hl_pipeline.defs._shared.metadata import lake_metadata
+from hl_pipeline.defs._shared.policy import daily_lake_asset
+from hl_pipeline.defs.resources import HyperliquidResource, LakeResource, MarketResource, WalletsResource
+from hl_pipeline.lake.calendar import check_dates
+from hl_pipeline.settings import Settings
+
+
+def _dates(context: dg.AssetExecutionContext, market: MarketResource) -> tuple[list[str], int]:
+    dates, now = list(context.partition_keys), market.now_ms()
+    check_dates(dates, now)
+    return dates, now
+
+
+def wallet_assets(settings: Settings) -> list[dg.AssetsDefinition]:
+    common = daily_lake_asset(settings, "wallets", {"parquet", "python"})
+
+    @dg.asset(deps=["trades"], **common)
+    def wallets(
+        context: dg.AssetExecutionContext,
+        lake: LakeResource,
+        market: MarketResource,
+        wallets: WalletsResource,
+    ) -> dg.MaterializeResult:
+        """The wallets tracked each day: HL_WALLETS, then the day's top by notional traded and by maker
+        share in the public trades, at most HL_WALLET_CAP, each with the reason and its activity."""
+        from hl_pipeline.wallets.ingest import ingest_wallets
+
+        dates, now = _dates(context, market)
+        coins = list(market.coins)
+        manifests = [
+            ingest_wallets(lake.path, coins, d, now, tuple(wallets.configured), wallets.cap, context.log.info)
+            for d in dates
+        ]
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+
+    @dg.asset(deps=[wallets], pool="hyperliquid_api", **common)
+    def wallet_fills(
+        context: dg.AssetExecutionContext,
+        hyperliquid: HyperliquidResource,
+        lake: LakeResource,
+        market: MarketResource,
+    ) -> dg.MaterializeResult:
+        """Every fill of each tracked wallet per coin-day with every field the API gives (closed PnL
+        gross of fees, signed fee, start position, order and trade ids, liquidation); partial fills of an
+        order are kept apart. The 10,000-most-recent reach of userFillsByTime is recorded per wallet."""
+        from hl_pipeline.wallets.ingest import ingest_wallet_fills
+
+        dates, now = _dates(context, market)
+        client, coins = hyperliquid.client(), list(market.coins)
+        manifests = [
+            m for d in dates for m in ingest_wallet_fills(client, lake.path, coins, d, now, context.log.info)
+        ]
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+
+    @dg.asset(deps=[wallet_fills], **common)
+    def wallet_positions(
+        context: dg.AssetExecutionContext, lake: LakeResource, market: MarketResource
+    ) -> dg.MaterializeResult:
+        """Each tracked wallet's position per coin at the end of the day (now for today), rebuilt from
+        its fills and the day before's position: size, entry price, the day's volume, realised PnL
+        (gross) and fees, and its maker share."""
+        from hl_pipeline.wallets.ingest import ingest_wallet_positions
+
+        dates, now = _dates(context, market)
+        coins = list(market.coins)
+        manifests = [
+            m for d in dates for m in ingest_wallet_positions(lake.path, coins, d, now, context.log.info)
+        ]
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+
+    return [wallets, wallet_fills, wallet_positions]

@@ -1,0 +1,1 @@
+"""Wallets: the tracked set, their fills, positions rebuilt from the fills, reconciliation."""
