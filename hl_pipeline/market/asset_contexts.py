@@ -61,11 +61,10 @@ def ingest_asset_contexts(
         rows = _from_snapshots(root, date)
     ingest = dt.datetime.now(dt.UTC)
     manifests = []
+    t = pc.cast(rows.column("time"), pa.int64())
+    in_day = pc.and_(pc.greater_equal(t, start), pc.less(t, end))
     for coin in coins:
-        t = pc.cast(rows.column("time"), pa.int64())
-        mine = rows.filter(
-            pc.and_(pc.equal(rows.column("coin"), coin), pc.and_(pc.greater_equal(t, start), pc.less(t, end)))
-        )
+        mine = rows.filter(pc.and_(pc.equal(rows.column("coin"), coin), in_day))
         n = mine.num_rows
         table = mine.append_column("source", pa.array([source] * n, pa.string())).append_column(
             "ingest_time", pa.array([ingest] * n, pa.timestamp("ms", "UTC"))

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from hl_pipeline.exchange.account_payloads import Fill
 from hl_pipeline.exchange.client import InfoClient
+from hl_pipeline.exchange.records import to_wire
 from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms, shift
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition, read_range
@@ -71,15 +72,7 @@ def _rows(user: str, fills: list[Fill], ingest: dt.datetime) -> list[dict]:
             "tid": f.tid,
             "cloid": f.cloid,
             "twap_id": f.twap_id,
-            "liquidation": None
-            if f.liquidation is None
-            else json.dumps(
-                {
-                    "liquidatedUser": f.liquidation.liquidated_user,
-                    "markPx": f.liquidation.mark_px,
-                    "method": f.liquidation.method,
-                }
-            ),
+            "liquidation": None if f.liquidation is None else json.dumps(to_wire(f.liquidation)),
             "ingest_time": ingest,
         }
         for f in fills
@@ -160,9 +153,10 @@ def ingest_wallet_positions(root: Path, coins: list[str], date: str, now_ms: int
         fills = read_partition(root, "wallet_fills", date, coin)
         frame = WALLET_FILLS.empty_table().to_pandas() if fills is None else fills.to_pandas()
         previous = _previous(root, date, coin)
+        by_user = frame.groupby("user").indices
         rows = []
-        for user in sorted(set(frame["user"]) | set(previous)):
-            mine = frame[frame["user"] == user]
+        for user in sorted(set(by_user) | set(previous)):
+            mine = frame.iloc[by_user.get(user, [])]
             signed = np.where(mine["side"] == "B", 1.0, -1.0) * mine["sz"].to_numpy()
             held = replay(
                 previous.get(user), mine["start_position"].to_numpy(), signed, mine["px"].to_numpy()

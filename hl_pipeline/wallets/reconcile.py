@@ -34,7 +34,6 @@ class Reconciled:
     checked: int  # (wallet, coin) pairs compared
     mismatches: list[Mismatch]
     unshown: int  # carried positions without a fill that day the exchange no longer shows: not compared
-    as_of_ms: int | None  # the partitions' time; None when there is nothing to compare
 
 
 def reconcile(client: InfoClient, root: Path, date: str, coins: list[str], now_ms: int) -> Reconciled:
@@ -43,16 +42,16 @@ def reconcile(client: InfoClient, root: Path, date: str, coins: list[str], now_m
     wallets = read_partition(root, "wallets", date)
     manifest = read_manifest(root, "wallet_positions", date, coins[0]) if coins else None
     if wallets is None or manifest is None:
-        return Reconciled(0, [], 0, None)
+        return Reconciled(0, [], 0)
     as_of = int(
         dt.datetime.fromisoformat(manifest.details["as_of"].replace("Z", "+00:00")).timestamp() * 1000
     )
     rebuilt: dict[tuple[str, str], tuple[float, int]] = {}
     for coin in coins:
         part = read_partition(root, "wallet_positions", date, coin)
-        for user, size, fills in (
-            zip(*(part.column(c).to_pylist() for c in ("user", "size", "fills"))) if part else ()
-        ):
+        if part is None:
+            continue
+        for user, size, fills in zip(*(part.column(c).to_pylist() for c in ("user", "size", "fills"))):
             rebuilt[(user, coin)] = (size, fills)
     mismatches, checked, unshown = [], 0, 0
     for user in wallets.column("user").to_pylist():
@@ -60,13 +59,11 @@ def reconcile(client: InfoClient, root: Path, date: str, coins: list[str], now_m
         later = client.user_fills_by_time(user, as_of, now_ms) if now_ms > as_of else []
         for coin in coins:
             size, fills = rebuilt.get((user, coin), (0.0, 0))
-            size += sum(
-                (f.sz if f.side == "B" else -f.sz) for f in later if f.coin == coin and f.time >= as_of
-            )
+            size += sum((f.sz if f.side == "B" else -f.sz) for f in later if f.coin == coin)
             if fills == 0 and coin not in served and round(size, SIZE_DIGITS - 2) != 0:
                 unshown += 1  # carried from an earlier day; closed by fills the day's view does not hold
                 continue
             checked += 1
             if round(size - served.get(coin, 0.0), SIZE_DIGITS - 2) != 0:
                 mismatches.append(Mismatch(user, coin, round(size, SIZE_DIGITS), served.get(coin, 0.0)))
-    return Reconciled(checked, mismatches, unshown, as_of)
+    return Reconciled(checked, mismatches, unshown)

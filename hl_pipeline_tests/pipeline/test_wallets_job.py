@@ -75,7 +75,10 @@ def test_tracked_wallets_fills_and_positions_are_written_and_reconciled(wallet_r
     assert today.passed and today.metadata["checked"].value >= 2 * 2  # the configured two x both coins
     assert verdicts[("wallet_positions_match_clearinghouse", YESTERDAY)].passed  # not checkable, said so
     positions = partition_of(lake, "wallet_positions", TODAY, "ETH").to_pylist()
-    assert all(p["fills"] >= 0 and p["volume_usd"] >= 0 for p in positions) and positions
+    assert (
+        positions
+        and sum(p["fills"] for p in positions) == partition_of(lake, "wallet_fills", TODAY, "ETH").num_rows
+    )
 
 
 def test_a_wrong_rebuilt_position_fails_the_reconciliation_naming_it(wallet_runs, simulator):
