@@ -8,11 +8,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -87,3 +90,22 @@ def env_for(url: str, lake: Path, home: Path, **extra: str) -> dict:
     env = dict(os.environ, HL_API_URL=url, HL_LAKE_ROOT=str(lake), DAGSTER_HOME=str(home), **extra)
     home.mkdir(parents=True, exist_ok=True)
     return env
+
+
+@contextlib.contextmanager
+def baseline_tree(commit: str, *benchmarks: Path) -> Iterator[Path]:
+    """`commit` checked out in a temporary git worktree, with these benchmark files (and this one)
+    copied beside its code so they run on it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "baseline"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            for path in (Path(__file__), *benchmarks):
+                (tree / "bench" / path.name).write_text(path.read_text())
+            yield tree
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)

@@ -12,7 +12,6 @@ the span; both codes run that span for the side-by-side ratio, the new code also
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -21,17 +20,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from bench.common import peak_rss_mb, save, table
+from bench.common import ROOT, baseline_tree, peak_rss_mb, save, table
 
 COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
 DAYS = 365
 BASELINE_DAYS = 31
 BASELINE_COMMIT = "f850277"  # the training set as a copy of its window in every partition
 RUNS = 3
-ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("features", "feature_checks", "labels", "label_checks", "training_set", "training_set_checks")
 
 
@@ -114,23 +111,6 @@ def _child(lake: Path, first: dt.date, last: dt.date, code: Path) -> dict:
     return result
 
 
-@contextlib.contextmanager
-def baseline_tree() -> Iterator[Path]:
-    """The baseline commit in a temporary git worktree, with this benchmark file beside its code."""
-    with tempfile.TemporaryDirectory() as tmp:
-        tree = Path(tmp) / "baseline"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), BASELINE_COMMIT],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            (tree / "bench" / "ml_year.py").write_text(Path(__file__).read_text())
-            yield tree
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
-
-
 def _summary(runs: list[dict], key: str) -> tuple[float, float, float]:
     values = [r[key] for r in runs]
     return statistics.median(values), min(values), max(values)
@@ -152,7 +132,7 @@ def main(work: Path) -> dict:
         subprocess.run(["cp", "-al", str(inputs), str(lake)], check=True)  # hard links: inputs untouched
         return lake
 
-    with baseline_tree() as old:
+    with baseline_tree(BASELINE_COMMIT, Path(__file__)) as old:
         for _ in range(RUNS):
             runs["baseline_short"].append(_child(fresh("baseline"), short, last, old))
             runs["new_short"].append(_child(fresh("new"), short, last, ROOT))

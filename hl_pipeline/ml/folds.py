@@ -1,4 +1,4 @@
-"""Purged walk-forward folds over bar times.
+"""Purged walk-forward folds, and combinatorial purged cross-validation splits, over bar times.
 
 The distinct bar times are cut into ``n_folds + 1`` chronological blocks; the first only
 trains, each later block is one fold's test window. A fold trains on rows before its test
@@ -16,6 +16,7 @@ Several coins may share a bar time; a time is never split between train and test
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 
@@ -95,3 +96,73 @@ def _as_ms(times_ms) -> np.ndarray:
     if not np.issubdtype(times.dtype, np.integer):
         raise ValueError(f"times_ms must hold integer milliseconds, got dtype {times.dtype}")
     return times.astype(np.int64, copy=False)
+
+
+@dataclass(frozen=True)
+class Split:
+    """One split of combinatorial purged cross-validation: its test groups and rows, and the training
+    rows left after purge and embargo around every test group."""
+
+    index: int
+    groups: tuple[int, ...]
+    train: np.ndarray
+    test: np.ndarray
+
+
+def cpcv_splits(
+    times_ms: np.ndarray,
+    *,
+    n_groups: int,
+    n_test_groups: int,
+    horizon_ms: int,
+    embargo_ms: int = 0,
+) -> list[Split]:
+    """Combinatorial purged cross-validation (Lopez de Prado 2018, ch. 12): the distinct bar times cut
+    into `n_groups` chronological groups, one split per choice of `n_test_groups` of them as the test
+    set. A training row at time t is dropped when its label window [t, t + horizon_ms] reaches a test
+    group (purge) or when it falls within `embargo_ms` after one (embargo); training rows on both
+    sides of a test group are kept otherwise."""
+    times = _as_ms(times_ms)
+    if not isinstance(n_groups, (int, np.integer)) or n_groups < 2:
+        raise ConfigError(f"n_groups must be an integer >= 2, got {n_groups!r}")
+    if not isinstance(n_test_groups, (int, np.integer)) or not 1 <= n_test_groups < n_groups:
+        raise ConfigError(
+            f"n_test_groups must be between 1 and n_groups - 1 = {n_groups - 1}, got {n_test_groups!r}"
+        )
+    if horizon_ms < 0 or embargo_ms < 0:
+        raise ConfigError(f"horizon_ms and embargo_ms must be >= 0, got {horizon_ms!r} and {embargo_ms!r}")
+    group, starts, ends = time_groups(times, n_groups)
+    splits = []
+    for index, chosen in enumerate(combinations(range(n_groups), n_test_groups)):
+        test_mask = np.isin(group, chosen)
+        keep = ~test_mask
+        for g in chosen:
+            keep &= ~((times + horizon_ms >= starts[g]) & (times < ends[g] + embargo_ms))
+        splits.append(Split(index, tuple(chosen), np.flatnonzero(keep), np.flatnonzero(test_mask)))
+    return splits
+
+
+def time_groups(times_ms: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the group of each row, each group's first time, each group's end, exclusive): the distinct
+    times cut into `n_groups` chronological groups of near-equal size; a time is never split."""
+    times = _as_ms(times_ms)
+    distinct = np.unique(times)
+    if len(distinct) < n_groups:
+        raise ConfigError(
+            f"n_groups={n_groups} needs at least {n_groups} distinct times, got {len(distinct)}"
+        )
+    blocks = np.array_split(distinct, n_groups)
+    starts = np.array([int(b[0]) for b in blocks], dtype=np.int64)
+    ends = np.append(starts[1:], int(blocks[-1][-1]) + 1)
+    return np.searchsorted(starts, times, side="right") - 1, starts, ends
+
+
+def cpcv_paths(n_groups: int, n_test_groups: int) -> np.ndarray:
+    """(paths x groups) split indexes: path p takes group g's predictions from the p-th split (in
+    `cpcv_splits` order) that tests g, so each path is one whole out-of-sample history. There are
+    C(n_groups - 1, n_test_groups - 1) paths."""
+    by_group: list[list[int]] = [[] for _ in range(n_groups)]
+    for index, chosen in enumerate(combinations(range(n_groups), n_test_groups)):
+        for g in chosen:
+            by_group[g].append(index)
+    return np.array(by_group, dtype=np.int64).T

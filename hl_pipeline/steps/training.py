@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import pandas as pd
 
 from hl_pipeline.lake.paths import partition_dir
 from hl_pipeline.ml.features.catalog import bar_ms
@@ -61,6 +63,8 @@ def train_target(
     ev = evaluate(rows, target, xgb=xgb, walk=WalkForward(n_folds=len(folds)), folds=folds, trading=trading)
     chosen_by = _rounded(ev.params["selection_sharpe"])
     log(f"{key.key}: chose {ev.primary} (net Sharpe over the selection folds: {chosen_by})")
+    ev, curves = with_paths(ev, xgb=xgb, trading=trading)
+    log(f"{key.key}: CPCV net Sharpe of {ev.primary} per path: {ev.params['cpcv']['net_sharpes']}")
     run_tags = {
         **tags,
         "training_set.date": date,
@@ -71,7 +75,7 @@ def train_target(
         f"training_set {date} ({key.coin})", digest, partition_dir(root, "training_set", date).as_uri()
     )
     logged = log_training(
-        tracking, key.model_name, ev, tags=run_tags, run_name=f"{key.key} {date}", dataset=data
+        tracking, key.model_name, ev, tags=run_tags, run_name=f"{key.key} {date}", dataset=data, curves=curves
     )
     return Trained(
         key,
@@ -87,6 +91,21 @@ def train_target(
     )
 
 
+def with_paths(
+    ev: Evaluation, *, xgb: XGBConfig, trading: TradingConfig
+) -> tuple[Evaluation, pd.DataFrame | None]:
+    """`ev` with its chosen candidate's CPCV paths in `params["cpcv"]`, and the paths' net returns
+    (None, and `ev` unchanged, when the rows are too few to cut into the groups)."""
+    from hl_pipeline.errors import ConfigError
+    from hl_pipeline.ml.models import cpcv
+
+    try:
+        record, curves = cpcv.paths(ev, xgb=xgb, trading=trading)
+    except ConfigError:
+        return ev, None
+    return replace(ev, params={**ev.params, "cpcv": record.as_dict()}), curves
+
+
 def _rounded(values: Mapping[str, float]) -> str:
     return ", ".join(f"{k} {v:.2f}" for k, v in values.items())
 
@@ -99,10 +118,12 @@ def log_training(
     tags: Mapping[str, str] | None = None,
     run_name: str | None = None,
     dataset: DatasetInput | None = None,
+    curves: pd.DataFrame | None = None,
 ) -> LoggedModel:
-    """Log `ev` as one run with its plots, register its final model as a new version of `name`, and
-    keep the (trimmed) evaluation with the run for the gate."""
+    """Log `ev` as one run with its plots (and its CPCV paths' `curves`), register its final model as a
+    new version of `name`, and keep the (trimmed) evaluation with the run for the gate."""
     from hl_pipeline.ml.models import plots
+    from hl_pipeline.ml.models.cpcv import PathRecord
     from hl_pipeline.ml.models.walkforward import NO_LABEL, evaluation_record, trimmed
     from hl_pipeline.registry.evaluations import log_evaluation
     from hl_pipeline.registry.runs import log_model_run
@@ -120,6 +141,11 @@ def log_training(
             Path(tmp) / "confusion_matrix.png",
         )
         checked, files = _diagnostics(ev, Path(tmp))
+        if "cpcv" in ev.params:
+            checked |= PathRecord(**ev.params["cpcv"]).metrics()
+        if curves is not None:
+            title = f"{ev.primary}: net equity on each CPCV path"
+            files["plots"].append(plots.cpcv_png(curves, Path(tmp) / "cpcv_paths.png", title))
         record = RunRecord(
             params=_params(ev),
             metrics={

@@ -67,6 +67,11 @@ def test_training_registers_a_version_and_the_gate_decides(trained):
     evidence = run.data.metrics
     assert evidence["oos_accuracy"] >= 0.55 and evidence["gate_p_adjusted"] < 0.05
     assert evidence["oos_net_sharpe_lcb"] > 0 and evidence["oos_net_return"] > 0
+    # combinatorial purged cross-validation of the chosen candidate: its paths, their figures and plot
+    assert 0 <= evidence["cpcv_paths_positive"] <= 1
+    assert evidence["cpcv_net_sharpe_min"] <= evidence["cpcv_net_sharpe_median"]
+    plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
+    assert "plots/cpcv_paths.png" in plots
     digest = read_manifest(lake, "training_set", LAST).details["digest"]  # type: ignore[union-attr]
     assert run.data.tags["training_set.digest"] == digest and run.data.tags["dagster.partition"] == "BTC_15m"
     (logged,) = run.inputs.dataset_inputs  # the selection it trained on, as MLflow's run inputs show it

@@ -11,16 +11,21 @@ KINDS = ("xgboost", "lightgbm", "majority", "logistic", "forest")
 def build(kind: str, xgb: XGBConfig, n_classes: int):
     """A fresh, unfitted estimator of `kind` for class codes 0..n_classes-1."""
     if kind == "xgboost":
-        from xgboost import XGBClassifier
+        from hl_pipeline.ml.models.boosters import HistBooster
 
         p = xgb.params()
-        return XGBClassifier(
-            **{k: v for k, v in p.items() if k not in ("seed", "nthread")},
-            random_state=p["seed"],
-            n_jobs=p["nthread"],
-            tree_method="hist",
-            objective="binary:logistic" if n_classes == 2 else "multi:softprob",
-        )
+        native = {
+            "max_depth": p["max_depth"],
+            "eta": p["learning_rate"],
+            "subsample": p["subsample"],
+            "colsample_bytree": p["colsample_bytree"],
+            "min_child_weight": p["min_child_weight"],
+            "lambda": p["reg_lambda"],
+            "max_bin": p["max_bin"],
+            "nthread": p["nthread"],
+            "seed": p["seed"],
+        }
+        return HistBooster(native, p["n_estimators"], n_classes)
     if kind == "lightgbm":
         from lightgbm import LGBMClassifier
 
@@ -56,23 +61,22 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
             LogisticRegression(C=0.1, max_iter=300),
         )
     if kind == "forest":
-        from xgboost import XGBRFClassifier
+        from hl_pipeline.ml.models.boosters import HistBooster
 
-        # A random forest (bagged, column-sampled, unshrunk trees) on XGBoost's histogram trees:
-        # scikit-learn's forest walks every row in every tree even when it samples, so a year of 1m
-        # bars took 16-74 s a fold (bench/train_year.py) against seconds here.
-        return XGBRFClassifier(
-            n_estimators=100,
-            max_depth=6,
-            subsample=0.632,
-            colsample_bynode=0.3,
-            min_child_weight=20.0,
-            learning_rate=1.0,
-            reg_lambda=1e-5,
-            max_bin=xgb.max_bin,
-            tree_method="hist",
-            n_jobs=xgb.nthread,
-            random_state=xgb.seed,
-            objective="binary:logistic" if n_classes == 2 else "multi:softprob",
-        )
+        # A random forest (one round of 100 bagged, column-sampled, unshrunk trees) on XGBoost's
+        # histogram trees: scikit-learn's forest walks every row in every tree even when it samples,
+        # so a year of 1m bars took 16-74 s a fold (bench/train_year.py) against seconds here.
+        forest = {
+            "num_parallel_tree": 100,
+            "max_depth": 6,
+            "subsample": 0.632,
+            "colsample_bynode": 0.3,
+            "min_child_weight": 20.0,
+            "eta": 1.0,
+            "lambda": 1e-5,
+            "max_bin": xgb.max_bin,
+            "nthread": xgb.nthread,
+            "seed": xgb.seed,
+        }
+        return HistBooster(forest, 1, n_classes)
     raise ConfigError(f"unknown candidate {kind!r}; expected one of {KINDS}")

@@ -40,6 +40,16 @@ class WalkForward:
 
 
 @dataclass(frozen=True)
+class CPCVConfig:
+    """Combinatorial purged cross-validation of the chosen candidate (cpcv.py): C(n_groups,
+    n_test_groups) fits, C(n_groups - 1, n_test_groups - 1) paths; purge from the target's horizon."""
+
+    n_groups: int = 5
+    n_test_groups: int = 2
+    embargo_ms: int = 0
+
+
+@dataclass(frozen=True)
 class TradingConfig:
     """The position rule predictions serve and what trading it costs (trading.py)."""
 

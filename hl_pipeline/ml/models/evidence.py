@@ -73,20 +73,29 @@ def backtest_overfitting(returns: np.ndarray, n_splits: int = 8) -> float:
         return float("nan")
     if n_splits < 2 or n_splits % 2:
         raise ConfigError(f"n_splits must be an even number >= 2, got {n_splits!r}")
-    parts = np.array_split(np.arange(m.shape[0]), n_splits)
+    # per block and trial: bars, sum and sum of squares, so each half's Sharpe ratios are sums
+    parts = np.array_split(m, n_splits)
+    stats = np.stack(
+        [np.stack([np.full(m.shape[1], len(p)), p.sum(axis=0), (p * p).sum(axis=0)]) for p in parts]
+    )
+    total = stats.sum(axis=0)
     n = m.shape[1]
     logits = []
     for chosen in combinations(range(n_splits), n_splits // 2):
-        inside = np.concatenate([parts[i] for i in chosen])
-        outside = np.concatenate([parts[i] for i in range(n_splits) if i not in chosen])
-        best = int(np.argmax(_sharpe(m[inside])))
-        rank = 1 + np.sum(_sharpe(m[outside]) < _sharpe(m[outside])[best])  # 1 = worst
+        inside = stats[list(chosen)].sum(axis=0)
+        inside_sharpe, outside_sharpe = _sharpe(inside), _sharpe(total - inside)
+        best = int(np.argmax(inside_sharpe))
+        rank = 1 + np.sum(outside_sharpe < outside_sharpe[best])  # 1 = worst
         omega = rank / (n + 1)
         logits.append(np.log(omega / (1 - omega)))
     return float(np.mean(np.array(logits) <= 0))
 
 
-def _sharpe(m: np.ndarray) -> np.ndarray:
-    sd = m.std(axis=0, ddof=1)
+def _sharpe(stats: np.ndarray) -> np.ndarray:
+    """Per-bar Sharpe ratio (sample deviation) of each trial from its (bars, sum, sum of squares)."""
+    n, total, squares = stats
+    mean = total / n
+    var = np.maximum(squares - n * mean * mean, 0.0) / np.maximum(n - 1, 1)
+    sd = np.sqrt(var)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(sd > 0, m.mean(axis=0) / sd, 0.0)
+        return np.where(sd > 0, mean / sd, 0.0)

@@ -100,3 +100,20 @@ def reliability_png(table: pd.DataFrame, path: Path, title: str = "reliability")
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
+
+
+def cpcv_png(curves: pd.DataFrame, path: Path, title: str = "CPCV paths") -> Path:
+    """Net-of-cost equity of each combinatorial purged cross-validation path (`cpcv.paths`)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    for p, part in curves.groupby("path", sort=True):
+        ax.plot(part["time"], np.cumprod(1.0 + part["net"].to_numpy()), lw=0.9, label=f"path {p}")
+    ax.axhline(1.0, color="grey", lw=0.6)
+    ax.set_title(title)
+    ax.set_ylabel("net equity")
+    ax.legend(loc="upper left", fontsize="small")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hl_pipeline.ml.models.boosters import HistBooster, TrainingRows
 from hl_pipeline.ml.models.candidates import build
 from hl_pipeline.ml.models.config import XGBConfig
 from hl_pipeline.ml.models.target_spec import directions
@@ -28,9 +29,13 @@ class DirectionModel:
 
     def proba(self, frame: pd.DataFrame) -> np.ndarray:
         """Probabilities (n, len(classes)); classes absent from training get 0."""
-        out = np.zeros((len(frame), len(self.classes)))
-        if len(frame):
-            out[:, self.seen] = self.estimator.predict_proba(matrix(frame, self.features))
+        return self.proba_matrix(matrix(frame, self.features))
+
+    def proba_matrix(self, x: np.ndarray) -> np.ndarray:
+        """`proba` of a float32 feature matrix already in model order."""
+        out = np.zeros((len(x), len(self.classes)))
+        if len(x):
+            out[:, self.seen] = self.estimator.predict_proba(x)
         return out
 
     def predict_from_proba(self, p: np.ndarray) -> np.ndarray:
@@ -55,17 +60,26 @@ def matrix(frame: pd.DataFrame, features) -> np.ndarray:
     return frame[list(features)].to_numpy(dtype=np.float32)
 
 
-def fit(
-    kind: str, frame: pd.DataFrame, codes: np.ndarray, classes: np.ndarray, features, xgb: XGBConfig
-) -> DirectionModel:
-    """Fit a candidate on rows of `frame` with class codes `codes`. Below PARALLEL_ROWS rows it fits on
-    one thread: threads then cost more than they save, and on a busy machine OpenMP's waiting threads
-    made a LightGBM fit of 1,000 rows take 13-23 s instead of 0.1 s (measured in `make demo`)."""
+def training_rows(x: np.ndarray, codes: np.ndarray) -> tuple[TrainingRows, np.ndarray]:
+    """(the rows every candidate of a fold fits, with codes renumbered over the classes present; those
+    classes' codes among all the target's classes)."""
     seen, local = np.unique(codes, return_inverse=True)
-    if len(frame) < PARALLEL_ROWS:
+    return TrainingRows(np.ascontiguousarray(x, dtype=np.float32), local), seen
+
+
+def fit(
+    kind: str, rows: TrainingRows, seen: np.ndarray, classes: np.ndarray, features, xgb: XGBConfig
+) -> DirectionModel:
+    """Fit a candidate on `rows` (from `training_rows`). Below PARALLEL_ROWS rows it fits on one
+    thread: threads then cost more than they save, and on a busy machine OpenMP's waiting threads
+    made a LightGBM fit of 1,000 rows take 13-23 s instead of 0.1 s (measured in `make demo`)."""
+    if len(rows.x) < PARALLEL_ROWS:
         xgb = replace(xgb, nthread=1)
     estimator = build(kind, xgb, max(len(seen), 2))
     if len(seen) == 1:  # one class only: every candidate degenerates to predicting it
         estimator = build("majority", xgb, 2)
-    estimator.fit(matrix(frame, features), local)
+    if isinstance(estimator, HistBooster):
+        estimator.fit_rows(rows)
+    else:
+        estimator.fit(rows.x, rows.codes)
     return DirectionModel(kind, estimator, tuple(features), np.asarray(classes), seen)

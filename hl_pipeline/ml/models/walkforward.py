@@ -25,7 +25,7 @@ from hl_pipeline.errors import ConfigError
 from hl_pipeline.ml.folds import Fold, walk_forward_folds
 from hl_pipeline.ml.models import metrics
 from hl_pipeline.ml.models.config import TradingConfig, WalkForward, XGBConfig
-from hl_pipeline.ml.models.predictor import DirectionModel, fit
+from hl_pipeline.ml.models.predictor import DirectionModel, fit, matrix, training_rows
 from hl_pipeline.ml.models.target_spec import Target, encode
 from hl_pipeline.ml.models.trading import MarketColumns
 
@@ -131,6 +131,8 @@ def evaluate(
     else:
         folds = restrict(folds, keep)
     market = [c for c in asdict(MarketColumns()).values() if c in rows.columns]
+    x = matrix(rows, target.features)
+    coins, bar_times = rows["coin"].to_numpy(), rows["time"].array  # the times keep their zone
     results, parts = [], []
     last_models: dict[str, DirectionModel] = {}  # the last fold's, for the held-out importance
     for fold in folds:
@@ -139,8 +141,8 @@ def evaluate(
         part = pd.DataFrame(
             {
                 "row": test,
-                "coin": rows["coin"].to_numpy()[test],
-                "time": rows["time"].to_numpy()[test],
+                "coin": coins[test],
+                "time": bar_times[test],
                 "fold": fold.index,
                 "code": codes[test],
                 "ret": ret[test],
@@ -148,12 +150,13 @@ def evaluate(
             }
         )
         fold_metrics, seconds = {}, {}
+        fold_rows, seen = training_rows(x[train], codes[train])
         for kind in kinds:
             start = time.perf_counter()
-            model = fit(kind, rows.iloc[train], codes[train], classes, target.features, xgb)
+            model = fit(kind, fold_rows, seen, classes, target.features, xgb)
             if fold is folds[-1]:
                 last_models[kind] = model
-            p = model.proba(rows.iloc[test])
+            p = model.proba_matrix(x[test])
             seconds[kind] = time.perf_counter() - start
             score = model.predict_from_proba(p)
             fold_metrics[kind] = metrics.scores(
@@ -179,7 +182,11 @@ def evaluate(
         choices = [primary if c is not None else None for c in choices]
     oos = _served(oos, choices)
     chosen = primary or max(selection, key=lambda k: selection[k])
-    final = fit(chosen, rows[labelled], codes[labelled], classes, target.features, xgb) if fit_final else None
+    final = (
+        fit(chosen, *training_rows(x[labelled], codes[labelled]), classes, target.features, xgb)
+        if fit_final
+        else None
+    )
     importance = (
         held_out_importance(last_models[chosen], rows, codes, labelled, folds[-1]) if fit_final else None
     )
