@@ -47,6 +47,7 @@ class CPCVConfig:
     n_groups: int = 5
     n_test_groups: int = 2
     embargo_ms: int = 0
+    non_overlapping: bool = True  # train each split on every hold_bars-th bar (cpcv.py)
 
 
 @dataclass(frozen=True)

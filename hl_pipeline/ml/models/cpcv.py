@@ -6,6 +6,12 @@ training groups and predicts its `n_test_groups` test groups; the splits' predic
 recombined into C(n_groups - 1, n_test_groups - 1) paths, each a whole out-of-sample history
 traded as served (trading.py). The spread of the paths' net Sharpe ratios says how much one
 walk-forward path's figure owes to where its folds happened to fall.
+
+With `non_overlapping` (the default) each split trains on every `hold_bars`-th bar only, so no two
+training labels share a bar (the classical answer to overlapping outcomes, Lopez de Prado 2018,
+ch. 4): a 15-bar target on 1m bars fits on a fifteenth of the rows, which keeps CPCV's ten fits
+cheap on a year of bars. Those fits see fewer rows than the served model, so the paths tend to
+understate it; predictions are still made on every test bar.
 """
 
 from __future__ import annotations
@@ -61,22 +67,26 @@ def paths(
     labelled = rows[target.label].notna().to_numpy()
     codes = np.full(len(rows), -1, dtype=np.int64)
     codes[labelled], _ = encode(rows.loc[labelled, target.label].to_numpy().astype(np.int64), ev.classes)
+    t = times_ms(rows)
     splits = cpcv_splits(
-        times_ms(rows),
+        t,
         n_groups=config.n_groups,
         n_test_groups=config.n_test_groups,
         horizon_ms=target.horizon_ms,
         embargo_ms=config.embargo_ms,
     )
+    trainable = labelled.copy()
+    if config.non_overlapping and target.hold_bars > 1:
+        trainable &= (t // trading.bar_ms) % target.hold_bars == 0
     x = matrix(rows, target.features)
     scores = np.full((len(splits), len(rows)), np.nan)
     for split in splits:
-        train = split.train[labelled[split.train]]
+        train = split.train[trainable[split.train]]
         model = fit(ev.primary, *training_rows(x[train], codes[train]), ev.classes, target.features, xgb)
         scores[split.index, split.test] = model.predict_from_proba(model.proba_matrix(x[split.test]))
     market = [c for c in asdict(MarketColumns()).values() if c in rows.columns]
     base = rows[["coin", "time", target.ret, *market]].rename(columns={target.ret: "ret"})
-    group_of, _, _ = time_groups(times_ms(rows), config.n_groups)
+    group_of, _, _ = time_groups(t, config.n_groups)
     per_year = metrics.per_year(trading.bar_ms)
     sharpes, returns, curves = [], [], []
     for p, row in enumerate(cpcv_paths(config.n_groups, config.n_test_groups)):

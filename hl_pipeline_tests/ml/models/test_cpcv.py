@@ -40,3 +40,24 @@ def test_costs_make_every_path_lose(planted):
 def test_more_groups_give_more_paths(planted):
     record, _ = cpcv.paths(planted, xgb=FAST_XGB, config=CPCVConfig(n_groups=6, n_test_groups=2))
     assert record.n_splits == 15 and len(record.net_sharpes) == 5
+
+
+def test_splits_train_on_non_overlapping_labels_only(planted, monkeypatch):
+    trained: list[np.ndarray] = []
+    real_rows = cpcv.training_rows
+
+    def recording(x, codes):
+        trained.append(x[:, 0].copy())  # feature f0 identifies the rows fitted
+        return real_rows(x, codes)
+
+    monkeypatch.setattr(cpcv, "training_rows", recording)
+    cpcv.paths(planted, xgb=FAST_XGB)
+    rows = planted.rows
+    minutes = (rows["time"] - rows["time"].min()).dt.total_seconds().to_numpy() // 60
+    hold = planted.target.hold_bars
+    f0 = rows["f0"].to_numpy(dtype=np.float32)
+    assert len(trained) == 10
+    for values in trained:
+        fitted = np.isin(f0, values)
+        # every fitted bar is a multiple of the hold (the frame starts on one), so labels never share a bar
+        assert fitted.any() and (minutes[fitted] % hold == 0).all()
