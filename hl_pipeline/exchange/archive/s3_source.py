@@ -1,28 +1,30 @@
-"""`S3Archive`: the requester-pays Hyperliquid buckets over plain HTTPS (S3 REST + SigV4).
+"""`S3Archive`: the requester-pays Hyperliquid buckets, or any S3-compatible endpoint, through
+obstore (the Rust object_store crate's Python binding: signing, retries and listing pagination).
 
-Every request carries `x-amz-request-payer: requester` (when requester_pays) and is signed
-with credentials from the environment; without them the first call raises
-ArchiveAccessError before anything is sent. Bucket regions are third-party reports
-(UNCONFIRMED); pass `region=` to override.
+Every request carries `x-amz-request-payer: requester` (when requester_pays) and is signed with
+credentials from the environment; without them the first call raises ArchiveAccessError before
+anything is sent. Bucket regions are third-party reports (UNCONFIRMED); pass `region=` to
+override. `endpoint` points the archive at another server (http allowed), such as a local S3.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import datetime as dt
+import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, BinaryIO
-from urllib.parse import quote, urlencode
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import requests
-
+from hl_pipeline.exchange.archive.credentials import Credentials, credentials_from_env
 from hl_pipeline.exchange.archive.errors import ArchiveAccessError
-from hl_pipeline.exchange.archive.sigv4 import EMPTY_SHA256, Credentials, credentials_from_env, sign
 from hl_pipeline.exchange.archive.sources import ArchiveObject, ArchiveSource
-from hl_pipeline.exchange.errors import excerpt
+
+if TYPE_CHECKING:
+    from obstore.store import ClientConfig, RetryConfig, S3Config
 
 BUCKET_REGIONS = {"hyperliquid-archive": "us-east-1", "hl-mainnet-node-data": "ap-northeast-1"}
-_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+READ_BUFFER = 8 << 20  # bytes fetched per ranged GET while streaming an object
+RETRIES = 3  # per request, with backoff, within `timeout` in all
 
 
 @dataclass
@@ -31,10 +33,11 @@ class S3Archive(ArchiveSource):
     requester_pays: bool = True
     price_per_gb: float = 0.09
     region: str | None = None
+    endpoint: str | None = None  # default: the region's AWS endpoint
     credentials: Credentials | None = None
     environ: Mapping[str, str] | None = None  # where to find credentials (default os.environ)
-    session: Any = None  # a requests.Session (or a stand-in in tests)
     timeout: float = 60.0
+    _store: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.region = self.resolved_region
@@ -45,65 +48,92 @@ class S3Archive(ArchiveSource):
         return self.region or BUCKET_REGIONS.get(self.bucket, "us-east-1")
 
     def describe_source(self) -> str:
-        return f"s3://{self.bucket} ({self.region}{', requester pays' if self.requester_pays else ''})"
+        where = f", {self.endpoint}" if self.endpoint else ""
+        return f"s3://{self.bucket} ({self.region}{where}{', requester pays' if self.requester_pays else ''})"
 
-    def _request(
-        self, method: str, key: str = "", query: dict[str, str] | None = None, stream: bool = False
-    ) -> requests.Response:
-        creds = self.credentials or credentials_from_env(self.environ)  # raises before any I/O
-        region = self.resolved_region
-        url = f"https://{self.bucket}.s3.{region}.amazonaws.com/{quote(key, safe='/-_.~')}"
-        if query:
-            url += "?" + urlencode(sorted(query.items()), quote_via=quote, safe="-_.~")
-        headers = {"x-amz-content-sha256": EMPTY_SHA256}
-        if self.requester_pays:
-            headers["x-amz-request-payer"] = "requester"
-        self.session = self.session or requests.Session()
-        return self.session.request(
-            method,
-            url,
-            headers=sign(method, url, headers, creds, region, "s3"),
-            stream=stream,
-            timeout=self.timeout,
-        )
+    def store(self):
+        """The obstore S3Store, built on first use (credentials are checked before anything is sent)."""
+        if self._store is None:
+            creds = self.credentials or credentials_from_env(self.environ)  # raises before any I/O
+            from obstore.store import S3Store
 
-    def _failed(self, what: str, response: requests.Response) -> ArchiveAccessError:
-        body = "" if response.request is None or response.request.method == "HEAD" else response.text
-        return ArchiveAccessError(
-            f"{what} in s3://{self.bucket}: HTTP {response.status_code} {excerpt(body)}"
-        )
+            config: S3Config = {
+                "region": self.resolved_region,
+                "access_key_id": creds.access_key,
+                "secret_access_key": creds.secret_key,
+                "request_payer": self.requester_pays,
+            }
+            if creds.session_token:
+                config["session_token"] = creds.session_token
+            options: ClientConfig = {"timeout": f"{self.timeout}s"}
+            if self.endpoint:
+                config |= {"endpoint": self.endpoint, "virtual_hosted_style_request": False}
+                options["allow_http"] = self.endpoint.startswith("http://")
+            retry: RetryConfig = {"max_retries": RETRIES, "retry_timeout": dt.timedelta(seconds=self.timeout)}
+            self._store = S3Store(self.bucket, config=config, client_options=options, retry_config=retry)
+        return self._store
+
+    def _failed(self, what: str, error: Exception) -> ArchiveAccessError:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return ArchiveAccessError(f"{what} in s3://{self.bucket}: {type(error).__name__}: {first}")
 
     def size(self, key: str) -> int | None:
-        response = self._request("HEAD", key)
-        if response.status_code == 404:
+        import obstore
+
+        store = self.store()
+        try:
+            return int(obstore.head(store, key)["size"])
+        except FileNotFoundError:  # obstore's NotFoundError
             return None
-        if response.status_code != 200:
-            raise self._failed(f"HEAD {key}", response)
-        return int(response.headers["Content-Length"])
+        except Exception as e:
+            raise self._failed(f"HEAD {key}", e) from e
 
     def open(self, key: str) -> BinaryIO:
-        """The object's body as a stream (read it in chunks; it is not buffered whole)."""
-        response = self._request("GET", key, stream=True)
-        if response.status_code != 200:
-            raise self._failed(f"GET {key}", response)
-        response.raw.decode_content = False
-        return response.raw
+        """The object's body as a stream (read it in chunks; it is fetched in ranged GETs)."""
+        import obstore
+
+        store = self.store()
+        try:
+            reader = obstore.open_reader(store, key, buffer_size=READ_BUFFER)
+        except Exception as e:
+            raise self._failed(f"GET {key}", e) from e
+        return io.BufferedReader(_Raw(reader, lambda e: self._failed(f"GET {key}", e)), READ_BUFFER)
 
     def list(self, prefix: str = "") -> Iterator[ArchiveObject]:
-        token = None
-        while True:
-            query = {"list-type": "2", "prefix": prefix, **({"continuation-token": token} if token else {})}
-            response = self._request("GET", "", query)
-            if response.status_code != 200:
-                raise self._failed(f"list {prefix!r}", response)
-            root = ET.fromstring(response.content)
-            for item in root.iter(f"{_NS}Contents"):
-                key, size = item.findtext(f"{_NS}Key"), item.findtext(f"{_NS}Size")
-                if key is None or size is None:
-                    raise ArchiveAccessError(
-                        f"list {prefix!r} in s3://{self.bucket}: an entry lacks Key or Size"
-                    )
-                yield ArchiveObject(key, int(size))
-            token = root.findtext(f"{_NS}NextContinuationToken")
-            if root.findtext(f"{_NS}IsTruncated") != "true" or not token:
-                return
+        """Objects whose key starts with `prefix` (S3's prefix semantics; object_store lists by whole
+        path segments, so the listing starts at the prefix's folder and is filtered)."""
+        import obstore
+
+        store = self.store()
+        folder = prefix.rsplit("/", 1)[0] + "/" if "/" in prefix else None
+        try:
+            for batch in obstore.list(store, prefix=folder):
+                for meta in batch:
+                    if meta["path"].startswith(prefix):
+                        yield ArchiveObject(meta["path"], int(meta["size"]))
+        except Exception as e:
+            raise self._failed(f"list {prefix!r}", e) from e
+
+
+class _Raw(io.RawIOBase):
+    """An obstore ReadableFile as a raw binary stream (readinto), its errors as archive errors."""
+
+    def __init__(self, reader, failed):
+        self._reader, self._failed = reader, failed
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._reader.read(len(buffer))
+        except Exception as e:
+            raise self._failed(e) from e
+        n = len(data)
+        memoryview(buffer)[:n] = memoryview(data)
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._reader.close()
+        super().close()
