@@ -110,3 +110,65 @@ def test_one_limiter_per_host_and_a_null_limiter():
 def test_bad_margin():
     with pytest.raises(ValueError, match="margin"):
         WeightLimiter(margin=0)
+
+
+_DRAW = """
+import json, sys, time
+from pathlib import Path
+from hl_pipeline.exchange.limiter import WeightLimiter
+shared = Path(sys.argv[1]) if sys.argv[1] != "-" else None
+lim = WeightLimiter(capacity=20, refill_per_s=20, margin=1.0, shared=shared)
+print("ready", flush=True)
+sys.stdin.readline()
+stamps = []
+for _ in range(40):
+    lim.reserve(1)
+    stamps.append(time.monotonic())
+print(json.dumps(stamps))
+"""
+
+
+def _draws(shared: str) -> list[float]:
+    """Two processes each take 40 weight from a bucket of 20 refilled at 20/s, started together."""
+    import json
+    import subprocess
+    import sys
+
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _DRAW, shared], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    return sorted(t for p in procs for t in json.loads(p.communicate(timeout=60)[0]))
+
+
+def _worst_excess(stamps: list[float], capacity: float = 20, rate: float = 20) -> float:
+    """The most any window [a, b] of the draws exceeds what the bucket allows: capacity + rate (b - a)."""
+    return max(
+        j - i + 1 - (capacity + rate * (stamps[j] - stamps[i]))
+        for i in range(len(stamps))
+        for j in range(i, len(stamps))
+    )
+
+
+def test_processes_sharing_a_bucket_file_stay_inside_one_budget_together(tmp_path):
+    shared = _draws(str(tmp_path / "host.bucket"))
+    # slack of a few draws: a stamp is read after its draw, late on a loaded machine
+    assert len(shared) == 80 and _worst_excess(shared) <= 3.0
+    # the same two processes with a bucket each take about twice the budget at once
+    assert _worst_excess(_draws("-")) > 5
+
+
+def test_the_host_limiter_keeps_its_bucket_in_a_file_per_host(tmp_path):
+    lim = limiter_for("http://127.0.0.1:7", state_dir=tmp_path)
+    lim.reserve(100)
+    assert (tmp_path / "127.0.0.1_7.bucket").stat().st_size == 16
+    again = WeightLimiter(shared=tmp_path / "127.0.0.1_7.bucket")  # another process's view of it
+    assert again.available == pytest.approx(lim.capacity - 100, abs=1)
