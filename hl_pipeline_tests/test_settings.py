@@ -125,3 +125,21 @@ def test_venues_default_to_the_simulated_ones_and_to_none_against_mainnet():
     assert Settings.from_env({"HL_VENUES": "none"}).venues == ()
     assert Settings.from_env({"HL_VENUES": " okx , bybit "}).venues == ("okx", "bybit")
     assert Settings.from_env({"HL_API_URL": "mainnet", "HL_VENUES": "okx,kraken"}).venues == ("okx", "kraken")
+
+
+def test_spot_coins_are_parsed_beside_the_perps():
+    assert Settings.from_env({}).spot_coins == ()
+    assert Settings.from_env({"HL_SPOT_COINS": " PURR/USDC , @107 "}).spot_coins == ("PURR/USDC", "@107")
+    assert Settings.from_env({"HL_SPOT_COINS": "none"}).spot_coins == ()
+
+
+@pytest.mark.parametrize("value", ["PURR/USDC,BTC", "@1,@1", "PURR-USDC", "@1;@2", "@x"])
+def test_a_bad_spot_coin_is_refused_naming_it(value):
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({"HL_SPOT_COINS": value})
+    assert "HL_SPOT_COINS" in str(info.value) and value.split(",")[-1] in str(info.value)
+
+
+def test_a_spot_pair_among_the_perps_points_to_its_setting():
+    with pytest.raises(ConfigError, match="'PURR/USDC'.*HL_SPOT_COINS"):
+        Settings.from_env({"HL_COINS": "BTC,PURR/USDC"})
