@@ -129,7 +129,7 @@ class InfoClient(WalletQueries, MarketQueries):
     def check_coin(self, coin: str) -> str:
         """`coin` is a listed perp, or a listed spot pair (candles, books and trades serve both)."""
         if is_spot_name(coin):
-            return validation.check_coin_in(coin, self.spot_universe())
+            return validation.check_coin_in(coin, self.spot_universe(), "spot pairs")
         return validation.check_coin_in(coin, self.universe())
 
     check_interval = staticmethod(validation.check_interval)

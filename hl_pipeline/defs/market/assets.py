@@ -42,7 +42,8 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         """Listed perpetuals with their asset contexts (funding, open interest, mark, oracle); today's
         partition gathers one snapshot per run."""
         dates, now = _window(context, market)
-        coins = _checked(hyperliquid, list(market.coins))
+        _checked(hyperliquid, market.all_coins())  # the first asset of a run: spot pairs checked too
+        coins = list(market.coins)
         client = hyperliquid.client()
         manifests = [snapshot_universe(client, lake.path, date, coins, now) for date in dates]
         return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
