@@ -141,5 +141,5 @@ def test_a_bad_spot_coin_is_refused_naming_it(value):
 
 
 def test_a_spot_pair_among_the_perps_points_to_its_setting():
-    with pytest.raises(ConfigError, match="'PURR/USDC'.*HL_SPOT_COINS"):
+    with pytest.raises(ConfigError, match=r"'PURR/USDC'.*HL_SPOT_COINS"):
         Settings.from_env({"HL_COINS": "BTC,PURR/USDC"})
