@@ -127,6 +127,8 @@ def test_the_checks_cover_the_spot_pairs(world):
     assert complete.metadata["expected_bars"].value == expected  # spot bars counted beside BTC's
     trades = evaluations[("trades", "trades_complete", day)].metadata["minutes_by_coin"].value
     assert set(trades) == {"PURR-USDC", "spot-1"}  # the archive holds perps only: spot days are gaps
+    inside = evaluations[("trades", "trades_inside_candle_range", world["today"])]
+    assert inside.passed, inside.description  # spot trades against spot candles, not a perp's
 
 
 def test_spot_trades_and_books_come_from_the_collector(world):
