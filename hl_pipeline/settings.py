@@ -65,6 +65,15 @@ def parse_spot_coins(text: str, name: str = "spot coin list") -> tuple[str, ...]
     return tuple(pairs)
 
 
+def parse_market_coins(text: str, name: str = "coin list") -> tuple[str, ...]:
+    """Perps and spot pairs in one list, e.g. `"BTC,PURR/USDC,@107"` (the collector's `--coins`)."""
+    items = _items(text, name)
+    perps = [c for c in items if not is_spot_name(c)]
+    if perps:
+        parse_coins(",".join(perps), name)  # spot pairs are well formed by is_spot_name
+    return tuple(items)
+
+
 def parse_wallets(text: str, name: str = "wallet list") -> tuple[str, ...]:
     """`"0xabc...,0xdef..."` -> lowercase addresses; blank means none."""
     if not text.strip():

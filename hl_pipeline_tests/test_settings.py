@@ -5,7 +5,15 @@ import dataclasses
 import pytest
 
 from hl_pipeline.errors import ConfigError
-from hl_pipeline.settings import Settings, clock_ms, parse_as_of, parse_coins, parse_date, parse_intervals
+from hl_pipeline.settings import (
+    Settings,
+    clock_ms,
+    parse_as_of,
+    parse_coins,
+    parse_date,
+    parse_intervals,
+    parse_market_coins,
+)
 
 
 def test_defaults_parse_from_an_empty_environment():
@@ -143,3 +151,10 @@ def test_a_bad_spot_coin_is_refused_naming_it(value):
 def test_a_spot_pair_among_the_perps_points_to_its_setting():
     with pytest.raises(ConfigError, match=r"'PURR/USDC'.*HL_SPOT_COINS"):
         Settings.from_env({"HL_COINS": "BTC,PURR/USDC"})
+
+
+def test_the_collectors_coin_list_takes_perps_and_spot_pairs():
+    assert parse_market_coins("BTC, PURR/USDC ,@107") == ("BTC", "PURR/USDC", "@107")
+    for bad in ("BTC,PURR-USDC", "BTC,@x", "BTC,BTC"):
+        with pytest.raises(ConfigError, match="--coins"):
+            parse_market_coins(bad, "--coins")

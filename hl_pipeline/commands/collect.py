@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from hl_pipeline.errors import ConfigError
-from hl_pipeline.settings import Settings, parse_coins
+from hl_pipeline.settings import Settings, parse_market_coins
 
 
 def _log_to_stdout(verbose: bool) -> None:
@@ -38,7 +38,9 @@ def collect(
     from hl_pipeline.lake.paths import check_writable
 
     coin_list = (
-        list(parse_coins(coins, "--coins")) if coins is not None else [*settings.coins, *settings.spot_coins]
+        list(parse_market_coins(coins, "--coins"))
+        if coins is not None
+        else [*settings.coins, *settings.spot_coins]
     )
     if seconds is not None and not seconds > 0:  # also refuses nan
         raise ConfigError(f"bad --seconds {seconds!r}: a positive number of seconds, e.g. 60")
