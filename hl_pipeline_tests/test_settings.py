@@ -65,6 +65,9 @@ def test_as_of_freezes_the_clock():
 BAD_VALUES = [
     ("HL_COINS", "BTC,,ETH"),
     ("HL_COINS", "BTC;ETH"),
+    ("HL_COINS", "BTC,PURR/USDC"),  # a spot pair belongs in HL_SPOT_COINS
+    ("HL_SPOT_COINS", "PURR/USDC,PURR-USDC"),  # the lake key, not the exchange's name
+    ("HL_SPOT_COINS", "@1,BTC"),
     ("HL_NATIVE_INTERVALS", "1m,7m"),
     ("HL_NATIVE_INTERVALS", "1d"),  # the resampled intervals need 1m
     ("HL_RESAMPLED_INTERVALS", "5m,9m"),
