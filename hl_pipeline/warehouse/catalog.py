@@ -1,7 +1,8 @@
 """Create or replace one view per dataset over the lake, plus `manifests`, `gaps` and `quarantine` views.
 
 A view of a dataset split by coin adds `market` ("perp" or "spot") and `exchange_coin` (the
-exchange's name, e.g. PURR/USDC) from the path's lake key, so one query covers perps and spot.
+exchange's name, e.g. PURR/USDC) from the path's lake key, so one query covers perps and spot;
+`gaps` adds `market` too.
 
 Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ columns."""
 
@@ -90,7 +91,8 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
         "CREATE OR REPLACE VIEW gaps AS "
         "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
         "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, "
-        "g.bars, g.minutes, g.exchange_trades, g.venue, g.symbol "
+        "g.bars, g.minutes, g.exchange_trades, g.venue, g.symbol, "
+        f"CASE WHEN coin IS NOT NULL THEN {MARKET_SQL} END AS market "
         "FROM (SELECT dataset, coin, date, "
         f"unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )

@@ -43,16 +43,21 @@ def test_what_is_not_a_spot_name(name):
 
 
 def test_one_query_over_candles_covers_perp_and_spot(tmp_path):
+    gap = {"interval": "1m", "source": "api", "start": "2024-01-01T00:07:00Z", "end": "2024-01-01T00:08:00Z"}
     for name, rows in (("BTC", 10), ("PURR/USDC", 7), ("@1", 5)):
         key = coin_key(name)
         table = candles_1m(rows, coin=key)
-        write_partition(tmp_path, table, Manifest.for_table("candles", "2024-01-01", key, table, "test"))
+        gaps = [{**gap, "bars": 1}] if name == "PURR/USDC" else []
+        manifest = Manifest.for_table("candles", "2024-01-01", key, table, "test", gaps=gaps)
+        write_partition(tmp_path, table, manifest)
     assert (tmp_path / "candles" / "coin=PURR-USDC" / "date=2024-01-01" / "part-0.parquet").exists()
     with duckdb.connect() as conn:
         refresh_catalog(conn, tmp_path)
         got = conn.execute(
             "SELECT market, exchange_coin, coin, count(*) FROM candles GROUP BY ALL ORDER BY 1, 2"
         ).fetchall()
+        gaps = conn.execute("SELECT market, coin, bars FROM gaps").fetchall()
+    assert gaps == [("spot", "PURR-USDC", 1)]
     assert got == [
         ("perp", "BTC", "BTC", 10),
         ("spot", "@1", "spot-1", 5),
