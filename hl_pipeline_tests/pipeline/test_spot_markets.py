@@ -171,6 +171,11 @@ def test_one_warehouse_query_covers_perp_and_spot(world):
         for view in ("trades", "book_snapshots", "asset_contexts"):
             markets = conn.execute(f"SELECT DISTINCT market FROM {view} ORDER BY 1").fetchall()
             assert markets == [("perp",), ("spot",)], view
+        spot_gaps = conn.execute(
+            f"SELECT DISTINCT coin FROM gaps WHERE market = 'spot' AND dataset = 'trades'"
+            f" AND date = '{world['yesterday']}' ORDER BY 1"
+        ).fetchall()
+        assert spot_gaps == [("PURR-USDC",), ("spot-1",)]
 
 
 def test_a_broken_spot_candle_fails_the_blocking_check(world, tmp_path):
