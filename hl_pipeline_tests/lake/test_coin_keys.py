@@ -47,8 +47,8 @@ def test_one_query_over_candles_covers_perp_and_spot(tmp_path):
     for name, rows in (("BTC", 10), ("PURR/USDC", 7), ("@1", 5)):
         key = coin_key(name)
         table = candles_1m(rows, coin=key)
-        gaps = [{**gap, "bars": 1}] if name == "PURR/USDC" else []
-        manifest = Manifest.for_table("candles", "2024-01-01", key, table, "test", gaps=gaps)
+        planted = [{**gap, "bars": 1}] if name == "PURR/USDC" else []
+        manifest = Manifest.for_table("candles", "2024-01-01", key, table, "test", gaps=planted)
         write_partition(tmp_path, table, manifest)
     assert (tmp_path / "candles" / "coin=PURR-USDC" / "date=2024-01-01" / "part-0.parquet").exists()
     with duckdb.connect() as conn:
