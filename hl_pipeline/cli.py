@@ -75,7 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     collect = sub.add_parser(
         "collect", help="stream trades and books into the landing zone until SIGTERM/SIGINT"
     )
-    collect.add_argument("--coins", help="comma-separated coins (default: HL_COINS)")
+    collect.add_argument(
+        "--coins",
+        help="comma-separated perps and spot pairs, e.g. BTC,PURR/USDC,@107"
+        " (default: HL_COINS and HL_SPOT_COINS)",
+    )
     collect.add_argument("--landing", help="landing directory (default: HL_LANDING_ROOT or data/landing)")
     collect.add_argument(
         "--seconds", type=float, help="stop after this many seconds (default: run until signalled)"

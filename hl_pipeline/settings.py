@@ -16,6 +16,7 @@ from typing import Any
 
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import INTERVALS
+from hl_pipeline.lake.coin_keys import is_spot_name
 from hl_pipeline.ml.features.catalog import BARS
 from hl_pipeline.venues.clients import LOCAL_API
 from hl_pipeline.venues.names import SIMULATED, check_venues
@@ -42,10 +43,35 @@ def parse_coins(text: str, name: str = "coin list") -> tuple[str, ...]:
     coins = _items(text, name)
     for coin in coins:
         if not _COIN.match(coin):
+            spot = "; spot pairs go in HL_SPOT_COINS" if is_spot_name(coin) else ""
             raise ConfigError(
-                f"malformed coin {coin!r} in {name} {text!r}: coins look like BTC, kPEPE or dex:COIN"
+                f"malformed coin {coin!r} in {name} {text!r}: coins look like BTC, kPEPE or dex:COIN{spot}"
             )
     return tuple(coins)
+
+
+def parse_spot_coins(text: str, name: str = "spot coin list") -> tuple[str, ...]:
+    """`"PURR/USDC,@107"` -> ("PURR/USDC", "@107"): spot pairs as the exchange names them; blank or
+    "none" means none."""
+    if not text.strip() or text.strip().lower() == "none":
+        return ()
+    pairs = _items(text, name)
+    for pair in pairs:
+        if not is_spot_name(pair):
+            raise ConfigError(
+                f"malformed spot coin {pair!r} in {name} {text!r}: spot pairs look like PURR/USDC or @107"
+                " (spotMeta's universe names)"
+            )
+    return tuple(pairs)
+
+
+def parse_market_coins(text: str, name: str = "coin list") -> tuple[str, ...]:
+    """Perps and spot pairs in one list, e.g. `"BTC,PURR/USDC,@107"` (the collector's `--coins`)."""
+    items = _items(text, name)
+    perps = [c for c in items if not is_spot_name(c)]
+    if perps:
+        parse_coins(",".join(perps), name)  # spot pairs are well formed by is_spot_name
+    return tuple(items)
 
 
 def parse_wallets(text: str, name: str = "wallet list") -> tuple[str, ...]:
@@ -196,6 +222,7 @@ class Settings:
     retained_candles: int = 5000  # candles the source keeps per interval (0: all)
     # what to ingest
     coins: tuple[str, ...] = DEFAULT_COINS
+    spot_coins: tuple[str, ...] = ()  # spot pairs beside the perps, e.g. PURR/USDC, @107
     venues: tuple[str, ...] = SIMULATED  # other exchanges through ccxt (ccxt ids)
     native_intervals: tuple[str, ...] = ("1m", "5m", "15m", "1h", "4h", "1d")
     resampled_intervals: tuple[str, ...] = ("5m", "15m", "1h", "4h", "1d")
@@ -268,6 +295,7 @@ class Settings:
             rate_limit=_choice("HL_RATE_LIMIT", get("HL_RATE_LIMIT", "1"), ("0", "1")) == "1",
             retained_candles=_whole("HL_RETAINED_CANDLES", get("HL_RETAINED_CANDLES", d.retained_candles), 0),
             coins=coins,
+            spot_coins=parse_spot_coins(source.get("HL_SPOT_COINS", ""), "HL_SPOT_COINS"),
             venues=parse_venues(source.get("HL_VENUES", "").strip(), api_url),
             native_intervals=native,
             resampled_intervals=resampled,

@@ -5,7 +5,15 @@ import dataclasses
 import pytest
 
 from hl_pipeline.errors import ConfigError
-from hl_pipeline.settings import Settings, clock_ms, parse_as_of, parse_coins, parse_date, parse_intervals
+from hl_pipeline.settings import (
+    Settings,
+    clock_ms,
+    parse_as_of,
+    parse_coins,
+    parse_date,
+    parse_intervals,
+    parse_market_coins,
+)
 
 
 def test_defaults_parse_from_an_empty_environment():
@@ -57,6 +65,9 @@ def test_as_of_freezes_the_clock():
 BAD_VALUES = [
     ("HL_COINS", "BTC,,ETH"),
     ("HL_COINS", "BTC;ETH"),
+    ("HL_COINS", "BTC,PURR/USDC"),  # a spot pair belongs in HL_SPOT_COINS
+    ("HL_SPOT_COINS", "PURR/USDC,PURR-USDC"),  # the lake key, not the exchange's name
+    ("HL_SPOT_COINS", "@1,BTC"),
     ("HL_NATIVE_INTERVALS", "1m,7m"),
     ("HL_NATIVE_INTERVALS", "1d"),  # the resampled intervals need 1m
     ("HL_RESAMPLED_INTERVALS", "5m,9m"),
@@ -125,3 +136,28 @@ def test_venues_default_to_the_simulated_ones_and_to_none_against_mainnet():
     assert Settings.from_env({"HL_VENUES": "none"}).venues == ()
     assert Settings.from_env({"HL_VENUES": " okx , bybit "}).venues == ("okx", "bybit")
     assert Settings.from_env({"HL_API_URL": "mainnet", "HL_VENUES": "okx,kraken"}).venues == ("okx", "kraken")
+
+
+def test_spot_coins_are_parsed_beside_the_perps():
+    assert Settings.from_env({}).spot_coins == ()
+    assert Settings.from_env({"HL_SPOT_COINS": " PURR/USDC , @107 "}).spot_coins == ("PURR/USDC", "@107")
+    assert Settings.from_env({"HL_SPOT_COINS": "none"}).spot_coins == ()
+
+
+@pytest.mark.parametrize("value", ["PURR/USDC,BTC", "@1,@1", "PURR-USDC", "@1;@2", "@x"])
+def test_a_bad_spot_coin_is_refused_naming_it(value):
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({"HL_SPOT_COINS": value})
+    assert "HL_SPOT_COINS" in str(info.value) and value.split(",")[-1] in str(info.value)
+
+
+def test_a_spot_pair_among_the_perps_points_to_its_setting():
+    with pytest.raises(ConfigError, match=r"'PURR/USDC'.*HL_SPOT_COINS"):
+        Settings.from_env({"HL_COINS": "BTC,PURR/USDC"})
+
+
+def test_the_collectors_coin_list_takes_perps_and_spot_pairs():
+    assert parse_market_coins("BTC, PURR/USDC ,@107") == ("BTC", "PURR/USDC", "@107")
+    for bad in ("BTC,PURR-USDC", "BTC,@x", "BTC,BTC"):
+        with pytest.raises(ConfigError, match="--coins"):
+            parse_market_coins(bad, "--coins")

@@ -35,13 +35,14 @@ def validate(
 
 
 def check_coins_listed(settings: Settings) -> None:
-    """Each coin must be listed on the exchange (one `meta` request, before any write)."""
+    """Each coin and spot pair must be listed on the exchange (one `meta` and, with spot pairs, one
+    `spotMeta` request, before any write)."""
     from hl_pipeline.exchange.shared import client_for
 
     client = client_for(
         api_url=settings.api_url, rate_limit=settings.rate_limit, retained_candles=settings.retained_candles
     )
-    for coin in settings.coins:
+    for coin in [*settings.coins, *settings.spot_coins]:
         client.check_coin(coin)
 
 
@@ -87,7 +88,7 @@ def _report_unavailable(settings: Settings, first: str, last: str) -> None:
     from hl_pipeline.market.candles import unavailable_candles
 
     for what, where in unavailable_candles(
-        Path(settings.lake_root), days_between(first, last), settings.coins
+        Path(settings.lake_root), days_between(first, last), [*settings.coins, *settings.spot_coins]
     ).items():
         shown = ", ".join(where[:4]) + (f" and {len(where) - 4} more" if len(where) > 4 else "")
         print(f"candles unavailable, {what}: {len(where)} coin-day(s) ({shown})")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from hl_pipeline.errors import ConfigError
-from hl_pipeline.settings import Settings, parse_coins
+from hl_pipeline.settings import Settings, parse_market_coins
 
 
 def _log_to_stdout(verbose: bool) -> None:
@@ -30,13 +30,18 @@ def collect(
     seconds: float | None = None,
     verbose: bool = False,
 ) -> int:
-    """Stream `coins` (default: the settings' coins) into `landing` (default: HL_LANDING_ROOT)."""
+    """Stream `coins` (default: the settings' perps and spot pairs) into `landing` (default:
+    HL_LANDING_ROOT)."""
     from hl_pipeline.collector.session import Collector, CollectorConfig
     from hl_pipeline.exchange.networks import resolve_base_url
     from hl_pipeline.exchange.shared import client_for
     from hl_pipeline.lake.paths import check_writable
 
-    coin_list = list(parse_coins(coins, "--coins")) if coins is not None else list(settings.coins)
+    coin_list = (
+        list(parse_market_coins(coins, "--coins"))
+        if coins is not None
+        else [*settings.coins, *settings.spot_coins]
+    )
     if seconds is not None and not seconds > 0:  # also refuses nan
         raise ConfigError(f"bad --seconds {seconds!r}: a positive number of seconds, e.g. 60")
     landing_root = Path(landing or settings.landing_root)

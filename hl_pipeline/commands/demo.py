@@ -21,6 +21,7 @@ COLLECT_SECONDS = 8.0
 DEMO_SEED = 42  # `make dev` serves the same market after `make demo`
 SIGNAL_STRENGTH = 1.0  # the simulator plants news-like momentum events for the models to find (signal.py)
 DEMO_TARGETS = "BTC_5m,ETH_5m,SOL_5m"  # models the demo trains unless --targets says otherwise
+DEMO_SPOT_COINS = ("PURR/USDC", "@1")  # spot pairs beside the perps unless HL_SPOT_COINS names others
 EXPECTED_WARNINGS = ("trades_complete", "book_snapshots_complete")
 """Today's trades and books are incomplete by construction: the demo listens for a few seconds."""
 
@@ -46,6 +47,20 @@ def _summary_rows(database: Path) -> list[tuple[str, int]]:
         query = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
         views = [r[0] for r in conn.execute(query).fetchall()]
         return [(v, conn.execute(f"SELECT count(*) FROM {v}").fetchone()[0]) for v in views]  # type: ignore[index]
+
+
+def _markets(database: Path) -> str:
+    """The coins per market in the candles view, e.g. "perp BTC, ETH; spot @1, PURR/USDC"."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as conn:
+        if not conn.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'candles'").fetchone()[0]:  # type: ignore[index]
+            return "none"
+        rows = conn.execute(
+            "SELECT market, string_agg(DISTINCT exchange_coin, ', ' ORDER BY exchange_coin) FROM candles"
+            " GROUP BY market ORDER BY market"
+        ).fetchall()
+    return "; ".join(f"{market} {coins}" for market, coins in rows)
 
 
 def _order_flow_sources(settings: Settings, past: list[str], config, verbose: bool) -> None:
@@ -79,10 +94,12 @@ def _order_flow_sources(settings: Settings, past: list[str], config, verbose: bo
 
 
 def _demo_settings(settings: Settings, targets: str) -> Settings:
-    """The demo's settings: the wall clock, and the targets it trains (each checked against coins x
-    horizons)."""
+    """The demo's settings: the wall clock, the targets it trains (each checked against coins x
+    horizons), and spot pairs (HL_SPOT_COINS, else DEMO_SPOT_COINS)."""
     chosen = parse_targets("--targets", targets, settings.coins, settings.label_horizons)
-    return dataclasses.replace(settings, as_of_ms=None, model_targets=chosen)
+    return dataclasses.replace(
+        settings, as_of_ms=None, model_targets=chosen, spot_coins=settings.spot_coins or DEMO_SPOT_COINS
+    )
 
 
 def demo(
@@ -139,12 +156,22 @@ def demo(
                 first, today, job_name="venues_job", settings=settings, verbose=verbose
             )
         _order_flow_sources(settings, past, config, verbose)
-    for name, job, what in (
-        ("order flow", "order_flow_job", "trades, book_snapshots"),
-        ("ml data", "ml_data_job", "features, labels, training sets"),
-    ):
-        print(f"materializing {what} and their checks for {first}..{today} in one run", flush=True)
-        results[name] = run_market_range(first, today, job_name=job, settings=settings, verbose=verbose)
+        # inside: today's spot contexts are a spotMetaAndAssetCtxs snapshot the simulator serves
+        print(
+            f"materializing trades, book_snapshots, asset_contexts and their checks for {first}..{today}"
+            " in one run",
+            flush=True,
+        )
+        results["order flow"] = run_market_range(
+            first, today, job_name="order_flow_job", settings=settings, verbose=verbose
+        )
+    print(
+        f"materializing features, labels, training sets and their checks for {first}..{today} in one run",
+        flush=True,
+    )
+    results["ml data"] = run_market_range(
+        first, today, job_name="ml_data_job", settings=settings, verbose=verbose
+    )
     results.update(_models(settings, today, first, verbose))
     warehouse = run_warehouse(settings=settings, verbose=verbose)
     _print_summary(settings, results, warehouse)
@@ -168,6 +195,7 @@ def _print_summary(
     if database.exists():
         for view, rows in _summary_rows(database):
             print(f"  {view:<19} {rows:>9} rows")
+        print(f"markets:   {_markets(database)} (the views' market and exchange_coin columns)")
     expected, unexpected = split_expected(failures)
     print(f"checks: {passed} passed, {failed} failed ({len(expected)} of them expected warnings)")
     for failure in unexpected[:10]:
@@ -177,7 +205,8 @@ def _print_summary(
         print(
             f"  expected: {checks} warn for today: the demo listened"
             f" to the live feed for {COLLECT_SECONDS:g} s, so the rest of today is a recorded gap (cause 'not"
-            " collecting'); past days come from the archives. `make dev` keeps a collector running."
+            " collecting'); past days come from the archives, which hold perps only, so spot pairs' past"
+            " days are recorded gaps too. `make dev` keeps a collector running."
         )
     print(f"lake:      {lake}")
     print(f"catalog:   {database}  (duckdb -readonly {database})")

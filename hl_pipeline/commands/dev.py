@@ -2,7 +2,8 @@
 
 With HL_API_URL unset, the simulator serves the market `make demo` ingested (same seed and
 planted signal), a collector streams it into the landing zone (so the heartbeat check watches
-something real), and the models are the demo's targets unless HL_MODEL_TARGETS says otherwise."""
+something real), and the models and spot pairs are the demo's unless HL_MODEL_TARGETS and
+HL_SPOT_COINS say otherwise."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from hl_pipeline.commands.demo import DEMO_SEED, DEMO_TARGETS, SIGNAL_STRENGTH
+from hl_pipeline.commands.demo import DEMO_SEED, DEMO_SPOT_COINS, DEMO_TARGETS, SIGNAL_STRENGTH
 
 
 def _free_port() -> int:
@@ -99,6 +100,7 @@ def dev(port: int = 3000, seed: int = DEMO_SEED, verbose: bool = False) -> int:
             env["HL_API_URL"] = f"http://127.0.0.1:{sim_port}"
             _wait_for(sim_port)
             env.setdefault("HL_MODEL_TARGETS", DEMO_TARGETS)
+            env.setdefault("HL_SPOT_COINS", ",".join(DEMO_SPOT_COINS))
             helpers.append((_cli("collect", env=env), 20.0))
         print(f"Dagster UI on http://127.0.0.1:{port}, data from {env['HL_API_URL']}", flush=True)
         env["VIRTUAL_ENV"] = sys.prefix  # `dg dev` runs the project in this interpreter's venv

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.shared import client_for
+from hl_pipeline.lake.coin_keys import coin_key
 from hl_pipeline.settings import DEFAULT_API_URL, Settings, clock_ms
 
 if TYPE_CHECKING:  # pandas, mlflow and the ml package stay out of code-location load
@@ -44,15 +45,24 @@ class LakeResource(dg.ConfigurableResource):
 
 
 class MarketResource(dg.ConfigurableResource):
-    """What to ingest: coins, candle intervals, and an optional frozen clock."""
+    """What to ingest: perp coins, spot pairs, candle intervals, and an optional frozen clock."""
 
     coins: list[str]
+    spot_coins: list[str]  # spot pairs as the exchange names them (PURR/USDC, @107)
     native_intervals: list[str]
     resampled_intervals: list[str]
     as_of_ms: int | None = None  # a frozen clock (epoch ms); None = wall clock
 
     def now_ms(self) -> int:
         return clock_ms(self.as_of_ms)
+
+    def all_coins(self) -> list[str]:
+        """Perps, then spot pairs: what candles, trades, books and contexts cover."""
+        return [*self.coins, *self.spot_coins]
+
+    def all_keys(self) -> list[str]:
+        """The lake keys of `all_coins()` (a spot pair's is path-safe, e.g. PURR-USDC)."""
+        return [coin_key(c) for c in self.all_coins()]
 
 
 class WalletsResource(dg.ConfigurableResource):
@@ -199,6 +209,7 @@ def resources(settings: Settings) -> dict[str, Any]:
         "lake": LakeResource(root=s.lake_root),
         "market": MarketResource(
             coins=list(s.coins),
+            spot_coins=list(s.spot_coins),
             native_intervals=list(s.native_intervals),
             resampled_intervals=list(s.resampled_intervals),
             as_of_ms=s.as_of_ms,

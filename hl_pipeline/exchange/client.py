@@ -48,6 +48,7 @@ from hl_pipeline.exchange.universe_payloads import (
     parse_meta_and_asset_ctxs,
 )
 from hl_pipeline.exchange.wallet_queries import WalletQueries
+from hl_pipeline.lake.coin_keys import is_spot_name
 
 T = TypeVar("T")
 
@@ -95,6 +96,7 @@ class InfoClient(WalletQueries, MarketQueries):
             sleep=sleep,
         )
         self._universe: frozenset[str] | None = None
+        self._spot_universe: frozenset[str] | None = None
         self._universe_lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -117,7 +119,17 @@ class InfoClient(WalletQueries, MarketQueries):
                 self._universe = frozenset(self.meta().names)
             return self._universe
 
+    def spot_universe(self) -> frozenset[str]:
+        """Names of the listed spot pairs (PURR/USDC, @1, ...), from one `spotMeta` request per client."""
+        with self._universe_lock:
+            if self._spot_universe is None:
+                self._spot_universe = frozenset(p.name for p in self.spot_meta().universe)
+            return self._spot_universe
+
     def check_coin(self, coin: str) -> str:
+        """`coin` is a listed perp, or a listed spot pair (candles, books and trades serve both)."""
+        if is_spot_name(coin):
+            return validation.check_coin_in(coin, self.spot_universe(), "spot pairs")
         return validation.check_coin_in(coin, self.universe())
 
     check_interval = staticmethod(validation.check_interval)
@@ -194,7 +206,7 @@ class InfoClient(WalletQueries, MarketQueries):
     def funding_history(self, coin: str, start_ms: int, end_ms: int) -> pa.Table:
         """Funding rows with start_ms <= time <= end_ms, ascending, unique on time."""
         self.check_range(start_ms, end_ms)
-        self.check_coin(coin)
+        validation.check_coin_in(coin, self.universe())  # perps only: spot pairs pay no funding
         pages, cursor, newest = [], start_ms, -1
         while cursor <= end_ms:
             body = {"type": "fundingHistory", "coin": coin, "startTime": cursor, "endTime": end_ms}

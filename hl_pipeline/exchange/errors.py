@@ -102,11 +102,11 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
 class UnknownCoinError(ExchangeError, ValueError):
     """A coin that is not in the exchange's universe."""
 
-    def __init__(self, coin: str, universe: Iterable[str]):
+    def __init__(self, coin: str, universe: Iterable[str], listed: str = "perps"):
         universe = list(universe)
         self.coin = coin
         super().__init__(
-            f"unknown coin {coin!r}: not among the {len(universe)} listed perps{_suggest(coin, universe)}"
+            f"unknown coin {coin!r}: not among the {len(universe)} listed {listed}{_suggest(coin, universe)}"
         )
 
 

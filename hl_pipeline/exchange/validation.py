@@ -19,10 +19,10 @@ def check_interval(interval: str) -> str:
     return interval
 
 
-def check_coin_in(coin: str, universe: Iterable[str]) -> str:
+def check_coin_in(coin: str, universe: Iterable[str], listed: str = "perps") -> str:
     universe = list(universe)
     if coin not in universe:
-        raise UnknownCoinError(coin, universe)
+        raise UnknownCoinError(coin, universe, listed)
     return coin
 
 

@@ -24,10 +24,15 @@ def _f(name: str, type_: pa.DataType, description: str, *, nullable: bool = True
 
 _COIN = "perpetual's coin symbol, e.g. BTC (Hive partition key: in the path, not the file)"
 _INGEST = "when the pipeline fetched the row from the API (UTC, ms); not part of the content hash"
+_MARKET_COIN = (
+    "lake key of the coin: a perp's symbol (BTC), or a spot pair's path-safe key (PURR-USDC for"
+    " PURR/USDC, spot-107 for @107; the views add market and exchange_coin) (Hive partition key:"
+    " in the path, not the file)"
+)
 
 CANDLES = pa.schema(
     [
-        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("coin", pa.string(), _MARKET_COIN, nullable=False),
         _f("interval", pa.string(), "bar length: 1m 5m 15m 1h 4h 1d ...", nullable=False),
         _f(
             "source",
@@ -64,7 +69,7 @@ FUNDING = pa.schema(
 _CTX = "null where the source gave none"
 ASSET_CONTEXTS = pa.schema(
     [
-        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("coin", pa.string(), _MARKET_COIN, nullable=False),
         _f(
             "time",
             TS,
@@ -84,7 +89,8 @@ ASSET_CONTEXTS = pa.schema(
         _f(
             "source",
             pa.string(),
-            "'archive' (the asset_ctxs S3 archive) or 'snapshot' (a universe run's context)",
+            "'archive' (the asset_ctxs S3 archive) or 'snapshot' (a universe run's context; for a spot"
+            " pair, a spotMetaAndAssetCtxs snapshot)",
             nullable=False,
         ),
         _f("ingest_time", TS, _INGEST, nullable=False),
@@ -204,7 +210,7 @@ UNIVERSE = pa.schema(
 
 TRADES = pa.schema(
     [
-        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("coin", pa.string(), _MARKET_COIN, nullable=False),
         _f("time", TS, "exchange time of the trade (UTC, ms)", nullable=False),
         _f("px", pa.float64(), "trade price (USD)", nullable=False),
         _f("sz", pa.float64(), "trade size in units of the base asset", nullable=False),
@@ -224,7 +230,7 @@ TRADES = pa.schema(
 
 BOOK_SNAPSHOTS = pa.schema(
     [
-        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("coin", pa.string(), _MARKET_COIN, nullable=False),
         _f("time", TS, "exchange time of the book snapshot (UTC, ms)", nullable=False),
         _f("side", pa.string(), '"bid" or "ask"', nullable=False),
         _f("level", pa.int16(), "price level on its side, 0 = best", nullable=False),

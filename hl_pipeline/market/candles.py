@@ -21,11 +21,13 @@ import pyarrow.compute as pc
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.intervals import DAY_MS, INTERVAL_MS, candle_open, next_open
 from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
+from hl_pipeline.lake.coin_keys import coin_key
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import CANDLES
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import closed_end, expected_opens, find_gaps, span_status
+from hl_pipeline.market.filing import filed_under
 from hl_pipeline.market.resample import resample
 from hl_pipeline.market.splitting import split_by_day
 
@@ -35,9 +37,12 @@ if TYPE_CHECKING:
 CANDLE_KEY = ["interval", "source", "time"]
 
 
-def _with_source(table: pa.Table, source: str) -> pa.Table:
+def _with_source(table: pa.Table, source: str, key: str) -> pa.Table:
+    """`table` in the lake's schema, filed under the lake key `key` (a spot pair's is path-safe)."""
+    n = table.num_rows
     return (
-        table.append_column("source", pa.array([source] * table.num_rows, pa.string()))
+        filed_under(table, key)
+        .append_column("source", pa.array([source] * n, pa.string()))
         .select(CANDLES.names)
         .cast(CANDLES)
     )
@@ -105,9 +110,11 @@ def ingest_candles(
     resampled: Sequence[str],
     log: Callable[[str], None] = lambda _: None,
 ) -> list[Manifest]:
-    """Fetch, resample, split and write `coin`'s candles for `dates`; one manifest per day."""
+    """Fetch, resample, split and write `coin`'s candles for `dates`; one manifest per day. `coin` is
+    the exchange's name (a perp, or a spot pair such as PURR/USDC), filed under its lake key."""
     if resampled and "1m" not in native:
         raise ConfigError("resampled intervals need 1m among the native intervals")
+    key = coin_key(coin)
     window_start = day_start_ms(dates[0])
     window_end = observed_end_ms(dates[-1], now_ms)
     kept_as_of = max(now_ms, source_clock_ms(client))  # a clock frozen in the past sees today's retention
@@ -128,7 +135,7 @@ def ingest_candles(
             else fetched
         )
         tables[(interval, "api")] = (
-            _with_source(fetched, "api") if fetched.num_rows else CANDLES.empty_table()
+            _with_source(fetched, "api", key) if fetched.num_rows else CANDLES.empty_table()
         )
         open_bar = ", the bar in progress left out" if served > fetched.num_rows else ""
         log(f"{coin} {interval}: {fetched.num_rows} candles fetched{open_bar}")
@@ -145,7 +152,7 @@ def ingest_candles(
         manifest = Manifest.for_table(
             "candles",
             date,
-            coin,
+            key,
             table,
             "hyperliquid info candleSnapshot",
             duplicates_dropped=dropped,
@@ -166,7 +173,7 @@ def unavailable_candles(root: Path, dates: Sequence[str], coins: Sequence[str]) 
     out: dict[str, list[str]] = {}
     for date in dates:
         for coin in coins:
-            manifest = read_manifest(root, "candles", date, coin)
+            manifest = read_manifest(root, "candles", date, coin_key(coin))
             for u in manifest.unavailable if manifest else []:
                 out.setdefault(f"{u['interval']}/{u['source']}: {u['reason']}", []).append(f"{coin} {date}")
     return out

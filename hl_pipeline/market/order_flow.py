@@ -17,12 +17,14 @@ from hl_pipeline.exchange.archive import l2_book_key, node_fills_key, read_l2_sn
 from hl_pipeline.exchange.archive.sources import ArchiveSource
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
 from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
+from hl_pipeline.lake.coin_keys import coin_key, is_spot_name
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, GAP_CANDLES, TRADES
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.archive_books import books_from_archive
 from hl_pipeline.market.archive_trades import trades_from_fills
+from hl_pipeline.market.filing import filed_under
 from hl_pipeline.market.landing_zone import gap_records, landing_files, listened_spans, read_rows, unlistened
 
 
@@ -204,12 +206,13 @@ def _trades_from_archive(
     }
 
 
-def _nothing(stream: Stream, start: int, end: int) -> _Day:
+def _nothing(stream: Stream, start: int, end: int, coin: str) -> _Day:
+    archives = "the S3 archives are read for perps only" if is_spot_name(coin) else "no archive objects"
     return _Day(
         stream.schema.empty_table(),
         [(start, end, "not collecting")],
         "none",
-        {"unavailable": "no landing files and no archive objects for this day"},
+        {"unavailable": f"no landing files and {archives} for this day"},
     )
 
 
@@ -222,22 +225,25 @@ def ingest_order_flow(
     now_ms: int,
     log: Callable[[str], None] = lambda _: None,
 ) -> list[Manifest]:
-    """Write one partition per coin for `date`; returns their manifests."""
+    """Write one partition per coin for `date`; returns their manifests. `coins` are the exchange's
+    names (perps, and spot pairs filed under their lake keys); spot days come from the landing zone
+    only."""
     start, end = day_start_ms(date), observed_end_ms(date, now_ms)
     today = end < start + 24 * HOUR_MS
     files = landing_files(sources.landing, stream.channel, start, end)
+    perps = [c for c in coins if not is_spot_name(c)]
     days: Mapping[str, _Day | None]
     if files:
         days = {c: _from_landing(stream, sources, files, c, start, end, today) for c in coins}
     elif stream is TRADES_STREAM:
-        days = _trades_from_archive(sources, coins, date, start, end, log) or {}
+        days = _trades_from_archive(sources, perps, date, start, end, log) or {}
     else:
-        days = {c: _books_from_archive(sources, c, date, start, end, log) for c in coins}
+        days = {c: _books_from_archive(sources, c, date, start, end, log) for c in perps}
     manifests = []
     for coin in coins:
-        day = days.get(coin) or _nothing(stream, start, end)
-        day.table, dropped = dedupe_sorted(day.table, list(stream.keys))
-        manifest = _manifest(stream, date, coin, day, start, end, dropped)
+        day = days.get(coin) or _nothing(stream, start, end, coin)
+        day.table, dropped = dedupe_sorted(filed_under(day.table, coin_key(coin)), list(stream.keys))
+        manifest = _manifest(stream, date, coin_key(coin), day, start, end, dropped)
         write_partition(root, day.table, manifest)
         log(
             f"{stream.dataset} {coin} {date}: {manifest.rows} rows from {day.source}; "

@@ -1,5 +1,9 @@
 """Create or replace one view per dataset over the lake, plus `manifests`, `gaps` and `quarantine` views.
 
+A view of a dataset split by coin adds `market` ("perp" or "spot") and `exchange_coin` (the
+exchange's name, e.g. PURR/USDC) from the path's lake key, so one query covers perps and spot;
+`gaps` adds `market` too.
+
 Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ columns."""
 
 from __future__ import annotations
@@ -8,10 +12,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from hl_pipeline.lake.coin_keys import EXCHANGE_COIN_SQL, MARKET_SQL
 from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.quarantine import QUARANTINE_DIR, RECORDS, read_or_quarantine
-from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
 from hl_pipeline.lake.temporaries import left_behind, temporary
 from hl_pipeline.lake.writer import commit
 
@@ -33,11 +38,16 @@ def _view(conn, lake_root: Path, dataset: str) -> int | None:
     import duckdb
 
     glob = _sql_path(lake_root / dataset / "**" / "*.parquet")
+    keyed = (
+        ""
+        if dataset in UNPARTITIONED_BY_COIN
+        else f", {MARKET_SQL} AS market, {EXCHANGE_COIN_SQL} AS exchange_coin"
+    )
 
     def create() -> int:
         conn.execute(
             f"CREATE OR REPLACE VIEW {dataset} AS "
-            f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
+            f"SELECT *{keyed} FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
         )
         return conn.execute(f"SELECT count(*) FROM {dataset}").fetchone()[0]
 
@@ -81,7 +91,8 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
         "CREATE OR REPLACE VIEW gaps AS "
         "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
         "CAST(g.start AS TIMESTAMPTZ) AS gap_start, CAST(g.end AS TIMESTAMPTZ) AS gap_end, "
-        "g.bars, g.minutes, g.exchange_trades, g.venue, g.symbol "
+        "g.bars, g.minutes, g.exchange_trades, g.venue, g.symbol, "
+        f"CASE WHEN coin IS NOT NULL THEN {MARKET_SQL} END AS market "
         "FROM (SELECT dataset, coin, date, "
         f"unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )

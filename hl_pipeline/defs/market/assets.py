@@ -19,12 +19,12 @@ def _window(context: dg.AssetExecutionContext, market: MarketResource) -> tuple[
     return dates, now
 
 
-def _checked_coins(hyperliquid: HyperliquidResource, market: MarketResource) -> list[str]:
-    """The configured coins, each confirmed against the exchange's universe before any write."""
+def _checked(hyperliquid: HyperliquidResource, coins: list[str]) -> list[str]:
+    """`coins`, each confirmed against the exchange's perp or spot universe before any write."""
     client = hyperliquid.client()
-    for coin in market.coins:
+    for coin in coins:
         client.check_coin(coin)
-    return list(market.coins)
+    return coins
 
 
 def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
@@ -42,7 +42,8 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         """Listed perpetuals with their asset contexts (funding, open interest, mark, oracle); today's
         partition gathers one snapshot per run."""
         dates, now = _window(context, market)
-        coins = _checked_coins(hyperliquid, market)
+        _checked(hyperliquid, market.all_coins())  # the first asset of a run: spot pairs checked too
+        coins = list(market.coins)
         client = hyperliquid.client()
         manifests = [snapshot_universe(client, lake.path, date, coins, now) for date in dates]
         return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
@@ -54,10 +55,11 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         lake: LakeResource,
         market: MarketResource,
     ) -> dg.MaterializeResult:
-        """OHLCV candles per coin-day: 1m from the API, coarser intervals both fetched natively and
-        resampled from 1m. Days beyond the API's 5000-candle retention are recorded as unavailable."""
+        """OHLCV candles per coin-day, perps and spot pairs (HL_SPOT_COINS) alike: 1m from the API,
+        coarser intervals both fetched natively and resampled from 1m. Days beyond the API's
+        5000-candle retention are recorded as unavailable."""
         dates, now = _window(context, market)
-        coins = _checked_coins(hyperliquid, market)
+        coins = _checked(hyperliquid, market.all_coins())
         native, resampled = market.native_intervals, market.resampled_intervals
         client = hyperliquid.client()
         manifests = for_each_coin(
@@ -77,7 +79,7 @@ def market_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     ) -> dg.MaterializeResult:
         """Hourly funding rates and premiums per coin-day; missing hours are listed as gaps."""
         dates, now = _window(context, market)
-        coins = _checked_coins(hyperliquid, market)
+        coins = _checked(hyperliquid, list(market.coins))
         client = hyperliquid.client()
         manifests = for_each_coin(
             lambda coin: ingest_funding(client, lake.path, coin, dates, now, context.log.info), coins

@@ -47,7 +47,10 @@ def market_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
         from hl_pipeline.steps.data_checks import candle_outcomes
 
         yield from report(
-            context, "candles", candle_outcomes(lake.path, run_dates(context)[0], market.coins), CANDLE_CHECKS
+            context,
+            "candles",
+            candle_outcomes(lake.path, run_dates(context)[0], market.all_keys()),
+            CANDLE_CHECKS,
         )
 
     @dg.multi_asset_check(specs=check_specs("funding", FUNDING_CHECKS, daily))

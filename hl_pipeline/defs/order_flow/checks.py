@@ -71,7 +71,7 @@ def order_flow_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
     ):
         from hl_pipeline.steps.data_checks import book_outcomes
 
-        outcomes = book_outcomes(lake.path, run_dates(context)[0], market.coins)
+        outcomes = book_outcomes(lake.path, run_dates(context)[0], market.all_keys())
         yield from report(context, "book_snapshots", outcomes, BOOK_CHECKS)
 
     @dg.multi_asset_check(
@@ -81,14 +81,17 @@ def order_flow_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
         from hl_pipeline.steps.data_checks import trade_outcomes
 
         yield from report(
-            context, "trades", trade_outcomes(lake.path, run_dates(context)[0], market.coins), TRADE_CHECKS
+            context,
+            "trades",
+            trade_outcomes(lake.path, run_dates(context)[0], market.all_keys()),
+            TRADE_CHECKS,
         )
 
     @dg.multi_asset_check(specs=check_specs("asset_contexts", CONTEXT_CHECKS, daily))
     def context_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
         from hl_pipeline.steps.data_checks import context_outcomes
 
-        outcomes = context_outcomes(lake.path, run_dates(context)[0], market.coins)
+        outcomes = context_outcomes(lake.path, run_dates(context)[0], market.all_keys())
         yield from report(context, "asset_contexts", outcomes, CONTEXT_CHECKS)
 
     return [book_snapshot_checks, trade_checks, context_checks, collector_heartbeat_fresh]
