@@ -72,4 +72,38 @@ def wallet_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         ]
         return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
 
-    return [wallets, wallet_fills, wallet_positions]
+    @dg.asset(deps=[wallets], pool="hyperliquid_api", **common)
+    def wallet_funding(
+        context: dg.AssetExecutionContext,
+        hyperliquid: HyperliquidResource,
+        lake: LakeResource,
+        market: MarketResource,
+    ) -> dg.MaterializeResult:
+        """Every hourly funding payment of each tracked wallet per coin-day (userFunding, paged): the
+        USDC signed for the wallet, the position it was paid on and the hour's rate."""
+        from hl_pipeline.wallets.funding import ingest_wallet_funding
+
+        dates, now = _dates(context, market)
+        client, coins = hyperliquid.client(), list(market.coins)
+        manifests = [
+            m
+            for d in dates
+            for m in ingest_wallet_funding(client, lake.path, coins, d, now, context.log.info)
+        ]
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+
+    @dg.asset(deps=[wallet_positions, wallet_funding, "asset_contexts"], **common)
+    def wallet_pnl(
+        context: dg.AssetExecutionContext, lake: LakeResource, market: MarketResource
+    ) -> dg.MaterializeResult:
+        """Each tracked wallet's PnL per coin-day: realised (closedPnl, gross), fees (signed), funding,
+        net realised, unrealised at the day's last mark where the entry is in view, and net; with the
+        closedPnl rebuilt from the replayed entry and the funding payments checked against the fills."""
+        from hl_pipeline.wallets.pnl_ingest import ingest_wallet_pnl
+
+        dates, now = _dates(context, market)
+        coins = list(market.coins)
+        manifests = [m for d in dates for m in ingest_wallet_pnl(lake.path, coins, d, now, context.log.info)]
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+
+    return [wallets, wallet_fills, wallet_positions, wallet_funding, wallet_pnl]
