@@ -21,7 +21,7 @@ from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import Trades, TradeTape
 from hl_pipeline.simulator.wallets import POSITION_LEVERAGE, Wallets
 
-SMART_HIT = 0.85  # chance a smart-money opening position points the day's way
+SMART_HIT = 0.9  # chance a smart-money opening position points the day's way
 
 
 @dataclasses.dataclass

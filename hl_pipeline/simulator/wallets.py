@@ -32,12 +32,12 @@ _ACCOUNT = {
     "liquidation_prone": (5e2, 1.5, 2e4),
     "retail": (2e2, 1.1, 6e5),
 }
-POSITION_LEVERAGE = {  # typical opening position notional per dollar of account
+POSITION_LEVERAGE = {  # typical opening position notional per dollar of account, in each coin
     "market_maker": 0.01,
     "whale": 0.4,
-    "smart_money": 1.5,
+    "smart_money": 3.0,
     "bot": 0.2,
-    "liquidation_prone": 18.0,
+    "liquidation_prone": 2.5,
     "retail": 0.6,
 }
 TAKER_WEIGHT = {  # chance of being the taker of a trade, per wallet of the kind

@@ -37,6 +37,7 @@ def test_definitions_load_with_expected_graph():
         "wallet_positions",
         "wallet_funding",
         "wallet_pnl",
+        "wallet_profiles",
     }
     pnl_inputs = {k.to_user_string() for k in graph.get(dg.AssetKey("wallet_pnl")).parent_keys}
     assert pnl_inputs == {"wallet_positions", "wallet_funding", "asset_contexts"}
