@@ -118,7 +118,7 @@ def ingest_wallet_profiles(
                 k: int(n) for k, n in pd.Series(table.column("kind").to_pylist()).value_counts().items()
             },
         },
-        gaps=[{"reason": "no wallet data in the lake for these days of the window", "dates": missing}]
+        unavailable=[{"reason": "no wallet data in the lake for these days of the window", "dates": missing}]
         if missing
         else [],
     )

@@ -123,8 +123,8 @@ def test_profiles_label_every_tracked_wallet_with_its_reason(wallet_runs):
         assert profiles[user]["kind"] == "market_maker" and "maker share" in profiles[user]["reason"]
         assert profiles[user]["days"] == 2 and profiles[user]["cohort"] in ("Tidal Whale", "Leviathan")
         assert profiles[user]["markout_1m_bps"] is not None
-    gaps = manifest_of(lake, "wallet_profiles", TODAY).gaps
-    assert gaps and len(gaps[0]["dates"]) == 5  # the window's five days before the lake begins
+    unavailable = manifest_of(lake, "wallet_profiles", TODAY).unavailable
+    assert unavailable and len(unavailable[0]["dates"]) == 5  # the window's five days before the lake begins
 
 
 def test_a_wrong_closed_pnl_fails_the_realised_identity_naming_it(wallet_runs):
