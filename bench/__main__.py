@@ -20,6 +20,7 @@ from bench import (
     train_year,
     ui_run,
     venue_year,
+    wallet_profiles,
     ws_burst,
 )
 from bench.common import RESULTS
@@ -51,6 +52,7 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
         "a year of 1m candles per venue through ccxt: real limits against lifted",
         venue_year.main,
     ),
+    ("wallet_profiles", "wallet kinds against the simulator's truth", wallet_profiles.main),
 ]
 
 

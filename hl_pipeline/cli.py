@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from hl_pipeline import __version__
 
@@ -41,9 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         help="simulator seed; the same seed gives the same archives (default 0)",
     )
     truth = sim_sub.add_parser(
-        "truth", help="print the simulated venues' ground truth (lag, basis, funding spread) as JSON"
+        "truth",
+        help="print the simulator's ground truth as JSON: the venues' lag, basis and funding spread, and "
+        "each wallet's planted kind and account size",
     )
     truth.add_argument("--seed", type=int, default=0, help="simulator seed (default 0)")
+    truth.add_argument("--out", type=Path, help="write the JSON to this file instead of printing it")
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
     demo.add_argument("--days", type=int, default=4, help="days to ingest, today included (default 4)")
@@ -129,8 +133,16 @@ def main(argv: list[str] | None = None) -> int:
 
             from hl_pipeline.simulator.config import SimulatorConfig
             from hl_pipeline.simulator.venues import truth
+            from hl_pipeline.simulator.wallets import truth as wallet_truth
 
-            print(json.dumps(truth(SimulatorConfig(seed=args.seed)), indent=2))
+            config = SimulatorConfig(seed=args.seed)
+            text = json.dumps(
+                {"venues": truth(config), "wallets": wallet_truth(config.seed, config.wallet_count)}, indent=2
+            )
+            if args.out is None:
+                print(text)
+            else:
+                args.out.write_text(text + "\n")
             return 0
         if args.command == "simulator":
             from hl_pipeline.simulator import cli as simulator_cli

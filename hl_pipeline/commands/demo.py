@@ -1,7 +1,7 @@
 """`hl-pipeline demo` (what `make demo` runs): simulator on a free loopback port; simulated S3
 archives for the past days and a short collector run for today; the market, venue (the simulated
-binanceusdm, bybit, okx and coinbaseexchange through ccxt) and order-flow jobs for the last days;
-the DuckDB catalog; then a summary of what was made and where."""
+binanceusdm, bybit, okx and coinbaseexchange through ccxt), order-flow and wallet jobs for the last
+days; the DuckDB catalog; then a summary of what was made and where."""
 
 from __future__ import annotations
 
@@ -172,6 +172,7 @@ def demo(
     results["ml data"] = run_market_range(
         first, today, job_name="ml_data_job", settings=settings, verbose=verbose
     )
+    results["wallets"] = _wallets(settings, config, first, today, verbose)
     results.update(_models(settings, today, first, verbose))
     warehouse = run_warehouse(settings=settings, verbose=verbose)
     _print_summary(settings, results, warehouse)
@@ -215,6 +216,23 @@ def _print_summary(
     print(
         "UI:        make dev, then open http://127.0.0.1:3000; MLflow: make mlflow, then http://127.0.0.1:5000"
     )
+
+
+def _wallets(settings: Settings, config, first: str, today: str, verbose: bool) -> dg.ExecuteInProcessResult:
+    """The wallet assets for the days, against a simulator with the weight budget lifted on both sides:
+    paging every fill of the busiest wallets through 1,200 weight a minute takes many minutes."""
+    from hl_pipeline.commands.runs import run_market_range
+    from hl_pipeline.simulator.server import running_simulator
+
+    unlimited = dataclasses.replace(config, rate_limit=False)
+    with running_simulator(unlimited, host="127.0.0.1", port=0) as sim:
+        print(
+            f"materializing wallets, their fills, funding, positions, PnL and profiles for {first}..{today}"
+            f" in one run ({settings.wallet_cap} wallets a day, weight budget lifted)",
+            flush=True,
+        )
+        lifted = dataclasses.replace(settings, api_url=sim.base_url, rate_limit=False)
+        return run_market_range(first, today, job_name="wallets_job", settings=lifted, verbose=verbose)
 
 
 def _models(

@@ -169,6 +169,112 @@ WALLET_POSITIONS = pa.schema(
         _f("maker_share", pa.float64(), "share of the day's notional filled as maker"),
     ]
 )
+WALLET_FUNDING = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("user", pa.string(), _USER, nullable=False),
+        _f("time", TS, "funding time (UTC, ms), on the hour", nullable=False),
+        _f("usdc", pa.float64(), "payment, signed for the wallet: positive received (USDC)", nullable=False),
+        _f("szi", pa.float64(), "signed position the payment was on", nullable=False),
+        _f("funding_rate", pa.float64(), "the hour's funding rate, a fraction", nullable=False),
+        _f("n_samples", pa.int64(), "premium samples behind the rate; null if not given"),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+WALLET_PNL = pa.schema(
+    [
+        _f("coin", pa.string(), _COIN, nullable=False),
+        _f("user", pa.string(), _USER, nullable=False),
+        _f(
+            "time",
+            TS,
+            "end of the span the day covers: the end of the day, or now for today (UTC, ms)",
+            nullable=False,
+        ),
+        _f("realised", pa.float64(), "sum of the fills' closedPnl, gross of fees (USD)", nullable=False),
+        _f(
+            "fees", pa.float64(), "sum of the fills' fees, signed: negative is a rebate (USD)", nullable=False
+        ),
+        _f(
+            "funding",
+            pa.float64(),
+            "sum of the hourly funding payments, signed for the wallet (USD)",
+            nullable=False,
+        ),
+        _f("net_realised", pa.float64(), "realised - fees + funding (USD)", nullable=False),
+        _f("size", pa.float64(), "signed position at `time`, rebuilt from the fills", nullable=False),
+        _f(
+            "entry_px",
+            pa.float64(),
+            "entry price of that position; null where its opening fills are not in view",
+        ),
+        _f("mark_px", pa.float64(), "mark price at `time` (last asset_contexts minute); null if none"),
+        _f(
+            "unrealised",
+            pa.float64(),
+            "size x (mark - entry) at `time` (USD); null where entry or mark is unknown",
+        ),
+        _f("net", pa.float64(), "net_realised + unrealised (USD); null where unrealised is unknown"),
+        _f(
+            "realised_in_view",
+            pa.float64(),
+            "closedPnl of the closing fills whose entry price the fills show (USD)",
+            nullable=False,
+        ),
+        _f(
+            "realised_rebuilt",
+            pa.float64(),
+            "the same fills' side x (px - entry) x closed size, from the replayed entry (USD)",
+            nullable=False,
+        ),
+        _f("fills", pa.int64(), "fills of the day", nullable=False),
+        _f("payments", pa.int64(), "funding payments of the day", nullable=False),
+        _f(
+            "funding_size_mismatches",
+            pa.int64(),
+            "payments whose szi differs from the position the fills give at that hour; null without fills",
+        ),
+    ]
+)
+WALLET_PROFILES = pa.schema(
+    [
+        _f("user", pa.string(), _USER, nullable=False),
+        _f("time", TS, "end of the window the profile reads (UTC, ms)", nullable=False),
+        _f(
+            "kind",
+            pa.string(),
+            "market_maker, liquidation_prone, whale, bot, smart_money or retail: the first rule that holds",
+            nullable=False,
+        ),
+        _f("reason", pa.string(), "the statistic and threshold that decided the kind", nullable=False),
+        _f("cohort", pa.string(), "HyperTracker equity cohort (Shrimp .. Leviathan); null if equity unknown"),
+        _f("equity_usd", pa.float64(), "accountValue at or before the window's end (portfolio history)"),
+        _f("days", pa.int64(), "days of the window with data for the wallet", nullable=False),
+        _f("fills", pa.int64(), "fills in the window", nullable=False),
+        _f("fills_per_day", pa.float64(), "fills per day with data", nullable=False),
+        _f("volume_usd", pa.float64(), "notional filled in the window (USD)", nullable=False),
+        _f("maker_share", pa.float64(), "share of the notional filled as maker (crossed = false)"),
+        _f("inventory_ratio", pa.float64(), "mean |end-of-day notional| over the window's gross volume"),
+        _f("max_notional_usd", pa.float64(), "largest end-of-day |position| x mark in one coin (USD)"),
+        _f(
+            "markout_1m_bps",
+            pa.float64(),
+            "mean signed markout one minute after each fill (bps; + is informed)",
+        ),
+        _f("markout_5m_bps", pa.float64(), "mean signed markout five minutes after each fill (bps)"),
+        _f(
+            "pnl_days_positive",
+            pa.int64(),
+            "days whose net realised PnL (all coins) was positive",
+            nullable=False,
+        ),
+        _f("pnl_tstat", pa.float64(), "t-statistic of the daily net realised PnL; null under 3 days"),
+        _f("interval_cv", pa.float64(), "coefficient of variation of the times between taker orders"),
+        _f("second_share", pa.float64(), "share of taker orders in the busiest second of the minute"),
+        _f("liquidations", pa.int64(), "fills where the wallet itself was liquidated", nullable=False),
+        _f("leverage", pa.float64(), "sum of end-of-day |notional| over equity, at its largest day"),
+    ]
+)
 
 UNIVERSE = pa.schema(
     [
@@ -602,6 +708,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     "wallets": WALLETS,
     "wallet_fills": WALLET_FILLS,
     "wallet_positions": WALLET_POSITIONS,
+    "wallet_funding": WALLET_FUNDING,
+    "wallet_pnl": WALLET_PNL,
+    "wallet_profiles": WALLET_PROFILES,
     "universe": UNIVERSE,
     "trades": TRADES,
     "book_snapshots": BOOK_SNAPSHOTS,
@@ -617,7 +726,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "live_scores": LIVE_SCORES,
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
-UNPARTITIONED_BY_COIN = frozenset({"universe", "wallets", "training_set", "live_scores"})
+UNPARTITIONED_BY_COIN = frozenset({"universe", "wallets", "wallet_profiles", "training_set", "live_scores"})
 
 
 def description(field: pa.Field) -> str:

@@ -13,7 +13,6 @@ from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.numbers import fmt_dec, fmt_lots
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.spot import BASE_TOKEN, TOKEN_INDEX
-from hl_pipeline.simulator.wallets import ACCOUNT_USD, POSITION_USD
 
 VAULTS = range(2)  # population indices of the vaults
 
@@ -49,11 +48,13 @@ def user_role(market: Market, user: str) -> dict:
     w = market.wallets.index(user)
     if w is not None:
         return {"role": "vault"} if w in VAULTS else {"role": "user"}
-    for i, address in enumerate(market.wallets.addresses):
+    wal = market.wallets
+    for i in wal.of_kind("whale"):
         if sub_account(market, i) == user.lower():
-            return {"role": "subAccount", "data": {"master": address}}
+            return {"role": "subAccount", "data": {"master": wal.addresses[i]}}
+    for i in wal.of_kind("market_maker"):
         if agent(market, i) == user.lower():
-            return {"role": "agent", "data": {"user": address}}
+            return {"role": "agent", "data": {"user": wal.addresses[i]}}
     return {"role": "missing"}
 
 
@@ -69,10 +70,9 @@ def spot_balances(market: Market, user: str, now: int) -> dict:
         master = _sub_master(market, user)
         if master is None:
             return {"balances": []}
-        usdc = ACCOUNT_USD["whale"] * 0.02 * (0.5 + draw(market, 32, master))
+        usdc = float(market.wallets.account_usd[master]) * 0.02 * (0.5 + draw(market, 32, master))
         return {"balances": [_balance("USDC", usdc, 0.0)]}
-    kind = market.wallets.kinds[w]
-    rows = [_balance("USDC", ACCOUNT_USD[kind] * 0.1 * (0.5 + draw(market, 33, w)), 0.0)]
+    rows = [_balance("USDC", float(market.wallets.account_usd[w]) * 0.1 * (0.5 + draw(market, 33, w)), 0.0)]
     for i in range(market.n_perps, len(market.specs)):
         spec = market.specs[i]
         if draw(market, 34, w, i) < 0.5:
@@ -81,7 +81,8 @@ def spot_balances(market: Market, user: str, now: int) -> dict:
         entry_px = float(
             price(market.config.seed, i, spec.start_px, spec.daily_vol, [entry_t], spec.signal)[0]
         )
-        lots = round(POSITION_USD[kind] * (0.2 + draw(market, 36, w, i)) / entry_px * 10**spec.sz_decimals)
+        usd = market.wallets.position_usd(w) * (0.2 + draw(market, 36, w, i))
+        lots = round(usd / entry_px * 10**spec.sz_decimals)
         rows.append(
             _balance(
                 BASE_TOKEN[spec.name],

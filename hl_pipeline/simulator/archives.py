@@ -31,7 +31,7 @@ from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.context_history import HEADER, context_rows, day_minutes
 from hl_pipeline.simulator.fills import wallet_fill_rows
 from hl_pipeline.simulator.market import Market
-from hl_pipeline.simulator.positions import day_book
+from hl_pipeline.simulator.positions import day_books
 
 CAPTURE_LAG_MS = 120  # the archiver's capture time trails the book's exchange time
 NODE_LAG_MS = 40  # a node sees a block this long after its time
@@ -82,10 +82,9 @@ def _day_fills(market: Market, date: str, coins: list[str]) -> dict[int, list[tu
     by_time: dict[int, list[tuple[str, dict]]] = defaultdict(list)
     addresses = market.wallets.addresses
     for coin_id in map(market.coin_id, coins):
-        for wallet, user in enumerate(addresses):
-            book = day_book(market.tape, wallet, coin_id, day, day * DAY_MS + DAY_MS - 1)
+        for wallet, book in day_books(market.tape, coin_id, day, day * DAY_MS + DAY_MS - 1).items():
             for fill in wallet_fill_rows(market.tape, wallet, coin_id, book):
-                by_time[fill["time"]].append((user, fill))
+                by_time[fill["time"]].append((addresses[wallet], fill))
     return by_time
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
-from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, fmt_sig, round_px
 from hl_pipeline.simulator.positions import day_book, hourly_funding
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import TradeTape
-from hl_pipeline.simulator.wallets import ACCOUNT_USD
 
 _LEVERAGE = 20
 
@@ -22,9 +20,7 @@ def _usd(x: float) -> str:
 
 def net_deposit(tape: TradeTape, wallet: int) -> float:
     """What a wallet put into its perp account: its account value before unrealized PnL."""
-    return ACCOUNT_USD[tape.wallets.kinds[wallet]] * (
-        0.5 + float(uniform(stream_key(tape.seed, 11), [wallet])[0])
-    )
+    return float(tape.wallets.account_usd[wallet])
 
 
 def clearinghouse_state(tape: TradeTape, wallet: int | None, now_ms: int) -> dict:

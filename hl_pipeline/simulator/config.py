@@ -88,6 +88,7 @@ class SimulatorConfig:
     ws_recent_trades: int = 30  # trades in the batch sent right after a trades subscribe
     ws_stream_rate: float | str | None = None  # None: trades in model time; N: replay N trade msgs/s; "burst"
     signal_strength: float = 0.0  # planted 1m momentum signal (signal.py); 0 = null mode, plants nothing
+    wallet_count: int = 5_000  # the wallet population (wallets.py: kinds, accounts)
 
     def __post_init__(self) -> None:
         if not self.signal_strength >= 0:

@@ -6,6 +6,7 @@ A day's fills are charged at the tier the 14 days before it earn (so userFees an
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,6 +29,7 @@ MM = ((0.005, -0.00001), (0.015, -0.00002), (0.03, -0.00003))  # (share of excha
 WINDOW_DAYS = 14
 
 
+@lru_cache(maxsize=64)
 def _window(tape: TradeTape, day: int) -> np.ndarray:
     """(3, wallets) summed over the 14 days before `day`: cross, add, and the exchange's add."""
     vol = sum(day_volumes(tape, d, d * DAY_MS + DAY_MS) for d in range(day - WINDOW_DAYS, day))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.simulator.fees import rates
+from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, fmt_pxs, fmt_sig
 from hl_pipeline.simulator.positions import DayBook, day_book
-from hl_pipeline.simulator.trades import TradeTape, hash_hex, trade_ids
+from hl_pipeline.simulator.trades import Trades, TradeTape, hash_hex, trade_ids
 
 _MAX_DAYS_BACK = 60
 FILL_OID_BASE = 10_000_000_000
+LIQUIDATION_SHARE = 0.05
 
 
 def _direction(start: int, buy: bool, size: int) -> str:
@@ -60,9 +64,10 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
     tids, words = trade_ids(tape.seed, coin_id, t.key)
     lead_words = trade_ids(tape.seed, coin_id, t.lead)[1]
     cross_rate, add_rate = rates(tape, wallet, int(t.time[0]) // DAY_MS) if len(t.time) else (0.0, 0.0)
+    liquidated = liquidations(tape, coin_id, t)
     rows = []
     pxs = fmt_pxs(t.px, spec.sz_decimals)
-    for i, (time, px, px_text, lots, buy, is_buyer, tid, word, lead) in enumerate(
+    for i, (time, px, px_text, lots, buy, is_buyer, tid, word, lead, victim) in enumerate(
         zip(
             t.time.tolist(),
             t.px.tolist(),
@@ -73,6 +78,7 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
             tids.tolist(),
             words.tolist(),
             lead_words.tolist(),
+            liquidated.tolist(),
         )
     ):
         crossed = buy == is_buyer  # the wallet was the aggressor
@@ -97,7 +103,22 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
                 "twapId": None,
             }
         )
+        if victim >= 0:  # on both sides' fills, naming who was liquidated
+            rows[-1]["liquidation"] = {
+                "liquidatedUser": tape.wallets.addresses[victim],
+                "markPx": px_text,
+                "method": "market",
+            }
     return rows
+
+
+def liquidations(tape: TradeTape, coin_id: int, t: Trades) -> np.ndarray:
+    """Per trade, the liquidated wallet (-1: none): a liquidation-prone taker is liquidated in a
+    LIQUIDATION_SHARE of its taker trades (planted as labels; positions are not margin-checked)."""
+    taker = np.where(t.buy, t.buyer, t.seller)
+    prone = tape.wallets.of_kind("liquidation_prone")
+    hit = uniform(stream_key(tape.seed, coin_id, 14), t.lead) < LIQUIDATION_SHARE
+    return np.where((taker >= prone.start) & (taker < prone.stop) & hit, taker, -1)
 
 
 def _day_rows(tape: TradeTape, wallet: int, day: int, start_ms: int, end_ms: int) -> list[dict]:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from hl_pipeline.simulator import bodies
-from hl_pipeline.simulator.clearinghouse import net_deposit
 from hl_pipeline.simulator.contexts import mark, meta
 from hl_pipeline.simulator.funding import predicted_fundings
 from hl_pipeline.simulator.market import Market
@@ -106,7 +105,7 @@ def _dex(b: dict) -> str:
 
 
 def _deposits(m: Market) -> dict:
-    total = sum(net_deposit(m.tape, w) for w in range(len(m.wallets.addresses)))
+    total = float(m.wallets.account_usd.sum())
     return {"totalNetDeposit": fmt_dec(total, 6)}
 
 

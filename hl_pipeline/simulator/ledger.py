@@ -15,10 +15,16 @@ from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.numbers import fmt_dec, fmt_lots, fmt_sig
 from hl_pipeline.simulator.positions import day_book, hourly_funding
 from hl_pipeline.simulator.trades import hash_hex
-from hl_pipeline.simulator.wallets import ACCOUNT_USD
 
 ZERO_HASH = "0x" + "0" * 64
-_TRANSFER_CHANCE = {"market_maker": 0.2, "whale": 0.4, "retail": 0.3}
+_TRANSFER_CHANCE = {
+    "market_maker": 0.2,
+    "whale": 0.4,
+    "smart_money": 0.3,
+    "bot": 0.1,
+    "liquidation_prone": 0.5,
+    "retail": 0.3,
+}
 
 
 def funding_payments(market: Market, wallet: int | None, start_ms: int, end_ms: int, cap: int) -> list[dict]:
@@ -80,7 +86,7 @@ def ledger_updates(
     for t, a, b in drawn_events(market, wallet, 22, days, DAY_MS, _TRANSFER_CHANCE[kind]):
         if not start_ms <= t <= end_ms:
             continue
-        usdc = fmt_dec(round(ACCOUNT_USD[kind] * 0.05 * (0.1 + b), 2), 2)
+        usdc = fmt_dec(round(float(market.wallets.account_usd[wallet]) * 0.05 * (0.1 + b), 2), 2)
         if a < 0.5:
             delta: dict = {"type": "deposit", "usdc": usdc}
         elif a < 0.8:

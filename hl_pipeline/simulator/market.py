@@ -28,7 +28,7 @@ class Market:
     def __init__(self, config: SimulatorConfig):
         self.config = config
         seed = config.seed
-        self.wallets = wallets(seed)
+        self.wallets = wallets(seed, config.wallet_count)
         self.specs = config.coins + SPOT_SPECS  # perps (index = asset id), then spot pairs
         self.n_perps = len(config.coins)
         self.sources = [CandleSource(seed, i, c, config.listing_ms) for i, c in enumerate(self.specs)]

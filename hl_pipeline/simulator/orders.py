@@ -20,13 +20,20 @@ from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, round_px
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import trade_ids
-from hl_pipeline.simulator.wallets import POSITION_USD
 
 MAX_AGE_MS = 20 * MINUTE_MS  # how long a maker order rests before its fill, at most
 SLOT_MS = 10 * MINUTE_MS
 MAX_LIFE_MS = 30 * MINUTE_MS
 RESTING_OID_BASE = 1_000_000_000_000
-RESTING_CHANCE = {"market_maker": 0.9, "whale": 0.3, "retail": 0.1}
+RESTING_CHANCE = {
+    "market_maker": 0.9,
+    "whale": 0.3,
+    "smart_money": 0.2,
+    "bot": 0.0,
+    "liquidation_prone": 0.1,
+    "retail": 0.1,
+}
+WALLET_BITS = 16  # a resting order's oid: (slot, coin, wallet), the wallet in the low bits
 _UPDATE_KEYS = ("coin", "side", "limitPx", "sz", "oid", "timestamp", "origSz", "cloid")
 
 
@@ -132,7 +139,7 @@ def fill_orders(market: Market, wallet: int, coin_id: int, lo: int, hi: int) -> 
 def resting_orders(market: Market, wallet: int, coin_id: int, slots: np.ndarray) -> list[Order]:
     """The resting (later cancelled) orders of a wallet in one coin for some slot indices."""
     spec, seed, kind = market.specs[coin_id], market.config.seed, market.wallets.kinds[wallet]
-    oids = RESTING_OID_BASE + (slots * 64 + coin_id) * 64 + wallet
+    oids = RESTING_OID_BASE + ((slots * 64 + coin_id) << WALLET_BITS) + wallet
     key = stream_key(seed, 21)
     u = [uniform(key, oids * 8 + j) for j in range(7)]
     keep = u[0] < RESTING_CHANCE[kind]
@@ -143,7 +150,8 @@ def resting_orders(market: Market, wallet: int, coin_id: int, slots: np.ndarray)
     px = round_px(
         mark * np.where(buy, 1 - (0.002 + 0.02 * u[4]), 1 + (0.002 + 0.02 * u[4])), spec.sz_decimals
     )
-    lots = np.maximum(1, np.round(POSITION_USD[kind] * (0.02 + 0.1 * u[5]) / px * 10**spec.sz_decimals))
+    usd = market.wallets.position_usd(wallet) * (0.02 + 0.1 * u[5])
+    lots = np.maximum(1, np.round(usd / px * 10**spec.sz_decimals))
     return [
         Order(
             spec.name,
@@ -202,7 +210,7 @@ def historical_orders(market: Market, wallet: int | None, now: int, cap: int = 2
 
 def _resting(market: Market, wallet: int, oid: int) -> Order | None:
     n = oid - RESTING_OID_BASE
-    slot, coin_id, w = n // 4096, n // 64 % 64, n % 64
+    slot, coin_id, w = n >> (WALLET_BITS + 6), (n >> WALLET_BITS) % 64, n % (1 << WALLET_BITS)
     if w != wallet or coin_id >= market.n_perps:
         return None
     return next(

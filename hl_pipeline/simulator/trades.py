@@ -16,6 +16,8 @@ from hl_pipeline.simulator.wallets import Wallets
 _MAKER_IS_MM = 0.65
 _SWEEP = 0.15  # chance that a trade continues the previous one: same taker order hitting the next maker
 _TID_MASK = np.uint64((1 << 50) - 1)
+BOT_COINS = 3  # bots trade the first three coins (the busiest: BTC, ETH, SOL)
+BOT_PERIODS = (2, 3, 5, 10)  # minutes between a bot's trades
 
 
 @dataclasses.dataclass
@@ -34,6 +36,25 @@ class Trades:
     def take(self, mask: np.ndarray | slice) -> Trades:
         """Rows selected by a mask or index array."""
         return Trades(*(getattr(self, f.name)[mask] for f in dataclasses.fields(self)))
+
+
+def bot_beats(
+    seed: int, coin_id: int, wal: Wallets, minutes: np.ndarray, n: np.ndarray, first: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trades bots take on their clocks: (trade index, bot, offset in the minute ms). Each bot
+    trades one of the first BOT_COINS coins every `period` minutes at a fixed second; a beat is
+    skipped when the minute has too few trades (bots take at most half of a minute's trades)."""
+    u = [uniform(stream_key(seed, 12), wal.bots * 4 + j) for j in range(4)]
+    mine = (u[0] * BOT_COINS).astype(np.int64) == coin_id
+    bots = wal.bots[mine]
+    period = np.asarray(BOT_PERIODS)[(u[1][mine] * len(BOT_PERIODS)).astype(np.int64)]
+    phase = (u[2][mine] * 60).astype(np.int64)
+    second = (u[3][mine] * 59_000).astype(np.int64)
+    due = (minutes[:, None] + phase[None, :]) % period[None, :] == 0
+    order = np.cumsum(due, axis=1) - 1
+    take = due & (order < n[:, None] // 2)
+    row, col = np.nonzero(take)
+    return first[row] + order[row, col], bots[col], second[col]
 
 
 def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1: int) -> Trades:
@@ -56,11 +77,13 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
     maker = np.where(
         mm,
         (uniform(k, key * 8 + 4) * wal.n_makers).astype(np.int64),
-        (uniform(k, key * 8 + 5) * len(wal.addresses)).astype(np.int64),
+        np.searchsorted(wal.maker_cdf, uniform(k, key * 8 + 5), side="right"),
     )
     taker = np.searchsorted(wal.taker_cdf, uniform(k, key * 8 + 6), side="right")
     # a sweep: the trade takes the previous trade's time, side and taker (partial fills of one order)
     sweep = (rank > 0) & (uniform(k, key * 8 + 7) < _SWEEP)
+    at, bot, bot_ms = bot_beats(seed, coin_id, wal, minutes, n, first)
+    taker[at], offset[at], sweep[at] = bot, bot_ms, False
     lead = np.maximum.accumulate(np.where(sweep, 0, np.arange(row.size)))
     offset, buy, taker = offset[lead], buy[lead], taker[lead]
     maker = np.where(taker == maker, (maker + 1) % len(wal.addresses), maker)

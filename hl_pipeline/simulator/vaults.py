@@ -4,12 +4,16 @@ the same in vaultDetails and userVaultEquities."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.simulator.accounts import VAULTS, account_value, draw
+from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.simulator.numbers import fmt_dec
 
 LOCKUP_MS = 4 * DAY_MS
+FOLLOWER_CHANCE = 0.003  # of each retail wallet following a vault
 
 
 def vault_leader(market: Market, vault: int) -> int:
@@ -20,12 +24,9 @@ def vault_leader(market: Market, vault: int) -> int:
 def followers(market: Market, vault: int, now: int) -> tuple[float, list[dict]]:
     """(leader fraction, follower entries) of a vault at now: shares of its account value."""
     leader_fraction = 0.1 + 0.2 * draw(market, 37, vault)
-    members = [
-        w
-        for w, kind in enumerate(market.wallets.kinds)
-        if kind == "retail" and draw(market, 38, vault, w) < 0.25
-    ]
-    weights = [0.2 + draw(market, 39, vault, w) for w in members]
+    retail = np.asarray(market.wallets.of_kind("retail"), dtype=np.int64)
+    members = retail[uniform(stream_key(market.config.seed, 38, vault), retail) < FOLLOWER_CHANCE].tolist()
+    weights = (0.2 + uniform(stream_key(market.config.seed, 39, vault), members)).tolist()
     value = account_value(market, vault, now)
     rows = []
     for w, weight in zip(members, weights):

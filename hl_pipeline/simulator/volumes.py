@@ -20,8 +20,8 @@ def _split(t: Trades, spec: CoinSpec, n: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=512)
-def _whole_day(seed: int, coins: tuple[CoinSpec, ...], listing_ms: int, day: int) -> np.ndarray:
-    wal = wallets(seed)
+def _whole_day(seed: int, count: int, coins: tuple[CoinSpec, ...], listing_ms: int, day: int) -> np.ndarray:
+    wal = wallets(seed, count)
     m0, m1 = max(day * 1440, -(-listing_ms // MINUTE_MS)), day * 1440 + 1440
     out = np.zeros((2, len(wal.addresses)))
     for coin_id, spec in enumerate(coins):
@@ -33,7 +33,7 @@ def _whole_day(seed: int, coins: tuple[CoinSpec, ...], listing_ms: int, day: int
 def day_volumes(tape: TradeTape, day: int, now: int) -> np.ndarray:
     """(2, wallets): cross and add notional of each wallet on a day, up to now (past days cached)."""
     if (day + 1) * DAY_MS <= now:
-        return _whole_day(tape.seed, tape.coins, tape.listing_ms, day)
+        return _whole_day(tape.seed, len(tape.wallets.addresses), tape.coins, tape.listing_ms, day)
     out = np.zeros((2, len(tape.wallets.addresses)))
     for coin_id, spec in enumerate(tape.coins):
         if now >= day * DAY_MS:

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.account_payloads import Fill
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.records import to_wire
@@ -26,6 +27,16 @@ from hl_pipeline.wallets.tracked import tracked
 
 Log = Callable[[str], None]
 REACHABLE_FILLS = 10_000  # userFillsByTime serves only a wallet's 10,000 most recent fills
+
+
+def check_configured(client: InfoClient, configured: tuple[str, ...]) -> None:
+    """ConfigError naming every configured wallet the exchange does not know (userRole `missing`),
+    raised before anything is written."""
+    unknown = [user for user in configured if client.user_role(user).role == "missing"]
+    if unknown:
+        raise ConfigError(
+            f"unknown wallet(s) in HL_WALLETS: {', '.join(unknown)} (the exchange's userRole says missing)"
+        )
 
 
 def ingest_wallets(

@@ -21,13 +21,22 @@ def replay(start: Held | None, start_positions: np.ndarray, signed: np.ndarray, 
     """The position after fills (in time order) given each one's start position, signed size and
     price; `start` is the position known before the first (None: unknown, only its size is read
     from the first fill)."""
+    return walk(start, start_positions, signed, px)[0]
+
+
+def walk(
+    start: Held | None, start_positions: np.ndarray, signed: np.ndarray, px: np.ndarray
+) -> tuple[Held, list[float | None]]:
+    """`replay`, with the entry price in force before each fill (None where not in view)."""
     if len(signed) == 0:
-        return start or Held(0.0, None)
+        return start or Held(0.0, None), []
     size = float(start_positions[0])
     entry = start.entry_px if start is not None and round(start.size - size, SIZE_DIGITS) == 0 else None
     if size == 0:
         entry = None
+    before: list[float | None] = []
     for d, p in zip(signed.tolist(), px.tolist()):
+        before.append(entry)
         new = round(size + d, SIZE_DIGITS)
         if size == 0 or (new * size < 0):  # opened from flat, or flipped: the rest opens at p
             entry = p
@@ -36,4 +45,4 @@ def replay(start: Held | None, start_positions: np.ndarray, signed: np.ndarray, 
         if new == 0:
             entry = None
         size = new
-    return Held(size, entry)
+    return Held(size, entry), before

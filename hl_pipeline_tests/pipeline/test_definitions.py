@@ -35,7 +35,12 @@ def test_definitions_load_with_expected_graph():
         "wallets",
         "wallet_fills",
         "wallet_positions",
+        "wallet_funding",
+        "wallet_pnl",
+        "wallet_profiles",
     }
+    pnl_inputs = {k.to_user_string() for k in graph.get(dg.AssetKey("wallet_pnl")).parent_keys}
+    assert pnl_inputs == {"wallet_positions", "wallet_funding", "asset_contexts"}
     for ingested in ("candles", "asset_contexts"):
         assert {k.to_user_string() for k in graph.get(dg.AssetKey(ingested)).parent_keys} == {"universe"}
     features = {k.to_user_string() for k in graph.get(dg.AssetKey("features")).parent_keys}
@@ -56,7 +61,8 @@ def test_definitions_load_with_expected_graph():
     assert ("asset_contexts", "asset_contexts_valid_values") in checks
     assert ("venue_candles", "venue_candles_cross_venue") in checks
     assert ("wallet_positions", "wallet_positions_match_clearinghouse") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3 + 1
+    assert ("wallet_pnl", "wallet_pnl_realised_matches_entry") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3 + 1 + 3
 
 
 def test_jobs_and_schedules():

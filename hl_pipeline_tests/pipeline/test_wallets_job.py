@@ -2,6 +2,7 @@
 tracked wallets, their fills come from userFillsByTime, and today's rebuilt positions equal the
 simulator's clearinghouseState."""
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
@@ -14,6 +15,7 @@ from hl_pipeline.simulator.archives import write_archives
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.market import Market
 from hl_pipeline.steps.wallet_checks import reconciliation_outcomes
+from hl_pipeline.steps.wallet_pnl_checks import pnl_outcomes
 from hl_pipeline_tests.conftest import TEST_NOW_MS
 from hl_pipeline_tests.lake.helpers import manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import COINS, run_range
@@ -81,6 +83,67 @@ def test_tracked_wallets_fills_and_positions_are_written_and_reconciled(wallet_r
     )
 
 
+def test_funding_and_pnl_are_written_and_their_identities_hold(wallet_runs, simulator):
+    lake, configured, run = wallet_runs
+    client = InfoClient(simulator.base_url)
+    funding = partition_of(lake, "wallet_funding", YESTERDAY, "ETH")
+    mine = funding.filter(pc.equal(funding.column("user"), configured[0]))
+    served = [
+        (p.time, p.usdc, p.szi)
+        for p in client.user_funding(configured[0], 1_709_164_800_000, 1_709_251_199_999)
+        if p.coin == "ETH"
+    ]
+    assert len(served) == 24 and sorted(
+        (int(t.timestamp() * 1000), u, z)
+        for t, u, z in zip(*(mine.column(c).to_pylist() for c in ("time", "usdc", "szi")))
+    ) == sorted(served)
+    pnl = partition_of(lake, "wallet_pnl", YESTERDAY, "ETH").to_pylist()
+    fills = partition_of(lake, "wallet_fills", YESTERDAY, "ETH").to_pylist()
+    row = next(r for r in pnl if r["user"] == configured[0])
+    assert row["realised"] == pytest.approx(sum(f["closed_pnl"] for f in fills if f["user"] == configured[0]))
+    assert row["funding"] == pytest.approx(sum(u for _, u, _ in served))
+    assert row["fees"] == pytest.approx(sum(f["fee"] for f in fills if f["user"] == configured[0]))
+    assert any(r["realised_in_view"] != 0 for r in pnl)  # the identity had closing fills to test
+    verdicts = {(e.check_name, e.partition): e for e in run.get_asset_check_evaluations()}
+    for check in (
+        "wallet_pnl_realised_matches_entry",
+        "wallet_pnl_funding_on_rebuilt_positions",
+        "wallet_pnl_net_adds_up",
+    ):
+        assert verdicts[(check, YESTERDAY)].passed and verdicts[(check, TODAY)].passed
+        assert verdicts[(check, YESTERDAY)].metadata["checked"].value > 0
+
+
+def test_profiles_label_every_tracked_wallet_with_its_reason(wallet_runs):
+    lake, configured, _ = wallet_runs
+    tracked = [w["user"] for w in partition_of(lake, "wallets", TODAY).to_pylist()]
+    profiles = {p["user"]: p for p in partition_of(lake, "wallet_profiles", TODAY).to_pylist()}
+    assert set(profiles) == set(tracked)
+    for user in configured:  # seed 7's first two wallets are planted market makers (seed 101 tuned the rules)
+        assert profiles[user]["kind"] == "market_maker" and "maker share" in profiles[user]["reason"]
+        assert profiles[user]["days"] == 2 and profiles[user]["cohort"] in ("Tidal Whale", "Leviathan")
+        assert profiles[user]["markout_1m_bps"] is not None
+    unavailable = manifest_of(lake, "wallet_profiles", TODAY).unavailable
+    assert unavailable and len(unavailable[0]["dates"]) == 5  # the window's five days before the lake begins
+
+
+def test_a_wrong_closed_pnl_fails_the_realised_identity_naming_it(wallet_runs):
+    lake = wallet_runs[0]
+    part = partition_of(lake, "wallet_pnl", YESTERDAY, "BTC")
+    rows = part.to_pylist()
+    row = next(i for i, r in enumerate(rows) if r["realised_in_view"] != 0)
+    rows[row]["realised_in_view"] += 5.0
+    bad = pa.Table.from_pylist(rows, schema=part.schema)
+    old = manifest_of(lake, "wallet_pnl", YESTERDAY, "BTC")
+    write_partition(
+        lake, bad, Manifest.for_table("wallet_pnl", YESTERDAY, "BTC", bad, old.source, details=old.details)
+    )
+    realised, funding, net = pnl_outcomes(lake, [YESTERDAY], COINS.split(","))
+    assert not realised.passed and realised.description.startswith("1 of ")
+    assert f"{rows[row]['user']} BTC" in realised.description
+    assert funding.passed and net.passed
+
+
 def test_a_wrong_rebuilt_position_fails_the_reconciliation_naming_it(wallet_runs, simulator):
     lake, configured, _ = wallet_runs
     part = partition_of(lake, "wallet_positions", TODAY, "BTC")
@@ -97,3 +160,25 @@ def test_a_wrong_rebuilt_position_fails_the_reconciliation_naming_it(wallet_runs
     (outcome,) = reconciliation_outcomes(InfoClient(simulator.base_url), lake, [TODAY], COINS.split(","), now)
     assert not outcome.passed and outcome.description.startswith("1 of ")
     assert f"{changed} BTC" in outcome.description and "differ by -0.5" in outcome.description
+
+
+def test_an_unknown_configured_wallet_stops_the_run_naming_it_and_writes_nothing(
+    pipeline_env, instance, monkeypatch
+):
+    unknown = "0x" + "ab" * 20
+    known = Market(SimulatorConfig(seed=7, now_ms=TEST_NOW_MS)).wallets.addresses[0]
+    monkeypatch.setenv("HL_WALLETS", f"{known},{unknown}")
+    run = run_range(load_definitions().resolve_job_def("wallets_job"), instance, TODAY, TODAY)
+    assert not run.success
+    (failure,) = [e for e in run.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.cause.message  # type: ignore[union-attr]
+    assert unknown in message and known not in message and "ConfigError" in message
+    assert not (pipeline_env / "wallets").exists() and not (pipeline_env / "wallet_fills").exists()
+
+
+def test_a_malformed_configured_wallet_is_refused_naming_it(monkeypatch):
+    from hl_pipeline.errors import ConfigError
+
+    monkeypatch.setenv("HL_WALLETS", "0x" + "ab" * 20 + ",0xnothex")
+    with pytest.raises(ConfigError, match="malformed wallet '0xnothex' in HL_WALLETS"):
+        Settings.from_env()

@@ -23,3 +23,10 @@ def candles(handle, coin: str, interval: str, start: int, end: int) -> list[dict
     """A candleSnapshot response."""
     req = {"coin": coin, "interval": interval, "startTime": start, "endTime": end}
     return post(handle, {"type": "candleSnapshot", "req": req}).json()
+
+
+def address(kind: str, i: int = 0, seed: int = 7) -> str:
+    """The address of the i-th wallet of a kind in the seed's population."""
+    from hl_pipeline.simulator.wallets import wallets
+
+    return wallets(seed).addresses[wallets(seed).of_kind(kind)[i]]

@@ -18,12 +18,11 @@ from hl_pipeline.simulator.numbers import round_px
 from hl_pipeline.simulator.orders import RESTING_OID_BASE
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.server import running_simulator
-from hl_pipeline.simulator.wallets import wallets
 from hl_pipeline.simulator.wsconn import Connection
-from hl_pipeline_tests.simulator.helpers import NOW, post
+from hl_pipeline_tests.simulator.helpers import NOW, address, post
 from hl_pipeline_tests.simulator.wsclient import collect_until, recv, run, subscribe, ws_url
 
-MAKER, WHALE = wallets(7).addresses[2], wallets(7).addresses[9]
+MAKER, WHALE = address("market_maker", 2), address("whale", 1)
 
 
 def _market(now: int = NOW) -> Market:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import ccxt
 from hyperliquid.info import Info
 
-from hl_pipeline.simulator.wallets import wallets
-from hl_pipeline_tests.simulator.helpers import DAY, HOUR, NOW
+from hl_pipeline_tests.simulator.helpers import DAY, HOUR, NOW, address
 
 
 def test_official_sdk(simulator):
@@ -19,7 +18,7 @@ def test_official_sdk(simulator):
     assert len(candles) == 25 and candles[0]["i"] == "1h"
     funding = info.funding_history("BTC", NOW - DAY, NOW)
     assert len(funding) == 24
-    user = wallets(7).addresses[25]
+    user = address("market_maker", 5)
     assert len(info.user_fills(user)) == 2000
     by_time = info.user_fills_by_time(user, NOW - HOUR)
     assert by_time and all(f["time"] >= NOW - HOUR for f in by_time)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from hl_pipeline.simulator.wallets import wallets
-from hl_pipeline_tests.simulator.helpers import DAY, HOUR, NOW, post
+from hl_pipeline_tests.simulator.helpers import DAY, HOUR, NOW, address, post
 
 
 def _funding(handle, **body):
@@ -77,7 +77,7 @@ def test_trades_match_the_minute_candle(simulator):
 
 
 def test_user_fills_are_the_wallets_side_of_public_trades(simulator):
-    user = wallets(7).addresses[12]
+    user = address("market_maker", 12)
     fills = post(simulator, {"type": "userFills", "user": user}).json()
     assert len(fills) == 2000
     times = [f["time"] for f in fills]
@@ -89,7 +89,7 @@ def test_user_fills_are_the_wallets_side_of_public_trades(simulator):
 
 
 def test_fills_by_time_are_bounded_ascending_and_chain_positions(simulator):
-    user = wallets(7).addresses[30]
+    user = address("market_maker", 10)
     start, end = NOW - 6 * HOUR, NOW - HOUR
     fills = post(
         simulator, {"type": "userFillsByTime", "user": user, "startTime": start, "endTime": end}
@@ -109,7 +109,7 @@ def test_fills_by_time_are_bounded_ascending_and_chain_positions(simulator):
 
 
 def test_clearinghouse_state_follows_the_days_fills(simulator):
-    user = wallets(7).addresses[40]  # retail: fewer than 2000 fills today
+    user = address("whale", 5)  # fewer than 2000 fills today
     state = post(simulator, {"type": "clearinghouseState", "user": user}).json()
     fills = post(
         simulator, {"type": "userFillsByTime", "user": user, "startTime": NOW // DAY * DAY, "endTime": NOW}

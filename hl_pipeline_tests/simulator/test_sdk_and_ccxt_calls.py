@@ -16,10 +16,10 @@ from hyperliquid.utils.types import Cloid
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.server import running_simulator
 from hl_pipeline.simulator.wallets import wallets
-from hl_pipeline_tests.simulator.helpers import DAY, HOUR, NOW
+from hl_pipeline_tests.simulator.helpers import DAY, HOUR, NOW, address
 
 ADDRESSES = wallets(7).addresses
-VAULT, MAKER, WHALE, RETAIL = ADDRESSES[0], ADDRESSES[2], ADDRESSES[9], ADDRESSES[25]
+VAULT, MAKER, WHALE, RETAIL = ADDRESSES[0], ADDRESSES[2], address("whale", 1), address("retail", 5)
 
 
 @pytest.fixture(scope="module")

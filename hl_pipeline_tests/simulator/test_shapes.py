@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 
-from hl_pipeline.simulator.wallets import wallets
-from hl_pipeline_tests.simulator.helpers import DAY, NOW, post
+from hl_pipeline_tests.simulator.helpers import DAY, NOW, address, post
 
 FIXTURES = pathlib.Path("/work/shared/fixtures/hyperliquid")
 CASSETTES = FIXTURES / "python_sdk_cassettes"
@@ -97,7 +96,7 @@ def test_contexts_and_trades_shapes(simulator):
 
 
 def test_fills_and_state_shapes(simulator):
-    user = wallets(7).addresses[20]
+    user = address("market_maker", 4)
     fills = post(simulator, {"type": "userFills", "user": user}).json()
     assert_same_shape(fills, _recorded("test_get_user_fills", "userFills"))
     modern = _json_fixture("nautilus_trader/http_user_fills_dust_conversion.json")

@@ -15,6 +15,23 @@ WALLET_CHECKS = {
     ),
 }
 
+PNL_CHECKS = {
+    "wallet_pnl_realised_matches_entry": (
+        True,
+        "Every closing fill whose entry price the fills show has closedPnl = side x (px - entry) x closed "
+        "size (gross of fees), to a cent plus 1e-6 of the amount; a mismatch names the wallet and coin.",
+    ),
+    "wallet_pnl_funding_on_rebuilt_positions": (
+        True,
+        "Every hourly funding payment of a wallet-coin-day with fills was paid on the position the fills "
+        "give at that hour.",
+    ),
+    "wallet_pnl_net_adds_up": (
+        True,
+        "net realised = realised - fees + funding, and net = net realised + unrealised, for every row.",
+    ),
+}
+
 
 def wallet_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
     @dg.multi_asset_check(specs=check_specs("wallet_positions", WALLET_CHECKS, daily_partitions(settings)))
@@ -31,4 +48,11 @@ def wallet_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
         )
         yield from report(context, "wallet_positions", outcomes, WALLET_CHECKS)
 
-    return [wallet_position_checks]
+    @dg.multi_asset_check(specs=check_specs("wallet_pnl", PNL_CHECKS, daily_partitions(settings)))
+    def wallet_pnl_checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.wallet_pnl_checks import pnl_outcomes
+
+        outcomes = pnl_outcomes(lake.path, run_dates(context)[0], list(market.coins))
+        yield from report(context, "wallet_pnl", outcomes, PNL_CHECKS)
+
+    return [wallet_position_checks, wallet_pnl_checks]
