@@ -26,7 +26,7 @@ from hl_pipeline.ml.models import metrics
 from hl_pipeline.ml.models.config import CPCVConfig, TradingConfig, XGBConfig
 from hl_pipeline.ml.models.predictor import fit, matrix, training_rows
 from hl_pipeline.ml.models.target_spec import encode
-from hl_pipeline.ml.models.trading import MarketColumns, portfolio_returns
+from hl_pipeline.ml.models.trading import market_columns, portfolio_returns
 from hl_pipeline.ml.models.walkforward import Evaluation, times_ms
 
 
@@ -84,7 +84,7 @@ def paths(
         train = split.train[trainable[split.train]]
         model = fit(ev.primary, *training_rows(x[train], codes[train]), ev.classes, target.features, xgb)
         scores[split.index, split.test] = model.predict_from_proba(model.proba_matrix(x[split.test]))
-    market = [c for c in asdict(MarketColumns()).values() if c in rows.columns]
+    market = market_columns(rows)
     base = rows[["coin", "time", target.ret, *market]].rename(columns={target.ret: "ret"})
     group_of, _, _ = time_groups(t, config.n_groups)
     per_year = metrics.per_year(trading.bar_ms)

@@ -12,7 +12,7 @@ funding (longs pay a positive rate). Returns are simple, so equity compounds as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,11 @@ class MarketColumns:
     spread_bps: str = "spread_bps"
     depth_usd: str = "depth_10bps"
     funding_rate: str = "funding_rate"
+
+
+def market_columns(frame: pd.DataFrame, market: MarketColumns = MarketColumns()) -> list[str]:
+    """The market columns (bar return, book, funding) that `frame` has."""
+    return [c for c in asdict(market).values() if c in frame.columns]
 
 
 def position(score: np.ndarray, min_edge: float) -> np.ndarray:

@@ -27,7 +27,7 @@ from hl_pipeline.ml.models import metrics
 from hl_pipeline.ml.models.config import TradingConfig, WalkForward, XGBConfig
 from hl_pipeline.ml.models.predictor import DirectionModel, fit, matrix, training_rows
 from hl_pipeline.ml.models.target_spec import Target, encode
-from hl_pipeline.ml.models.trading import MarketColumns
+from hl_pipeline.ml.models.trading import market_columns
 
 DEFAULT_KINDS = ("xgboost", "lightgbm", "forest", "logistic")
 IMPORTANCE_ROWS = 10_000
@@ -130,7 +130,7 @@ def evaluate(
         )
     else:
         folds = restrict(folds, keep)
-    market = [c for c in asdict(MarketColumns()).values() if c in rows.columns]
+    market = market_columns(rows)
     x = matrix(rows, target.features)
     coins, bar_times = rows["coin"].to_numpy(), rows["time"].array  # the times keep their zone
     results, parts = [], []
