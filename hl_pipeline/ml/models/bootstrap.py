@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_CELLS = 4_000_000  # replicate x block cells drawn at once: bounds memory to ~100 MB
+_CELLS = 4_000_000  # replicate x block cells drawn at once, and replicate x bar cells counted
 
 
 def block_length(x: np.ndarray) -> float:
@@ -71,19 +71,24 @@ def resample(x: np.ndarray, *, n_boot: int, seed: int, block: float | None = Non
         raise ValueError("cannot bootstrap an empty series")
     b = block_length(x[:, 0]) if block is None else max(1.0, float(block))
     rng = np.random.default_rng(seed)
-    wrapped = np.concatenate([x, x])
-    total = np.concatenate([np.zeros((1, k)), np.cumsum(wrapped, axis=0)])
-    squares = np.concatenate([np.zeros((1, k)), np.cumsum(wrapped * wrapped, axis=0)])
+    values = np.concatenate([x, x * x], axis=1)  # each replicate needs sums of both
     blocks = int(np.ceil(n / b * 1.2)) + 16
-    chunk = max(1, _CELLS // blocks)
+    # short blocks: count how often each bar is drawn, then one product with the series; long ones:
+    # sum the blocks from prefix sums, one random read per block edge
+    by_coverage = 2 * blocks * k > n
+    if not by_coverage:
+        values = np.concatenate([np.zeros((1, 2 * k)), np.cumsum(np.concatenate([values, values]), axis=0)])
+    chunk = max(1, _CELLS // (max(blocks, 2 * n + 1) if by_coverage else blocks * k))
     means, sds = np.empty((n_boot, k)), np.empty((n_boot, k))
     for lo in range(0, n_boot, chunk):
         starts, lengths = _blocks(rng, n, b, min(chunk, n_boot - lo), blocks)
-        for j in range(k):
-            s = (total[starts + lengths, j] - total[starts, j]).sum(axis=1) / n
-            q = (squares[starts + lengths, j] - squares[starts, j]).sum(axis=1) / n
-            means[lo : lo + len(s), j] = s
-            sds[lo : lo + len(s), j] = np.sqrt(np.maximum(q - s * s, 0.0) * n / max(n - 1, 1))
+        if by_coverage:
+            sums = _coverage(starts, lengths, n) @ values / n  # (reps, 2k)
+        else:
+            sums = (values[starts + lengths] - values[starts]).sum(axis=1) / n
+        s, q = sums[:, :k], sums[:, k:]
+        means[lo : lo + len(s)] = s
+        sds[lo : lo + len(s)] = np.sqrt(np.maximum(q - s * s, 0.0) * n / max(n - 1, 1))
     return Resampled(means, sds, b)
 
 
@@ -98,6 +103,20 @@ def _blocks(
     before = np.cumsum(lengths, axis=1) - lengths
     lengths = np.clip(n - before, 0, lengths)
     return rng.integers(0, n, size=lengths.shape), lengths
+
+
+def _coverage(starts: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
+    """(reps, n): how many times each bar is drawn by each replicate's blocks (a block runs from its
+    start past the end of the series into its beginning). A replicate's sum of any series is then
+    its coverage times the series: one sequential product instead of a random read per block."""
+    reps = len(starts)
+    width = 2 * n + 1
+    offset = (np.arange(reps) * width)[:, None]
+    edges = np.bincount((starts + offset).ravel(), minlength=reps * width) - np.bincount(
+        (starts + lengths + offset).ravel(), minlength=reps * width
+    )
+    cover = np.cumsum(edges.reshape(reps, width)[:, : 2 * n], axis=1)
+    return (cover[:, :n] + cover[:, n:]).astype(float)
 
 
 def p_mean_positive(observed: float, replicate_means: np.ndarray) -> float:

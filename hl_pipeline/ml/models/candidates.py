@@ -29,6 +29,8 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
     if kind == "lightgbm":
         from lightgbm import LGBMClassifier
 
+        from hl_pipeline.ml.models.boosters import CUT_ROWS
+
         # Small-data settings comparable to the xgboost ones; NaN goes to the better side of each split.
         return LGBMClassifier(
             n_estimators=120,
@@ -39,6 +41,7 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
             subsample_freq=1,
             colsample_bytree=0.8,
             reg_lambda=1.0,
+            subsample_for_bin=CUT_ROWS,  # bin edges from a sample, as for xgboost's candidates
             random_state=xgb.seed,
             n_jobs=xgb.nthread,
             deterministic=True,

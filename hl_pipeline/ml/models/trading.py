@@ -83,21 +83,23 @@ def coin_returns(
     time_ms = t[0] + np.arange(n) * bar
     on_hour = (time_ms + bar) % HOUR_MS == 0
     gross = held * np.expm1(np.nan_to_num(r))
-    out = pd.DataFrame(
+    costs = {
+        "fee": turn * config.taker_fee_bps / 1e4,
+        "spread": turn * spread_then / 2e4,
+        "impact": turn * impact_bps / 1e4,
+        "funding": np.where(on_hour, held * funding, 0.0),
+    }
+    return pd.DataFrame(
         {
             "time": pd.to_datetime(time_ms, unit="ms", utc=True),
             "position": held,
             "turnover": turn,
             "gross": gross,
-            "fee": turn * config.taker_fee_bps / 1e4,
-            "spread": turn * spread_then / 2e4,
-            "impact": turn * impact_bps / 1e4,
-            "funding": np.where(on_hour, held * funding, 0.0),
+            **costs,
             "known": np.isfinite(r),
+            "net": gross - sum(costs.values()),
         }
     )
-    out["net"] = out["gross"] - out[list(COST_COLUMNS)].sum(axis=1)
-    return out
 
 
 def portfolio_returns(
@@ -164,5 +166,7 @@ def _filled(values: np.ndarray, fallback: float) -> np.ndarray:
 
 
 def _ms(times: pd.Series) -> np.ndarray:
+    if isinstance(times.dtype, pd.DatetimeTZDtype):  # the lake's times: read the integers directly
+        return times.array.as_unit("ms").asi8
     since = pd.to_datetime(times, utc=True) - pd.Timestamp(0, tz="UTC")
     return (since // pd.Timedelta(1, "ms")).to_numpy(dtype=np.int64)

@@ -55,3 +55,19 @@ def test_paths_have_the_mean_and_spread_of_cumulative_sums():
     assert p.shape == (400, 3)
     assert p[:, 2].mean() == pytest.approx(x.sum(), rel=0.05)
     assert p[:, 1].std() == pytest.approx(1e-2 * np.sqrt(100), rel=0.25)
+
+
+@pytest.mark.parametrize("block", [1.0, 3.0, 40.0])  # short blocks are counted, long ones summed
+def test_replicates_are_the_means_and_sds_of_the_drawn_blocks(block):
+    x = np.random.default_rng(5).normal(size=(900, 3))
+    boot = bootstrap.resample(x, n_boot=7, seed=11, block=block)
+    rng = np.random.default_rng(11)  # the draws resample makes, replayed by hand
+    blocks = int(np.ceil(len(x) / block * 1.2)) + 16
+    starts, lengths = bootstrap._blocks(rng, len(x), block, 7, blocks)
+    for r in range(7):
+        picked = np.concatenate(
+            [np.arange(s, s + n) % len(x) for s, n in zip(starts[r], lengths[r]) if n > 0]
+        )
+        assert len(picked) == len(x)
+        np.testing.assert_allclose(boot.means[r], x[picked].mean(axis=0), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(boot.sds[r], x[picked].std(axis=0, ddof=1), rtol=1e-9)
