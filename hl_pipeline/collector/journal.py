@@ -40,10 +40,13 @@ class Journal:
 
 
 def recover(path: Path, schema: pa.Schema) -> tuple[pa.Table, bool]:
-    """Every whole batch in a journal; the flag says whether a torn tail was dropped."""
+    """Every whole batch in a journal, with the journal's own schema metadata; the flag says whether a
+    torn tail was dropped."""
     batches, torn = [], False
     try:
         with pa.ipc.open_stream(pa.memory_map(str(path))) as reader:
+            if reader.schema.metadata:  # what the writer recorded (its coins)
+                schema = schema.with_metadata(reader.schema.metadata)
             while True:
                 try:
                     batches.append(reader.read_next_batch())
