@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "exporter":
             from hl_pipeline.commands.exporter import exporter
 
-            return exporter(args.port, args.host)
+            return exporter(settings, args.port, args.host)
         if args.command == "models":
             from hl_pipeline.commands.models import rollback
 

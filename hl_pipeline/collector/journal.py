@@ -29,6 +29,11 @@ class Journal:
         """Hand everything appended so far to the OS (readable, not yet durable)."""
         self._file.flush()
 
+    @property
+    def size(self) -> int:
+        """Bytes handed to the OS so far."""
+        return self._file.tell()
+
     def sync(self) -> None:
         """Make what was handed to the OS durable; safe from another thread than the appending one."""
         os.fsync(self._file.fileno())

@@ -60,6 +60,7 @@ class LandingWriter:
         self._journal: Journal | None = None
         self._journal_opened = self._last_flush = clock()
         self.files_written: list[Path] = []
+        self.bytes_journaled = 0  # appended to this writer's journals
         self.bytes_written = 0  # of the landing files published by this writer
         self._bytes_lock = threading.Lock()  # two publisher threads may publish at once
         self.recovered = self._recover()
@@ -92,8 +93,10 @@ class LandingWriter:
             first = int(batch.column("receive_time").cast(pa.int64())[0].as_py())
             self._journal = Journal(self.directory / f".journal-{first}.arrow", self.schema)
             self._journal_opened = self._clock()
+        before = self._journal.size
         self._journal.append(batch)
         self._journal.write_out()
+        self.bytes_journaled += self._journal.size - before
         if sync := self._run(self._sync, self._journal, received):
             self._syncs.append(sync)
 

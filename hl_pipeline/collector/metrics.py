@@ -22,6 +22,7 @@ EXPORTED = (
     "hl_collector_reconnects_total",
     "hl_collector_connected",
     "hl_collector_subscriptions",
+    "hl_collector_journal_bytes_total",
     "hl_collector_landing_bytes_total",
     "hl_collector_landing_files_total",
     "hl_collector_duplicates_dropped_total",
@@ -95,6 +96,13 @@ class CollectorMetrics(PromCollector):
             "landing Parquet files published",
             by_channel,
             (([s, ch], len(w.files_written)) for ch, w in writers),
+        )
+        yield family(
+            "counter",
+            "hl_collector_journal_bytes",
+            "bytes journaled (durable within a flush, published as landing files on rotation)",
+            by_channel,
+            (([s, ch], w.bytes_journaled) for ch, w in writers),
         )
         yield family(
             "counter",
