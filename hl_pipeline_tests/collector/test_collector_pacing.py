@@ -27,7 +27,7 @@ def test_a_dropped_connection_waits_for_the_connection_budget(simulator, tmp_pat
             sends_per_minute=100,
         )
     )
-    seen = {}
+    seen: dict[str, float] = {}
 
     async def run():
         stop = asyncio.Event()
