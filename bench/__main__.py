@@ -9,6 +9,7 @@ from pathlib import Path
 from bench import (
     archive_read,
     backfill_year,
+    collector_shards,
     collector_throughput,
     day_checks,
     features_year,
@@ -34,6 +35,11 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
         lambda work: parquet_vs_csv.main(work / "lake"),
     ),
     ("collector_throughput", "collector throughput (simulator burst on loopback)", collector_throughput.main),
+    (
+        "collector_shards",
+        "two collector shards against one (simulator burst on loopback)",
+        collector_shards.main,
+    ),
     ("ws_burst", "simulator trade replay on /ws (burst and paced)", lambda work: ws_burst.main()),
     ("features_year", "features and labels, a year of 1m bars, 5 coins", features_year.main),
     (

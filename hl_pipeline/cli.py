@@ -89,6 +89,17 @@ def _parser() -> argparse.ArgumentParser:
         "--seconds", type=float, help="stop after this many seconds (default: run until signalled)"
     )
     collect.add_argument("--verbose", action="store_true", help="every collector event as a JSON line")
+    collect.add_argument(
+        "--shard", help="INDEX/COUNT: collect only this shard's slice of the coins, e.g. 0/2 (default: all)"
+    )
+    collect.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
+    collect.add_argument("--metrics-host", default="127.0.0.1", help="address of the metrics endpoint")
+
+    exporter = sub.add_parser(
+        "exporter", help="Prometheus metrics of the pipeline's runs, freshness and checks"
+    )
+    exporter.add_argument("--port", type=int, default=9108, help="port (default 9108)")
+    exporter.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
 
     models = sub.add_parser("models", help="the model registry (MLflow)")
     models_sub = models.add_subparsers(dest="action", required=True)
@@ -166,7 +177,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "collect":
             from hl_pipeline.commands.collect import collect
 
-            return collect(settings, args.coins, args.landing, args.seconds, verbose=args.verbose)
+            return collect(
+                settings,
+                args.coins,
+                args.landing,
+                args.seconds,
+                verbose=args.verbose,
+                shard=args.shard,
+                metrics_port=args.metrics_port,
+                metrics_host=args.metrics_host,
+            )
+        if args.command == "exporter":
+            from hl_pipeline.commands.exporter import exporter
+
+            return exporter(settings, args.port, args.host)
         if args.command == "models":
             from hl_pipeline.commands.models import rollback
 

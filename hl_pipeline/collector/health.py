@@ -15,6 +15,7 @@ class Health:
         self.started = time.time()
         self.counts: dict[str, int] = defaultdict(int)
         self.last_message: dict[str, int] = {}  # channel -> receive ms
+        self.lag_ms: dict[str, int] = {}  # channel -> receive minus exchange time of its last message
         self.reconnects = 0
         self.gaps = 0
         self.gap_causes: dict[tuple[str, str], int] = defaultdict(int)  # (channel, cause) -> gaps

@@ -29,6 +29,11 @@ class Journal:
         """Hand everything appended so far to the OS (readable, not yet durable)."""
         self._file.flush()
 
+    @property
+    def size(self) -> int:
+        """Bytes handed to the OS so far."""
+        return self._file.tell()
+
     def sync(self) -> None:
         """Make what was handed to the OS durable; safe from another thread than the appending one."""
         os.fsync(self._file.fileno())
@@ -40,10 +45,13 @@ class Journal:
 
 
 def recover(path: Path, schema: pa.Schema) -> tuple[pa.Table, bool]:
-    """Every whole batch in a journal; the flag says whether a torn tail was dropped."""
+    """Every whole batch in a journal, with the journal's own schema metadata; the flag says whether a
+    torn tail was dropped."""
     batches, torn = [], False
     try:
         with pa.ipc.open_stream(pa.memory_map(str(path))) as reader:
+            if reader.schema.metadata:  # what the writer recorded (its coins)
+                schema = schema.with_metadata(reader.schema.metadata)
             while True:
                 try:
                     batches.append(reader.read_next_batch())

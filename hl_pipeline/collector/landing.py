@@ -7,6 +7,7 @@ times they span; a journal in progress is the hidden `.journal-<first_ms>.arrow`
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -59,6 +60,9 @@ class LandingWriter:
         self._journal: Journal | None = None
         self._journal_opened = self._last_flush = clock()
         self.files_written: list[Path] = []
+        self.bytes_journaled = 0  # appended to this writer's journals
+        self.bytes_written = 0  # of the landing files published by this writer
+        self._bytes_lock = threading.Lock()  # two publisher threads may publish at once
         self.recovered = self._recover()
 
     def add(self, rows: list[tuple], receive_ms: int) -> None:
@@ -89,8 +93,10 @@ class LandingWriter:
             first = int(batch.column("receive_time").cast(pa.int64())[0].as_py())
             self._journal = Journal(self.directory / f".journal-{first}.arrow", self.schema)
             self._journal_opened = self._clock()
+        before = self._journal.size
         self._journal.append(batch)
         self._journal.write_out()
+        self.bytes_journaled += self._journal.size - before
         if sync := self._run(self._sync, self._journal, received):
             self._syncs.append(sync)
 
@@ -142,6 +148,8 @@ class LandingWriter:
             path = self.directory / date_of_ms(first) / f"{first}-{last}.parquet"
             write_parquet_atomically(table, path)
             self.files_written.append(path)
+            with self._bytes_lock:
+                self.bytes_written += path.stat().st_size
         if torn:  # kept for inspection; its whole batches are in the landing file
             quarantine(
                 self.directory.parent, journal_path, ValueError(f"torn journal: {table.num_rows} rows kept")

@@ -34,9 +34,11 @@ from hl_pipeline.collector.health import Health
 from hl_pipeline.collector.landing import LandingWriter
 from hl_pipeline.collector.messages import book_rows, trade_row
 from hl_pipeline.collector.resume import previous_ends, recent_trade_keys
+from hl_pipeline.collector.shards import SlidingWindow
 from hl_pipeline.collector.stream import StreamConnection
 from hl_pipeline.exchange.book_payloads import L2Book, parse_l2_book
 from hl_pipeline.exchange.errors import MalformedResponseError
+from hl_pipeline.lake.landing_layout import with_coins
 from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, COLLECTOR_GAPS, GAP_CANDLES, TRADES
 
 log = logging.getLogger("hl_pipeline.collector")
@@ -54,6 +56,8 @@ class CollectorConfig:
     backoff_cap: float = 30.0
     flush_seconds: float = 0.15  # a crash loses about this much; p99 receive-to-durable stays under 0.5 s
     rotate_seconds: float = 60.0
+    sends_per_minute: int | None = None  # this process's share of the per-IP budget of messages sent
+    connects_per_minute: int | None = None  # and of new connections
 
 
 class Silent(Exception):
@@ -83,7 +87,7 @@ class Collector:
             stream: LandingWriter(
                 config.landing,
                 stream,
-                schema,
+                with_coins(schema, config.coins),  # the landing files say which coins were listened to
                 flush_seconds=config.flush_seconds,
                 rotate_seconds=config.rotate_seconds,
                 publisher=self._publisher,
@@ -105,6 +109,8 @@ class Collector:
         self._reconciling: set[asyncio.Task] = set()
         self._frames = 0  # frames handled: the watchdog notices silence without a clock read per frame
         self._silent = False
+        self.sends = SlidingWindow(config.sends_per_minute) if config.sends_per_minute else None
+        self.connects = SlidingWindow(config.connects_per_minute) if config.connects_per_minute else None
 
     async def run(self, stop: asyncio.Event) -> None:
         attempt = 0
@@ -117,6 +123,8 @@ class Collector:
         )
         try:
             while not stop.is_set():
+                if not await self._within(self.connects, 1, stop):
+                    break
                 try:
                     async with connect(
                         url,
@@ -163,8 +171,23 @@ class Collector:
                 self.dedupe.dropped,
             )
 
+    async def _within(self, window: SlidingWindow | None, n: int, stop: asyncio.Event) -> bool:
+        """Wait until `n` more events fit `window` and count them; False if stopped while waiting."""
+        if window is None:
+            return True
+        while (delay := window.wait_for(n)) > 0:
+            _event("rate_limited", events=n, wait=round(delay, 3))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            if stop.is_set():
+                return False
+        window.record(n)
+        return True
+
     async def _session(self, ws: StreamConnection, stop: asyncio.Event) -> None:
         ws.handler = self._handle
+        if not await self._within(self.sends, 2 * len(self.c.coins), stop):
+            return
         for coin in self.c.coins:
             for sub in ({"type": "trades", "coin": coin}, {"type": "l2Book", "coin": coin}):
                 await ws.send(json.dumps({"method": "subscribe", "subscription": sub}))
@@ -213,6 +236,8 @@ class Collector:
                 await ws.close()
                 return
             if now >= next_ping:
+                if self.sends is not None:  # planned in the shard's budget: counted, never delayed
+                    self.sends.record(1)
                 await ws.send('{"method":"ping"}')
                 next_ping = now + self.c.ping_seconds
 
@@ -227,6 +252,7 @@ class Collector:
                 self._on_trades(msg["data"], receive)
             elif channel == "l2Book":
                 book = parse_l2_book(msg["data"], _WS_BOOK)
+                self.health.lag_ms["l2Book"] = receive - book.time
                 self._seen("l2Book", book.coin, receive)
                 self.writers["l2Book"].add(book_rows(book, receive), receive)
             elif channel == "error":
@@ -245,6 +271,8 @@ class Collector:
 
     def _on_trades(self, trades: list, receive: int) -> None:
         rows = self.dedupe.fresh([trade_row(t, receive) for t in trades])
+        if rows:
+            self.health.lag_ms["trades"] = receive - rows[-1][1]
         for coin in (rows[0][0],) if len(rows) == 1 else {r[0] for r in rows}:  # one, from the exchange
             self._seen("trades", coin, receive)
         self._trades.add(rows, receive)

@@ -1,9 +1,10 @@
-"""The collector's landing zone, read for one UTC day: rows, the spans it listened, its gap records.
+"""The collectors' landing zone, read for one UTC day: rows, the spans they listened, their gap records.
 
-Files are `<landing>/<channel>/<YYYY-MM-DD>/<first_ms>-<last_ms>.parquet`, named by the receive
-times they span and filed under the day of the first; journals still being written are not read.
-A landing file whose footer does not open is quarantined (lake/quarantine.py): its span becomes a
-gap with the cause "corrupt landing file", and every other file is read.
+Files are `<folder>/<channel>/<YYYY-MM-DD>/<first_ms>-<last_ms>.parquet`, named by the receive
+times they span and filed under the day of the first, in every collector's folder of the landing
+root (the root and its shard folders, lake/landing_layout.py); journals still being written are not
+read. A landing file whose footer does not open is quarantined (lake/quarantine.py) in its folder:
+its span becomes a gap with the cause "corrupt landing file", and every other file is read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.lake.landing_layout import landing_folders, subscribed_coins
 from hl_pipeline.lake.quarantine import QUARANTINE_DIR, SUFFIX, read_or_quarantine
 from hl_pipeline.lake.schemas import COLLECTOR_GAPS
 
@@ -36,22 +38,40 @@ def _days(start_ms: int, end_ms: int) -> list[str]:
 
 
 def landing_files(landing: Path, channel: str, start_ms: int, end_ms: int) -> list[Path]:
-    """Readable landing files of `channel` whose receive span meets [start_ms, end_ms), oldest first."""
-    files = [p for d in _days(start_ms, end_ms) for p in (landing / channel / d).glob("*.parquet")]
-    meeting = [p for p in files if file_span(p)[0] < end_ms and file_span(p)[1] >= start_ms]
+    """Readable landing files of `channel` in every collector folder whose receive span meets
+    [start_ms, end_ms), oldest first."""
+    found = [
+        (folder, p)
+        for folder in landing_folders(landing)
+        for d in _days(start_ms, end_ms)
+        for p in (folder / channel / d).glob("*.parquet")
+    ]
+    meeting = [(f, p) for f, p in found if file_span(p)[0] < end_ms and file_span(p)[1] >= start_ms]
     return sorted(
-        (p for p in meeting if read_or_quarantine(landing, p, pq.read_metadata) is not None), key=file_span
+        (p for f, p in meeting if read_or_quarantine(f, p, pq.read_metadata) is not None), key=file_span
     )
 
 
+def listening(files: list[Path]) -> dict[Path, frozenset[str] | None]:
+    """Each file's subscribed coins (None: every coin), one footer read per file."""
+    return {p: subscribed_coins(p) for p in files}
+
+
+def files_of(files: list[Path], subscribed: dict[Path, frozenset[str] | None], coin: str) -> list[Path]:
+    """The files whose collector was subscribed to `coin`."""
+    return [p for p in files if (coins := subscribed.get(p)) is None or coin in coins]
+
+
 def corrupt_spans(landing: Path, channel: str, start_ms: int, end_ms: int) -> list[tuple[int, int, str]]:
-    """Receive spans of the quarantined landing files of `channel` that meet [start_ms, end_ms)."""
+    """Receive spans of the quarantined landing files of `channel` (in every collector folder) that
+    meet [start_ms, end_ms)."""
     spans = []
-    for day in _days(start_ms, end_ms):
-        for path in (landing / QUARANTINE_DIR / channel / day).glob(f"*.parquet.*{SUFFIX}"):
-            first, last = file_span(Path(path.name.split(".parquet.")[0] + ".parquet"))
-            if first < end_ms and last >= start_ms:
-                spans.append((first, last + 1, CORRUPT))
+    for folder in landing_folders(landing):
+        for day in _days(start_ms, end_ms):
+            for path in (folder / QUARANTINE_DIR / channel / day).glob(f"*.parquet.*{SUFFIX}"):
+                first, last = file_span(Path(path.name.split(".parquet.")[0] + ".parquet"))
+                if first < end_ms and last >= start_ms:
+                    spans.append((first, last + 1, CORRUPT))
     return spans
 
 
@@ -139,21 +159,24 @@ def _cause(causes: list[str]) -> str:
 def new_files_by_day(
     landing: Path, channels: tuple[str, ...], cursor: dict[str, int]
 ) -> tuple[list[str], dict[str, int]]:
-    """Days touched by files landed after `cursor` (channel -> newest last receive ms seen), and the
-    advanced cursor. Only folders from the cursor's day on are listed."""
+    """Days touched by files landed after `cursor` (newest last receive ms seen, keyed by channel in
+    the root and by `<shard folder>/<channel>` in a shard folder), and the advanced cursor. Only day
+    folders from the cursor's day on are listed."""
     days: set[str] = set()
     advanced = dict(cursor)
-    for channel in channels:
-        seen = cursor.get(channel, -1)
-        folders = (
-            (landing / channel).glob("*/")
-            if seen < 0
-            else (p for p in (landing / channel).glob("*/") if p.name >= _date(seen))
-        )
-        for folder in folders:
-            for path in folder.glob("*.parquet"):
-                first, last = file_span(path)
-                if last > seen:
-                    days.update(_date(t) for t in range(first - first % DAY_MS, last + 1, DAY_MS))
-                    advanced[channel] = max(advanced.get(channel, -1), last)
+    for root in landing_folders(landing):
+        for channel in channels:
+            key = channel if root == landing else f"{root.name}/{channel}"
+            seen = cursor.get(key, -1)
+            folders = (
+                (root / channel).glob("*/")
+                if seen < 0
+                else (p for p in (root / channel).glob("*/") if p.name >= _date(seen))
+            )
+            for folder in folders:
+                for path in folder.glob("*.parquet"):
+                    first, last = file_span(path)
+                    if last > seen:
+                        days.update(_date(t) for t in range(first - first % DAY_MS, last + 1, DAY_MS))
+                        advanced[key] = max(advanced.get(key, -1), last)
     return sorted(days), advanced

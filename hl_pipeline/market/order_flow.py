@@ -25,7 +25,15 @@ from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.archive_books import books_from_archive
 from hl_pipeline.market.archive_trades import trades_from_fills
 from hl_pipeline.market.filing import filed_under
-from hl_pipeline.market.landing_zone import gap_records, landing_files, listened_spans, read_rows, unlistened
+from hl_pipeline.market.landing_zone import (
+    files_of,
+    gap_records,
+    landing_files,
+    listened_spans,
+    listening,
+    read_rows,
+    unlistened,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,8 @@ BOOKS_STREAM = Stream("book_snapshots", "l2Book", BOOK_SNAPSHOTS, ("time", "side
 
 @dataclass(frozen=True)
 class Sources:
-    """Where order flow comes from: the landing zone first, then the archives (None: not configured)."""
+    """Where order flow comes from: the landing zone (every collector folder in it) first, then the
+    archives (None: not configured)."""
 
     landing: Path
     books_archive: ArchiveSource | None = None
@@ -233,8 +242,12 @@ def ingest_order_flow(
     files = landing_files(sources.landing, stream.channel, start, end)
     perps = [c for c in coins if not is_spot_name(c)]
     days: Mapping[str, _Day | None]
-    if files:
-        days = {c: _from_landing(stream, sources, files, c, start, end, today) for c in coins}
+    if files:  # a coin's day reads the files of the collectors subscribed to it
+        subscribed = listening(files)
+        days = {
+            c: _from_landing(stream, sources, files_of(files, subscribed, c), c, start, end, today)
+            for c in coins
+        }
     elif stream is TRADES_STREAM:
         days = _trades_from_archive(sources, perps, date, start, end, log) or {}
     else:

@@ -72,3 +72,38 @@ def test_a_corrupt_landing_file_is_quarantined_and_its_span_is_a_gap(tmp_path):
     assert records_ == [(DAY + 60_000, DAY + 119_001, CORRUPT)]
     holes = unlistened(DAY, DAY + 10 * MIN, listened_spans(files), records_, "not yet landed")
     assert holes[0] == (DAY + 59_001, DAY + 10 * MIN, CORRUPT + "+not yet landed")
+
+
+def _touch_coins(folder, channel, first, last, coins):
+    from hl_pipeline.lake.calendar import date_of_ms
+    from hl_pipeline.lake.landing_layout import with_coins
+
+    table = pa.table({"x": [1]})
+    path = folder / channel / date_of_ms(first) / f"{first}-{last}.parquet"
+    write_parquet_atomically(table.replace_schema_metadata(with_coins(table.schema, coins).metadata), path)
+    return path
+
+
+def test_every_shard_folder_is_read_and_a_file_listens_only_for_its_coins(tmp_path):
+    from hl_pipeline.market.landing_zone import files_of, listening
+
+    btc = _touch_coins(tmp_path / "shard-0-of-2", "trades", DAY, DAY + 10 * MIN, ["BTC"])
+    eth = _touch_coins(tmp_path / "shard-1-of-2", "trades", DAY + 20 * MIN, DAY + 30 * MIN, ["ETH", "SOL"])
+    old = _touch(tmp_path, "trades", DAY + 40 * MIN, DAY + 50 * MIN)  # an unsharded file: every coin
+    _touch(tmp_path / "not-a-shard", "trades", DAY, DAY + MIN)
+    files = landing_files(tmp_path, "trades", DAY, DAY + 60 * MIN)
+    assert files == [btc, eth, old]
+    subscribed = listening(files)
+    assert files_of(files, subscribed, "BTC") == [btc, old]
+    assert files_of(files, subscribed, "SOL") == [eth, old]
+    eth_holes = unlistened(DAY, DAY + 60 * MIN, listened_spans(files_of(files, subscribed, "ETH")), [], "x")
+    assert eth_holes[0] == (DAY, DAY + 20 * MIN, "not collecting")  # BTC's shard was not listening for ETH
+
+
+def test_the_sensor_cursor_follows_each_shard_folder(tmp_path):
+    _touch(tmp_path / "shard-0-of-2", "trades", DAY, DAY + MIN)
+    days, cursor = new_files_by_day(tmp_path, ("trades",), {})
+    assert days == ["2024-03-01"] and cursor == {"shard-0-of-2/trades": DAY + MIN}
+    _touch(tmp_path / "shard-1-of-2", "trades", DAY + 86_400_000, DAY + 86_400_000 + MIN)
+    days, cursor = new_files_by_day(tmp_path, ("trades",), cursor)
+    assert days == ["2024-03-02"] and set(cursor) == {"shard-0-of-2/trades", "shard-1-of-2/trades"}
