@@ -219,3 +219,25 @@ def test_wallet_features_read_yesterdays_kinds_and_the_rebuilt_positions(wallet_
     assert len(counted) >= 2  # the configured two at least
     assert last["mm_inventory"] == pytest.approx(sum(positions[u] for u in counted), abs=1e-9)
     assert features["whale_net_flow"].notna().all() and not features["wallet_fills_missing"].any()
+
+
+def test_each_profile_day_carries_its_whale_flow_and_pnl_plots(wallet_runs, instance):
+    import dagster as dg
+
+    lake = wallet_runs[0]
+    for day in (YESTERDAY, TODAY):
+        (record,) = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("wallet_profiles"), asset_partitions=[day]), limit=1
+        ).records
+        metadata = record.asset_materialization.metadata
+        assert {"whale_flow_BTC", "whale_flow_ETH"} <= set(metadata)
+        assert metadata["whale_flow_BTC"].value.startswith("![whale_flow_BTC](data:image/png;base64,")
+        profiles = partition_of(lake, "wallet_profiles", day).to_pandas()
+        largest = profiles.sort_values("volume_usd", ascending=False)["user"].head(3).tolist()
+        assert len(largest) == (2 if day == TODAY else 3)  # today only the configured two are tracked
+        assert sorted(name for name in metadata if name.startswith("pnl_")) == sorted(
+            f"pnl_{u}" for u in largest
+        )
+        reports = lake.parent / "reports" / "wallets"
+        assert (reports / f"whale-flow-ETH-{day}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (reports / f"pnl-{largest[0]}-{day}.png").stat().st_size > 5_000
