@@ -63,6 +63,9 @@ def test_the_guide_s_wallet_queries_run_on_a_real_catalog(catalog):
     profiles = read_range(lake, "wallet_profiles", [TODAY], with_date=True).to_pandas().set_index("user")
     assert profiles.loc[whale, "kind"] == "whale" and profiles.loc[maker, "kind"] == "market_maker"
 
+    largest = conn.execute(guide_query("The largest tracked wallets")).df()
+    assert {whale, maker} <= set(largest["user"]) and len(largest) == 3  # the cap: configured two + one
+
     board = conn.execute(guide_query("Whale leaderboard")).df()
     assert whale in set(board["user"]) and set(board["user"]) <= set(
         profiles.index[profiles["kind"] == "whale"]
