@@ -22,10 +22,11 @@ GUIDE = Path(__file__).resolve().parents[2] / "docs" / "analyst-guide.md"
 
 
 def guide_query(title: str) -> str:
-    """The statement under the guide's SQL comment starting with `title` (through its semicolon)."""
+    """The statement under the guide's SQL comment starting with `title` (through the semicolon that
+    ends a line: a comment may hold one)."""
     text = GUIDE.read_text()
     start = text.index(f"-- {title}")
-    return text[start : text.index(";", start) + 1]
+    return text[start : text.index(";\n", start) + 1]
 
 
 @pytest.fixture
