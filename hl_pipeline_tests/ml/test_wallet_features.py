@@ -4,6 +4,7 @@ positions, liquidation volume, kinds from earlier days' profiles only, and missi
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ def _ts(ms: list[int]) -> pd.Series:
     return pd.Series(np.asarray(ms, dtype=np.int64).astype("datetime64[ms]")).dt.tz_localize("UTC")
 
 
-def _fills(rows: list[tuple[int, str, str, float, float, str | None]]) -> pd.DataFrame:
+def _fills(rows: Sequence[tuple[int, str, str, float, float, str | None]]) -> pd.DataFrame:
     """(time, user, side, sz, start_position, liquidated user) per fill, all BTC at 60,000."""
     frame = pd.DataFrame(rows, columns=["time", "user", "side", "sz", "start_position", "victim"])
     return frame.assign(
