@@ -62,6 +62,14 @@ def _net_position(fills: pd.DataFrame, at: np.ndarray) -> np.ndarray:
     return started - ended
 
 
+def _kinds(profile: pd.DataFrame, users: np.ndarray) -> np.ndarray:
+    """The kind of each of `users` in one profile ("" where it is not profiled)."""
+    profile = profile.drop_duplicates("user", keep="last")
+    where = pd.Index(profile["user"]).get_indexer(users)
+    kinds = profile["kind"].to_numpy(dtype=object)
+    return np.where(where >= 0, kinds[np.maximum(where, 0)], "") if len(kinds) else np.full(len(users), "")
+
+
 def _values(bars: CoinBars) -> dict[str, np.ndarray]:
     if "wallets" in bars.cache:
         return bars.cache["wallets"]
@@ -85,17 +93,16 @@ def _values(bars: CoinBars) -> dict[str, np.ndarray]:
         "smart_money_net_position": np.full(n, np.nan),
         "mm_inventory": np.full(n, np.nan),
     }
-    users = fills["user"].to_numpy(dtype=object)
+    codes, users = pd.factorize(fills["user"].to_numpy(dtype=object))
     for end in np.unique(source[source >= 0]):
         bars_here = source == end
-        profile = classes[classes["time"].to_numpy(dtype=np.int64) == end]
-        kinds = dict(zip(profile["user"], profile["kind"]))
-        kind = np.asarray([kinds.get(u, "") for u in users], dtype=object)
+        kind = _kinds(classes[classes["time"].to_numpy(dtype=np.int64) == end], users)[codes]
         whale = inside & (kind == WHALE)
         flow = np.bincount(bucket[whale], signed[whale], n)
         out["whale_net_flow"][bars_here] = flow[bars_here]
+        near = (t >= at[bars_here].min() - WALLET_POSITION_MAX_AGE_MS) & (t < at[bars_here].max())
         for name, wanted in (("smart_money_net_position", SMART_MONEY), ("mm_inventory", MARKET_MAKER)):
-            out[name][bars_here] = _net_position(fills[kind == wanted], at[bars_here])
+            out[name][bars_here] = _net_position(fills[near & (kind == wanted)], at[bars_here])
     bars.cache["wallets"] = out
     return out
 
