@@ -185,10 +185,13 @@ def test_a_malformed_configured_wallet_is_refused_naming_it(monkeypatch):
         Settings.from_env()
 
 
-def test_wallet_features_read_yesterdays_kinds_and_the_rebuilt_positions(wallet_runs):
+def test_wallet_features_and_plots_from_the_wallets_job_lake(wallet_runs, instance):
     """The features of both days from the lake the wallets job wrote: today's kinds are yesterday's
     profile's (yesterday has none before it: flagged missing), and the market makers' inventory at
-    today's last closed bar is the sum of their positions rebuilt (and reconciled) by wallet_positions."""
+    today's last closed bar is the sum of their positions rebuilt (and reconciled) by wallet_positions.
+    Each profile day carries its whale-flow and PnL plots (one test: the wallet runs take minutes)."""
+    import dagster as dg
+
     from hl_pipeline.steps.features import build_features
 
     lake = wallet_runs[0]
@@ -219,12 +222,6 @@ def test_wallet_features_read_yesterdays_kinds_and_the_rebuilt_positions(wallet_
     assert len(counted) >= 2  # the configured two at least
     assert last["mm_inventory"] == pytest.approx(sum(positions[u] for u in counted), abs=1e-9)
     assert features["whale_net_flow"].notna().all() and not features["wallet_fills_missing"].any()
-
-
-def test_each_profile_day_carries_its_whale_flow_and_pnl_plots(wallet_runs, instance):
-    import dagster as dg
-
-    lake = wallet_runs[0]
     for day in (YESTERDAY, TODAY):
         (record,) = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=dg.AssetKey("wallet_profiles"), asset_partitions=[day]), limit=1
