@@ -526,6 +526,10 @@ _FEATURE_DOCS = {
     "venue_lead_lag_5": "own 5-bar log return minus the other venues' median's",
     "funding_spread_hourly": "hourly funding rate minus the other venues' mean rate normalised to an hour",
     "oi_share": "open interest over its own plus the other venues' (in the coin's units), 0..1",
+    "whale_net_flow": "base volume whale wallets bought minus sold in the bar (classes from earlier days)",
+    "smart_money_net_position": "smart-money wallets' summed signed position at the bar's close, base units",
+    "mm_inventory": "market makers' summed signed position at the bar's close, base units",
+    "liquidation_volume": "base volume of the bar's fills where the wallet itself was liquidated",
     "hour_of_day": "UTC hour of the bar's open, 0..23",
     "day_of_week": "UTC weekday of the bar's open, Monday 0 .. Sunday 6",
 }
@@ -541,6 +545,8 @@ _INPUT_DOCS = {
     "venues": "the other venues' 1m candles",
     "venue_funding": "a recent funding rate of another venue",
     "venue_oi": "a recent open interest of another venue",
+    "wallet_fills": "a recent fill of a tracked wallet",
+    "wallet_classes": "a wallet profile of an earlier day",
 }
 MISSING_FLAGS = tuple(f"{name}_missing" for name in _INPUT_DOCS)
 

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
 from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.schemas import UNPARTITIONED_BY_COIN
 from hl_pipeline.ml.features.catalog import FLAGS, REFERENCE_COIN, bar_ms, lookback_days
 from hl_pipeline.ml.features.compute import compute_features
 from hl_pipeline.steps.coin_days import Log, Versions, bars_end, input_frame, quiet, write_coin_days
@@ -31,7 +32,10 @@ def feature_inputs(root: Path, first: str, last: str, coins: list[str], bar: str
 
 
 def _dep_coins(dataset: str, coin: str) -> Sequence[str | None]:
-    """The partitions of `dataset` one coin's features depend on (candles: the reference coin's too)."""
+    """The partitions of `dataset` one coin's features depend on (candles: the reference coin's too;
+    wallet profiles: the one partition of each day)."""
+    if dataset in UNPARTITIONED_BY_COIN:
+        return [None]
     return sorted({coin, REFERENCE_COIN}) if dataset == "candles" else [coin]
 
 

@@ -28,6 +28,7 @@ from hl_pipeline.ml.features.catalog import FEATURES, FLAGS, bar_ms
 from hl_pipeline.ml.features.compute import compute_features
 from hl_pipeline.ml.labels import LabelSpec, compute_labels
 from hl_pipeline.ml.training_set import SplitSpec, build_training_set, training_folds
+from hl_pipeline_tests.ml import synthetic
 
 START = 1_709_251_200_000  # 2024-03-01 00:00 UTC: day 0 is history only
 EVAL_START = START + DAY_MS  # days 1 and 2 are checked, whole
@@ -47,6 +48,8 @@ DATASETS = (
     "venue_candles",
     "venue_funding",
     "venue_open_interest",
+    "wallet_fills",
+    "wallet_profiles",
 )
 CHECKED = [f.name for f in FEATURES] + list(FLAGS)
 
@@ -77,7 +80,9 @@ def known_ms(frame: pd.DataFrame, dataset: str) -> np.ndarray:
     unknown until it arrives, whatever its exchange time. Funding and asset contexts carry no
     receive time (for asset contexts ``time`` is when the snapshot was received; for funding it is
     when the rate was fixed), so a row stamped τ is known from τ + 1 ms; so are the venues' funding
-    and open interest. A venue's 1m candle is known a minute after it opens.
+    and open interest. A venue's 1m candle is known a minute after it opens. A wallet fill carries no
+    receive time either (it is public with its block): known from τ + 1 ms; a wallet profile is
+    known from the end of the window it read (its ``time``) + 1 ms.
     """
     if dataset == "candles":
         return as_ms(frame["close_time"]) + 1
@@ -86,7 +91,9 @@ def known_ms(frame: pd.DataFrame, dataset: str) -> np.ndarray:
         if (received <= stamped).any():  # the rule would then need the exchange time too
             raise ValueError(f"{dataset}: a row is received at or before its exchange time")
         return received
-    if dataset in ("funding", "asset_contexts", "venue_funding", "venue_open_interest"):
+    if dataset in ("funding", "asset_contexts", "venue_funding", "venue_open_interest", "wallet_fills"):
+        return as_ms(frame["time"]) + 1
+    if dataset == "wallet_profiles":
         return as_ms(frame["time"]) + 1
     if dataset == "venue_candles":  # a venue's 1m bar (no close_time column) is known at its close
         return as_ms(frame["time"]) + MINUTE_MS
@@ -380,6 +387,7 @@ def late_inputs(seed: int = 7) -> dict[str, pd.DataFrame]:
         "funding": _funding(rng),
         "asset_contexts": _contexts(rng, closes),
         **_venues(rng, closes),
+        **synthetic.wallet_inputs(rng, closes, START, DATA_END, unwritten=(0,)),  # day 1: no classes
     }
 
 

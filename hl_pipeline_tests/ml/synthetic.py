@@ -270,4 +270,78 @@ def inputs(days: int = 3, seed: int = 1, coins=COINS) -> dict[str, pd.DataFrame]
         "venue_candles": venue_candles(days, seed, coins),
         "venue_funding": venue_funding(days, seed, coins),
         "venue_open_interest": venue_open_interest(days, seed, coins),
+        **wallet_inputs(
+            np.random.default_rng(seed + 900), _closes(days, seed, coins), START, START + days * DAY_MS
+        ),
     }
+
+
+KINDS = ("whale", "smart_money", "market_maker", "liquidation_prone", "retail", "bot")
+
+
+def wallet_inputs(
+    rng: np.random.Generator,
+    closes: dict[str, np.ndarray],
+    first_ms: int,
+    end_ms: int,
+    wallets: int = 30,
+    unwritten: tuple[int, ...] = (),
+) -> dict[str, pd.DataFrame]:
+    """The tracked wallets' fills from `first_ms` to `end_ms` and a profile per day ending by
+    `end_ms` (its window's end, midnight, as `time`), plus today's partial one stamped `end_ms`:
+    a few fills a minute with a silence of 1.5-3 hours per coin a day, one in twenty fills on a
+    minute's first millisecond, positions chained per wallet and coin (start position plus signed
+    size), liquidations closing a liquidation-prone wallet's position (the counterparty's fill
+    carries the object too); kinds drift from day to day. The profiles of the days `unwritten`
+    (counted from the first) are left out."""
+    users = np.array([f"0x{i + 1000:040x}" for i in range(wallets)])
+    base = rng.choice(KINDS, wallets)
+    days = range(first_ms // DAY_MS, -(-end_ms // DAY_MS))
+    kinds = {d: np.where(rng.random(wallets) < 0.25, rng.choice(KINDS, wallets), base) for d in days}
+    profiles = [
+        pd.DataFrame({"time": min((d + 1) * DAY_MS, end_ms), "user": users, "kind": kinds[d]})
+        for d in days
+        if d - days[0] not in unwritten
+    ]
+    parts = []
+    for coin, close in closes.items():
+        minutes = (end_ms - first_ms) // MINUTE_MS
+        t = np.sort(first_ms + rng.integers(0, minutes * MINUTE_MS, rng.poisson(3 * minutes)))
+        on_minute = rng.random(len(t)) < 0.05
+        t = np.where(on_minute, t // MINUTE_MS * MINUTE_MS, t)
+        for d in days:
+            lo = d * DAY_MS + int(rng.integers(0, DAY_MS - 3 * HOUR_MS))
+            t = t[(t < lo) | (t >= lo + int(rng.integers(90, 180)) * MINUTE_MS)]
+        who = rng.integers(0, wallets, len(t))
+        px = _price_at(close, t)
+        sz = rng.lognormal(0, 1.2, len(t)) * 2000 / px
+        side = rng.choice(np.array(["B", "A"]), len(t))
+        liquidation = np.full(len(t), None, dtype=object)
+        position, start = np.zeros(wallets), np.zeros(len(t))
+        for i, w in enumerate(who):
+            if base[w] == "liquidation_prone" and position[w] != 0 and rng.random() < 0.3:
+                side[i], sz[i] = ("A" if position[w] > 0 else "B"), abs(position[w])
+                liquidation[i] = (
+                    f'{{"liquidatedUser": "{users[w]}", "markPx": {px[i]:.2f}, "method": "market"}}'
+                )
+            start[i] = position[w]
+            position[w] += sz[i] if side[i] == "B" else -sz[i]
+        counterparty = np.flatnonzero(pd.notna(liquidation))
+        other = (who[counterparty] + 1 + rng.integers(0, wallets - 1, len(counterparty))) % wallets
+        parts.append(
+            pd.DataFrame(
+                {"coin": coin, "time": t, "user": users[who], "px": px, "sz": sz, "side": side}
+                | {"start_position": start, "crossed": rng.random(len(t)) < 0.5, "liquidation": liquidation}
+            )
+        )
+        # the counterparty's fill: same liquidation object, position not chained (it is not a whale test)
+        parts.append(
+            parts[-1]
+            .iloc[counterparty]
+            .assign(user=users[other], side=np.where(side[counterparty] == "B", "A", "B"), start_position=0.0)
+        )
+    fills = pd.concat(parts, ignore_index=True)
+    fills["time"] = _ts(fills["time"].to_numpy())
+    classes = pd.concat(profiles, ignore_index=True)
+    classes["time"] = _ts(classes["time"].to_numpy())
+    return {"wallet_fills": fills, "wallet_profiles": classes}

@@ -93,6 +93,8 @@ def test_lookback_days_are_small_and_fixed():
         "venue_candles": 1,
         "venue_funding": 1,
         "venue_open_interest": 2,  # oi_share reads open interest as of up to 26 h back
+        "wallet_fills": 2,  # wallet kinds up to two days old; a position's last fill up to a day
+        "wallet_profiles": 2,
     }
 
 

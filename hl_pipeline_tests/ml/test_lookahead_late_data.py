@@ -61,8 +61,9 @@ def test_the_inputs_are_late_and_sparse():
     assert got["funding_over_1_min_past_the_hour"] > 0.1
     assert got["context_silences_over_2_h"] >= 3
     assert set(INPUTS) == set(DATASETS)
-    for frame in INPUTS.values():
-        assert sorted(frame["coin"].unique()) == list(COINS)
+    for name, frame in INPUTS.items():
+        if name != "wallet_profiles":  # one partition a day for every coin
+            assert sorted(frame["coin"].unique()) == list(COINS)
 
 
 def test_the_cut_times_cover_both_days_bar_closes_and_hours():

@@ -4,7 +4,9 @@ check test_lookahead_late_data.py runs (the same function, inputs and cut times)
 (a) a feature shifted one bar ahead, one per feature group; (b) funding and open interest read
 1 minute ahead; (c) trades ignoring receive time; (d) books ignoring receive time, and a book
 received twice known only at its second receipt (the rule book_features had before); (e) the
-hourly feature using the unfinished hour; (f) the purge removed. Two more show the label check
+hourly feature using the unfinished hour; (f) the purge removed; (i) a wallet feature shifted one
+bar ahead, wallet kinds from the profile of the bar's own day (it read fills after the bar), and a
+wallet's position counting a fill stamped at the bar's close. Two more show the label check
 has teeth: (g) labels read one bar late, (h) a missing bar filled in. A fault is a wrapper around
 the real function, or the real function rebuilt from its source with one line changed (`mutant`:
 a refactor that moves the line fails the test loudly rather than skipping the fault).
@@ -30,6 +32,7 @@ from hl_pipeline.ml.features import (
     context_features,
     higher_timeframe,
     trade_features,
+    wallet_features,
 )
 from hl_pipeline.ml.features.bars import CoinBars
 from hl_pipeline_tests.ml.lookahead import (
@@ -168,6 +171,21 @@ def unfinished_hour_so_far(mp: pytest.MonkeyPatch) -> None:
     mp.setitem(compute.GROUPS, "htf", faulty)
 
 
+def same_day_profile(mp: pytest.MonkeyPatch) -> None:
+    """(i) A bar takes its wallets' kinds from the profile of its own day, not an earlier one."""
+    old = "day_start = bars.times // DAY_MS * DAY_MS"
+    mp.setattr(
+        wallet_features, "profile_times", mutant(wallet_features.profile_times, (old, old + " + DAY_MS"))
+    )
+
+
+def position_counts_fill_at_close(mp: pytest.MonkeyPatch) -> None:
+    """(i) A wallet's position at a close counts a fill stamped at that close (known only after it)."""
+    old = 'np.searchsorted(t[by_start], at, side="left")'
+    faulty = mutant(wallet_features._net_position, (old, old.replace("left", "right")))
+    mp.setattr(wallet_features, "_net_position", faulty)
+
+
 def no_purge(embargo: bool) -> Plant:
     """(f) Walk-forward folds without the purge (and, unless `embargo`, without the embargo)."""
 
@@ -235,6 +253,14 @@ FAULTS: dict[str, tuple[Plant, Callable[[], Any], str]] = {
     "d-book-known-at-last-receipt": (book_known_at_last_receipt, features_check, "spread_bps|depth|book_"),
     "e-htf-unfinished-hour": (unfinished_hour, features_check, "htf_"),
     "e-htf-unfinished-hour-so-far": (unfinished_hour_so_far, features_check, "htf_"),
+    "i-whale_net_flow-next-bar": (shifted_ahead("wallets", "whale_net_flow"), features_check, "whale"),
+    "i-liquidations-next-bar": (
+        shifted_ahead("wallets", "liquidation_volume"),
+        features_check,
+        "liquidation",
+    ),
+    "i-wallet-kinds-same-day": (same_day_profile, features_check, "whale|smart_money|mm_inventory"),
+    "i-position-fill-at-close": (position_counts_fill_at_close, features_check, "smart_money|mm_inventory"),
     "f-purge-removed": (no_purge(embargo=True), check_purge_all, "label window"),
     "f-purge-and-embargo-removed": (no_purge(embargo=False), check_purge_all, "label window"),
     "f-purge-boundary-inclusive": (purge_boundary_inclusive, check_purge_all, "label window"),

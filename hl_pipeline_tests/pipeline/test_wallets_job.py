@@ -2,6 +2,7 @@
 tracked wallets, their fills come from userFillsByTime, and today's rebuilt positions equal the
 simulator's clearinghouseState."""
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -182,3 +183,58 @@ def test_a_malformed_configured_wallet_is_refused_naming_it(monkeypatch):
     monkeypatch.setenv("HL_WALLETS", "0x" + "ab" * 20 + ",0xnothex")
     with pytest.raises(ConfigError, match="malformed wallet '0xnothex' in HL_WALLETS"):
         Settings.from_env()
+
+
+def test_wallet_features_and_plots_from_the_wallets_job_lake(wallet_runs, instance):
+    """The features of both days from the lake the wallets job wrote: today's kinds are yesterday's
+    profile's (yesterday has none before it: flagged missing), and the market makers' inventory at
+    today's last closed bar is the sum of their positions rebuilt (and reconciled) by wallet_positions.
+    Each profile day carries its whale-flow and PnL plots (one test: the wallet runs take minutes)."""
+    import dagster as dg
+
+    from hl_pipeline.steps.features import build_features
+
+    lake = wallet_runs[0]
+    now = Settings.from_env().now_ms()
+    manifests = {(m.date, m.coin): m for m in build_features(lake, [YESTERDAY, TODAY], COINS.split(","), now)}
+    mine = manifests[(TODAY, "ETH")]
+    assert mine.inputs["wallet_profiles"] == {
+        f"all/{d}": manifest_of(lake, "wallet_profiles", d).content_hash for d in (YESTERDAY, TODAY)
+    }
+    assert set(mine.inputs["wallet_fills"]) == {f"ETH/{YESTERDAY}", f"ETH/{TODAY}"}
+    assert mine.details["rows_with_missing_input"]["wallet_classes_missing"] == 0
+    flags = manifests[(YESTERDAY, "ETH")].details["rows_with_missing_input"]
+    assert flags["wallet_classes_missing"] == manifests[(YESTERDAY, "ETH")].rows
+    features = partition_of(lake, "features", TODAY, "ETH").to_pandas()
+    last = features.iloc[-1]
+    assert int(last["time"].timestamp() * 1000) + 60_000 == now
+    kinds = partition_of(lake, "wallet_profiles", YESTERDAY).to_pandas().set_index("user")["kind"]
+    makers = set(kinds[kinds == "market_maker"].index)
+    fills = pa.concat_tables(
+        partition_of(lake, "wallet_fills", d, "ETH") for d in (YESTERDAY, TODAY)
+    ).to_pandas()
+    last_fill = (fills.groupby("user")["time"].max() - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(1, "ms")
+    positions = {
+        **partition_of(lake, "wallet_positions", YESTERDAY, "ETH").to_pandas().set_index("user")["size"],
+        **partition_of(lake, "wallet_positions", TODAY, "ETH").to_pandas().set_index("user")["size"],
+    }
+    counted = [u for u in makers if u in last_fill and now - last_fill[u] <= 86_400_000]
+    assert len(counted) >= 2  # the configured two at least
+    assert last["mm_inventory"] == pytest.approx(sum(positions[u] for u in counted), abs=1e-9)
+    assert features["whale_net_flow"].notna().all() and not features["wallet_fills_missing"].any()
+    for day in (YESTERDAY, TODAY):
+        (record,) = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("wallet_profiles"), asset_partitions=[day]), limit=1
+        ).records
+        metadata = record.asset_materialization.metadata
+        assert {"whale_flow_BTC", "whale_flow_ETH"} <= set(metadata)
+        assert metadata["whale_flow_BTC"].value.startswith("![whale_flow_BTC](data:image/png;base64,")
+        profiles = partition_of(lake, "wallet_profiles", day).to_pandas()
+        largest = profiles.sort_values("volume_usd", ascending=False)["user"].head(3).tolist()
+        assert len(largest) == (2 if day == TODAY else 3)  # today only the configured two are tracked
+        assert sorted(name for name in metadata if name.startswith("pnl_")) == sorted(
+            f"pnl_{u}" for u in largest
+        )
+        reports = lake.parent / "reports" / "wallets"
+        assert (reports / f"whale-flow-ETH-{day}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (reports / f"pnl-{largest[0]}-{day}.png").stat().st_size > 5_000

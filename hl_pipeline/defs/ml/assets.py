@@ -17,6 +17,13 @@ from hl_pipeline.settings import Settings
 FEATURE_INPUTS = ("candles", "book_snapshots", "trades", "funding", "asset_contexts")
 VENUE_INPUTS = ("venue_candles", "venue_funding", "venue_open_interest")
 """Read by the venue features; dependencies only when venues are configured (HL_VENUES)."""
+WALLET_INPUTS = ("wallet_fills", "wallet_profiles")
+"""Read by the wallet features (classes from earlier days' profiles); a deployment that does not run
+the wallets still gets features, flagged missing, so their absence does not hold features back."""
+FEATURES_AUTOMATION = GATED.replace(
+    "any_deps_missing",
+    dg.AutomationCondition.any_deps_missing().ignore(dg.AssetSelection.assets(*WALLET_INPUTS)),
+)
 
 
 def _dates(context: dg.AssetExecutionContext, market: MarketResource) -> tuple[list[str], int]:
@@ -33,9 +40,9 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     @dg.asset(
         deps=[
             dg.AssetDep(name, partition_mapping=day_window(lookback.get(name, 0)))
-            for name in FEATURE_INPUTS + (VENUE_INPUTS if settings.venues else ())
+            for name in FEATURE_INPUTS + (VENUE_INPUTS if settings.venues else ()) + WALLET_INPUTS
         ],
-        automation_condition=GATED,
+        automation_condition=FEATURES_AUTOMATION,
         **common,
     )
     def features(
@@ -43,7 +50,8 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     ) -> dg.MaterializeResult:
         """One row per coin per bar: returns, volatility, momentum, volume, candle shape, book, trade
         flow, funding and open interest, cross-asset, other venues (basis, lead-lag, funding spread,
-        open-interest share) and calendar features, each known at the bar's close; a `<input>_missing`
+        open-interest share), wallets (whale flow, smart-money and market-maker positions, liquidations)
+        and calendar features, each known at the bar's close; a `<input>_missing`
         flag per input (missing is never zero)."""
         from hl_pipeline.steps.features import build_features
 

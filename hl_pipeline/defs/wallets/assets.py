@@ -1,12 +1,15 @@
 """Daily wallet assets: who is tracked, their fills and funding, positions and PnL rebuilt from them,
 and profiles over a window of days."""
 
+import base64
+
 import dagster as dg
 
 from hl_pipeline.defs._shared.metadata import lake_metadata
 from hl_pipeline.defs._shared.policy import daily_lake_asset
 from hl_pipeline.defs.resources import HyperliquidResource, LakeResource, MarketResource, WalletsResource
 from hl_pipeline.lake.calendar import check_dates
+from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.settings import Settings
 
 
@@ -120,7 +123,9 @@ def wallet_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         """Each tracked wallet profiled over the seven days ending with the partition: kind (market
         maker, liquidation-prone, whale, bot, smart money or retail) with the rule and statistic that
         decided it, equity cohort, maker share, inventory, markouts, PnL persistence, timing regularity
-        and own liquidations."""
+        and own liquidations. Each day carries plots (also under data/reports/wallets/): each coin's
+        price against the whales' net flow, and the largest wallets' equity and PnL split."""
+        from hl_pipeline.steps.wallet_plots import wallet_plots
         from hl_pipeline.wallets.profile_ingest import ingest_wallet_profiles
 
         dates, now = _dates(context, market)
@@ -128,6 +133,16 @@ def wallet_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         manifests = [
             ingest_wallet_profiles(client, lake.path, coins, d, now, context.log.info) for d in dates
         ]
-        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+        plots = wallet_plots(lake.path, dates, coins)
+
+        def images(date: str, _: list[Manifest]) -> dict:
+            return {
+                name: dg.MetadataValue.md(
+                    f"![{name}](data:image/png;base64,{base64.b64encode(png.read_bytes()).decode()})"
+                )
+                for name, png in plots.get(date, {}).items()
+            }
+
+        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, images))
 
     return [wallets, wallet_fills, wallet_positions, wallet_funding, wallet_pnl, wallet_profiles]

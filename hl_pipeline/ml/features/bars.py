@@ -34,6 +34,8 @@ class CoinBars:
     venue_candles: pd.DataFrame = field(default_factory=pd.DataFrame)  # other venues' rows, with `venue`
     venue_funding: pd.DataFrame = field(default_factory=pd.DataFrame)
     venue_oi: pd.DataFrame = field(default_factory=pd.DataFrame)
+    wallet_fills: pd.DataFrame = field(default_factory=pd.DataFrame)  # the tracked wallets' fills
+    wallet_classes: pd.DataFrame = field(default_factory=pd.DataFrame)  # every coin's: time, user, kind
     cache: dict = field(default_factory=dict)
 
     @property

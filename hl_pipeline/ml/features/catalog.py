@@ -28,11 +28,13 @@ INPUT_DATASETS = {
     "venues": "venue_candles",  # other venues' 1m candles (HL_VENUES)
     "venue_funding": "venue_funding",
     "venue_oi": "venue_open_interest",
+    "wallet_fills": "wallet_fills",  # the tracked wallets' fills
+    "wallet_classes": "wallet_profiles",  # their kinds, from profiles of earlier days
 }
 """Each input a feature may declare, and the lake dataset it is read from."""
-OPTIONAL_INPUTS = ("venues", "venue_funding", "venue_oi")
-"""Inputs a deployment may not have at all (no venue configured): a feature reading one reaches a
-training set only if that input is present somewhere in its window."""
+OPTIONAL_INPUTS = ("venues", "venue_funding", "venue_oi", "wallet_fills", "wallet_classes")
+"""Inputs a deployment may not have at all (no venue configured, wallets not run): a feature reading
+one reaches a training set only if that input is present somewhere in its window."""
 
 REFERENCE_COIN = "BTC"
 BOOK_MAX_AGE_MS = 60_000  # an older snapshot is stale: book features are missing
@@ -44,6 +46,9 @@ TOP_WALLETS = 5
 HTF_MS = HOUR_MS  # the higher timeframe joined at its close
 VENUE_FUNDING_MAX_AGE_MS = 9 * HOUR_MS  # venues settle every 8 hours
 VENUE_OI_MAX_AGE_MS = 2 * HOUR_MS
+WALLET_FILLS_MAX_SILENCE_MS = HOUR_MS  # no tracked wallet filled in the coin this long: missing
+WALLET_POSITION_MAX_AGE_MS = DAY_MS  # a wallet's last fill older than this: its position is not counted
+WALLET_CLASS_MAX_AGE_MS = 2 * DAY_MS  # profiles older than this at the day's start: classes missing
 
 INF = math.inf
 
@@ -350,6 +355,39 @@ FEATURES: tuple[Feature, ...] = (
         lo=0,
         hi=1,
         doc="open interest over its own plus the venues' (in the coin's units)",
+    ),
+    _f(
+        "whale_net_flow",
+        "wallets",
+        ("wallet_fills", "wallet_classes"),
+        0,
+        WALLET_CLASS_MAX_AGE_MS,
+        doc="base volume whales bought minus sold in the bar",
+    ),
+    _f(
+        "smart_money_net_position",
+        "wallets",
+        ("wallet_fills", "wallet_classes"),
+        0,
+        WALLET_CLASS_MAX_AGE_MS,
+        doc="smart-money wallets' summed signed position at the bar's close (base units)",
+    ),
+    _f(
+        "mm_inventory",
+        "wallets",
+        ("wallet_fills", "wallet_classes"),
+        0,
+        WALLET_CLASS_MAX_AGE_MS,
+        doc="market makers' summed signed position at the bar's close (base units)",
+    ),
+    _f(
+        "liquidation_volume",
+        "wallets",
+        ("wallet_fills",),
+        0,
+        WALLET_FILLS_MAX_SILENCE_MS,
+        lo=0,
+        doc="base volume of the bar's fills closing a liquidated wallet's position",
     ),
     _f("hour_of_day", "calendar", (), lo=0, hi=23, doc="UTC hour of the bar's open"),
     _f("day_of_week", "calendar", (), lo=0, hi=6, doc="UTC weekday of the bar's open, Monday 0"),

@@ -1,8 +1,9 @@
 """Entry points: the feature matrix for a window of bars, for one day, and the tails a day needs.
 
 `inputs` maps lake dataset names (``candles``, ``book_snapshots``, ``trades``, ``funding``,
-``asset_contexts``; the venues' ``venue_candles``, ``venue_funding``, ``venue_open_interest``) to
-pandas frames in their lake schemas (with ``coin``); an absent dataset is an
+``asset_contexts``; the venues' ``venue_candles``, ``venue_funding``, ``venue_open_interest``; the
+wallets' ``wallet_fills`` and ``wallet_profiles``, the latter not per coin) to pandas frames in their
+lake schemas (with ``coin`` where the lake splits by coin); an absent dataset is an
 input missing everywhere. Rows are cropped to each dataset's declared lookback before use, so a
 window's features depend on nothing older than `input_windows` names.
 """
@@ -26,6 +27,7 @@ from hl_pipeline.ml.features import (
     higher_timeframe,
     trade_features,
     venue_features,
+    wallet_features,
 )
 from hl_pipeline.ml.features.bars import CANDLE_FIELDS, CoinBars, candle_grid
 from hl_pipeline.ml.features.catalog import (
@@ -46,6 +48,7 @@ GROUPS = {
     "context": context_features.compute,
     "cross": cross_asset.compute,
     "venues": venue_features.compute,
+    "wallets": wallet_features.compute,
     "calendar": calendar.compute,
 }
 MISSING = (
@@ -55,6 +58,7 @@ MISSING = (
     trade_features.missing,
     context_features.missing,
     venue_features.missing,
+    wallet_features.missing,
 )
 COLUMNS = {
     "candles": ("coin", "time", "close_time", *CANDLE_FIELDS),
@@ -65,8 +69,10 @@ COLUMNS = {
     "venue_candles": ("coin", "time", "venue", "close"),
     "venue_funding": ("coin", "time", "venue", "funding_rate_hourly"),
     "venue_open_interest": ("coin", "time", "venue", "open_interest"),
+    "wallet_fills": ("coin", "time", "user", "sz", "side", "start_position", "liquidation"),
+    "wallet_profiles": ("time", "user", "kind"),
 }
-"""The columns each input dataset must have (more are ignored)."""
+"""The columns each input dataset must have (more are ignored); one without ``coin`` serves every coin."""
 _TIMES = ("time", "close_time", "receive_time")
 
 
@@ -99,6 +105,9 @@ def _prepared(
                 frame[c] = ms(frame[c])
         lo, hi = windows[dataset]
         frame = frame[(frame["time"] >= lo) & (frame["time"] < hi)].sort_values("time", kind="stable")
+        if "coin" not in columns:
+            out[dataset] = {"": frame}
+            continue
         empty = frame.iloc[:0].drop(columns="coin")
         by_coin = {str(coin): rows.drop(columns="coin") for coin, rows in frame.groupby("coin", sort=False)}
         out[dataset] = {"": empty, **by_coin}
@@ -153,6 +162,8 @@ def compute_features(
             rows["venue_candles"],
             rows["venue_funding"],
             rows["venue_open_interest"],
+            rows["wallet_fills"],
+            rows["wallet_profiles"],
         )
         values: dict[str, np.ndarray] = {}
         for group in groups:
