@@ -42,6 +42,7 @@ class StackConfig:
     s3_port: int = 55000
     workers: int = 2
     pg_password: str = "hl-stack"  # a loopback-only development database; production sets its own
+    visibility_timeout: int | None = None  # seconds; None keeps deploy/production/celery.yaml's
 
     @property
     def home(self) -> Path:
@@ -95,6 +96,7 @@ def up(config: StackConfig, environ: Mapping[str, str] | None = None) -> dict[st
     config.home.mkdir(exist_ok=True)
     shutil.copyfile(PROFILE / "dagster.yaml", config.home / "dagster.yaml")
     _run([_venv("dagster"), "instance", "migrate"], env, root / "logs" / "migrate.log")
+    _celery_yaml(config)
     for name in worker_names(config):
         start_worker(config, name, env)
     workspace = ["-w", str(REPO / "workspace.yaml")]
@@ -104,8 +106,20 @@ def up(config: StackConfig, environ: Mapping[str, str] | None = None) -> dict[st
 
 def start_worker(config: StackConfig, name: str, env: Mapping[str, str]) -> None:
     """A Celery worker named `name@<host>` running one step at a time."""
-    args = ["worker", "start", "-A", "dagster_celery.app", "-y", str(PROFILE / "celery.yaml"), "-n", name]
+    yaml = str(config.root.resolve() / "celery.yaml")
+    args = ["worker", "start", "-A", "dagster_celery.app", "-y", yaml, "-n", name]
     _start(config.root.resolve(), name, [_venv("dagster-celery"), *args, "--", "--concurrency=1"], env)
+
+
+def _celery_yaml(config: StackConfig) -> None:
+    """The workers' settings: deploy/production/celery.yaml, with the visibility timeout asked for."""
+    import yaml
+
+    settings = yaml.safe_load((PROFILE / "celery.yaml").read_text())
+    if config.visibility_timeout is not None:
+        options = settings["execution"]["config"]["config_source"]["broker_transport_options"]
+        options["visibility_timeout"] = config.visibility_timeout
+    (config.root.resolve() / "celery.yaml").write_text(yaml.safe_dump(settings))
 
 
 def down(config: StackConfig) -> list[str]:
