@@ -171,3 +171,20 @@ def test_a_worker_killed_mid_step_leaves_no_partition_half_written_and_the_step_
     rerun = wait_for(instance, stack.launch("2024-02-22", "2024-02-26"), 600)
     assert rerun.status == dg.DagsterRunStatus.SUCCESS
     assert lake_files(stack.lake) == files  # the rerun rewrote the same partitions, row for row
+
+
+def test_mlflow_tracks_in_the_stacks_postgres_with_artifacts_in_its_s3(stack, tmp_path):
+    import boto3
+    from mlflow import MlflowClient
+
+    uri = stack.config.env()["MLFLOW_BACKEND_STORE_URI"]
+    assert uri.startswith("postgresql+psycopg2://")
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.create_experiment("stack", artifact_location="s3://mlflow/stack")
+    run_id = client.create_run(experiment).info.run_id
+    client.log_metric(run_id, "sharpe", 1.5)
+    (tmp_path / "model.txt").write_text("weights")
+    client.log_artifact(run_id, str(tmp_path / "model.txt"))
+    listed = boto3.client("s3").list_objects_v2(Bucket="mlflow")["Contents"]
+    assert [o["Key"] for o in listed] == [f"stack/{run_id}/artifacts/model.txt"]
+    assert MlflowClient(tracking_uri=uri).get_run(run_id).data.metrics == {"sharpe": 1.5}
