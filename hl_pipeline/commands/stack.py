@@ -87,7 +87,7 @@ def up(config: StackConfig, environ: Mapping[str, str] | None = None) -> dict[st
     env = {**(os.environ if environ is None else environ), **config.env()}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # celery, dagster
     _write_env(root / "env", config.env())
-    _postgres_up(config, root)
+    start_postgres(config)
     _start(root, "redis", [_binary("redis-server"), *_redis_args(config)], env)
     _wait_port(config.redis_port, "redis-server", root / "logs" / "redis.log")
     _start(root, "s3", [_venv("moto_server"), "-H", "127.0.0.1", "-p", str(config.s3_port)], env)
@@ -123,12 +123,9 @@ def _celery_yaml(config: StackConfig) -> None:
 
 
 def down(config: StackConfig) -> list[str]:
-    """Stop the daemon, the workers, S3, Redis, then PostgreSQL; say what was stopped."""
+    """Stop the daemon, the workers, S3 and Redis (all at once), then PostgreSQL; say what was stopped."""
     root = config.root.resolve()
-    stopped = []
-    for name in ["daemon", *worker_names(config), "s3", "redis"]:
-        if stop(root, name, grace=30.0 if name.startswith("worker") else 10.0):
-            stopped.append(name)
+    stopped = stop(root, ["daemon", *worker_names(config), "s3", "redis"], grace=30.0)
     data = root / "pg"
     if (data / "postmaster.pid").exists():
         _pg(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"], root / "logs" / "postgres.log")
@@ -144,21 +141,23 @@ def status(config: StackConfig) -> dict[str, bool]:
     return parts
 
 
-def stop(root: Path, name: str, grace: float) -> bool:
-    """SIGTERM to `name`'s process group, SIGKILL to what is left after `grace` seconds."""
-    pgid = _pid(root, name)
-    (root / "pids" / f"{name}.pid").unlink(missing_ok=True)
-    if not _alive(pgid):
-        return False
-    assert pgid is not None
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGTERM)
+def stop(root: Path, names: list[str], grace: float) -> list[str]:
+    """SIGTERM to each named process group at once (a worker finishes its step), SIGKILL to what is
+    left after `grace` seconds; the names that were running."""
+    groups = {name: _pid(root, name) for name in names}
+    for name in names:
+        (root / "pids" / f"{name}.pid").unlink(missing_ok=True)
+    running = {name: pgid for name, pgid in groups.items() if pgid is not None and _alive(pgid)}
+    for pgid in running.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while _alive(pgid) and time.monotonic() < deadline:
+    while any(_alive(pgid) for pgid in running.values()) and time.monotonic() < deadline:
         time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGKILL)
-    return True
+    for pgid in running.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+    return list(running)
 
 
 def kill(root: Path, name: str) -> None:
@@ -181,7 +180,9 @@ def _redis_args(config: StackConfig) -> list[str]:
     return ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(data)]
 
 
-def _postgres_up(config: StackConfig, root: Path) -> None:
+def start_postgres(config: StackConfig) -> None:
+    """Initialise the cluster the first time, start it unless it listens, create the databases."""
+    root = config.root.resolve()
     data, log = root / "pg", root / "logs" / "postgres.log"
     if not (data / "PG_VERSION").exists():
         data.mkdir(mode=0o700, exist_ok=True)

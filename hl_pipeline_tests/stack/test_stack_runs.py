@@ -19,7 +19,14 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
-from hl_pipeline.commands.stack import REPO, StackConfig, down, kill, start_worker, up
+from hl_pipeline.commands.stack import (
+    REPO,
+    StackConfig,
+    down,
+    kill,
+    start_worker,
+    up,
+)
 from hl_pipeline.lake.calendar import iso_ms
 from hl_pipeline.lake.reader import manifest_at
 from hl_pipeline.simulator.config import SimulatorConfig
@@ -151,13 +158,18 @@ def test_a_range_runs_on_postgres_with_steps_on_both_workers(stack, instance):
     assert {p.split("/")[0] for p in files} >= {"candles", "funding", "universe"}
 
 
+def started(stack: Stack, instance: dg.DagsterInstance, run_id: str, step: str) -> str:
+    """The worker (name@host) running `step` of `run_id`, once it has started it."""
+    deadline = time.monotonic() + 300
+    while step not in (steps := stack.workers_of(instance, run_id)):
+        assert time.monotonic() < deadline, f"{step} never started"
+        time.sleep(0.2)
+    return steps[step]
+
+
 def test_a_worker_killed_mid_step_leaves_no_partition_half_written_and_the_step_runs_again(stack, instance):
     run_id = stack.launch("2024-02-22", "2024-02-26")
-    deadline = time.monotonic() + 300
-    while "candles" not in (steps := stack.workers_of(instance, run_id)):
-        assert time.monotonic() < deadline, "candles never started"
-        time.sleep(0.2)
-    victim = steps["candles"].split("@")[0]
+    victim = started(stack, instance, run_id, "candles").split("@")[0]
     kill(stack.config.root.resolve(), victim)
     assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.STARTED
     lake_files(stack.lake)  # what the killed step wrote is whole partitions or nothing
