@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -130,16 +131,19 @@ def one(workers: int, url: str, work: Path, ranges: list[tuple[str, str]]) -> di
     }
 
 
-def main(work: Path, days: int = DAYS) -> dict:
+def main(_work: Path, days: int = DAYS) -> dict:
     last = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     ranges = quarters(last - dt.timedelta(days=days - 1), days, RUNS)
     load_before = os.getloadavg()[0]
-    work = work / "workers"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    work.chmod(0o755)  # PostgreSQL runs as `postgres` when we are root
-    with simulator_process("--no-retention", "--no-rate-limit") as url:
-        results = [one(n, url, work, ranges) for n in (1, 2)]
+    # outside the repo (mypy and ruff would read the workers' generated config modules), readable
+    # by `postgres`, which PostgreSQL runs as when we are root
+    work = Path(tempfile.mkdtemp(prefix="hl-bench-workers-"))
+    work.chmod(0o755)
+    try:
+        with simulator_process("--no-retention", "--no-rate-limit") as url:
+            results = [one(n, url, work, ranges) for n in (1, 2)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     rows = [
         {
             "workers": r["workers"],
