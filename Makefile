@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install lint demo test dev bench mlflow clean
+.PHONY: install lint demo test dev bench mlflow clean system-deps stack stack-down stack-status
 
 install: $(STAMP)
 
@@ -40,5 +40,21 @@ mlflow: $(STAMP)
 	mkdir -p mlruns
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
 
+# PostgreSQL and Redis from Debian packages, installed only when missing (the stack and its tests)
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
+	fi
+
+# the production profile on this machine (docs/operations.md): `make stack-down` stops it
+stack: $(STAMP) system-deps
+	$(BIN)/hl-pipeline stack up
+
+stack-down: $(STAMP)
+	$(BIN)/hl-pipeline stack down
+
+stack-status: $(STAMP)
+	$(BIN)/hl-pipeline stack status
+
 clean:
-	rm -rf $(VENV) data/lake data/landing data/archive data/reports data/warehouse.duckdb* .dagster_home mlruns/mlflow.db mlruns/artifacts
+	rm -rf $(VENV) .stack data/lake data/landing data/archive data/reports data/warehouse.duckdb* .dagster_home mlruns/mlflow.db mlruns/artifacts

@@ -22,6 +22,7 @@ from bench import (
     ui_run,
     venue_year,
     wallet_profiles,
+    workers,
     ws_burst,
 )
 from bench.common import RESULTS
@@ -59,6 +60,7 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
         venue_year.main,
     ),
     ("wallet_profiles", "wallet kinds against the simulator's truth", wallet_profiles.main),
+    ("workers", "a year of market data through Celery on 1 and on 2 workers", workers.main),
 ]
 
 

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
         "rollback", help="move NAME's champion alias back to its previous champion"
     ).add_argument("name", help="registered model, e.g. hl_BTC_15m")
 
+    stack = sub.add_parser(
+        "stack", help="the production profile here: PostgreSQL, Redis, S3, Celery workers, the daemon"
+    )
+    stack.add_argument("action", choices=("up", "down", "status"))
+    stack.add_argument("--root", default=".stack", help="folder of its data, logs and pids (default .stack)")
+
     backfill = sub.add_parser("backfill", help="ingest a range of days in one run")
     backfill.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     backfill.add_argument("--end", required=True, help="last day, YYYY-MM-DD (inclusive)")
@@ -191,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
             from hl_pipeline.commands.exporter import exporter
 
             return exporter(settings, args.port, args.host)
+        if args.command == "stack":
+            from hl_pipeline.commands.stack import stack
+
+            return stack(args.action, args.root)
         if args.command == "models":
             from hl_pipeline.commands.models import rollback
 

@@ -42,13 +42,24 @@ def _merged(settings: Settings) -> dg.Definitions:
         model_definitions(settings),
         wallet_definitions(settings),
         warehouse_definitions(),
-        # one process per run: steps share the imports (Great Expectations, pandas) and the
-        # code location a launched run loads once, instead of a subprocess per step
         dg.Definitions(
             sensors=[run_failure_alert, dead_runs],
             resources=resources(settings),
-            executor=dg.in_process_executor,
+            executor=_executor(settings),
         ),
+    )
+
+
+def _executor(settings: Settings) -> dg.ExecutorDefinition:
+    """HL_EXECUTOR. in_process: one process per run, the steps sharing the imports (Great
+    Expectations, pandas) and the code location a launched run loads once. celery: each step a task
+    on the Celery workers (deploy/production/celery.yaml holds the workers' side)."""
+    if settings.executor == "in_process":
+        return dg.in_process_executor
+    from dagster_celery import celery_executor
+
+    return celery_executor.configured(
+        {"broker": {"env": "DAGSTER_CELERY_BROKER_URL"}, "backend": {"env": "DAGSTER_CELERY_BACKEND_URL"}}
     )
 
 

@@ -23,6 +23,7 @@ from hl_pipeline.venues.names import SIMULATED, check_venues
 
 DEFAULT_API_URL = "http://127.0.0.1:8787"  # `hl-pipeline simulator serve` listens here by default
 DEFAULT_COINS = ("BTC", "ETH", "SOL", "BNB", "ARB")
+EXECUTORS = ("in_process", "celery")  # HL_EXECUTOR
 
 _COIN = re.compile(r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20})?$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -259,6 +260,9 @@ class Settings:
     capital_usd: float = 10_000.0
     # alerts: a secret, so only ever from the environment
     alert_webhook_url: str = ""
+    # where a run's steps execute: in the run's process, or as Celery tasks on the workers
+    # (the production profile, deploy/production/; broker and backend from DAGSTER_CELERY_*_URL)
+    executor: str = "in_process"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -334,6 +338,7 @@ class Settings:
             taker_fee_bps=_number("HL_TAKER_FEE_BPS", get("HL_TAKER_FEE_BPS", d.taker_fee_bps), 0, 1000),
             capital_usd=_number("HL_CAPITAL_USD", get("HL_CAPITAL_USD", d.capital_usd), 1, 1e12),
             alert_webhook_url=source.get("HL_ALERT_WEBHOOK_URL", "").strip(),
+            executor=_choice("HL_EXECUTOR", get("HL_EXECUTOR", d.executor), EXECUTORS),
         )
 
     def now_ms(self) -> int:

@@ -1,0 +1,202 @@
+"""The production profile on the real stack: PostgreSQL storage, Redis, two Celery workers, the
+daemon's queue. A range of market days materializes with its steps on both workers; a worker killed
+mid-run leaves no partition half-written and its step is run again by the other worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pyarrow.parquet as pq
+import pytest
+
+from hl_pipeline.commands.stack import (
+    REPO,
+    StackConfig,
+    down,
+    kill,
+    start_worker,
+    up,
+)
+from hl_pipeline.lake.calendar import iso_ms
+from hl_pipeline.lake.reader import manifest_at
+from hl_pipeline.simulator.config import SimulatorConfig
+from hl_pipeline.simulator.server import running_simulator
+from hl_pipeline_tests.conftest import TEST_NOW_MS
+from hl_pipeline_tests.s3_server import _free_port
+
+pytestmark = pytest.mark.stack
+
+VISIBILITY = 20  # seconds before Redis hands a dead worker's task on; every step here is shorter
+ENDED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
+
+
+class Stack:
+    def __init__(self, config: StackConfig, env: dict[str, str], lake: Path):
+        self.config, self.env, self.lake = config, env, lake
+
+    def launch(self, first: str, last: str) -> str:
+        """Submit one market_job run over `first`..`last` to the queue, as the UI would; its id."""
+        run_id = str(uuid.uuid4())
+        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+        command = [str(Path(sys.executable).with_name("dagster")), "job", "launch"]
+        command += ["-w", str(REPO / "workspace.yaml"), "-j", "market_job", "--run-id", run_id]
+        subprocess.run(
+            [*command, "--tags", json.dumps(tags)],
+            env=self.env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        return run_id
+
+    def workers_of(self, instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
+        """step key -> the Celery worker that last started it, from the run's event log."""
+        steps = {}
+        for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+            event = record.get_dagster_event()
+            metadata = event.engine_event_data.metadata if event.engine_event_data else {}
+            if "Celery worker" in metadata and event.step_key:
+                steps[event.step_key] = str(metadata["Celery worker"].value)
+        return steps
+
+
+def wait_for(instance: dg.DagsterInstance, run_id: str, seconds: float) -> dg.DagsterRun:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = instance.get_run_by_id(run_id)
+        if run is not None and run.status in ENDED:
+            return run
+        time.sleep(1)
+    raise AssertionError(f"run {run_id} did not end within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    # PostgreSQL runs as the `postgres` user when we are root: a world-traversable folder, not tmp_path
+    root = Path(tempfile.mkdtemp(prefix="hl-stack-"))
+    root.chmod(0o755)
+    config = StackConfig(
+        root=root / "stack",
+        pg_port=_free_port(),
+        redis_port=_free_port(),
+        s3_port=_free_port(),
+        visibility_timeout=VISIBILITY,
+    )
+    config.root.mkdir()
+    with running_simulator(SimulatorConfig(seed=7, now_ms=TEST_NOW_MS), port=0) as simulator:
+        environ = {
+            **os.environ,
+            "HL_API_URL": simulator.base_url,
+            "HL_LAKE_ROOT": str(root / "lake"),
+            "HL_WAREHOUSE": str(root / "warehouse.duckdb"),
+            "HL_LANDING_ROOT": str(root / "landing"),
+            "HL_MLFLOW_ROOT": str(root),
+            "HL_AS_OF": iso_ms(TEST_NOW_MS),
+            "HL_COINS": "BTC,ETH",
+            "HL_VENUES": "none",
+        }
+        try:
+            env = up(config, environ)
+            with pytest.MonkeyPatch.context() as mp:
+                for name, value in config.env().items():
+                    mp.setenv(name, value)  # this process reads the same instance
+                yield Stack(config, env, root / "lake")
+        finally:
+            down(config)
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def instance(stack) -> Iterator[dg.DagsterInstance]:
+    with dg.DagsterInstance.from_config(str(stack.config.home)) as inst:
+        yield inst
+
+
+def lake_files(lake: Path) -> dict[str, int]:
+    """Every partition file of the lake with its rows, each read whole and checked against the
+    manifest in its footer (a half-written file fails here); no temporary may be left."""
+    assert not list(lake.rglob(".*.tmp-*")), "a temporary file of an interrupted write is left"
+    files = {}
+    for path in sorted(lake.rglob("*.parquet")):
+        rows = pq.read_table(path).num_rows
+        assert manifest_at(path).rows == rows, path
+        files[str(path.relative_to(lake))] = rows
+    return files
+
+
+def test_a_range_runs_on_postgres_with_steps_on_both_workers(stack, instance):
+    assert instance.run_storage.__class__.__name__ == "PostgresRunStorage"
+    run_id = stack.launch("2024-02-27", "2024-02-29")
+    run = wait_for(instance, run_id, 600)
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    steps = stack.workers_of(instance, run_id)
+    assert set(steps) >= {"universe", "candles", "funding"}
+    hosts = {worker.split("@")[0] for worker in steps.values()}
+    assert hosts == {"worker1", "worker2"}, steps
+    materialized = {
+        (record.asset_key.to_user_string(), record.partition)
+        for record in instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+        ).records
+        for record in [record.asset_materialization]
+        if record is not None
+    }
+    days = {"2024-02-27", "2024-02-28", "2024-02-29"}
+    assert materialized == {(a, d) for a in ("universe", "candles", "funding") for d in days}
+    files = lake_files(stack.lake)
+    assert {p.split("/")[0] for p in files} >= {"candles", "funding", "universe"}
+
+
+def started(stack: Stack, instance: dg.DagsterInstance, run_id: str, step: str) -> str:
+    """The worker (name@host) running `step` of `run_id`, once it has started it."""
+    deadline = time.monotonic() + 300
+    while step not in (steps := stack.workers_of(instance, run_id)):
+        assert time.monotonic() < deadline, f"{step} never started"
+        time.sleep(0.2)
+    return steps[step]
+
+
+def test_a_worker_killed_mid_step_leaves_no_partition_half_written_and_the_step_runs_again(stack, instance):
+    run_id = stack.launch("2024-02-22", "2024-02-26")
+    victim = started(stack, instance, run_id, "candles").split("@")[0]
+    kill(stack.config.root.resolve(), victim)
+    assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.STARTED
+    lake_files(stack.lake)  # what the killed step wrote is whole partitions or nothing
+    run = wait_for(instance, run_id, 600)
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    survivor = ({"worker1", "worker2"} - {victim}).pop()
+    assert stack.workers_of(instance, run_id)["candles"].startswith(f"{survivor}@")
+    files = lake_files(stack.lake)
+    assert {p for p in files if "date=2024-02-2" in p and p.startswith("candles/")}
+    start_worker(stack.config, victim, stack.env)  # what systemd's Restart=always would do
+    rerun = wait_for(instance, stack.launch("2024-02-22", "2024-02-26"), 600)
+    assert rerun.status == dg.DagsterRunStatus.SUCCESS
+    assert lake_files(stack.lake) == files  # the rerun rewrote the same partitions, row for row
+
+
+def test_mlflow_tracks_in_the_stacks_postgres_with_artifacts_in_its_s3(stack, tmp_path):
+    import boto3
+    from mlflow import MlflowClient
+
+    uri = stack.config.env()["MLFLOW_BACKEND_STORE_URI"]
+    assert uri.startswith("postgresql+psycopg2://")
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.create_experiment("stack", artifact_location="s3://mlflow/stack")
+    run_id = client.create_run(experiment).info.run_id
+    client.log_metric(run_id, "sharpe", 1.5)
+    (tmp_path / "model.txt").write_text("weights")
+    client.log_artifact(run_id, str(tmp_path / "model.txt"))
+    listed = boto3.client("s3").list_objects_v2(Bucket="mlflow")["Contents"]
+    assert [o["Key"] for o in listed] == [f"stack/{run_id}/artifacts/model.txt"]
+    assert MlflowClient(tracking_uri=uri).get_run(run_id).data.metrics == {"sharpe": 1.5}
