@@ -25,7 +25,6 @@ STACK = {
     "collector-0",
     "collector-1",
 }
-FROM_STACK_BRANCH = {"deploy/production", "deploy/production/dagster.yaml"}  # the production profile's files
 
 
 @pytest.fixture(scope="module")
@@ -85,4 +84,4 @@ def test_the_dockerfile_is_multi_stage_and_not_root():
     for line in lines:
         if line.startswith("COPY") and "--from=" not in line:
             for source in [w for w in line.split()[1:-1] if not w.startswith("--")]:
-                assert (ROOT / source).exists() or source in FROM_STACK_BRANCH, source
+                assert (ROOT / source).exists(), source
