@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_dec, fmt_lots, price_decimals
@@ -30,7 +31,11 @@ def l2_book(
 ) -> dict:
     """The book at `t_ms` (snapshot time rounded down to 500 ms), optionally aggregated."""
     snap = t_ms // SNAPSHOT_MS
-    mid = float(price(seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS], spec.signal)[0])
+    mid = float(
+        price(
+            seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS], spec.signal, spec.integrity
+        )[0]
+    )
     dec = int(price_decimals(np.asarray([mid]), spec.sz_decimals)[0])
     mid_units = mid * 10**dec
     bucket = 1
@@ -50,6 +55,12 @@ def l2_book(
             1, np.round(lots_scale * np.exp(2.0 * uniform(key, idx * 3 + 1)) * np.sqrt(k))
         ).astype(np.int64)
         n = 1 + (uniform(key, idx * 3 + 2) * 3).astype(np.int64)
+        level, extra = manipulation.spoof_lots(
+            seed, coin_id, spec.integrity, snap * SNAPSHOT_MS, -sign, float(np.median(lots[:LEVELS]))
+        )
+        if extra:  # a planted spoofer's order
+            lots[level] += extra
+            n[level] += 1
         px, sz, cnt = _merge(units.astype(np.int64), lots, n, bucket, sign)
         levels.append(
             [
