@@ -55,13 +55,13 @@ def l2_book(
             1, np.round(lots_scale * np.exp(2.0 * uniform(key, idx * 3 + 1)) * np.sqrt(k))
         ).astype(np.int64)
         n = 1 + (uniform(key, idx * 3 + 2) * 3).astype(np.int64)
-        level, extra = manipulation.spoof_lots(
-            seed, coin_id, spec.integrity, snap * SNAPSHOT_MS, -sign, float(np.median(lots[:LEVELS]))
-        )
-        if extra:  # a planted spoofer's order
-            lots[level] += extra
-            n[level] += 1
         px, sz, cnt = _merge(units.astype(np.int64), lots, n, bucket, sign)
+        level, extra = manipulation.spoof_lots(
+            seed, coin_id, spec.integrity, snap * SNAPSHOT_MS, -sign, float(np.median(sz[:LEVELS]))
+        )
+        if extra:  # a planted spoofer's order, on the level as shown (after any aggregation)
+            sz[level] += extra
+            cnt[level] += 1
         levels.append(
             [
                 {"px": fmt_dec(p / 10**dec, dec), "sz": fmt_lots(s, spec.sz_decimals), "n": c}

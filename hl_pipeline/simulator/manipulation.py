@@ -11,7 +11,7 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   position over the episode is close to zero. The trades are extra prints (rank 4095 of the minute),
   counted in the minute's candle.
 - volume_spike: 3-8 minutes trade 15-30x their usual count and volume.
-- price_spike: the log price jumps by 40-70 mean one-minute sigmas within one minute and decays
+- price_spike: the log price jumps by 50-80 mean one-minute sigmas within one minute and decays
   linearly over 10-20 minutes (candles, trades, books and contexts; marks used for account state
   stay on the base path).
 - spoof: one large order (10-20x the side's median top-20 level) rests at level 1-3 of one side for
@@ -39,7 +39,7 @@ WASH_JITTER = 0.003  # relative spread of a ring's print sizes
 SPIKE_MINUTES = (3, 8)
 SPIKE_FACTOR = (15.0, 30.0)
 MAX_MINUTE_TRADES = 4000
-PRICE_SIGMAS = (40.0, 70.0)  # in mean one-minute sigmas: daily_vol / sqrt(1440)
+PRICE_SIGMAS = (50.0, 80.0)  # in mean one-minute sigmas: daily_vol / sqrt(1440)
 PRICE_DECAY_MIN = (10, 20)
 SPOOF_MS = (2_000, 8_000)
 SPOOF_SIZE = (10.0, 20.0)  # x the side's median level of the 20 shown
