@@ -102,3 +102,11 @@ def venue_statistics(trades: pd.DataFrame, sz_decimals: int) -> dict[str, float]
         **tail_exponent(notional),
         **time_of_trade(epoch_ms(trades["time"]) if len(trades) else np.empty(0, np.int64)),
     }
+
+
+def size_decimals(sz: np.ndarray, most: int = 8) -> int:
+    """The fewest decimals that write every size exactly (the coin's size step, read off the data)."""
+    for d in range(most + 1):
+        if np.all(np.abs(sz * 10.0**d - np.round(sz * 10.0**d)) < 1e-6):
+            return d
+    return most

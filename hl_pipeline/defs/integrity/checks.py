@@ -1,0 +1,39 @@
+"""Non-blocking warnings on high-score integrity events."""
+
+import dagster as dg
+
+from hl_pipeline.defs._shared.checks import check_specs, report, run_dates
+from hl_pipeline.defs._shared.partitions import daily_partitions
+from hl_pipeline.defs.resources import LakeResource, MarketResource
+from hl_pipeline.settings import Settings
+
+EVENT_ASSETS = ("wash_trades", "spoofing", "market_anomalies")
+
+
+def _catalog(asset: str) -> dict[str, tuple[bool, str]]:
+    return {
+        f"{asset}_no_high_score_events": (
+            False,
+            f"No {asset} event of the day scores 0.9 or more (a warning: the events are the finding, the "
+            "data is not bad); the metadata lists the strongest with their addresses.",
+        )
+    }
+
+
+def _check(settings: Settings, asset: str) -> dg.AssetChecksDefinition:
+    catalog = _catalog(asset)
+
+    @dg.multi_asset_check(
+        name=f"{asset}_checks", specs=check_specs(asset, catalog, daily_partitions(settings))
+    )
+    def checks(context: dg.AssetCheckExecutionContext, lake: LakeResource, market: MarketResource):
+        from hl_pipeline.steps.integrity_checks import high_score_outcomes
+
+        outcomes = high_score_outcomes(lake.path, asset, run_dates(context)[0], list(market.coins))
+        yield from report(context, asset, outcomes, catalog)
+
+    return checks
+
+
+def integrity_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
+    return [_check(settings, asset) for asset in EVENT_ASSETS]
