@@ -31,13 +31,15 @@ def to_frame(events: list[Event]) -> pd.DataFrame:
     events = sorted(events, key=lambda e: (e.start_ms, e.type))
     return pd.DataFrame(
         {
-            "type": [e.type for e in events],
+            "type": pd.Series([e.type for e in events], dtype=object),
             "time": pd.to_datetime([e.start_ms for e in events], unit="ms", utc=True),
             "end_time": pd.to_datetime([e.end_ms for e in events], unit="ms", utc=True),
-            "addresses": [list(e.addresses) for e in events],
-            "volume_usd": [float(e.volume_usd) for e in events],
-            "score": [float(e.score) for e in events],
-            "evidence": [json.dumps(_plain(e.evidence), sort_keys=True) for e in events],
+            "addresses": pd.Series([list(e.addresses) for e in events], dtype=object),
+            "volume_usd": pd.Series([float(e.volume_usd) for e in events], dtype=float),
+            "score": pd.Series([float(e.score) for e in events], dtype=float),
+            "evidence": pd.Series(
+                [json.dumps(_plain(e.evidence), sort_keys=True) for e in events], dtype=object
+            ),
         },
         columns=COLUMNS,
     )

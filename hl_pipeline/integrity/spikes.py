@@ -14,6 +14,7 @@ from hl_pipeline.exchange.intervals import MINUTE_MS
 from hl_pipeline.integrity.events import Event, epoch_ms
 
 VOLUME, PRICE = "volume_spike", "price_spike"
+TRIM_X = 3.0  # a volume spike's window: its minutes above this multiple of the rolling median
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,12 +78,16 @@ def _runs(
 ) -> list[Event]:
     """Events from flagged minutes; `lead` moves a start back to the first minute its sum covers."""
     idx = np.flatnonzero(hit)
+    baseline = bars["usd"].rolling(params.window_min, center=True, min_periods=1).median().to_numpy()
     if not idx.size:
         return []
     groups = np.split(idx, np.flatnonzero(np.diff(idx) > params.merge_min) + 1)
     out = []
     for g in groups:
         lo, hi = max(0, int(g[0]) - lead), int(g[-1])
+        if lead:  # a trailing sum flags minutes after the burst: trim to the minutes that are busy
+            busy = np.flatnonzero(bars["usd"].iloc[lo : hi + 1].to_numpy() > TRIM_X * baseline[lo : hi + 1])
+            lo, hi = (lo + int(busy[0]), lo + int(busy[-1])) if busy.size else (lo, hi)
         peak = int(g[np.argmax(np.abs(z[g]))])
         base = bars["usd"].iloc[max(0, lo - params.window_min // 2) : lo].median()
         evidence = {

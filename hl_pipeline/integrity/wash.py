@@ -34,60 +34,69 @@ def wash_events(trades: pd.DataFrame, params: WashParams = WashParams()) -> list
     """Wash rings in one coin-day of trades (columns time, px, sz, buyer, seller)."""
     if trades.empty:
         return []
-    df = pd.DataFrame(
-        {
-            "t": epoch_ms(trades["time"]),
-            "usd": trades["px"].to_numpy(float) * trades["sz"].to_numpy(float),
-            "buyer": trades["buyer"].to_numpy(),
-            "seller": trades["seller"].to_numpy(),
-        }
+    codes, names = pd.factorize(np.concatenate([trades["buyer"].to_numpy(), trades["seller"].to_numpy()]))
+    buyer, seller = codes[: len(trades)], codes[len(trades) :]
+    keep = buyer != seller
+    t = Day(
+        epoch_ms(trades["time"])[keep],
+        (trades["px"].to_numpy(float) * trades["sz"].to_numpy(float))[keep],
+        buyer[keep],
+        seller[keep],
+        names,
     )
-    df = df[df["buyer"] != df["seller"]]
-    total = (
-        pd.concat([df.groupby("buyer")["usd"].sum(), df.groupby("seller")["usd"].sum()])
-        .groupby(level=0)
-        .sum()
-    )
-    lo, hi = np.minimum(df["buyer"], df["seller"]), np.maximum(df["buyer"], df["seller"])
-    pair_n = df.groupby([lo, hi])["usd"].transform("size")
-    close = df[pair_n.to_numpy() >= params.min_pair_trades]
+    total = np.bincount(t.buyer, t.usd, len(names)) + np.bincount(t.seller, t.usd, len(names))
+    lo, hi = np.minimum(t.buyer, t.seller), np.maximum(t.buyer, t.seller)
+    pair = lo.astype(np.int64) * len(names) + hi
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    close = t.take(counts[inverse] >= params.min_pair_trades)
+    return [e for comp in _components(close, None) for e in _layered(close, comp, total, params)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Day:
+    """Trades as integer-coded columns (addresses are `names[code]`)."""
+
+    t: np.ndarray
+    usd: np.ndarray
+    buyer: np.ndarray
+    seller: np.ndarray
+    names: np.ndarray
+
+    def take(self, mask: np.ndarray) -> Day:
+        return Day(self.t[mask], self.usd[mask], self.buyer[mask], self.seller[mask], self.names)
+
+
+def _components(day: Day, members: np.ndarray | None) -> list[np.ndarray]:
+    """Strongly connected components (>= 2 members) of the seller -> buyer graph among `members`."""
+    if members is not None:
+        day = day.take(np.isin(day.buyer, members) & np.isin(day.seller, members))
     graph = nx.DiGraph()
-    graph.add_edges_from(zip(close["seller"], close["buyer"]))
-    out = []
-    for comp in nx.strongly_connected_components(graph):
-        out += _layered(close, set(comp), total, params)
-    return out
+    graph.add_edges_from(zip(day.seller.tolist(), day.buyer.tolist()))
+    return [np.asarray(sorted(c)) for c in nx.strongly_connected_components(graph) if len(c) >= 2]
 
 
-def _layered(close: pd.DataFrame, members: set[str], total: pd.Series, params: WashParams) -> list[Event]:
-    while len(members) >= 2:
-        inside = close[close["buyer"].isin(members) & close["seller"].isin(members)]
-        bought = inside.groupby("buyer")["usd"].sum().reindex(sorted(members), fill_value=0.0)
-        sold = inside.groupby("seller")["usd"].sum().reindex(sorted(members), fill_value=0.0)
-        gross = bought + sold
-        net = (bought - sold).abs() / gross.where(gross > 0, np.nan)
-        share = gross / total.reindex(gross.index)
-        bad = (net > params.max_net) | (share < params.min_share) | gross.eq(0)
-        if not bad.any():
-            return [_event(inside, net, share, params)]
-        worst = (net.fillna(1.0) / params.max_net + params.min_share / share.fillna(1e-9)).idxmax()
-        members = members - {worst}
-        graph = nx.DiGraph()
-        graph.add_edges_from(
-            zip(
-                *(
-                    inside.loc[inside["buyer"].isin(members) & inside["seller"].isin(members), c]
-                    for c in ("seller", "buyer")
-                )
-            )
-        )
-        comps = [c for c in nx.strongly_connected_components(graph) if len(c) >= 2]
-        return [e for c in comps for e in _layered(close, set(c), total, params)]
-    return []
+def _layered(close: Day, members: np.ndarray, total: np.ndarray, params: WashParams) -> list[Event]:
+    """Accept the component, or drop every member that fails and try what is left."""
+    inside = close.take(np.isin(close.buyer, members) & np.isin(close.seller, members))
+    n = len(total)
+    bought, sold = (
+        np.bincount(inside.buyer, inside.usd, n)[members],
+        np.bincount(inside.seller, inside.usd, n)[members],
+    )
+    gross = bought + sold
+    net = np.abs(bought - sold) / np.where(gross > 0, gross, np.nan)
+    share = gross / total[members]
+    bad = ~((net <= params.max_net) & (share >= params.min_share))
+    if not bad.any():
+        return [_event(inside, members, net, share, params)]
+    rest = members[~bad]
+    if len(rest) < 2:
+        return []
+    return [e for comp in _components(inside, rest) for e in _layered(close, comp, total, params)]
 
 
-def _event(inside: pd.DataFrame, net: pd.Series, share: pd.Series, params: WashParams) -> Event:
-    usd = inside["usd"].to_numpy()
+def _event(inside: Day, members: np.ndarray, net: np.ndarray, share: np.ndarray, params: WashParams) -> Event:
+    usd = inside.usd
     cv = float(usd.std() / usd.mean()) if len(usd) > 1 else 0.0
     score = (
         0.4 * (1.0 - float(net.max()) / params.max_net)
@@ -96,14 +105,14 @@ def _event(inside: pd.DataFrame, net: pd.Series, share: pd.Series, params: WashP
     )
     return Event(
         TYPE,
-        int(inside["t"].min()),
-        int(inside["t"].max()),
+        int(inside.t.min()),
+        int(inside.t.max()),
         round(score, 4),
         float(usd.sum()),
-        tuple(sorted(net.index)),
+        tuple(sorted(str(a) for a in inside.names[members])),
         {
-            "trades": len(inside),
-            "kind": "pair" if len(net) == 2 else f"cycle of {len(net)}",
+            "trades": len(usd),
+            "kind": "pair" if len(members) == 2 else f"cycle of {len(members)}",
             "max_net_ratio": float(net.max()),
             "min_share": float(share.min()),
             "size_cv": cv,

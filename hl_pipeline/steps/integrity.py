@@ -43,7 +43,7 @@ def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
 def _write(
     root: Path, dataset: str, date: str, coin: str, frame: pd.DataFrame, source: str, details: dict
 ) -> Manifest:
-    frame = frame.assign(ingest_time=pd.Timestamp(dt.datetime.now(dt.UTC)))
+    frame = frame.assign(ingest_time=pd.Timestamp(dt.datetime.now(dt.UTC)).floor("ms"))
     table = pa.Table.from_pandas(frame, schema=SCHEMAS[dataset], preserve_index=False)
     manifest = Manifest.for_table(dataset, date, coin, table, source, details=details)
     write_partition(root, table, manifest)
