@@ -28,7 +28,10 @@ from functools import lru_cache
 import numpy as np
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.lake.calendar import date_of_ms, day_start_ms, shift
+from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.hashing import stream_key, uniform
+from hl_pipeline.simulator.wallets import wallets
 
 KINDS = ("wash", "volume_spike", "price_spike", "spoof")
 BASE_RATE = {"wash": 1.0, "volume_spike": 1.0, "price_spike": 1.0, "spoof": 2.0}  # per coin-day at rate 1
@@ -252,3 +255,19 @@ def truth(
                     row.update(sigmas=round(float(e.size), 2), decay_min=e.decay_min)
                 out.append(row)
     return sorted(out, key=lambda r: (r["start_ms"], r["coin"], r["type"]))
+
+
+def config_truth(config: SimulatorConfig, start_ms: int, end_ms: int) -> list[dict]:
+    """`truth` for the simulator `config` describes (its seed, coins, rate and wallet population)."""
+    wal = wallets(config.seed, config.wallet_count)
+    coins = tuple(c.name for c in config.coins)
+    return truth(
+        config.seed, coins, config.integrity_rate, wal.addresses, wal.of_kind("retail"), start_ms, end_ms
+    )
+
+
+def truth_window(config: SimulatorConfig, start: str | None, end: str | None) -> list[dict]:
+    """`config_truth` for the days start..end (YYYY-MM-DD, inclusive; default the 7 days to today)."""
+    end = end or date_of_ms(config.now())
+    start = start or shift(end, -6)
+    return config_truth(config, day_start_ms(start), day_start_ms(end) + DAY_MS)

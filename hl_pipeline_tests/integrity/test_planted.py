@@ -1,6 +1,8 @@
 """The simulator's planted manipulation: consistent with its candles and books, absent in null mode,
 and found by the detectors on a simulated coin-day (seeds the benchmark does not use)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -73,3 +75,15 @@ def test_wash_rings_and_spikes_of_a_simulated_day_are_found():
         assert len(pairs) == len(planted) == len(found), (truth, found)
         wash = next(e for e in found if e.type == "wash")
         assert list(wash.addresses) == sorted(next(e for e in truth if e["type"] == "wash")["addresses"])
+
+
+def test_truth_command_lists_the_planted_episodes(tmp_path):
+    from hl_pipeline.cli import main
+
+    out = tmp_path / "truth.json"
+    args = ["simulator", "truth", "--seed", str(SEED), "--integrity-rate", "1", "--start", "2024-02-29"]
+    assert main([*args, "--end", "2024-02-29", "--out", str(out)]) == 0
+    listed = json.loads(out.read_text())["integrity"]
+    _, coin_truth = simulated_day(SEED, 3, 1.0)
+    assert [e for e in listed if e["coin"] == "BNB"] == coin_truth
+    assert {e["coin"] for e in listed} == {c.name for c in SimulatorConfig().coins}
