@@ -12,6 +12,7 @@ from bench import (
     collector_throughput,
     day_checks,
     features_year,
+    integrity,
     load_time,
     ml_year,
     model_gate,
@@ -53,6 +54,11 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
         venue_year.main,
     ),
     ("wallet_profiles", "wallet kinds against the simulator's truth", wallet_profiles.main),
+    (
+        "integrity",
+        "integrity detectors against planted truth; null false alarms",
+        lambda work: integrity.main(),
+    ),
 ]
 
 
