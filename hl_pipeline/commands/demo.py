@@ -241,9 +241,7 @@ def _integrity_summary(database: Path) -> None:
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as conn:
-        if not conn.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'anomalies'").fetchone()[
-            0
-        ]:
+        if not conn.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'anomalies'").fetchall():
             print("integrity: no events view (the integrity run wrote nothing)")
             return
         counts = conn.execute("SELECT type, count(*) FROM anomalies GROUP BY type ORDER BY type").fetchall()
