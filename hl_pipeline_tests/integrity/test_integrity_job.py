@@ -59,6 +59,13 @@ def test_planted_wash_rings_and_spikes_are_found_and_warned_about(integrity_run,
     warned = verdicts[("wash_trades_no_high_score_events", YESTERDAY)]
     assert not warned.passed and warned.severity.value == "WARN"
     assert warned.metadata["high_score"].value >= 2
+    assert (lake.parent / "reports" / "integrity" / "wash_trades" / f"BTC-{YESTERDAY}.png").exists()
+    (wash_mat,) = [
+        m.materialization
+        for m in run.get_asset_materialization_events()
+        if m.asset_key.path == ["wash_trades"]
+    ]
+    assert {"events_BTC", "events_ETH"} <= set(wash_mat.metadata)
     database = tmp_path / "catalog.duckdb"
     publish_catalog(database, lake)
     with duckdb.connect(str(database), read_only=True) as conn:

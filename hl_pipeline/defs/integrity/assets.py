@@ -1,12 +1,15 @@
 """Daily integrity assets: detectors over the day's trades and book snapshots, one partition per
 coin-day each (events with their addresses, score and evidence; or the venue statistics)."""
 
+import base64
+
 import dagster as dg
 
 from hl_pipeline.defs._shared.metadata import lake_metadata
 from hl_pipeline.defs._shared.policy import daily_lake_asset
 from hl_pipeline.defs.resources import LakeResource, MarketResource
 from hl_pipeline.lake.calendar import check_dates
+from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.settings import Settings
 
 
@@ -14,6 +17,29 @@ def _dates(context: dg.AssetExecutionContext, market: MarketResource) -> tuple[l
     dates, now = list(context.partition_keys), market.now_ms()
     check_dates(dates, now)
     return dates, now
+
+
+def _with_plots(
+    context: dg.AssetExecutionContext,
+    dataset: str,
+    manifests: list[Manifest],
+    lake: LakeResource,
+    coins: list[str],
+) -> dg.MaterializeResult:
+    """The run's metadata, each day's with a plot per coin that has events (also under data/reports)."""
+    from hl_pipeline.steps.integrity_plots import event_plots
+
+    plots = event_plots(lake.path, dataset, sorted({m.date for m in manifests}), coins)
+
+    def extra(date: str, written: list[Manifest]) -> dict:
+        return {
+            f"events_{coin}": dg.MetadataValue.md(
+                f"![{coin}](data:image/png;base64,{base64.b64encode(png.read_bytes()).decode()})"
+            )
+            for coin, png in plots.get(date, {}).items()
+        }
+
+    return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, extra))
 
 
 def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
@@ -32,7 +58,7 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         manifests = [
             m for d in dates for m in ingest_wash_trades(lake.path, list(market.coins), d, context.log.info)
         ]
-        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+        return _with_plots(context, "wash_trades", manifests, lake, list(market.coins))
 
     @dg.asset(deps=["trades"], **common)
     def market_anomalies(
@@ -47,7 +73,7 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         manifests = [
             m for d in dates for m in ingest_market_anomalies(lake.path, coins, d, now, context.log.info)
         ]
-        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+        return _with_plots(context, "market_anomalies", manifests, lake, coins)
 
     @dg.asset(deps=["book_snapshots", "trades"], **common)
     def spoofing(
@@ -62,7 +88,7 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         manifests = [
             m for d in dates for m in ingest_spoofing(lake.path, list(market.coins), d, context.log.info)
         ]
-        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path))
+        return _with_plots(context, "spoofing", manifests, lake, list(market.coins))
 
     @dg.asset(deps=["trades"], **common)
     def venue_integrity(
