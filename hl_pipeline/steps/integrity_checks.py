@@ -56,3 +56,18 @@ def high_score_outcomes(root: Path, dataset: str, dates: list[str], coins: list[
             )
         )
     return out
+
+
+def alert_text(dataset: str, outcomes: list[CheckOutcome]) -> str | None:
+    """The webhook message for the highest-scoring event of the days checked (None when none warned)."""
+    strongest_rows = [row for o in outcomes for row in o.metadata["strongest"][:1]]
+    if not strongest_rows:
+        return None
+    top = max(strongest_rows, key=lambda r: r["score"])
+    who = f" by {', '.join(top['addresses'])}" if top["addresses"] else ""
+    warned = sum(o.metadata["high_score"] for o in outcomes)
+    return (
+        f":mag: hl_pipeline {dataset}: {warned} event(s) scoring >= {HIGH_SCORE}; the strongest is a "
+        f"{top['type']} in {top['coin']} from {top['time']} to {top['end_time']}, score {top['score']:.2f},"
+        f" {top['volume_usd']:,.0f} USD{who}."
+    )

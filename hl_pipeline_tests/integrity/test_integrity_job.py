@@ -14,7 +14,7 @@ from hl_pipeline.warehouse.catalog import publish_catalog
 from hl_pipeline_tests.conftest import TEST_NOW_MS
 from hl_pipeline_tests.integrity.frames import DAY
 from hl_pipeline_tests.lake.helpers import partition_of
-from hl_pipeline_tests.pipeline.conftest import COINS, run_range
+from hl_pipeline_tests.pipeline.conftest import COINS, run_range, webhook_server
 
 YESTERDAY = "2024-02-29"
 
@@ -32,14 +32,17 @@ def integrity_run(pipeline_env, sim_config, instance, tmp_path, monkeypatch):
     )
     monkeypatch.setenv("HL_BOOK_ARCHIVE", str(archive / "hyperliquid-archive"))
     monkeypatch.setenv("HL_FILLS_ARCHIVE", str(archive / "hl-mainnet-node-data"))
-    defs = load_definitions()
-    for job in ("market_job", "order_flow_job"):
-        assert run_range(defs.resolve_job_def(job), instance, YESTERDAY, YESTERDAY).success
-    return pipeline_env, run_range(defs.resolve_job_def("integrity_job"), instance, YESTERDAY, YESTERDAY)
+    with webhook_server("/hook") as (url, received):
+        monkeypatch.setenv("HL_ALERT_WEBHOOK_URL", f"{url}/hook")
+        defs = load_definitions()
+        for job in ("market_job", "order_flow_job"):
+            assert run_range(defs.resolve_job_def(job), instance, YESTERDAY, YESTERDAY).success
+        run = run_range(defs.resolve_job_def("integrity_job"), instance, YESTERDAY, YESTERDAY)
+    return pipeline_env, run, received
 
 
 def test_planted_wash_rings_and_spikes_are_found_and_warned_about(integrity_run, sim_config, tmp_path):
-    lake, run = integrity_run
+    lake, run, alerts = integrity_run
     assert run.success
     wal = Market(sim_config).wallets
     truth = manipulation.truth(
@@ -59,6 +62,9 @@ def test_planted_wash_rings_and_spikes_are_found_and_warned_about(integrity_run,
     warned = verdicts[("wash_trades_no_high_score_events", YESTERDAY)]
     assert not warned.passed and warned.severity.value == "WARN"
     assert warned.metadata["high_score"].value >= 2
+    wash_alert = next(a["text"] for a in alerts if "wash_trades" in a["text"])
+    ring_members = {a for e in truth if e["type"] == "wash" for a in e["addresses"]}
+    assert "the strongest is a wash in" in wash_alert and any(a in wash_alert for a in ring_members)
     assert (lake.parent / "reports" / "integrity" / "wash_trades" / f"BTC-{YESTERDAY}.png").exists()
     (wash_mat,) = [
         m.materialization
