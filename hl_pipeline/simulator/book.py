@@ -56,12 +56,12 @@ def l2_book(
         ).astype(np.int64)
         n = 1 + (uniform(key, idx * 3 + 2) * 3).astype(np.int64)
         px, sz, cnt = _merge(units.astype(np.int64), lots, n, bucket, sign)
-        level, extra = manipulation.spoof_lots(
-            seed, coin_id, spec.integrity, snap * SNAPSHOT_MS, -sign, float(np.median(sz[:LEVELS]))
-        )
-        if extra:  # a planted spoofer's order, on the level as shown (after any aggregation)
+        if spec.integrity:  # a planted spoofer's order, on the level as shown (after any aggregation)
+            level, extra = manipulation.spoof_lots(
+                seed, coin_id, spec.integrity, snap * SNAPSHOT_MS, -sign, float(np.median(sz[:LEVELS]))
+            )
             sz[level] += extra
-            cnt[level] += 1
+            cnt[level] += extra > 0
         levels.append(
             [
                 {"px": fmt_dec(p / 10**dec, dec), "sz": fmt_lots(s, spec.sz_decimals), "n": c}
