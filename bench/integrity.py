@@ -40,7 +40,7 @@ COINS = 5  # the first five: BTC, ETH, SOL, BNB, ARB
 DAYS = 7
 FIRST_DAY_MS = 1_708_560_000_000  # 2024-02-22
 BOOK_MS = 600
-WINDOW_MS = 5 * 60_000
+WINDOW_MS = 2 * 60_000
 GOALS = {"wash": (0.9, 0.8), "volume_spike": (0.9, 0.8), "price_spike": (0.9, 0.8), "spoof": (0.7, 0.6)}
 WALLET_COUNTS = (5_000, 20_000, 60_000)
 
@@ -85,7 +85,12 @@ def tape_run(seed: int, rate: float) -> tuple[list[Window], list[Window], list[f
     exact = 0
     for d in range(DAYS):
         start = FIRST_DAY_MS + d * DAY_MS
-        truth = [e for e in manipulation.config_truth(config, start, start + DAY_MS) if e["type"] != "spoof"]
+        coins = {c.name for c in config.coins[:COINS]}
+        truth = [
+            e
+            for e in manipulation.config_truth(config, start, start + DAY_MS)
+            if e["type"] != "spoof" and e["coin"] in coins
+        ]
         frames = [trades_frame(market, c, start, start + DAY_MS) for c in range(COINS)]  # the lake's part
         t0 = time.perf_counter()
         for c, frame in enumerate(frames):

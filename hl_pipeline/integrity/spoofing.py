@@ -1,5 +1,6 @@
-"""Spoofing from L2 book snapshots: a level near the touch many times the side's median level that
-appears, rests briefly and vanishes without trades at its price (reference/wallets-and-integrity.md
+"""Spoofing from L2 book snapshots: a level near the touch many times its usual size (the rolling
+median of the same level over the neighbouring snapshots) that appears, rests briefly and vanishes
+without trades at its price (reference/wallets-and-integrity.md
 section 4, the L2-only detector). The book carries no identity, so events name no addresses; the
 taker flow on both sides during the level's life is recorded as evidence of exploitation."""
 
@@ -19,7 +20,9 @@ TYPE = "spoof"
 class SpoofParams:
     """Declared parameters (recorded with every event)."""
 
-    size_x: float = 6.0  # the level's size over the median of the side's shown levels
+    size_x: float = 12.0  # the level's size over the same level's rolling median size
+    baseline_snapshots: int = 101  # the centred window of that median, in snapshots
+    gap_snapshots: int = 2  # a level missing from this many snapshots in a row is still one episode
     near_levels: int = 5  # counted from the touch (level 0)
     max_bps: float = 50.0  # the level's distance from the touch
     max_life_ms: int = 10_000  # seen from first to last snapshot at most this long
@@ -46,14 +49,17 @@ def spoof_events(
         size = np.full((len(times), width), np.nan)
         price = np.full((len(times), width), np.nan)
         size[row, lvl], price[row, lvl] = rows["sz"].to_numpy(float), rows["px"].to_numpy(float)
-        ratio = size[:, : params.near_levels] / np.nanmedian(size, axis=1)[:, None]
+        usual = pd.DataFrame(size[:, : params.near_levels]).rolling(
+            params.baseline_snapshots, center=True, min_periods=params.baseline_snapshots // 10
+        )
+        ratio = size[:, : params.near_levels] / usual.median().to_numpy()
         dist = np.abs(price[:, : params.near_levels] / price[:, :1] - 1.0) * 1e4
         ratio = np.where(dist <= params.max_bps, ratio, 0.0)
         big = np.nan_to_num(ratio).max(axis=1) >= params.size_x
         idx = np.flatnonzero(big)
         if not idx.size:
             continue
-        for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
+        for run in np.split(idx, np.flatnonzero(np.diff(idx) > params.gap_snapshots + 1) + 1):
             i, j = int(run[0]), int(run[-1])
             if i == 0 or j == len(times) - 1:
                 continue  # not seen appearing and vanishing
@@ -84,7 +90,7 @@ def spoof_events(
                         "side": side,
                         "level": level,
                         "px": px,
-                        "size_x_median": peak,
+                        "size_x_usual": peak,
                         "snapshots": j - i + 1,
                         "life_ms": [life, int(times[j + 1] - times[i - 1])],
                         "taker_buy_usd": buys,

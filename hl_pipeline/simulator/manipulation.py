@@ -14,7 +14,7 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
 - price_spike: the log price jumps by 50-80 mean one-minute sigmas within one minute and decays
   linearly over 10-20 minutes (candles, trades, books and contexts; marks used for account state
   stay on the base path).
-- spoof: one large order (10-20x the side's median top-20 level) rests at level 1-3 of one side for
+- spoof: one large order (15-30x the side's median top-20 level) rests at level 1-3 of one side for
   2-8 s and is pulled without trading (no identity: the L2 book has none).
 
 `truth` exports every episode of a window (never read by the pipeline).
@@ -45,7 +45,7 @@ MAX_MINUTE_TRADES = 4000
 PRICE_SIGMAS = (50.0, 80.0)  # in mean one-minute sigmas: daily_vol / sqrt(1440)
 PRICE_DECAY_MIN = (10, 20)
 SPOOF_MS = (2_000, 8_000)
-SPOOF_SIZE = (10.0, 20.0)  # x the side's median level of the 20 shown
+SPOOF_SIZE = (15.0, 30.0)  # x the side's median level of the 20 shown
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
 
