@@ -49,11 +49,14 @@ def minute_bars(trades: pd.DataFrame, start_ms: int, end_ms: int) -> pd.DataFram
 
 
 def robust_z(x: pd.Series, window: int) -> pd.Series:
-    """0.6745 (x - rolling median) / rolling MAD over a centred window (MAD floored at a tenth of the
-    whole series' MAD, so flat stretches do not divide by zero)."""
+    """0.6745 (x - rolling median) / rolling MAD over a centred window of which at least a quarter is
+    known (NaN elsewhere; the MAD floored at a tenth of the whole series' MAD, and no score where that
+    is zero, so flat or nearly empty stretches do not divide by zero)."""
     med = x.rolling(window, center=True, min_periods=window // 4).median()
     mad = (x - med).abs().rolling(window, center=True, min_periods=window // 4).median()
-    floor = max(float((x - x.median()).abs().median()) / 10.0, 1e-12)
+    floor = float((x - x.median()).abs().median()) / 10.0
+    if not floor > 0:
+        return pd.Series(np.nan, index=x.index)
     return 0.6745 * (x - med) / mad.clip(lower=floor)
 
 
@@ -64,8 +67,9 @@ def spike_events(
     if trades.empty:
         return []
     bars = minute_bars(trades, start_ms, end_ms)
-    log_usd = np.log1p(bars["usd"].rolling(params.sum_min, min_periods=1).sum())
-    ret = pd.Series(np.diff(np.log(bars["px"].to_numpy()), prepend=np.log(bars["px"].iloc[0])))
+    traded = bars["trades"].to_numpy() > 0  # minutes without trades are no evidence (and may be gaps)
+    log_usd = np.log1p(bars["usd"].rolling(params.sum_min, min_periods=1).sum()).where(traded)
+    ret = pd.Series(np.diff(np.log(bars["px"].to_numpy()), prepend=np.log(bars["px"].iloc[0]))).where(traded)
     z_vol, z_ret = robust_z(log_usd, params.window_min), robust_z(ret, params.window_min)
     z = z_vol.to_numpy()
     out = _runs(VOLUME, bars, z, z > params.volume_z, params, lead=params.sum_min - 1)

@@ -165,3 +165,9 @@ def test_no_events_make_an_empty_frame_the_lake_accepts():
 
     frame = to_frame([]).assign(ingest_time=pd.Timestamp(0, tz="UTC"))
     assert pa.Table.from_pandas(frame, schema=SPOOFING, preserve_index=False).num_rows == 0
+
+
+def test_a_day_with_a_few_seconds_of_trades_has_no_spikes():
+    rng = np.random.default_rng(9)
+    few = _minute_trades(np.exp(rng.uniform(8, 10, 3)), rng.normal(0, 1e-3, 3))  # a short collector run
+    assert spike_events(few, DAY, DAY + 1440 * MINUTE_MS) == []
