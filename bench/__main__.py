@@ -13,6 +13,7 @@ from bench import (
     collector_throughput,
     day_checks,
     features_year,
+    integrity,
     load_time,
     ml_year,
     model_gate,
@@ -61,6 +62,11 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ),
     ("wallet_profiles", "wallet kinds against the simulator's truth", wallet_profiles.main),
     ("workers", "a year of market data through Celery on 1 and on 2 workers", workers.main),
+    (
+        "integrity",
+        "integrity detectors against planted truth; null false alarms",
+        lambda work: integrity.main(),
+    ),
 ]
 
 

@@ -47,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
         "each wallet's planted kind and account size",
     )
     truth.add_argument("--seed", type=int, default=0, help="simulator seed (default 0)")
+    truth.add_argument(
+        "--integrity-rate",
+        type=float,
+        default=0.0,
+        help="the manipulation rate the simulator was served with (default 0: the null, nothing planted)",
+    )
+    truth.add_argument(
+        "--start", help="first day of the planted episodes listed, YYYY-MM-DD (default: 6 days ago)"
+    )
+    truth.add_argument("--end", help="last day, YYYY-MM-DD (default: today)")
     truth.add_argument("--out", type=Path, help="write the JSON to this file instead of printing it")
 
     demo = sub.add_parser("demo", help="run the whole pipeline against the simulator and summarise")
@@ -149,12 +159,18 @@ def main(argv: list[str] | None = None) -> int:
             import json
 
             from hl_pipeline.simulator.config import SimulatorConfig
+            from hl_pipeline.simulator.manipulation import truth_window
             from hl_pipeline.simulator.venues import truth
             from hl_pipeline.simulator.wallets import truth as wallet_truth
 
-            config = SimulatorConfig(seed=args.seed)
+            config = SimulatorConfig(seed=args.seed, integrity_rate=args.integrity_rate)
             text = json.dumps(
-                {"venues": truth(config), "wallets": wallet_truth(config.seed, config.wallet_count)}, indent=2
+                {
+                    "venues": truth(config),
+                    "wallets": wallet_truth(config.seed, config.wallet_count),
+                    "integrity": truth_window(config, args.start, args.end),
+                },
+                indent=2,
             )
             if args.out is None:
                 print(text)

@@ -11,6 +11,7 @@ import warnings
 import dagster as dg
 
 from hl_pipeline.defs.alerts.sensors import run_failure_alert
+from hl_pipeline.defs.integrity import integrity_definitions
 from hl_pipeline.defs.market import market_definitions
 from hl_pipeline.defs.ml import ml_definitions
 from hl_pipeline.defs.models import model_definitions
@@ -41,6 +42,7 @@ def _merged(settings: Settings) -> dg.Definitions:
         ml_definitions(settings),
         model_definitions(settings),
         wallet_definitions(settings),
+        integrity_definitions(settings),
         warehouse_definitions(),
         dg.Definitions(
             sensors=[run_failure_alert, dead_runs],

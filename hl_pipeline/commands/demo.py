@@ -1,7 +1,7 @@
 """`hl-pipeline demo` (what `make demo` runs): simulator on a free loopback port; simulated S3
 archives for the past days and a short collector run for today; the market, venue (the simulated
-binanceusdm, bybit, okx and coinbaseexchange through ccxt), order-flow and wallet jobs for the last
-days; the DuckDB catalog; then a summary of what was made and where."""
+binanceusdm, bybit, okx and coinbaseexchange through ccxt), order-flow, wallet and integrity jobs for
+the last days; the DuckDB catalog; then a summary of what was made, what was found, and where."""
 
 from __future__ import annotations
 
@@ -20,17 +20,25 @@ from hl_pipeline.settings import Settings, parse_targets
 COLLECT_SECONDS = 8.0
 DEMO_SEED = 42  # `make dev` serves the same market after `make demo`
 SIGNAL_STRENGTH = 1.0  # the simulator plants news-like momentum events for the models to find (signal.py)
+INTEGRITY_RATE = 1.0  # the simulator plants wash rings, spoofs and spikes for the detectors (manipulation.py)
 DEMO_TARGETS = "BTC_5m,ETH_5m,SOL_5m"  # models the demo trains unless --targets says otherwise
 DEMO_SPOT_COINS = ("PURR/USDC", "@1")  # spot pairs beside the perps unless HL_SPOT_COINS names others
 EXPECTED_WARNINGS = ("trades_complete", "book_snapshots_complete")
 """Today's trades and books are incomplete by construction: the demo listens for a few seconds."""
+INTEGRITY_WARNING = "_no_high_score_events"  # the integrity checks warn on what was planted to be found
 
 
 def split_expected(failures: list[str]) -> tuple[list[str], list[str]]:
     """(expected, unexpected) among failures like "trades/trades_complete 2026-12-01 (warning)":
     only the completeness warnings of the streams the demo listens to briefly are expected."""
     expected = [
-        f for f in failures if f.split(" ")[0].split("/")[-1] in EXPECTED_WARNINGS and f.endswith("(warning)")
+        f
+        for f in failures
+        if f.endswith("(warning)")
+        and (
+            (check := f.split(" ")[0].split("/")[-1]) in EXPECTED_WARNINGS
+            or check.endswith(INTEGRITY_WARNING)
+        )
     ]
     return expected, [f for f in failures if f not in expected]
 
@@ -133,7 +141,7 @@ def demo(
     today = settings.today()
     first = shift(today, -(days - 1))
     past = [shift(today, -k) for k in range(days - 1, 0, -1)]
-    config = SimulatorConfig(seed=seed, signal_strength=strength)
+    config = SimulatorConfig(seed=seed, signal_strength=strength, integrity_rate=INTEGRITY_RATE)
     results: dict[str, dg.ExecuteInProcessResult] = {}
     with running_simulator(config, host="127.0.0.1", port=0) as sim:
         settings = dataclasses.replace(settings, api_url=sim.base_url)
@@ -173,6 +181,10 @@ def demo(
         first, today, job_name="ml_data_job", settings=settings, verbose=verbose
     )
     results["wallets"] = _wallets(settings, config, first, today, verbose)
+    print(f"materializing wash trades, spoofing, market anomalies and venue statistics for {first}..{today}")
+    results["integrity"] = run_market_range(
+        first, today, job_name="integrity_job", settings=settings, verbose=verbose
+    )
     results.update(_models(settings, today, first, verbose))
     warehouse = run_warehouse(settings=settings, verbose=verbose)
     _print_summary(settings, results, warehouse)
@@ -201,6 +213,10 @@ def _print_summary(
     print(f"checks: {passed} passed, {failed} failed ({len(expected)} of them expected warnings)")
     for failure in unexpected[:10]:
         print(f"  failed: {failure}")
+    warned = [f for f in expected if INTEGRITY_WARNING in f]
+    if warned:
+        print(f"  expected: {len(warned)} integrity warning(s) on high-score events (planted to be found)")
+    expected = [f for f in expected if f not in warned]
     if expected:
         checks = ", ".join(sorted({f.split(" ")[0] for f in expected}))
         print(
@@ -213,9 +229,34 @@ def _print_summary(
     print(f"catalog:   {database}  (duckdb -readonly {database})")
     print(f"runs:      {os.environ.get('DAGSTER_HOME', '(temporary instance)')}")
     _model_summary(settings)
+    if database.exists():
+        _integrity_summary(database)
     print(
         "UI:        make dev, then open http://127.0.0.1:3000; MLflow: make mlflow, then http://127.0.0.1:5000"
     )
+
+
+def _integrity_summary(database: Path) -> None:
+    """What the integrity detectors found (the `anomalies` view): events per type, and the strongest."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as conn:
+        if not conn.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'anomalies'").fetchall():
+            print("integrity: no events view (the integrity run wrote nothing)")
+            return
+        counts = conn.execute("SELECT type, count(*) FROM anomalies GROUP BY type ORDER BY type").fetchall()
+        top = conn.execute(
+            "SELECT type, coin, window_start, score, addresses FROM anomalies "
+            "ORDER BY score DESC, volume_usd DESC LIMIT 5"
+        ).fetchall()
+    found = ", ".join(f"{n} {t}" for t, n in counts) or "nothing"
+    print(
+        f"integrity: found {found} (planted at rate {INTEGRITY_RATE:g}: `hl-pipeline simulator truth"
+        f" --seed <seed> --integrity-rate {INTEGRITY_RATE:g}` lists them); the strongest:"
+    )
+    for kind, coin, start, score, addresses in top:
+        who = f" by {', '.join(a[:10] + '…' for a in addresses)}" if addresses else ""
+        print(f"  {kind:<13} {coin:<5} {start:%Y-%m-%d %H:%M} score {score:.2f}{who}")
 
 
 def _wallets(settings: Settings, config, first: str, today: str, verbose: bool) -> dg.ExecuteInProcessResult:

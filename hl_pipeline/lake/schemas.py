@@ -707,6 +707,59 @@ LIVE_SCORES = pa.schema(
 )
 """Live truth: one row per target and day, the served predictions scored once their labels are known."""
 
+
+def _events(what: str) -> pa.Schema:
+    return pa.schema(
+        [
+            _f("type", pa.string(), f"kind of {what} event", nullable=False),
+            _f("time", TS, "start of the event's window (UTC, ms)", nullable=False),
+            _f("end_time", TS, "end of the event's window (UTC, ms)", nullable=False),
+            _f(
+                "addresses",
+                pa.list_(pa.string()),
+                "wallets behind the event (empty when the data has no identity)",
+            ),
+            _f("volume_usd", pa.float64(), "notional involved (USD)", nullable=False),
+            _f("score", pa.float64(), "detector score in [0, 1]; higher is stronger", nullable=False),
+            _f("evidence", pa.string(), "JSON: the statistics that decided it and the declared parameters"),
+            _f("ingest_time", TS, "when the detector wrote the row (UTC, ms); not part of the content hash"),
+        ]
+    )
+
+
+WASH_TRADES = _events("wash-trading")
+"""Wash rings per coin-day: address pairs and cycles trading back and forth, ending flat."""
+SPOOFING = _events("spoofing")
+"""Spoof episodes per coin-day from the book snapshots (no identity)."""
+MARKET_ANOMALIES = _events("market-anomaly")
+"""Volume and price spikes per coin-day."""
+VENUE_INTEGRITY = pa.schema(
+    [
+        _f("time", TS, "start of the day (UTC)", nullable=False),
+        *(
+            _f(name, pa.float64(), text)
+            for name, text in {
+                "trades": "trades in the coin-day",
+                "benford_chi2": "chi-square (df 8) of the notionals' first digits against Benford's law",
+                "benford_p": "its p-value",
+                "benford_mad": "mean absolute deviation from Benford (Nigrini: > 0.015 non-conforming)",
+                "round_share": "share of trades at one-significant-digit sizes",
+                "round_ratio": "round-size count over the mean of its two neighbours (1 = no clustering)",
+                "round_p": "one-sided binomial p-value of round-size clustering",
+                "tail_alpha": "power-law exponent of trade notionals above tail_xmin (Hill MLE)",
+                "tail_xmin": "90th percentile of notional: where the tail fit starts (USD)",
+                "tail_ks": "Kolmogorov-Smirnov distance of the tail fit",
+                "tail_ks_p": "its p-value",
+                "second_chi2": "chi-square (df 59) of the second-of-minute of trades against uniform",
+                "second_p": "its p-value",
+            }.items()
+        ),
+        _f("ingest_time", TS, _INGEST, nullable=False),
+    ]
+)
+"""Venue statistics per coin-day (Cong et al. 2023)."""
+
+
 SCHEMAS: dict[str, pa.Schema] = {
     "candles": CANDLES,
     "funding": FUNDING,
@@ -730,6 +783,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "training_set": TRAINING_SET,
     "predictions": PREDICTIONS,
     "live_scores": LIVE_SCORES,
+    "wash_trades": WASH_TRADES,
+    "spoofing": SPOOFING,
+    "market_anomalies": MARKET_ANOMALIES,
+    "venue_integrity": VENUE_INTEGRITY,
 }
 """Datasets the lake holds. COLLECTOR_GAPS is the collector's landing schema for gap records."""
 UNPARTITIONED_BY_COIN = frozenset({"universe", "wallets", "wallet_profiles", "training_set", "live_scores"})

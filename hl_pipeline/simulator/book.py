@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_dec, fmt_lots, price_decimals
@@ -30,7 +31,11 @@ def l2_book(
 ) -> dict:
     """The book at `t_ms` (snapshot time rounded down to 500 ms), optionally aggregated."""
     snap = t_ms // SNAPSHOT_MS
-    mid = float(price(seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS], spec.signal)[0])
+    mid = float(
+        price(
+            seed, coin_id, spec.start_px, spec.daily_vol, [snap * SNAPSHOT_MS], spec.signal, spec.integrity
+        )[0]
+    )
     dec = int(price_decimals(np.asarray([mid]), spec.sz_decimals)[0])
     mid_units = mid * 10**dec
     bucket = 1
@@ -51,6 +56,12 @@ def l2_book(
         ).astype(np.int64)
         n = 1 + (uniform(key, idx * 3 + 2) * 3).astype(np.int64)
         px, sz, cnt = _merge(units.astype(np.int64), lots, n, bucket, sign)
+        if spec.integrity:  # a planted spoofer's order, on the level as shown (after any aggregation)
+            level, extra = manipulation.spoof_lots(
+                seed, coin_id, spec.integrity, snap * SNAPSHOT_MS, -sign, float(np.median(sz[:LEVELS]))
+            )
+            sz[level] += extra
+            cnt[level] += extra > 0
         levels.append(
             [
                 {"px": fmt_dec(p / 10**dec, dec), "sz": fmt_lots(s, spec.sz_decimals), "n": c}

@@ -38,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="plant a 1m momentum signal of this strength (0 = null mode, plants nothing)",
     )
     parser.add_argument(
+        "--integrity-rate",
+        default="0",
+        help="plant wash rings, spoofs and spikes at this multiple of their base rates (0 = none)",
+    )
+    parser.add_argument(
         "--no-rate-limit", action="store_true", help="do not enforce the 1200 weight/minute budget"
     )
     parser.add_argument(
@@ -71,6 +76,7 @@ def config_from(args: argparse.Namespace) -> SimulatorConfig:
         rate_limit=not args.no_rate_limit,
         faults=flags.faults(args.fault),
         signal_strength=flags.number("--signal-strength", args.signal_strength, 0.0),
+        integrity_rate=flags.number("--integrity-rate", args.integrity_rate, 0.0),
         ws_stream_rate=flags.stream_rate(args.ws_stream_rate),
         ws_book_ms=flags.integer("--ws-book-ms", args.ws_book_ms, 1),
         ws_book_jitter=flags.number("--ws-book-jitter", args.ws_book_jitter, 0.0),

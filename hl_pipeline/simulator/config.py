@@ -20,6 +20,7 @@ class CoinSpec:
     trades_per_min: float
     open_interest: float
     signal: float = 0.0  # planted signal strength (signal.py); set from SimulatorConfig.signal_strength
+    integrity: float = 0.0  # planted manipulation rate (manipulation.py); from SimulatorConfig.integrity_rate
 
 
 DEFAULT_COINS: tuple[CoinSpec, ...] = (
@@ -89,11 +90,17 @@ class SimulatorConfig:
     ws_stream_rate: float | str | None = None  # None: trades in model time; N: replay N trade msgs/s; "burst"
     signal_strength: float = 0.0  # planted 1m momentum signal (signal.py); 0 = null mode, plants nothing
     wallet_count: int = 5_000  # the wallet population (wallets.py: kinds, accounts)
+    integrity_rate: float = 0.0  # planted wash rings, spoofs and spikes (manipulation.py); 0 plants none
 
     def __post_init__(self) -> None:
         if not self.signal_strength >= 0:
             raise ValueError(f"signal_strength must be >= 0, got {self.signal_strength!r}")
-        self.coins = tuple(dataclasses.replace(c, signal=self.signal_strength) for c in self.coins)
+        if not self.integrity_rate >= 0:
+            raise ValueError(f"integrity_rate must be >= 0, got {self.integrity_rate!r}")
+        self.coins = tuple(
+            dataclasses.replace(c, signal=self.signal_strength, integrity=self.integrity_rate)
+            for c in self.coins
+        )
 
     def now(self) -> int:
         """The simulator clock in ms."""

@@ -32,7 +32,8 @@ def open_interest(config: SimulatorConfig, coin_id: int, times: np.ndarray) -> n
 def _marks(config: SimulatorConfig, coin_id: int, times: np.ndarray) -> np.ndarray:
     spec = config.coins[coin_id]
     return round_px(
-        price(config.seed, coin_id, spec.start_px, spec.daily_vol, times, spec.signal), spec.sz_decimals
+        price(config.seed, coin_id, spec.start_px, spec.daily_vol, times, spec.signal, spec.integrity),
+        spec.sz_decimals,
     )
 
 

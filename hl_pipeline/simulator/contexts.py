@@ -37,7 +37,8 @@ def mark(config: SimulatorConfig, coin_id: int, t_ms: int) -> float:
     spec = config.coins[coin_id]
     return float(
         round_px(
-            price(config.seed, coin_id, spec.start_px, spec.daily_vol, [t_ms], spec.signal), spec.sz_decimals
+            price(config.seed, coin_id, spec.start_px, spec.daily_vol, [t_ms], spec.signal, spec.integrity),
+            spec.sz_decimals,
         )[0]
     )
 

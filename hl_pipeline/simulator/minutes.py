@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator import signal as planted
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.hashing import stream_key, uniform
@@ -58,7 +59,7 @@ def sample_prices(seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray) 
         return np.empty((0, SAMPLES_PER_MINUTE))
     m0, m1 = int(minutes[0]), int(minutes[-1]) + 1
     lp = grid_log_prices(
-        seed, coin_id, spec.start_px, spec.daily_vol, m0, m1, SAMPLES_PER_MINUTE, spec.signal
+        seed, coin_id, spec.start_px, spec.daily_vol, m0, m1, SAMPLES_PER_MINUTE, spec.signal, spec.integrity
     )
     return round_px(np.exp(lp), spec.sz_decimals)
 
@@ -82,11 +83,29 @@ def activity(
 def minute_frame(
     seed: int, coin_id: int, spec: CoinSpec, m0: int, m1: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Minute indices [m0, m1), their sample prices (m, 6), trade counts and volumes (lots)."""
+    """Minute indices [m0, m1), their sample prices (m, 6), trade counts and volumes (lots), planted
+    volume spikes and wash prints included (manipulation.py)."""
     minutes = np.arange(m0, m1, dtype=np.int64)
     px = sample_prices(seed, coin_id, spec, minutes)
     n, v = activity(seed, coin_id, spec, minutes, px[:, -1])
+    if spec.integrity:
+        factor = manipulation.volume_factor(seed, coin_id, spec.integrity, minutes)
+        n = np.minimum(np.round(n * factor), manipulation.MAX_MINUTE_TRADES).astype(np.int64)
+        v = np.maximum(np.round(v * factor).astype(np.int64), n)
+        wash = wash_lots(seed, coin_id, spec, minutes, px)
+        n[wash[0]] += 1
+        v[wash[0]] += wash[1]
     return minutes, px, n, v
+
+
+def wash_lots(
+    seed: int, coin_id: int, spec: CoinSpec, minutes: np.ndarray, px: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, manipulation.WashPrints]:
+    """The planted wash prints of the minutes: their rows, sizes in lots at the minute's close, and
+    the prints."""
+    prints = manipulation.wash_prints(seed, coin_id, spec.integrity, minutes)
+    lots = np.maximum(1, np.round(prints.notional / px[prints.row, -1] * 10.0**spec.sz_decimals))
+    return prints.row, lots.astype(np.int64), prints
 
 
 def minute_candles(seed: int, coin_id: int, spec: CoinSpec, m0: int, m1: int) -> Candles:

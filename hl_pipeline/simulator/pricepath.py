@@ -23,6 +23,7 @@ import functools
 import numpy as np
 from numpy.typing import ArrayLike
 
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator import signal as planted
 from hl_pipeline.simulator.config import LISTING_MS
 from hl_pipeline.simulator.hashing import hash64, stream_key, uniform
@@ -172,11 +173,17 @@ def _signal(seed: int, coin_id: int, daily_vol: float, strength: float, t: np.nd
 
 
 def log_price(
-    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms: ArrayLike, signal: float = 0.0
+    seed: int,
+    coin_id: int,
+    start_px: float,
+    daily_vol: float,
+    t_ms: ArrayLike,
+    signal: float = 0.0,
+    spikes: float = 0.0,
 ) -> np.ndarray:
     """Natural log of the unrounded price at each time in `t_ms` (int64 ms).
 
-    `signal` is the planted signal's strength.
+    `signal` is the planted signal's strength, `spikes` the planted manipulation rate (price spikes).
     """
     t = np.asarray(t_ms, dtype=np.int64)
     if t.size == 0:
@@ -184,6 +191,8 @@ def log_price(
     out = np.log(start_px) + daily_vol * _at(seed, coin_id, t.ravel()).reshape(t.shape)
     if signal:
         out += _signal(seed, coin_id, daily_vol, signal, t)
+    if spikes:
+        out += manipulation.price_offset(seed, coin_id, daily_vol, spikes, t)
     return out
 
 
@@ -196,6 +205,7 @@ def grid_log_prices(
     m1: int,
     per_minute: int,
     signal: float = 0.0,
+    spikes: float = 0.0,
 ) -> np.ndarray:
     """`log_price` at `per_minute` (a divisor of 6) evenly spaced grid samples in each minute of [m0, m1).
 
@@ -209,11 +219,21 @@ def grid_log_prices(
         minutes = np.arange(m0, m1, dtype=np.int64)[:, None]
         t = minutes * MINUTE_MS + np.arange(per_minute) * (MINUTE_MS // per_minute)
         out += _signal(seed, coin_id, daily_vol, signal, t)
+    if spikes:
+        minutes = np.arange(m0, m1, dtype=np.int64)[:, None]
+        t = minutes * MINUTE_MS + np.arange(per_minute) * (MINUTE_MS // per_minute)
+        out += manipulation.price_offset(seed, coin_id, daily_vol, spikes, t)
     return out
 
 
 def price(
-    seed: int, coin_id: int, start_px: float, daily_vol: float, t_ms: ArrayLike, signal: float = 0.0
+    seed: int,
+    coin_id: int,
+    start_px: float,
+    daily_vol: float,
+    t_ms: ArrayLike,
+    signal: float = 0.0,
+    spikes: float = 0.0,
 ) -> np.ndarray:
     """Unrounded price at each time in `t_ms`."""
-    return np.exp(log_price(seed, coin_id, start_px, daily_vol, t_ms, signal))
+    return np.exp(log_price(seed, coin_id, start_px, daily_vol, t_ms, signal, spikes))

@@ -8,9 +8,10 @@ from collections import OrderedDict
 import numpy as np
 
 from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.hashing import hash64, stream_key, uniform
-from hl_pipeline.simulator.minutes import SAMPLE_MS, minute_frame
+from hl_pipeline.simulator.minutes import SAMPLE_MS, minute_frame, wash_lots
 from hl_pipeline.simulator.wallets import Wallets
 
 _MAKER_IS_MM = 0.65
@@ -58,8 +59,13 @@ def bot_beats(
 
 
 def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1: int) -> Trades:
-    """All trades of minutes [m0, m1): n and volume per minute as in the 1m candles."""
+    """All trades of minutes [m0, m1): n and volume per minute as in the 1m candles (planted wash
+    prints are appended after the minute's ordinary trades are drawn, manipulation.py)."""
     minutes, px, n, v = minute_frame(seed, coin_id, spec, m0, m1)
+    wash = wash_lots(seed, coin_id, spec, minutes, px) if spec.integrity else None
+    if wash is not None:
+        n[wash[0]] -= 1
+        v[wash[0]] -= wash[1]
     n = np.minimum(n, 4095)
     row = np.repeat(np.arange(len(minutes)), n)
     first = np.cumsum(n) - n
@@ -97,8 +103,39 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         key,
         key[lead],
     )
+    if wash is not None and len(wash[0]):
+        trades = _with_wash(trades, wash, minutes, px, wal)
     # trades at one time (a sweep's) in tid order, so (time, tid) sorts the tape
-    return trades.take(np.lexsort((trade_ids(seed, coin_id, key)[0], trades.time)))
+    return trades.take(np.lexsort((trade_ids(seed, coin_id, trades.key)[0], trades.time)))
+
+
+def _with_wash(
+    trades: Trades,
+    wash: tuple[np.ndarray, np.ndarray, manipulation.WashPrints],
+    minutes: np.ndarray,
+    px: np.ndarray,
+    wal: Wallets,
+) -> Trades:
+    """The trades with the planted wash prints appended: ring members on both sides, rank WASH_RANK."""
+    rows, lots, prints = wash
+    retail = wal.of_kind("retail")
+    key = minutes[rows] * 4096 + manipulation.WASH_RANK
+    extra = Trades(
+        minutes[rows] * MINUTE_MS + prints.offset_ms,
+        px[rows, prints.offset_ms // SAMPLE_MS],
+        lots,
+        prints.offset_ms % 2 == 0,
+        manipulation.ring_wallet(prints.buyer_draw, retail),
+        manipulation.ring_wallet(prints.seller_draw, retail),
+        key,
+        key,
+    )
+    return Trades(
+        *(
+            np.concatenate([getattr(trades, f.name), getattr(extra, f.name)])
+            for f in dataclasses.fields(Trades)
+        )
+    )
 
 
 class TradeTape:

@@ -19,6 +19,7 @@ from hl_pipeline.lake.quarantine import QUARANTINE_DIR, RECORDS, read_or_quarant
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
 from hl_pipeline.lake.temporaries import left_behind, temporary
 from hl_pipeline.lake.writer import commit
+from hl_pipeline.warehouse.anomalies import anomalies_sql
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
@@ -97,6 +98,9 @@ def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
         f"unnest(from_json(manifest->'gaps', '{_GAP_TYPE}')) AS g FROM manifests)"
     )
     views = ["manifests", "gaps"]
+    if (sql := anomalies_sql(list(created))) is not None:  # every integrity event in one view
+        conn.execute(sql)
+        views.append("anomalies")
     if (records := lake_root / QUARANTINE_DIR / RECORDS).exists():  # what was moved aside, and why
         conn.execute(
             "CREATE OR REPLACE VIEW quarantine AS SELECT CAST(time AS TIMESTAMPTZ) AS time, path, moved_to, "

@@ -38,6 +38,10 @@ def test_definitions_load_with_expected_graph():
         "wallet_funding",
         "wallet_pnl",
         "wallet_profiles",
+        "wash_trades",
+        "spoofing",
+        "market_anomalies",
+        "venue_integrity",
     }
     pnl_inputs = {k.to_user_string() for k in graph.get(dg.AssetKey("wallet_pnl")).parent_keys}
     assert pnl_inputs == {"wallet_positions", "wallet_funding", "asset_contexts"}
@@ -62,7 +66,8 @@ def test_definitions_load_with_expected_graph():
     assert ("venue_candles", "venue_candles_cross_venue") in checks
     assert ("wallet_positions", "wallet_positions_match_clearinghouse") in checks
     assert ("wallet_pnl", "wallet_pnl_realised_matches_entry") in checks
-    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3 + 1 + 3
+    assert ("wash_trades", "wash_trades_no_high_score_events") in checks
+    assert len(checks) == 12 + 5 + 8 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 3 + 3 + 1 + 3 + 3
 
 
 def test_jobs_and_schedules():

@@ -105,7 +105,9 @@ def test_truth_command_writes_every_wallets_kind(tmp_path):
     out = tmp_path / "truth.json"
     assert main(["simulator", "truth", "--seed", "3", "--out", str(out)]) == 0
     truth = json.loads(out.read_text())
-    assert set(truth) == {"venues", "wallets"}
+    assert (
+        set(truth) == {"venues", "wallets", "integrity"} and truth["integrity"] == []
+    )  # the null plants none
     assert {a: v["kind"] for a, v in truth["wallets"].items()} == dict(
         zip(wallets(3).addresses, wallets(3).kinds)
     )

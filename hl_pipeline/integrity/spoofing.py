@@ -1,0 +1,102 @@
+"""Spoofing from L2 book snapshots: a level near the touch many times its usual size (the rolling
+median of the same level over the neighbouring snapshots) that appears, rests briefly and vanishes
+without trades at its price (reference/wallets-and-integrity.md
+section 4, the L2-only detector). The book carries no identity, so events name no addresses; the
+taker flow on both sides during the level's life is recorded as evidence of exploitation."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from hl_pipeline.integrity.events import Event, epoch_ms
+
+TYPE = "spoof"
+
+
+@dataclasses.dataclass(frozen=True)
+class SpoofParams:
+    """Declared parameters (recorded with every event)."""
+
+    size_x: float = 12.0  # the level's size over the same level's rolling median size
+    baseline_snapshots: int = 101  # the centred window of that median, in snapshots
+    gap_snapshots: int = 2  # a level missing from this many snapshots in a row is still one episode
+    near_levels: int = 5  # counted from the touch (level 0)
+    max_bps: float = 50.0  # the level's distance from the touch
+    max_life_ms: int = 10_000  # seen from first to last snapshot at most this long
+    after_ms: int = 5_000  # taker flow is summed over the life and this long after
+
+
+def spoof_events(
+    books: pd.DataFrame, trades: pd.DataFrame, params: SpoofParams = SpoofParams()
+) -> list[Event]:
+    """Spoof episodes in one coin-day of book snapshots (time, side, level, px, sz) and trades
+    (time, px, sz, side)."""
+    if books.empty:
+        return []
+    t_trade = epoch_ms(trades["time"]) if len(trades) else np.empty(0, np.int64)
+    out = []
+    for side in ("bid", "ask"):
+        rows = books[books["side"] == side]
+        if rows.empty:
+            continue
+        t = epoch_ms(rows["time"])
+        times, row = np.unique(t, return_inverse=True)
+        lvl = rows["level"].to_numpy(np.int64)
+        width = int(lvl.max()) + 1
+        size = np.full((len(times), width), np.nan)
+        price = np.full((len(times), width), np.nan)
+        size[row, lvl], price[row, lvl] = rows["sz"].to_numpy(float), rows["px"].to_numpy(float)
+        usual = pd.DataFrame(size[:, : params.near_levels]).rolling(
+            params.baseline_snapshots, center=True, min_periods=params.baseline_snapshots // 10
+        )
+        ratio = size[:, : params.near_levels] / usual.median().to_numpy()
+        dist = np.abs(price[:, : params.near_levels] / price[:, :1] - 1.0) * 1e4
+        ratio = np.where(dist <= params.max_bps, ratio, 0.0)
+        big = np.nan_to_num(ratio).max(axis=1) >= params.size_x
+        idx = np.flatnonzero(big)
+        if not idx.size:
+            continue
+        for run in np.split(idx, np.flatnonzero(np.diff(idx) > params.gap_snapshots + 1) + 1):
+            i, j = int(run[0]), int(run[-1])
+            if i == 0 or j == len(times) - 1:
+                continue  # not seen appearing and vanishing
+            life = int(times[j] - times[i])
+            if life > params.max_life_ms:
+                continue
+            level = int(np.nanargmax(ratio[i]))
+            px = float(price[i, level])
+            window = (t_trade >= times[i - 1]) & (t_trade <= times[j + 1])
+            tr_px = trades["px"].to_numpy(float)[window] if window.any() else np.empty(0)
+            filled = int(np.sum(tr_px <= px) if side == "bid" else np.sum(tr_px >= px))
+            if filled:
+                continue
+            after = (t_trade >= times[i]) & (t_trade <= times[j] + params.after_ms)
+            flow = trades.loc[after] if after.any() else trades.iloc[:0]
+            usd = flow["px"].to_numpy(float) * flow["sz"].to_numpy(float)
+            buys = float(usd[flow["side"].to_numpy() == "B"].sum())
+            sells = float(usd.sum() - buys)
+            peak = float(np.nanmax(ratio[i : j + 1]))
+            out.append(
+                Event(
+                    TYPE,
+                    int(times[i]),
+                    int(times[j]),
+                    round(min(1.0, peak / (2 * params.size_x)), 4),
+                    float(px * np.nanmax(size[i : j + 1, level])),
+                    evidence={
+                        "side": side,
+                        "level": level,
+                        "px": px,
+                        "size_x_usual": peak,
+                        "snapshots": j - i + 1,
+                        "life_ms": [life, int(times[j + 1] - times[i - 1])],
+                        "taker_buy_usd": buys,
+                        "taker_sell_usd": sells,
+                        "params": dataclasses.asdict(params),
+                    },
+                )
+            )
+    return out

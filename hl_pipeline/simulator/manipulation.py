@@ -1,0 +1,273 @@
+"""Planted market manipulation: wash-trading rings, spoofers, volume spikes and price spikes, each a
+pure function of (seed, coin, UTC day) so REST, WebSocket and archives agree.
+
+`integrity_rate` (SimulatorConfig) scales the base rates below; 0 (the default, the null mode)
+plants nothing and leaves every value bit-identical. Per coin-day the number of episodes of a kind is
+floor(rate x base + u), u uniform, and each episode's start, length and parameters are drawn from
+its own counter stream (reference/wallets-and-integrity.md section 6):
+
+- wash: a ring of 2 or 3 retail wallets trades in a cycle (member k sells to member k+1), one trade a
+  minute for 20-60 minutes, every trade of the same notional within 0.3%, so each member's net
+  position over the episode is close to zero. The trades are extra prints (rank 4095 of the minute),
+  counted in the minute's candle.
+- volume_spike: 3-8 minutes trade 15-30x their usual count and volume.
+- price_spike: the log price jumps by 50-80 mean one-minute sigmas within one minute and decays
+  linearly over 10-20 minutes (candles, trades, books and contexts; marks used for account state
+  stay on the base path).
+- spoof: one large order (15-30x the side's median top-20 level) rests at level 1-3 of one side for
+  2-8 s and is pulled without trading (no identity: the L2 book has none).
+
+`truth` exports every episode of a window (never read by the pipeline).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+
+import numpy as np
+
+from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.lake.calendar import date_of_ms, day_start_ms, shift
+from hl_pipeline.simulator.config import SimulatorConfig
+from hl_pipeline.simulator.hashing import stream_key, uniform
+from hl_pipeline.simulator.wallets import wallets
+
+KINDS = ("wash", "volume_spike", "price_spike", "spoof")
+BASE_RATE = {"wash": 1.0, "volume_spike": 1.0, "price_spike": 1.0, "spoof": 2.0}  # per coin-day at rate 1
+WASH_RANK = 4095  # a wash print's rank in its minute (ordinary trades use 0..4094)
+WASH_MINUTES = (20, 60)
+WASH_NOTIONAL = (20_000.0, 80_000.0)  # USD per wash print
+WASH_JITTER = 0.003  # relative spread of a ring's print sizes
+SPIKE_MINUTES = (3, 8)
+SPIKE_FACTOR = (15.0, 30.0)
+MAX_MINUTE_TRADES = 4000
+PRICE_SIGMAS = (50.0, 80.0)  # in mean one-minute sigmas: daily_vol / sqrt(1440)
+PRICE_DECAY_MIN = (10, 20)
+SPOOF_MS = (2_000, 8_000)
+SPOOF_SIZE = (15.0, 30.0)  # x the side's median level of the 20 shown
+_STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
+
+
+@dataclasses.dataclass(frozen=True)
+class Episode:
+    """One planted episode: kind, coin index, [start_ms, end_ms), and the kind's parameters (`draws`
+    picks a wash ring's members from the retail block; `size` is the spoof's or spike's multiple,
+    the price spike's signed amplitude in sigmas or the wash print's notional; `side` +1 bid / -1 ask;
+    `level` the spoof's book level, `decay_min` the price spike's decay)."""
+
+    kind: str
+    coin_id: int
+    start_ms: int
+    end_ms: int
+    size: float
+    side: int = 0
+    level: int = 0
+    decay_min: int = 0
+    draws: tuple[float, ...] = ()
+
+
+def _between(lo: float, hi: float, u: float) -> float:
+    return lo + (hi - lo) * u
+
+
+@lru_cache(maxsize=4096)
+def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> tuple[Episode, ...]:
+    """Episodes of one kind in one coin-day (start inside the day), in start order."""
+    if not rate:
+        return ()
+    key = stream_key(seed, _STREAM + KINDS.index(kind), coin_id, day)
+    count = int(rate * BASE_RATE[kind] + uniform(key, 0)[()])
+    out = []
+    for j in range(count):
+        u = uniform(key, 1 + j * 16 + np.arange(16))
+        start = day * DAY_MS + int(u[0] * (DAY_MS - 2 * 3_600_000)) + 1_800_000  # clear of the day's edges
+        if kind == "wash":
+            minutes = int(_between(*WASH_MINUTES, u[1]))
+            start -= start % MINUTE_MS
+            ring = 2 if u[2] < 0.5 else 3
+            minutes -= minutes % ring  # whole cycles: every member ends flat but for size jitter
+            out.append(
+                Episode(
+                    kind,
+                    coin_id,
+                    start,
+                    start + minutes * MINUTE_MS,
+                    _between(*WASH_NOTIONAL, u[3]),
+                    draws=tuple(float(x) for x in u[4 : 4 + ring]),
+                )
+            )
+        elif kind == "volume_spike":
+            start -= start % MINUTE_MS
+            minutes = int(_between(SPIKE_MINUTES[0], SPIKE_MINUTES[1] + 1, u[1]))
+            out.append(
+                Episode(kind, coin_id, start, start + minutes * MINUTE_MS, _between(*SPIKE_FACTOR, u[2]))
+            )
+        elif kind == "price_spike":
+            start -= start % MINUTE_MS
+            decay = int(_between(PRICE_DECAY_MIN[0], PRICE_DECAY_MIN[1] + 1, u[1]))
+            sign = 1 if u[3] < 0.5 else -1
+            amp = sign * _between(*PRICE_SIGMAS, u[2])
+            out.append(Episode(kind, coin_id, start, start + (1 + decay) * MINUTE_MS, amp, decay_min=decay))
+        else:
+            life = int(_between(*SPOOF_MS, u[1]))
+            out.append(
+                Episode(
+                    kind,
+                    coin_id,
+                    start,
+                    start + life,
+                    _between(*SPOOF_SIZE, u[2]),
+                    side=1 if u[3] < 0.5 else -1,
+                    level=1 + int(u[4] * 3),
+                )
+            )
+    return tuple(sorted(out, key=lambda e: e.start_ms))
+
+
+def episodes(seed: int, coin_id: int, rate: float, kind: str, start_ms: int, end_ms: int) -> list[Episode]:
+    """Episodes of a kind that overlap [start_ms, end_ms)."""
+    if not rate:
+        return []
+    days = range(start_ms // DAY_MS, (end_ms - 1) // DAY_MS + 1)
+    return [
+        e
+        for d in days
+        for e in day_episodes(seed, coin_id, d, rate, kind)
+        if e.start_ms < end_ms and e.end_ms > start_ms
+    ]
+
+
+def volume_factor(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> np.ndarray:
+    """Per minute, the multiple of its usual trade count and volume (1 outside volume spikes)."""
+    out = np.ones(len(minutes))
+    if not rate or not len(minutes):
+        return out
+    for e in episodes(
+        seed, coin_id, rate, "volume_spike", int(minutes[0]) * MINUTE_MS, int(minutes[-1] + 1) * MINUTE_MS
+    ):
+        inside = (minutes * MINUTE_MS >= e.start_ms) & (minutes * MINUTE_MS < e.end_ms)
+        out[inside] = e.size
+    return out
+
+
+def price_offset(seed: int, coin_id: int, daily_vol: float, rate: float, t: np.ndarray) -> np.ndarray:
+    """The price spikes' log-price offset at times `t` (ms): a linear rise over the first minute, then
+    a linear decay to zero."""
+    out = np.zeros(t.shape)
+    if not rate or not t.size:
+        return out
+    sigma = daily_vol / np.sqrt(1440.0)
+    for e in episodes(seed, coin_id, rate, "price_spike", int(t.min()), int(t.max()) + 1):
+        x = (t - e.start_ms) / MINUTE_MS  # minutes since the start
+        shape = np.where(x < 1, x, 1.0 - (x - 1) / e.decay_min)
+        out += np.where((x >= 0) & (x < 1 + e.decay_min), e.size * sigma * np.clip(shape, 0.0, 1.0), 0.0)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class WashPrints:
+    """The wash prints of a run of minutes: the minute's row, ms offset in it, notional (USD), and the
+    ring member positions (in the ring's `draws`) of the buyer and the seller, with the ring's draws."""
+
+    row: np.ndarray
+    offset_ms: np.ndarray
+    notional: np.ndarray
+    buyer_draw: np.ndarray
+    seller_draw: np.ndarray
+
+
+def wash_prints(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> WashPrints:
+    """At most one wash print per minute (the first episode wins where two overlap)."""
+    rows: dict[int, tuple[int, float, float, float]] = {}
+    if rate and len(minutes):
+        m0 = int(minutes[0])
+        for e in episodes(seed, coin_id, rate, "wash", m0 * MINUTE_MS, int(minutes[-1] + 1) * MINUTE_MS):
+            key = stream_key(seed, _STREAM + 10, coin_id)
+            for m in range(
+                max(m0, e.start_ms // MINUTE_MS), min(int(minutes[-1]) + 1, e.end_ms // MINUTE_MS)
+            ):
+                k = m - e.start_ms // MINUTE_MS
+                u = uniform(key, np.asarray([m * 2, m * 2 + 1]))
+                ring = len(e.draws)
+                notional = e.size * (1.0 + WASH_JITTER * (2 * u[0] - 1))
+                rows.setdefault(
+                    m - m0, (int(u[1] * 50_000) + 5_000, notional, e.draws[(k + 1) % ring], e.draws[k % ring])
+                )
+    keys = sorted(rows)
+    cols = [np.asarray([rows[r][j] for r in keys]) for j in range(4)]
+    return WashPrints(
+        np.asarray(keys, dtype=np.int64),
+        cols[0].astype(np.int64),
+        cols[1].astype(np.float64),
+        cols[2].astype(np.float64),
+        cols[3].astype(np.float64),
+    )
+
+
+def ring_wallet(draw: np.ndarray | float, retail: range) -> np.ndarray:
+    """A ring member's population index from its draw: a wallet of the retail block."""
+    return retail.start + (np.asarray(draw) * len(retail)).astype(np.int64)
+
+
+def spoof_lots(
+    seed: int, coin_id: int, rate: float, t_ms: int, side: int, median_lots: float
+) -> tuple[int, int]:
+    """(level, extra lots) a spoofer rests on `side` (+1 bid, -1 ask) at t_ms; (0, 0) if none."""
+    if not rate:
+        return 0, 0
+    for e in episodes(seed, coin_id, rate, "spoof", t_ms, t_ms + 1):
+        if e.side == side:
+            return e.level, round(e.size * median_lots)
+    return 0, 0
+
+
+def truth(
+    seed: int,
+    coins: tuple[str, ...],
+    rate: float,
+    wallet_addresses: tuple[str, ...],
+    retail: range,
+    start_ms: int,
+    end_ms: int,
+) -> list[dict]:
+    """Every planted episode of [start_ms, end_ms) in start order: type, coin, window (ms), the wallets
+    behind it (wash rings) and its parameters."""
+    out = []
+    for coin_id, coin in enumerate(coins):
+        for kind in KINDS:
+            for e in episodes(seed, coin_id, rate, kind, start_ms, end_ms):
+                row: dict = {"type": kind, "coin": coin, "start_ms": e.start_ms, "end_ms": e.end_ms}
+                if kind == "wash":
+                    row["addresses"] = [
+                        wallet_addresses[int(i)] for i in ring_wallet(np.asarray(e.draws), retail)
+                    ]
+                    row["notional_usd"] = round(float(e.size), 2)
+                elif kind == "spoof":
+                    row.update(
+                        side="bid" if e.side > 0 else "ask",
+                        level=e.level,
+                        size_x_median=round(float(e.size), 2),
+                    )
+                elif kind == "volume_spike":
+                    row["factor"] = round(float(e.size), 2)
+                else:
+                    row.update(sigmas=round(float(e.size), 2), decay_min=e.decay_min)
+                out.append(row)
+    return sorted(out, key=lambda r: (r["start_ms"], r["coin"], r["type"]))
+
+
+def config_truth(config: SimulatorConfig, start_ms: int, end_ms: int) -> list[dict]:
+    """`truth` for the simulator `config` describes (its seed, coins, rate and wallet population)."""
+    wal = wallets(config.seed, config.wallet_count)
+    coins = tuple(c.name for c in config.coins)
+    return truth(
+        config.seed, coins, config.integrity_rate, wal.addresses, wal.of_kind("retail"), start_ms, end_ms
+    )
+
+
+def truth_window(config: SimulatorConfig, start: str | None, end: str | None) -> list[dict]:
+    """`config_truth` for the days start..end (YYYY-MM-DD, inclusive; default the 7 days to today)."""
+    end = end or date_of_ms(config.now())
+    start = start or shift(end, -6)
+    return config_truth(config, day_start_ms(start), day_start_ms(end) + DAY_MS)

@@ -1,0 +1,128 @@
+"""Integrity partitions per coin-day: read the day's trades (and book snapshots), run a detector
+from hl_pipeline.integrity, write the events (or statistics) atomically with a manifest that
+records the detector's declared parameters and counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from hl_pipeline.errors import PreconditionError
+from hl_pipeline.integrity.events import Event, to_frame
+from hl_pipeline.integrity.spikes import SpikeParams, spike_events
+from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
+from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
+from hl_pipeline.integrity.wash import WashParams, wash_events
+from hl_pipeline.lake.calendar import day_start_ms, observed_end_ms
+from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.reader import read_partition
+from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.writer import write_partition
+
+Log = Callable[[str], None]
+EVENT_DATASETS = ("wash_trades", "spoofing", "market_anomalies")
+HIGH_SCORE = 0.9  # events at or above it make the warn checks fail
+WASH, SPIKES, SPOOF = WashParams(), SpikeParams(), SpoofParams()  # the declared parameters
+
+
+def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
+    table = read_partition(root, dataset, date, coin)
+    if table is None:
+        raise PreconditionError(
+            f"no {dataset} partition for {coin} {date}: materialize {dataset} for {date} first"
+        )
+    return table.to_pandas()
+
+
+def _write(
+    root: Path, dataset: str, date: str, coin: str, frame: pd.DataFrame, source: str, details: dict
+) -> Manifest:
+    frame = frame.assign(ingest_time=pd.Timestamp(dt.datetime.now(dt.UTC)).floor("ms"))
+    table = pa.Table.from_pandas(frame, schema=SCHEMAS[dataset], preserve_index=False)
+    manifest = Manifest.for_table(dataset, date, coin, table, source, details=details)
+    write_partition(root, table, manifest)
+    return manifest
+
+
+def _events(
+    root: Path, dataset: str, date: str, coin: str, events: list[Event], source: str, params: Any, log: Log
+) -> Manifest:
+    frame = to_frame(events)
+    counts = frame["type"].value_counts().to_dict()
+    details = {"params": dataclasses.asdict(params), "events": {str(k): int(v) for k, v in counts.items()}}
+    high = int((frame["score"] >= HIGH_SCORE).sum())
+    log(f"{dataset} {coin} {date}: {len(frame)} event(s), {high} scoring >= {HIGH_SCORE}")
+    return _write(root, dataset, date, coin, frame, source, details)
+
+
+def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
+    """Wash rings of each coin-day from its trades."""
+    return [
+        _events(
+            root,
+            "wash_trades",
+            date,
+            c,
+            wash_events(_read(root, "trades", date, c), WASH),
+            "trades",
+            WASH,
+            log,
+        )
+        for c in coins
+    ]
+
+
+def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
+    """Volume and price spikes of each coin-day (today up to now) from its trades."""
+    start, end = day_start_ms(date), observed_end_ms(date, now_ms)
+    return [
+        _events(
+            root,
+            "market_anomalies",
+            date,
+            c,
+            spike_events(_read(root, "trades", date, c), start, end, SPIKES),
+            "trades",
+            SPIKES,
+            log,
+        )
+        for c in coins
+    ]
+
+
+def ingest_spoofing(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
+    """Spoof episodes of each coin-day from its book snapshots and trades."""
+    out = []
+    for c in coins:
+        books, trades = _read(root, "book_snapshots", date, c), _read(root, "trades", date, c)
+        out.append(
+            _events(
+                root,
+                "spoofing",
+                date,
+                c,
+                spoof_events(books, trades, SPOOF),
+                "book_snapshots and trades",
+                SPOOF,
+                log,
+            )
+        )
+    return out
+
+
+def ingest_venue_integrity(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
+    """One row of venue statistics per coin-day from its trades."""
+    out = []
+    for c in coins:
+        trades = _read(root, "trades", date, c)
+        row = venue_statistics(trades, size_decimals(trades["sz"].to_numpy(float)))
+        frame = pd.DataFrame([{"time": pd.Timestamp(day_start_ms(date), unit="ms", tz="UTC"), **row}])
+        log(f"venue_integrity {c} {date}: {len(trades)} trades, Benford MAD {row['benford_mad']:.4f}")
+        out.append(_write(root, "venue_integrity", date, c, frame, "trades", {}))
+    return out

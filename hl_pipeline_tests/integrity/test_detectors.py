@@ -1,0 +1,173 @@
+"""The detectors on frames with known structure: what is planted is found, look-alikes are not."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hl_pipeline.exchange.intervals import MINUTE_MS
+from hl_pipeline.integrity.events import to_frame
+from hl_pipeline.integrity.matching import Window, match, scores
+from hl_pipeline.integrity.spikes import spike_events
+from hl_pipeline.integrity.spoofing import spoof_events
+from hl_pipeline.integrity.venue_stats import benford, round_sizes, size_decimals, tail_exponent
+from hl_pipeline.integrity.wash import wash_events
+from hl_pipeline_tests.integrity.frames import DAY, background
+
+
+def _ring(members: list[str], start: int, trades: int, usd: float, px: float = 100.0) -> pd.DataFrame:
+    k = np.arange(trades)
+    return pd.DataFrame(
+        {
+            "time": start + k * MINUTE_MS,
+            "px": px,
+            "sz": np.round(usd / px * (1 + 0.001 * np.sin(k)), 2),
+            "side": "B",
+            "buyer": [members[(i + 1) % len(members)] for i in k],
+            "seller": [members[i % len(members)] for i in k],
+        }
+    )
+
+
+def test_a_wash_cycle_is_found_with_its_members_and_window():
+    rng = np.random.default_rng(1)
+    ring = ["0xaaa1", "0xaaa2", "0xaaa3"]
+    start = DAY + 5 * 3_600_000
+    trades = pd.concat([background(rng, 20_000), _ring(ring, start, 30, 40_000.0)]).sort_values("time")
+    (event,) = wash_events(trades)
+    assert event.addresses == tuple(ring)
+    assert (event.start_ms, event.end_ms) == (start, start + 29 * MINUTE_MS)
+    assert event.evidence["kind"] == "cycle of 3" and event.evidence["trades"] == 30
+    assert event.volume_usd == pytest.approx(30 * 40_000.0, rel=0.01) and event.score > 0.9
+
+
+def test_accumulation_and_busy_market_makers_are_not_wash():
+    rng = np.random.default_rng(2)
+    one_way = _ring(["0xbbb1", "0xbbb2"], DAY + 3_600_000, 20, 10_000.0)
+    one_way["buyer"], one_way["seller"] = "0xbbb1", "0xbbb2"  # b1 only buys from b2: a real transfer of risk
+    assert wash_events(pd.concat([background(rng, 20_000), one_way])) == []
+
+
+def test_a_pair_that_also_trades_with_everyone_else_is_not_wash():
+    rng = np.random.default_rng(3)
+    bg = background(rng, 20_000)
+    pair = _ring(
+        [bg["seller"].iloc[0], bg["buyer"].iloc[0]], DAY + 3_600_000, 20, 50.0
+    )  # tiny next to its day
+    assert all(set(e.addresses) != set(pair["buyer"]) for e in wash_events(pd.concat([bg, pair])))
+
+
+def _minute_trades(volume: np.ndarray, returns: np.ndarray) -> pd.DataFrame:
+    px = 100.0 * np.exp(np.cumsum(returns))
+    return pd.DataFrame(
+        {"time": DAY + np.arange(len(volume)) * MINUTE_MS + 30_000, "px": px, "sz": volume / px}
+    )
+
+
+def test_volume_and_price_spikes_are_found_where_planted_and_nowhere_else():
+    rng = np.random.default_rng(4)
+    volume = np.exp(rng.uniform(8, 10, 1440))
+    returns = rng.normal(0, 1e-3, 1440)
+    assert spike_events(_minute_trades(volume, returns), DAY, DAY + 1440 * MINUTE_MS) == []
+    volume[600:605] *= 25
+    returns[900] += 0.05
+    found = spike_events(_minute_trades(volume, returns), DAY, DAY + 1440 * MINUTE_MS)
+    assert [(e.type, (e.start_ms - DAY) // MINUTE_MS) for e in found] == [
+        ("volume_spike", 600),
+        ("price_spike", 900),
+    ]
+    assert found[0].end_ms == DAY + 605 * MINUTE_MS
+    assert found[1].evidence["return_bps"] == pytest.approx(500, abs=60)
+
+
+def _books(times: list[int], big: dict[int, tuple[int, float]]) -> pd.DataFrame:
+    """20-level books around 100; `big[t] = (level, size)` puts a large bid there at time t."""
+    rows = []
+    for t in times:
+        for side, sign in (("bid", -1), ("ask", 1)):
+            for level in range(20):
+                size = 10.0 + level % 3
+                if side == "bid" and t in big and big[t][0] == level:
+                    size = big[t][1]
+                rows.append((t, side, level, 100.0 + sign * 0.01 * (level + 1), size, 1))
+    return pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz", "n"])
+
+
+NO_TRADES = pd.DataFrame({"time": [], "px": [], "sz": [], "side": []})
+
+
+def test_a_large_bid_pulled_within_seconds_is_a_spoof():
+    times = [DAY + i * 600 for i in range(50)]
+    books = _books(times, {t: (2, 150.0) for t in times[10:15]})
+    (event,) = spoof_events(books, NO_TRADES)
+    assert (event.start_ms, event.end_ms) == (times[10], times[14])
+    assert event.evidence["side"] == "bid" and event.evidence["level"] == 2 and event.addresses == ()
+    assert event.evidence["life_ms"] == [2400, 3600]
+
+
+def test_a_large_level_that_trades_or_rests_long_is_not_a_spoof():
+    times = [DAY + i * 600 for i in range(100)]
+    filled = _books(times, {t: (1, 150.0) for t in times[10:15]})
+    hit = pd.DataFrame({"time": [times[12]], "px": [99.98], "sz": [5.0], "side": ["A"]})
+    assert spoof_events(filled, hit) == []
+    resting = _books(times, {t: (1, 150.0) for t in times[10:60]})  # 29.4 s: a real order
+    assert spoof_events(resting, NO_TRADES) == []
+
+
+def test_benford_accepts_benford_data_and_rejects_uniform_data():
+    rng = np.random.default_rng(5)
+    assert benford(10 ** rng.uniform(0, 6, 20_000))["benford_p"] > 0.01
+    uniform = benford(rng.uniform(100, 999, 20_000))
+    assert uniform["benford_p"] < 1e-6 and uniform["benford_mad"] > 0.015
+
+
+def test_round_sizes_show_clustering_only_where_humans_round():
+    rng = np.random.default_rng(6)
+    smooth = np.round(rng.uniform(0.5, 5.0, 20_000), 2)
+    assert round_sizes(smooth, 2)["round_ratio"] == pytest.approx(1.0, abs=0.25)
+    rounded = np.concatenate([smooth, np.full(2_000, 1.0), np.full(2_000, 2.0)])
+    clustered = round_sizes(rounded, 2)
+    assert clustered["round_ratio"] > 5 and clustered["round_p"] < 1e-9
+    assert size_decimals(rounded) == 2
+
+
+def test_the_tail_exponent_of_a_pareto_sample():
+    rng = np.random.default_rng(7)
+    assert tail_exponent((1 - rng.random(50_000)) ** (-1 / 1.5))["tail_alpha"] == pytest.approx(1.5, rel=0.05)
+
+
+def test_events_frame_keeps_the_evidence_as_json():
+    rng = np.random.default_rng(8)
+    ring = _ring(["0xc1", "0xc2"], DAY, 10, 5_000.0)
+    frame = to_frame(wash_events(pd.concat([background(rng, 5_000), ring])))
+    assert list(frame["addresses"]) == [["0xc1", "0xc2"]]
+    assert json.loads(frame["evidence"].iloc[0])["params"]["min_pair_trades"] == 6
+
+
+def test_matching_is_one_to_one_within_the_tolerance():
+    truth = [Window("wash", "BTC", 0, 600_000), Window("wash", "BTC", 5_000_000, 5_100_000)]
+    found = [
+        Window("wash", "BTC", 590_000, 700_000),  # overlaps the first
+        Window("wash", "BTC", 650_000, 700_000),  # within tolerance of the first, but it is taken
+        Window("wash", "ETH", 5_000_000, 5_100_000),  # wrong coin
+    ]
+    assert match(truth, found) == [(truth[0], found[0])]
+    (score,) = scores(truth, found, ["wash"])
+    assert (score.planted, score.detected, score.matched) == (2, 3, 1)
+    assert score.precision == pytest.approx(1 / 3) and score.recall == 0.5
+
+
+def test_no_events_make_an_empty_frame_the_lake_accepts():
+    import pyarrow as pa
+
+    from hl_pipeline.lake.schemas import SPOOFING
+
+    frame = to_frame([]).assign(ingest_time=pd.Timestamp(0, tz="UTC"))
+    assert pa.Table.from_pandas(frame, schema=SPOOFING, preserve_index=False).num_rows == 0
+
+
+def test_a_day_with_a_few_seconds_of_trades_has_no_spikes():
+    rng = np.random.default_rng(9)
+    few = _minute_trades(np.exp(rng.uniform(8, 10, 3)), rng.normal(0, 1e-3, 3))  # a short collector run
+    assert spike_events(few, DAY, DAY + 1440 * MINUTE_MS) == []

@@ -1,0 +1,89 @@
+"""The simulator's planted manipulation: consistent with its candles and books, absent in null mode,
+and found by the detectors on a simulated coin-day (seeds the benchmark does not use)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.integrity.matching import Window, match
+from hl_pipeline.integrity.spikes import spike_events
+from hl_pipeline.integrity.spoofing import spoof_events
+from hl_pipeline.integrity.wash import wash_events
+from hl_pipeline.simulator import manipulation
+from hl_pipeline.simulator.book import l2_book
+from hl_pipeline.simulator.config import SimulatorConfig
+from hl_pipeline.simulator.minutes import minute_candles
+from hl_pipeline_tests.integrity.frames import DAY, simulated_day
+
+SEED = 3
+
+
+def test_null_mode_plants_nothing_and_planting_leaves_other_minutes_alone():
+    plain, truth = simulated_day(SEED, 3, 0.0)
+    assert truth == [] and manipulation.episodes(SEED, 3, 0.0, "wash", DAY, DAY + DAY_MS) == []
+    planted, truth = simulated_day(SEED, 3, 1.0)
+    assert {e["type"] for e in truth} == {"wash", "volume_spike", "price_spike", "spoof"}
+
+    def outside(frame: pd.DataFrame) -> pd.DataFrame:
+        t = frame["time"].to_numpy()
+        hit = np.zeros(len(t), bool)
+        for e in truth:
+            hit |= (t >= e["start_ms"] // MINUTE_MS * MINUTE_MS) & (
+                t < -(-e["end_ms"] // MINUTE_MS) * MINUTE_MS
+            )
+        return frame[~hit].reset_index(drop=True)
+
+    assert len(planted) > len(plain)
+    pd.testing.assert_frame_equal(outside(planted), outside(plain))
+
+
+def test_planted_trades_agree_with_the_candles():
+    config = SimulatorConfig(seed=SEED, integrity_rate=1.0)
+    trades, truth = simulated_day(SEED, 3, 1.0)
+    candles = minute_candles(SEED, 3, config.coins[3], DAY // MINUTE_MS, DAY // MINUTE_MS + 1440)
+    minute = (trades["time"].to_numpy() - DAY) // MINUTE_MS
+    assert (np.bincount(minute, minlength=1440) == candles.n).all()
+    lots = np.round(trades["sz"].to_numpy() * 10 ** config.coins[3].sz_decimals)
+    assert (np.bincount(minute, weights=lots, minlength=1440) == candles.v).all()
+    wash = next(e for e in truth if e["type"] == "wash")
+    ring = trades[trades["buyer"].isin(wash["addresses"]) & trades["seller"].isin(wash["addresses"])]
+    assert len(ring) == (wash["end_ms"] - wash["start_ms"]) // MINUTE_MS
+
+
+def test_a_planted_spoof_shows_in_the_served_books():
+    config = SimulatorConfig(seed=SEED, integrity_rate=1.0)
+    (spoof, *_) = manipulation.episodes(SEED, 0, 1.0, "spoof", DAY, DAY + DAY_MS)
+    rows = []
+    for t in range(spoof.start_ms - 30_000, spoof.end_ms + 30_000, 600):
+        book = l2_book(SEED, 0, config.coins[0], t, None, None)
+        for side, levels in zip(("bid", "ask"), book["levels"]):
+            rows += [(book["time"], side, k, float(lv["px"]), float(lv["sz"])) for k, lv in enumerate(levels)]
+    books = pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz"])
+    (event,) = spoof_events(books, pd.DataFrame({"time": [], "px": [], "sz": [], "side": []}))
+    assert event.evidence["side"] == ("bid" if spoof.side > 0 else "ask")
+    assert spoof.start_ms - 600 <= event.start_ms and event.end_ms <= spoof.end_ms
+
+
+def test_wash_rings_and_spikes_of_a_simulated_day_are_found():
+    for coin_id in (0, 4):  # the busiest coin and a quiet one
+        trades, truth = simulated_day(SEED, coin_id, 1.0)
+        found = wash_events(trades) + spike_events(trades, DAY, DAY + DAY_MS)
+        planted = [Window(e["type"], "c", e["start_ms"], e["end_ms"]) for e in truth if e["type"] != "spoof"]
+        pairs = match(planted, [Window(e.type, "c", e.start_ms, e.end_ms) for e in found])
+        assert len(pairs) == len(planted) == len(found), (truth, found)
+        wash = next(e for e in found if e.type == "wash")
+        assert list(wash.addresses) == sorted(next(e for e in truth if e["type"] == "wash")["addresses"])
+
+
+def test_truth_command_lists_the_planted_episodes(tmp_path):
+    from hl_pipeline.cli import main
+
+    out = tmp_path / "truth.json"
+    args = ["simulator", "truth", "--seed", str(SEED), "--integrity-rate", "1", "--start", "2024-02-29"]
+    assert main([*args, "--end", "2024-02-29", "--out", str(out)]) == 0
+    listed = json.loads(out.read_text())["integrity"]
+    _, coin_truth = simulated_day(SEED, 3, 1.0)
+    assert [e for e in listed if e["coin"] == "BNB"] == coin_truth
+    assert {e["coin"] for e in listed} == {c.name for c in SimulatorConfig().coins}
