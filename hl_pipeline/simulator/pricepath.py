@@ -215,14 +215,13 @@ def grid_log_prices(
         raise ValueError(f"per_minute must divide {SAMPLES_PER_MINUTE}, got {per_minute}")
     unit = _grid(seed, coin_id, m0 * SAMPLES_PER_MINUTE, m1 * SAMPLES_PER_MINUTE)
     out = np.log(start_px) + daily_vol * unit[:: SAMPLES_PER_MINUTE // per_minute].reshape(-1, per_minute)
-    if signal:
+    if signal or spikes:  # the grid samples' times
         minutes = np.arange(m0, m1, dtype=np.int64)[:, None]
         t = minutes * MINUTE_MS + np.arange(per_minute) * (MINUTE_MS // per_minute)
-        out += _signal(seed, coin_id, daily_vol, signal, t)
-    if spikes:
-        minutes = np.arange(m0, m1, dtype=np.int64)[:, None]
-        t = minutes * MINUTE_MS + np.arange(per_minute) * (MINUTE_MS // per_minute)
-        out += manipulation.price_offset(seed, coin_id, daily_vol, spikes, t)
+        if signal:
+            out += _signal(seed, coin_id, daily_vol, signal, t)
+        if spikes:
+            out += manipulation.price_offset(seed, coin_id, daily_vol, spikes, t)
     return out
 
 

@@ -12,16 +12,7 @@ from hl_pipeline.integrity.spikes import minute_bars
 from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_partition
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
+from hl_pipeline.ml.figures import pyplot, save_png
 
 COLOURS = {"wash": "tab:red", "volume_spike": "tab:orange", "price_spike": "tab:purple", "spoof": "tab:green"}
 
@@ -30,7 +21,7 @@ def event_plots(
     root: Path, dataset: str, dates: Sequence[str], coins: Sequence[str]
 ) -> dict[str, dict[str, Path]]:
     """{date: {coin: PNG}} for the coin-days of `dataset` that have events."""
-    plt = _pyplot()
+    plt = pyplot()
     folder = report_dir(root, f"integrity/{dataset}")
     out: dict[str, dict[str, Path]] = {}
     for date in dates:
@@ -63,9 +54,7 @@ def event_plots(
                     )
             top.legend(loc="upper right", fontsize=7)
             fig.suptitle(f"{coin} {date}: {events.num_rows} {dataset} event(s)")
-            fig.tight_layout()
             path = folder / f"{coin}-{date}.png"
-            fig.savefig(path, dpi=60)
-            plt.close(fig)
+            save_png(fig, path, dpi=60)
             out.setdefault(date, {})[coin] = path
     return out

@@ -10,22 +10,14 @@ import pyarrow.compute as pc
 
 from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_range
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from hl_pipeline.ml.figures import pyplot, save_png
 
 
 def spread_plots(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict[str, dict[str, Path]]:
     """{date: {coin: PNG}} for the coin-days with venue candles; a day without venue data has none."""
     from hl_pipeline.venues.crossval import cross_validate, funding_spread
 
-    plt = _pyplot()
+    plt = pyplot()
     out: dict[str, dict[str, Path]] = {}
     hl = read_range(root, "candles", list(dates), list(coins), with_date=True)
     hl = hl.filter(pc.and_(pc.equal(hl["interval"], "1m"), pc.equal(hl["source"], "api"))).to_pandas()
@@ -53,9 +45,7 @@ def spread_plots(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict
             if not spread.empty:
                 bottom.legend(loc="upper right", fontsize=7)
             fig.suptitle(f"{coin} {date}: Hyperliquid against the venues")
-            fig.tight_layout()
             path = folder / f"{coin}-{date}.png"
-            fig.savefig(path, dpi=70)
-            plt.close(fig)
+            save_png(fig, path, dpi=70)
             out.setdefault(date, {})[coin] = path
     return out

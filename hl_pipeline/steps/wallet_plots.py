@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from hl_pipeline.lake.calendar import shift
 from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_range
-from hl_pipeline.steps.venue_plots import _pyplot
+from hl_pipeline.ml.figures import pyplot, save_png
 from hl_pipeline.wallets.classify import WINDOW_DAYS
 
 PNL_WALLETS = 3
@@ -34,7 +34,7 @@ def whale_flow_plot(
     """Close and the whales' cumulative signed size over one coin-day; None without candles."""
     if candles.empty:
         return None
-    plt = _pyplot()
+    plt = pyplot()
     mine = fills[fills["user"].isin(whales)].sort_values("time")
     signed = np.where(mine["side"] == "B", 1.0, -1.0) * mine["sz"].to_numpy(dtype=float)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 4.5), sharex=True)
@@ -44,16 +44,13 @@ def whale_flow_plot(
     bottom.axhline(0.0, lw=0.5, color="grey")
     bottom.set_ylabel(f"whale net flow ({coin})")
     fig.suptitle(f"{coin} {date}: {len(whales)} whale(s), {len(mine)} fill(s)")
-    fig.tight_layout()
     path = folder / f"whale-flow-{coin}-{date}.png"
-    fig.savefig(path, dpi=70)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=70)
 
 
 def pnl_plot(folder: Path, date: str, user: str, pnl: pd.DataFrame, equity: pd.Series) -> Path:
     """One wallet's daily PnL split (all coins) as bars and its cumulative net and equity as lines."""
-    plt = _pyplot()
+    plt = pyplot()
     daily = pnl.groupby("date")[["realised", "fees", "funding", "unrealised"]].sum(min_count=1)
     x = np.arange(len(daily))
     parts = {
@@ -79,11 +76,8 @@ def pnl_plot(folder: Path, date: str, user: str, pnl: pd.DataFrame, equity: pd.S
     bottom.set_ylabel("equity (USD)")
     bottom.set_xticks(x, list(daily.index), rotation=30, fontsize=7)
     fig.suptitle(f"{user[:10]}… to {date}: PnL split and equity")
-    fig.tight_layout()
     path = folder / f"pnl-{user}-{date}.png"
-    fig.savefig(path, dpi=70)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=70)
 
 
 def wallet_plots(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict[str, dict[str, Path]]:

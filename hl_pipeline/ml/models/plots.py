@@ -8,16 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hl_pipeline.ml.figures import pyplot, save_png
 from hl_pipeline.ml.models.predictor import DirectionModel
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def importances(model: DirectionModel) -> pd.Series:
@@ -33,21 +25,18 @@ def importances(model: DirectionModel) -> pd.Series:
 
 
 def importance_png(model: DirectionModel, path: Path, top: int = 25) -> Path:
-    plt = _pyplot()
+    plt = pyplot()
     imp = importances(model).head(top)[::-1]
     fig, ax = plt.subplots(figsize=(6, 0.25 * len(imp) + 1.2))
     ax.barh(imp.index, imp.to_numpy())
     ax.set_title(f"{model.kind} feature importance")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=90)
 
 
 def confusion_png(true_labels: np.ndarray, pred_labels: np.ndarray, classes: np.ndarray, path: Path) -> Path:
     from sklearn.metrics import confusion_matrix
 
-    plt = _pyplot()
+    plt = pyplot()
     cm = confusion_matrix(true_labels, pred_labels, labels=classes)
     fig, ax = plt.subplots(figsize=(3.6, 3.2))
     ax.imshow(cm, cmap="Blues")
@@ -57,14 +46,11 @@ def confusion_png(true_labels: np.ndarray, pred_labels: np.ndarray, classes: np.
     ax.set_yticks(range(len(classes)), [str(c) for c in classes])
     ax.set_xlabel("predicted")
     ax.set_ylabel("actual")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=90)
 
 
 def equity_png(equity: pd.DataFrame, path: Path, title: str = "equity") -> Path:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.fill_between(
         equity["time"], equity["band_lo"], equity["band_hi"], alpha=0.25, label="stationary bootstrap 5-95%"
@@ -74,16 +60,13 @@ def equity_png(equity: pd.DataFrame, path: Path, title: str = "equity") -> Path:
     ax.set_title(title)
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=90)
 
 
 def reliability_png(table: pd.DataFrame, path: Path, title: str = "reliability") -> Path:
     """Observed frequency against mean predicted probability per bin (`diagnostics.reliability`),
     marker area by count, with the diagonal of perfect calibration."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(4, 4))
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="perfectly calibrated")
     if len(table):
@@ -96,15 +79,12 @@ def reliability_png(table: pd.DataFrame, path: Path, title: str = "reliability")
     ax.set_ylabel("observed frequency of up")
     ax.set_title(title)
     ax.legend(loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=90)
 
 
 def cpcv_png(curves: pd.DataFrame, path: Path, title: str = "CPCV paths") -> Path:
     """Net-of-cost equity of each combinatorial purged cross-validation path (`cpcv.paths`)."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 3.2))
     for p, part in curves.groupby("path", sort=True):
         ax.plot(part["time"], np.cumprod(1.0 + part["net"].to_numpy()), lw=0.9, label=f"path {p}")
@@ -113,7 +93,4 @@ def cpcv_png(curves: pd.DataFrame, path: Path, title: str = "CPCV paths") -> Pat
     ax.set_ylabel("net equity")
     ax.legend(loc="upper left", fontsize="small")
     fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save_png(fig, path, dpi=90)
