@@ -23,6 +23,11 @@ def iso_ms(t_ms: int) -> str:
     return dt.datetime.fromtimestamp(t_ms / 1000, tz=dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+def ms_of_iso(text: str) -> int:
+    """Epoch ms of an ISO-8601 time as `iso_ms` writes it."""
+    return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+
 def shift(date: str, days: int) -> str:
     """`date` moved by `days` (negative: earlier)."""
     return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()

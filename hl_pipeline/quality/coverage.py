@@ -13,12 +13,12 @@ minute of it observed), an API series also the bar still in progress. An "unavai
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, TypedDict
 
 import numpy as np
 
 from hl_pipeline.exchange.intervals import INTERVAL_MS
+from hl_pipeline.lake.calendar import ms_of_iso
 from hl_pipeline.market.coverage import expected_opens, find_gaps
 
 
@@ -39,15 +39,11 @@ def parse_series(key: str) -> tuple[str, str]:
     return interval, source or "api"
 
 
-def iso_to_ms(text: str) -> int:
-    return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
-
-
 def expected_bar_opens(interval: str, source: str, span: SpanCoverage) -> np.ndarray:
     """Open times (epoch ms) of the bars expected in the span; none when it is unavailable."""
     if span.get("status") == "unavailable":
         return np.empty(0, dtype=np.int64)
-    start, end = iso_to_ms(span["expected_start"]), iso_to_ms(span["expected_end"])
+    start, end = ms_of_iso(span["expected_start"]), ms_of_iso(span["expected_end"])
     return expected_opens(interval, start, end, whole_bars=source == "resampled")
 
 

@@ -1,5 +1,5 @@
-"""clearinghouseState: a wallet's positions at now, carried from its fills of the day; cumFunding
-sums the hourly payments userFunding lists since the position opened (the day's start)."""
+"""clearinghouseState: a wallet's positions at now, from its opening position of the day and its
+fills since; cumFunding sums the hourly payments userFunding lists for the day."""
 
 from __future__ import annotations
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from hl_pipeline.exchange.intervals import DAY_MS
+
 LISTING_MS = 1_672_531_200_000  # 2023-01-01 00:00 UTC: no market data before this
+CARRY_DAYS = 7  # days before the clock's day from which positions carry, by default
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +94,9 @@ class SimulatorConfig:
     signal_strength: float = 0.0  # planted 1m momentum signal (signal.py); 0 = null mode, plants nothing
     wallet_count: int = 5_000  # the wallet population (wallets.py: kinds, accounts)
     integrity_rate: float = 0.0  # planted wash rings, spoofs and spikes (manipulation.py); 0 plants none
+    # wallets' positions carry from day to day from this time on (positions.py); None: the start of
+    # the UTC day CARRY_DAYS before the clock's day when the simulator starts
+    positions_from_ms: int | None = None
 
     def __post_init__(self) -> None:
         if not self.signal_strength >= 0:
@@ -105,3 +111,9 @@ class SimulatorConfig:
     def now(self) -> int:
         """The simulator clock in ms."""
         return self.now_ms if self.now_ms is not None else int(time.time() * 1000)
+
+    def carry_ms(self) -> int:
+        """When wallets' positions start carrying from day to day."""
+        if self.positions_from_ms is not None:
+            return self.positions_from_ms
+        return (self.now() // DAY_MS - CARRY_DAYS) * DAY_MS

@@ -32,8 +32,9 @@ class Market:
         self.specs = config.coins + SPOT_SPECS  # perps (index = asset id), then spot pairs
         self.n_perps = len(config.coins)
         self.sources = [CandleSource(seed, i, c, config.listing_ms) for i, c in enumerate(self.specs)]
-        self.tape = TradeTape(seed, config.coins, self.wallets, config.listing_ms)
-        self._spot_tape = TradeTape(seed, self.specs, self.wallets, config.listing_ms)
+        carry = config.carry_ms()
+        self.tape = TradeTape(seed, config.coins, self.wallets, config.listing_ms, carry)
+        self._spot_tape = TradeTape(seed, self.specs, self.wallets, config.listing_ms, carry)
         self._ids = {spec.name: i for i, spec in enumerate(self.specs)}
 
     def coin_id(self, coin: str) -> int:

@@ -1,13 +1,16 @@
 """A wallet's fills in one coin and UTC day, with position and PnL accounting.
 
-Each day opens from a deterministic position (a pure function of seed, wallet, coin, day)
-entered at the day's opening price; fills inside the day move it. Positions are thus
-consistent with fills within a day, and any day is computed without replaying history.
+Positions carry from day to day: each wallet opens a deterministic position (a pure function of
+seed, wallet, coin) at the start of the tape's carry day, entered at that day's opening price, and
+every later day opens where the day before closed. So `clearinghouseState` agrees with the fills at
+any time after the carry day; the end state of every wallet is kept per (coin, day), so a day is
+computed by walking only the days since the newest one kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from functools import lru_cache
 
 import numpy as np
@@ -15,13 +18,11 @@ import numpy as np
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.funding import funding_at
-from hl_pipeline.simulator.hashing import normal, stream_key, uniform
+from hl_pipeline.simulator.hashing import normal, stream_key
 from hl_pipeline.simulator.numbers import fmt_sig, round_px
 from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import Trades, TradeTape
-from hl_pipeline.simulator.wallets import POSITION_LEVERAGE, Wallets
-
-SMART_HIT = 0.9  # chance a smart-money opening position points the day's way
+from hl_pipeline.simulator.wallets import POSITION_LEVERAGE
 
 
 @dataclasses.dataclass
@@ -36,32 +37,81 @@ class DayBook:
     end_entry: float
 
 
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """Every wallet's position at a day's start: signed lots and entry price (any value when flat)."""
+
+    lots: np.ndarray  # int64 per wallet
+    entry: np.ndarray  # float64 per wallet
+
+
+_OPENINGS: weakref.WeakKeyDictionary[TradeTape, dict[tuple[int, int], Opening]] = weakref.WeakKeyDictionary()
+
+
 @lru_cache(maxsize=4096)
-def _open_close(seed: int, coin_id: int, spec: CoinSpec, day: int) -> tuple[float, float]:
-    times = [day * DAY_MS, day * DAY_MS + DAY_MS - 1]
-    px = round_px(price(seed, coin_id, spec.start_px, spec.daily_vol, times, spec.signal), spec.sz_decimals)
-    return float(px[0]), float(px[1])
+def _open_px(seed: int, coin_id: int, spec: CoinSpec, day: int) -> float:
+    px = price(seed, coin_id, spec.start_px, spec.daily_vol, [day * DAY_MS], spec.signal)
+    return float(round_px(px, spec.sz_decimals)[0])
 
 
-def opening_positions(
-    seed: int, wal: Wallets, wallets: list[int], coin_id: int, spec: CoinSpec, day: int
-) -> tuple[list[int], float]:
-    """(signed lots of each wallet, entry price) held at the start of a day; smart money's lean the
-    way the day's price goes, with probability SMART_HIT."""
-    open_px, close_px = _open_close(seed, coin_id, spec, day)
-    ws = np.asarray(wallets, dtype=np.int64)
-    keys = np.asarray([stream_key(seed, 10, w, coin_id) for w in wallets], dtype=np.uint64)
-    z = normal(keys, [day]) if len(ws) else np.empty(0)
-    smart = wal.of_kind("smart_money")
-    is_smart = (ws >= smart.start) & (ws < smart.stop)
-    if is_smart.any():
-        hit_keys = np.asarray(
-            [stream_key(seed, 13, w, coin_id) for w in ws[is_smart].tolist()], dtype=np.uint64
-        )
-        hit = uniform(hit_keys, [day]) < SMART_HIT
-        z[is_smart] = np.abs(z[is_smart]) * np.where((close_px >= open_px) == hit, 1.0, -1.0)
-    usd = wal.account_usd[ws] * np.asarray([POSITION_LEVERAGE[wal.kinds[w]] for w in wallets])
-    return np.round(z * usd / open_px * 10**spec.sz_decimals).astype(np.int64).tolist(), open_px
+@lru_cache(maxsize=64)
+def _draw_keys(seed: int, coin_id: int, n: int) -> np.ndarray:
+    return np.asarray([stream_key(seed, 10, w, coin_id) for w in range(n)], dtype=np.uint64)
+
+
+def _drawn(tape: TradeTape, coin_id: int, day: int) -> Opening:
+    """Positions drawn for a day's start: a normal draw per wallet times its typical size, entered at
+    the day's opening price."""
+    spec, wal = tape.coins[coin_id], tape.wallets
+    open_px = _open_px(tape.seed, coin_id, spec, day)
+    usd = wal.account_usd * np.asarray([POSITION_LEVERAGE[k] for k in wal.kinds])
+    z = normal(_draw_keys(tape.seed, coin_id, len(wal.kinds)), [day])
+    return Opening(
+        np.round(z * usd / open_px * 10**spec.sz_decimals).astype(np.int64), np.full(len(z), open_px)
+    )
+
+
+def step(lots: int, entry: float, d: int, px: float) -> tuple[int, float, float]:
+    """One fill of `d` lots at `px` on a position of `lots` entered at `entry`: (new lots, new entry,
+    closed PnL in lots x price). The entry moves to the size-weighted average on opening fills, stays
+    on closing ones and restarts at `px` when the position opens from flat or flips."""
+    closing = min(abs(d), abs(lots)) if lots * d < 0 else 0
+    pnl = closing * (px - entry) * (1 if lots > 0 else -1) if closing else 0.0
+    new = lots + d
+    if lots == 0 or ((lots > 0) != (new > 0) and new != 0):
+        entry = px if new != 0 else entry
+    elif abs(new) > abs(lots):
+        entry = (entry * abs(lots) + px * abs(d)) / abs(new)
+    return new, entry, pnl
+
+
+def _close(tape: TradeTape, coin_id: int, day: int, start: Opening) -> Opening:
+    """Every wallet's position after the day's trades (the next day's opening)."""
+    lots, entry = start.lots.tolist(), start.entry.tolist()
+    t = _day_trades(tape, coin_id, day, day * DAY_MS + DAY_MS - 1)
+    if t is not None:
+        for px, q, b, s in zip(t.px.tolist(), t.lots.tolist(), t.buyer.tolist(), t.seller.tolist()):
+            lots[b], entry[b], _ = step(lots[b], entry[b], q, px)
+            lots[s], entry[s], _ = step(lots[s], entry[s], -q, px)
+    return Opening(np.asarray(lots, dtype=np.int64), np.asarray(entry, dtype=np.float64))
+
+
+def opening(tape: TradeTape, coin_id: int, day: int) -> Opening:
+    """Every wallet's position at the start of `day`. Up to the tape's carry day each day opens from
+    its own draw; after it, each day opens where the day before closed (kept per coin and day)."""
+    first = max(tape.carry_ms, tape.listing_ms) // DAY_MS
+    if day <= first:
+        return _drawn(tape, coin_id, day)
+    kept = _OPENINGS.setdefault(tape, {})
+    d = day
+    while d > first and (coin_id, d) not in kept:
+        d -= 1
+    state = kept[(coin_id, d)] if d > first else _drawn(tape, coin_id, first)
+    while d < day:
+        state = _close(tape, coin_id, d, state)
+        d += 1
+        kept[(coin_id, d)] = state
+    return state
 
 
 def _day_trades(tape: TradeTape, coin_id: int, day: int, until_ms: int) -> Trades | None:
@@ -71,24 +121,15 @@ def _day_trades(tape: TradeTape, coin_id: int, day: int, until_ms: int) -> Trade
     return tape.window(coin_id, start, min(until_ms, day * DAY_MS + DAY_MS - 1))
 
 
-def _walk(tape: TradeTape, wallet: int, coin_id: int, opening: tuple[int, float], mine: Trades) -> DayBook:
+def _walk(tape: TradeTape, wallet: int, coin_id: int, lots: int, entry: float, mine: Trades) -> DayBook:
     """Position and closed PnL through a wallet's trades of the day, from its opening position."""
-    spec = tape.coins[coin_id]
-    lots, entry = opening
+    unit = 10.0 ** -tape.coins[coin_id].sz_decimals
     is_buyer = mine.buyer == wallet
-    unit = 10.0**-spec.sz_decimals
     starts, pnls = [], []
     for px, q, b in zip(mine.px.tolist(), mine.lots.tolist(), is_buyer.tolist()):
-        d = q if b else -q
         starts.append(lots)
-        closing = min(abs(d), abs(lots)) if lots * d < 0 else 0
-        pnls.append(closing * unit * (px - entry) * (1 if lots > 0 else -1) if closing else 0.0)
-        new = lots + d
-        if lots == 0 or ((lots > 0) != (new > 0) and new != 0):
-            entry = px if new != 0 else entry
-        elif abs(new) > abs(lots):
-            entry = (entry * abs(lots) + px * abs(d)) / abs(new)
-        lots = new
+        lots, entry, pnl = step(lots, entry, q if b else -q, px)
+        pnls.append(pnl * unit if pnl else 0.0)
     return DayBook(mine, is_buyer, starts, pnls, lots, entry)
 
 
@@ -98,8 +139,8 @@ def day_book(tape: TradeTape, wallet: int, coin_id: int, day: int, until_ms: int
     if day_trades is None:
         day_trades = Trades(*(np.empty(0, dtype=np.int64) for _ in range(8)))
     mine = day_trades.take((day_trades.buyer == wallet) | (day_trades.seller == wallet))
-    lots, entry = opening_positions(tape.seed, tape.wallets, [wallet], coin_id, tape.coins[coin_id], day)
-    return _walk(tape, wallet, coin_id, (lots[0], entry), mine)
+    start = opening(tape, coin_id, day)
+    return _walk(tape, wallet, coin_id, int(start.lots[wallet]), float(start.entry[wallet]), mine)
 
 
 def day_books(tape: TradeTape, coin_id: int, day: int, until_ms: int) -> dict[int, DayBook]:
@@ -113,9 +154,10 @@ def day_books(tape: TradeTape, coin_id: int, day: int, until_ms: int) -> dict[in
     sides, rows = sides[order], rows[order]
     cuts = np.flatnonzero(np.diff(sides)) + 1
     who = sides[np.concatenate([[0], cuts])].tolist()
-    lots, entry = opening_positions(tape.seed, tape.wallets, who, coin_id, tape.coins[coin_id], day)
+    start = opening(tape, coin_id, day)
     return {
-        w: _walk(tape, w, coin_id, (q, entry), t.take(r)) for w, q, r in zip(who, lots, np.split(rows, cuts))
+        w: _walk(tape, w, coin_id, q, e, t.take(r))
+        for w, q, e, r in zip(who, start.lots[who].tolist(), start.entry[who].tolist(), np.split(rows, cuts))
     }
 
 

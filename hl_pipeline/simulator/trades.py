@@ -12,6 +12,7 @@ from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.config import CoinSpec
 from hl_pipeline.simulator.hashing import hash64, stream_key, uniform
 from hl_pipeline.simulator.minutes import SAMPLE_MS, minute_frame, wash_lots
+from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.wallets import Wallets
 
 _MAKER_IS_MM = 0.65
@@ -19,6 +20,8 @@ _SWEEP = 0.15  # chance that a trade continues the previous one: same taker orde
 _TID_MASK = np.uint64((1 << 50) - 1)
 BOT_COINS = 3  # bots trade the first three coins (the busiest: BTC, ETH, SOL)
 BOT_PERIODS = (2, 3, 5, 10)  # minutes between a bot's trades
+SMART_HIT = 0.9  # chance a smart-money taker order points the way the price goes next
+SMART_HORIZON_MS = 3_600_000
 
 
 @dataclasses.dataclass
@@ -92,6 +95,7 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
     taker[at], offset[at], sweep[at] = bot, bot_ms, False
     lead = np.maximum.accumulate(np.where(sweep, 0, np.arange(row.size)))
     offset, buy, taker = offset[lead], buy[lead], taker[lead]
+    buy = _informed(seed, coin_id, spec, wal, minutes[row] * MINUTE_MS + offset, key[lead], taker, buy)
     maker = np.where(taker == maker, (maker + 1) % len(wal.addresses), maker)
     trades = Trades(
         minutes[row] * MINUTE_MS + offset,
@@ -107,6 +111,33 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         trades = _with_wash(trades, wash, minutes, px, wal)
     # trades at one time (a sweep's) in tid order, so (time, tid) sorts the tape
     return trades.take(np.lexsort((trade_ids(seed, coin_id, trades.key)[0], trades.time)))
+
+
+def _informed(
+    seed: int,
+    coin_id: int,
+    spec: CoinSpec,
+    wal: Wallets,
+    t_ms: np.ndarray,
+    lead_key: np.ndarray,
+    taker: np.ndarray,
+    buy: np.ndarray,
+) -> np.ndarray:
+    """Aggressor sides with smart money's taker orders pointing the way the price goes over the next
+    SMART_HORIZON_MS, with probability SMART_HIT (drawn per order, so a sweep keeps one side)."""
+    smart = wal.of_kind("smart_money")
+    mine = (taker >= smart.start) & (taker < smart.stop)
+    if not mine.any():
+        return buy
+    t = t_ms[mine]
+    now, later = (
+        price(seed, coin_id, spec.start_px, spec.daily_vol, times, spec.signal)
+        for times in (t, t + SMART_HORIZON_MS)
+    )
+    hit = uniform(stream_key(seed, coin_id, 14), lead_key[mine]) < SMART_HIT
+    out = buy.copy()
+    out[mine] = (later > now) == hit
+    return out
 
 
 def _with_wash(
@@ -142,9 +173,16 @@ class TradeTape:
     """Trades by (coin, hour), generated on demand and kept in a bounded cache."""
 
     def __init__(
-        self, seed: int, coins: tuple[CoinSpec, ...], wal: Wallets, listing_ms: int, max_hours: int = 4000
+        self,
+        seed: int,
+        coins: tuple[CoinSpec, ...],
+        wal: Wallets,
+        listing_ms: int,
+        carry_ms: int,
+        max_hours: int = 4000,
     ):
         self.seed, self.coins, self.wallets, self.listing_ms = seed, coins, wal, listing_ms
+        self.carry_ms = carry_ms  # wallets' positions carry from day to day after this time (positions.py)
         self._cache: OrderedDict[tuple[int, int], Trades] = OrderedDict()
         self._max = max_hours
 

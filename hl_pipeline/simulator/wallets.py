@@ -2,8 +2,8 @@
 liquidation-prone accounts and retail), deterministic addresses and heavy-tailed account sizes.
 
 Each kind plants what its definition measures (reference/wallets-and-integrity.md section 2):
-market makers rest (a high maker share of many fills, small daily inventory), whales hold
-$1M+ of equity and trade large, smart money's positions lean the day's way (PnL that persists),
+market makers rest (a high maker share of many fills), whales hold $1M+ of equity and trade
+large, smart money's taker orders point the way the price goes next (PnL that persists, trades.py),
 bots take on a fixed clock in one coin, liquidation-prone accounts run over 10x and are liquidated
 now and then, retail is everyone else.
 """
@@ -32,7 +32,7 @@ _ACCOUNT = {
     "liquidation_prone": (5e2, 1.5, 2e4),
     "retail": (2e2, 1.1, 6e5),
 }
-POSITION_LEVERAGE = {  # typical opening position notional per dollar of account, in each coin
+POSITION_LEVERAGE = {  # typical drawn position notional per dollar of account, in each coin (positions.py)
     "market_maker": 0.01,
     "whale": 0.4,
     "smart_money": 3.0,
@@ -82,7 +82,7 @@ class Wallets:
         return blocks.get(kind, range(0))
 
     def position_usd(self, wallet: int) -> float:
-        """Typical notional of the wallet's opening positions."""
+        """Typical notional of the wallet's drawn positions."""
         return float(self.account_usd[wallet]) * POSITION_LEVERAGE[self.kinds[wallet]]
 
 

@@ -37,7 +37,7 @@ def reconciliation_outcomes(
                 text,
                 {
                     "checked": done.checked,
-                    "carried_not_shown": done.unshown,
+                    "held_without_fills_in_lake": done.unseen,
                     "mismatches": [str(m) for m in done.mismatches[:50]],
                 },
             )

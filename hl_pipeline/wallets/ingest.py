@@ -16,9 +16,9 @@ from hl_pipeline.errors import ConfigError
 from hl_pipeline.exchange.account_payloads import Fill
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.records import to_wire
-from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms, shift
+from hl_pipeline.lake.calendar import day_start_ms, iso_ms, ms_of_iso, observed_end_ms, shift
 from hl_pipeline.lake.manifest import Manifest
-from hl_pipeline.lake.reader import read_partition, read_range
+from hl_pipeline.lake.reader import read_manifest, read_partition, read_range
 from hl_pipeline.lake.schemas import WALLET_FILLS, WALLET_POSITIONS
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
@@ -156,11 +156,13 @@ def _previous(root: Path, date: str, coin: str) -> dict[str, Held]:
 
 
 def ingest_wallet_positions(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
-    """Each tracked wallet's position per coin at the end of `date` (now for today), from its fills
-    and the day before's position."""
-    end = observed_end_ms(date, now_ms)
+    """Each tracked wallet's position per coin at the end of `date` (for today: the time its fills
+    were fetched up to), from its fills and the day before's position."""
     manifests = []
     for coin in coins:
+        fetched = read_manifest(root, "wallet_fills", date, coin)
+        covered = None if fetched is None else fetched.coverage.get("expected_end")
+        end = observed_end_ms(date, now_ms) if covered is None else ms_of_iso(covered)
         fills = read_partition(root, "wallet_fills", date, coin)
         frame = WALLET_FILLS.empty_table().to_pandas() if fills is None else fills.to_pandas()
         previous = _previous(root, date, coin)

@@ -6,11 +6,11 @@ the served `szi` for every tracked wallet and coin."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from hl_pipeline.exchange.client import InfoClient
+from hl_pipeline.lake.calendar import ms_of_iso
 from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.wallets.positions import SIZE_DIGITS
 
@@ -33,37 +33,36 @@ class Mismatch:
 class Reconciled:
     checked: int  # (wallet, coin) pairs compared
     mismatches: list[Mismatch]
-    unshown: int  # carried positions without a fill that day the exchange no longer shows: not compared
+    unseen: int  # held positions of pairs with no fill in the lake: opened before its first day, not compared
 
 
 def reconcile(client: InfoClient, root: Path, date: str, coins: list[str], now_ms: int) -> Reconciled:
-    """Every tracked wallet of `date` x `coins`: rebuilt size at the partition's time plus the fills
-    since, against clearinghouseState now."""
+    """Every tracked wallet of `date` x `coins` the lake has a position for: rebuilt size at the
+    partition's time plus the fills since, against clearinghouseState now. A pair the lake never saw
+    a fill of is not rebuilt, so a position the exchange serves for it is counted, not compared."""
     wallets = read_partition(root, "wallets", date)
     manifest = read_manifest(root, "wallet_positions", date, coins[0]) if coins else None
     if wallets is None or manifest is None:
         return Reconciled(0, [], 0)
-    as_of = int(
-        dt.datetime.fromisoformat(manifest.details["as_of"].replace("Z", "+00:00")).timestamp() * 1000
-    )
-    rebuilt: dict[tuple[str, str], tuple[float, int]] = {}
+    as_of = ms_of_iso(manifest.details["as_of"])
+    rebuilt: dict[tuple[str, str], float] = {}
     for coin in coins:
         part = read_partition(root, "wallet_positions", date, coin)
-        if part is None:
-            continue
-        for user, size, fills in zip(*(part.column(c).to_pylist() for c in ("user", "size", "fills"))):
-            rebuilt[(user, coin)] = (size, fills)
-    mismatches, checked, unshown = [], 0, 0
+        if part is not None:
+            for user, size in zip(part.column("user").to_pylist(), part.column("size").to_pylist()):
+                rebuilt[(user, coin)] = size
+    mismatches, checked, unseen = [], 0, 0
     for user in wallets.column("user").to_pylist():
         served = {p.coin: p.szi for p in client.clearinghouse_state(user).positions}
         later = client.user_fills_by_time(user, as_of, now_ms) if now_ms > as_of else []
         for coin in coins:
-            size, fills = rebuilt.get((user, coin), (0.0, 0))
-            size += sum((f.sz if f.side == "B" else -f.sz) for f in later if f.coin == coin)
-            if fills == 0 and coin not in served and round(size, SIZE_DIGITS - 2) != 0:
-                unshown += 1  # carried from an earlier day; closed by fills the day's view does not hold
+            if (user, coin) not in rebuilt:
+                unseen += coin in served
                 continue
+            size = rebuilt[(user, coin)] + sum(
+                (f.sz if f.side == "B" else -f.sz) for f in later if f.coin == coin
+            )
             checked += 1
             if round(size - served.get(coin, 0.0), SIZE_DIGITS - 2) != 0:
                 mismatches.append(Mismatch(user, coin, round(size, SIZE_DIGITS), served.get(coin, 0.0)))
-    return Reconciled(checked, mismatches, unshown)
+    return Reconciled(checked, mismatches, unseen)

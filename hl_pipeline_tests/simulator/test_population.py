@@ -12,7 +12,9 @@ from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.fills import wallet_fill_rows
 from hl_pipeline.simulator.market import Market
-from hl_pipeline.simulator.positions import day_book, day_books
+from hl_pipeline.simulator.positions import day_book, day_books, opening
+from hl_pipeline.simulator.pricepath import price
+from hl_pipeline.simulator.trades import SMART_HORIZON_MS
 from hl_pipeline.simulator.wallets import KIND_NAMES, counts, wallets
 from hl_pipeline_tests.simulator.helpers import NOW
 
@@ -83,20 +85,33 @@ def test_a_liquidation_sits_on_both_sides_and_names_a_liquidation_prone_wallet(m
         assert victim is not None and wal.kinds[victim] == "liquidation_prone"
 
 
-def test_smart_money_opens_the_days_way_more_often_than_retail(market):
-    wal = market.wallets
-    spec = market.tape.coins[0]
-    hits: dict[str, list[bool]] = {"smart_money": [], "retail": []}
-    for day in range(DAY - 10, DAY):
-        books = day_books(market.tape, 0, day, day * DAY_MS + DAY_MS - 1)
-        up = market.tape.window(0, day * DAY_MS, day * DAY_MS + DAY_MS - 1).px
-        went_up = up[-1] > up[0]
-        for kind in hits:
-            for w in list(wal.of_kind(kind))[:100]:
-                if w in books and books[w].start_lots and books[w].start_lots[0]:
-                    hits[kind].append((books[w].start_lots[0] > 0) == went_up)
-    assert spec.name == "BTC"
-    assert np.mean(hits["smart_money"]) > 0.75 and abs(np.mean(hits["retail"]) - 0.5) < 0.15
+def test_smart_money_takes_the_way_the_price_goes_next_and_retail_does_not(market):
+    wal, spec = market.wallets, market.tape.coins[0]
+    t = market.tape.window(0, DAY * DAY_MS, DAY * DAY_MS + DAY_MS - 1)
+    later = price(7, 0, spec.start_px, spec.daily_vol, t.time + SMART_HORIZON_MS, spec.signal)
+    went_up = later > price(7, 0, spec.start_px, spec.daily_vol, t.time, spec.signal)
+    taker = np.where(t.buy, t.buyer, t.seller)
+    for kind, low, high in (("smart_money", 0.8, 1.0), ("retail", 0.4, 0.6)):
+        mine = np.isin(taker, list(wal.of_kind(kind)))
+        assert mine.sum() > 200
+        assert low < np.mean(t.buy[mine] == went_up[mine]) < high, kind
+
+
+def test_each_day_opens_where_the_day_before_closed(market):
+    carry_day = market.config.carry_ms() // DAY_MS
+    assert carry_day < DAY - 1
+    for coin_id in (0, 3):
+        for day in (carry_day + 1, DAY):
+            before = day_books(market.tape, coin_id, day - 1, day * DAY_MS - 1)
+            after = day_books(market.tape, coin_id, day, day * DAY_MS + DAY_MS - 1)
+            both = sorted(set(before) & set(after))
+            assert len(both) > 100
+            for w in both:
+                assert after[w].start_lots[0] == before[w].end_lots
+                assert (
+                    before[w].end_lots == 0
+                    or opening(market.tape, coin_id, day).entry[w] == before[w].end_entry
+                )
 
 
 def test_truth_command_writes_every_wallets_kind(tmp_path):
