@@ -1,18 +1,20 @@
 """Atomic partition writes: replace, manifest in the footer, crash safety."""
 
+import dataclasses
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.paths import partition_file
 from hl_pipeline.lake.reader import read_manifest, read_partition, read_range
-from hl_pipeline.lake.writer import write_partition
+from hl_pipeline.lake.writer import parquet_options, write_partition
 from hl_pipeline_tests.lake.helpers import candles_1m
 
 
@@ -121,3 +123,39 @@ def test_read_range_keeps_date_then_coin_order_and_tags_the_partition(tmp_path):
         t for t, c in zip(table.column("time").to_pylist(), table.column("coin").to_pylist()) if c == "BTC"
     ]
     assert btc == sorted(btc)
+
+
+def test_reread_datasets_use_lz4_without_float_dictionaries_and_the_rest_zstd():
+    schema = pa.schema([("coin", pa.string()), ("time", pa.timestamp("ms")), ("x", pa.float64())])
+    market, reread = parquet_options(schema), parquet_options(schema, reread=True)
+    assert market["compression"] == "zstd" and market["use_dictionary"] == ["coin", "x"]
+    assert reread["compression"] == "lz4" and reread["use_dictionary"] == ["coin"]
+    assert market["column_encoding"] == reread["column_encoding"] == {"time": "DELTA_BINARY_PACKED"}
+
+
+def _filled(schema: pa.Schema, n: int) -> pa.Table:
+    """n rows of a schema: one minute apart, coin BTC, a value of each field's type."""
+
+    def column(field: pa.Field) -> pa.Array:
+        if pa.types.is_timestamp(field.type):
+            return pa.array([1_704_067_200_000 + 60_000 * i for i in range(n)], pa.int64()).cast(field.type)
+        if pa.types.is_string(field.type):
+            return pa.array(["BTC"] * n, field.type)
+        if pa.types.is_boolean(field.type):
+            return pa.array([i % 2 == 0 for i in range(n)])
+        return pa.array([i / 7 for i in range(n)]).cast(field.type)
+
+    return pa.Table.from_arrays([column(f) for f in schema], schema=schema)
+
+
+def test_features_are_written_with_lz4_candles_with_zstd_and_both_read_back_equal(tmp_path):
+    from hl_pipeline.lake.schemas import SCHEMAS
+
+    for name, rows, codec in (
+        ("candles", candles_1m(10), "ZSTD"),
+        ("features", _filled(SCHEMAS["features"], 10), "LZ4"),
+    ):
+        path = write_partition(tmp_path, rows, dataclasses.replace(_manifest(), dataset=name))
+        meta = pq.read_metadata(path)
+        assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {codec}
+        assert read_partition(tmp_path, name, "2024-01-01", "BTC").equals(rows)
