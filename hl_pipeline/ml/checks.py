@@ -71,15 +71,11 @@ def _segments(features: pd.DataFrame, bar: str) -> np.ndarray:
 
 def feature_day_outcomes(features: pd.DataFrame, bar: str, dates: list[str]) -> list[CheckOutcome]:
     """Both feature checks for each of `dates`, on a frame of those days: lookbacks reach across the
-    days' boundaries, so a day's first bars are judged too."""
-    present = inputs_complete(features, bar)
+    days' boundaries, so a day's first bars are judged too. Holes and out-of-range values are found
+    once for the whole frame; each day only sums its rows."""
     day = ms(features["time"]) // DAY_MS
-    out = []
-    for date in dates:
-        rows = day == day_start_ms(date) // DAY_MS
-        part = features[rows]
-        out += [_missing_where_present(part, present[rows], date), check_ranges(part, date)]
-    return out
+    groups = [(date, np.flatnonzero(day == day_start_ms(date) // DAY_MS)) for date in dates]
+    return _verdicts(features, inputs_complete(features, bar), groups)
 
 
 def check_no_missing_where_inputs_present(
@@ -87,46 +83,73 @@ def check_no_missing_where_inputs_present(
 ) -> CheckOutcome:
     """No feature is missing at a bar where all of its inputs were present over its lookback.
     `features` must hold whole consecutive bars per coin (as compute_features returns them)."""
-    return _missing_where_present(features, inputs_complete(features, bar), date)
-
-
-def _missing_where_present(features: pd.DataFrame, present: pd.DataFrame, date: str) -> CheckOutcome:
-    bad = {}
-    for name in present.columns:
-        hole = present[name].to_numpy() & features[name].isna().to_numpy()
-        if hole.any():
-            bad[name] = {"rows": int(hole.sum()), "examples": _iso(ms(features["time"][hole][:_EXAMPLES]))}
-    checked = int(present.to_numpy().sum())
-    text = (
-        f"features missing where every input was present: {sorted(bad)}"
-        if bad
-        else f"{checked} feature values checked, none missing where its inputs were present"
-    )
-    return _outcome(
-        "features_present_where_inputs_are",
-        date,
-        ERROR,
-        not bad,
-        text,
-        {"violations": bad, "checked": checked},
-    )
+    return _verdicts(features, inputs_complete(features, bar), [(date, np.arange(len(features)))])[0]
 
 
 def check_ranges(features: pd.DataFrame, date: str = "") -> CheckOutcome:
     """Every present feature value is finite and inside its declared range."""
-    bad = {}
+    present = pd.DataFrame(index=features.index)
+    return _verdicts(features, present, [(date, np.arange(len(features)))])[1]
+
+
+def _verdicts(
+    features: pd.DataFrame, present: pd.DataFrame, groups: list[tuple[str, np.ndarray]]
+) -> list[CheckOutcome]:
+    """For each (date, row positions): the missing-where-present outcome, then the range outcome.
+    Column by column, each group's counts are one `bincount` over the rows' group numbers."""
+    slot = np.full(len(features), len(groups), dtype=np.int64)  # rows of no group count in the last bin
+    for k, (_, rows) in enumerate(groups):
+        slot[rows] = k
+    times = ms(features["time"])
+
+    def per_group(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(slot, weights=mask, minlength=len(groups) + 1)[:-1].astype(np.int64)
+
+    checked = np.zeros(len(groups), dtype=np.int64)
+    holes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in present.columns:
+        known = present[name].to_numpy(bool)
+        checked += per_group(known)
+        hole = known & features[name].isna().to_numpy(bool)
+        if hole.any():
+            holes[name] = (hole, per_group(hole))
+    outside: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for name in [c for c in features.columns if c in REGISTRY]:
         f, values = REGISTRY[name], features[name].to_numpy(dtype=float)
-        outside = ~np.isnan(values) & ~((values >= f.lo) & (values <= f.hi))
-        if outside.any():
-            bad[name] = {
-                "rows": int(outside.sum()),
-                "range": [f.lo, f.hi],
-                "min": float(np.nanmin(values)),
-                "max": float(np.nanmax(values)),
+        wrong = ~np.isnan(values) & ~((values >= f.lo) & (values <= f.hi))
+        if wrong.any():
+            outside[name] = (values, wrong, per_group(wrong))
+    out = []
+    for k, (date, rows) in enumerate(groups):
+        bad = {
+            name: {"rows": int(n[k]), "examples": _iso(times[rows][hole[rows]][:_EXAMPLES])}
+            for name, (hole, n) in holes.items()
+            if n[k]
+        }
+        text = (
+            f"features missing where every input was present: {sorted(bad)}"
+            if bad
+            else f"{int(checked[k])} feature values checked, none missing where its inputs were present"
+        )
+        details = {"violations": bad, "checked": int(checked[k])}
+        out.append(_outcome("features_present_where_inputs_are", date, ERROR, not bad, text, details))
+        ranges = {
+            name: {
+                "rows": int(n[k]),
+                "range": [REGISTRY[name].lo, REGISTRY[name].hi],
+                "min": float(np.nanmin(values[rows])),
+                "max": float(np.nanmax(values[rows])),
             }
-    text = f"out of range: {sorted(bad)}" if bad else f"all {len(features)} rows inside the declared ranges"
-    return _outcome("features_in_range", date, ERROR, not bad, text, {"violations": bad})
+            for name, (values, _, n) in outside.items()
+            if n[k]
+        }
+        text = (
+            f"out of range: {sorted(ranges)}"
+            if ranges
+            else f"all {len(rows)} rows inside the declared ranges"
+        )
+        out.append(_outcome("features_in_range", date, ERROR, not ranges, text, {"violations": ranges}))
+    return out
 
 
 def label_balance(
