@@ -2,7 +2,8 @@
 event-level matching, false alarms per coin-week in null mode, and the time a day of 5 coins takes.
 
 Per seed, DAYS days of COINS: the tape (what `trades` holds) from the simulator at integrity rate 1
-and at 0 (the null), run through the wash and spike detectors as the assets run them; the spoof
+and at 0 (the null), run through the wash, spike, pump-and-dump and funding-marking detectors as the
+assets run them; the spoof
 detector on 600 ms book snapshots (the WebSocket cadence) in a window of WINDOW_MS either side of
 each planted spoof, under rate 1 and, at the same times, rate 0 (a whole day of 600 ms books costs
 minutes of simulator time per coin, so null false alarms are counted on those windows and scaled
@@ -24,7 +25,9 @@ import pandas as pd
 
 from bench.common import save, table
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
+from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match, scores
+from hl_pipeline.integrity.pumps import pump_events
 from hl_pipeline.integrity.spikes import spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.venue_stats import venue_statistics
@@ -42,6 +45,14 @@ FIRST_DAY_MS = 1_708_560_000_000  # 2024-02-22
 BOOK_MS = 600
 WINDOW_MS = 2 * 60_000
 GOALS = {"wash": (0.9, 0.8), "volume_spike": (0.9, 0.8), "price_spike": (0.9, 0.8), "spoof": (0.7, 0.6)}
+TYPES = (
+    "wash",
+    "volume_spike",
+    "price_spike",
+    "spoof",
+    "pump_and_dump",
+    "funding_marking",
+)  # no goal set for the last two
 WALLET_COUNTS = (5_000, 20_000, 60_000)
 
 
@@ -95,7 +106,12 @@ def tape_run(seed: int, rate: float) -> tuple[list[Window], list[Window], list[f
         t0 = time.perf_counter()
         for c, frame in enumerate(frames):
             coin = config.coins[c].name
-            events = wash_events(frame) + spike_events(frame, start, start + DAY_MS)
+            events = (
+                wash_events(frame)
+                + spike_events(frame, start, start + DAY_MS)
+                + pump_events(frame, start, start + DAY_MS)
+                + funding_events(frame, start, start + DAY_MS)
+            )
             venue_statistics(frame, config.coins[c].sz_decimals)
             found += _windows(events, coin)
             rings = {
@@ -156,7 +172,7 @@ def _worst(got: list[dict], base: str) -> str:
 def main(seeds: tuple[int, ...] = SEEDS) -> dict:
     if set(seeds) & set(TUNING_SEEDS):
         raise SystemExit(f"seeds {TUNING_SEEDS} tuned the thresholds; score other seeds")
-    types = ("wash", "volume_spike", "price_spike", "spoof")
+    types = TYPES
     per_seed: dict[int, dict] = {}
     day_seconds: list[float] = []
     null_alarms: dict[str, int] = dict.fromkeys(types, 0)
@@ -195,7 +211,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
                 "precision": f"{matched / detected:.3f}" if detected else "-",
                 "recall": f"{matched / planted:.3f}" if planted else "-",
                 "worst seed P/R": f"{_worst(got, 'detected')} / {_worst(got, 'planted')}",
-                "goal P/R": "{} / {}".format(*GOALS[t]),
+                "goal P/R": "{} / {}".format(*GOALS[t]) if t in GOALS else "-",
                 "null alarms": null_alarms[t],
                 "null coin-weeks": round(weeks, 2),
                 "null alarms per coin-week": round(null_alarms[t] / weeks, 3) if weeks else "-",
@@ -206,7 +222,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
     matched_wash = sum(r["wash_matched"] for r in per_seed.values())
     print(f"wash rings matched with exactly the planted addresses: {exact} of {matched_wash} matched")
     print(
-        f"a day of {COINS} coins (wash, spikes, venue statistics; tape in memory): median"
+        f"a day of {COINS} coins (wash, spikes, pumps, funding, venue statistics; tape in memory): median"
         f" {statistics.median(day_seconds):.2f} s, max {max(day_seconds):.2f} s over {len(day_seconds)} days"
     )
     growth = wallet_growth()

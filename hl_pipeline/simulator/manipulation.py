@@ -16,6 +16,12 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   stay on the base path).
 - spoof: one large order (15-30x the side's median top-20 level) rests at level 1-3 of one side for
   2-8 s and is pulled without trading (no identity: the L2 book has none).
+- pump_and_dump: the log price rises linearly by 40-60 mean one-minute sigmas over a 20-40 minute
+  run-up, trade count and volume rising to 2-2.5x, then falls back over 10-15 minutes at that volume.
+  Aggressor sides are not tilted (they are drawn in trades.py, which this module does not steer).
+- funding_marking: in the 5-8 minutes before a funding time (the top of an hour; Hyperliquid funds
+  hourly) the log price is pushed up or down by 12-18 sigmas at 2x volume, and it returns over the
+  5-8 minutes after.
 
 `truth` exports every episode of a window (never read by the pipeline).
 """
@@ -27,14 +33,21 @@ from functools import lru_cache
 
 import numpy as np
 
-from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
 from hl_pipeline.lake.calendar import date_of_ms, day_start_ms, shift
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.wallets import wallets
 
-KINDS = ("wash", "volume_spike", "price_spike", "spoof")
-BASE_RATE = {"wash": 1.0, "volume_spike": 1.0, "price_spike": 1.0, "spoof": 2.0}  # per coin-day at rate 1
+KINDS = ("wash", "volume_spike", "price_spike", "spoof", "pump_and_dump", "funding_marking")
+BASE_RATE = {  # per coin-day at rate 1
+    "wash": 1.0,
+    "volume_spike": 1.0,
+    "price_spike": 1.0,
+    "spoof": 2.0,
+    "pump_and_dump": 0.5,
+    "funding_marking": 1.0,
+}
 WASH_RANK = 4095  # a wash print's rank in its minute (ordinary trades use 0..4094)
 WASH_MINUTES = (20, 60)
 WASH_NOTIONAL = (20_000.0, 80_000.0)  # USD per wash print
@@ -46,6 +59,13 @@ PRICE_SIGMAS = (50.0, 80.0)  # in mean one-minute sigmas: daily_vol / sqrt(1440)
 PRICE_DECAY_MIN = (10, 20)
 SPOOF_MS = (2_000, 8_000)
 SPOOF_SIZE = (15.0, 30.0)  # x the side's median level of the 20 shown
+PUMP_SIGMAS = (40.0, 60.0)  # the run-up's rise, in mean one-minute sigmas
+PUMP_RUN_MIN = (20, 40)
+PUMP_DUMP_MIN = (10, 15)
+PUMP_VOLUME = (2.0, 2.5)  # volume multiple at the top of the run-up and through the dump
+MARK_SIGMAS = (12.0, 18.0)
+MARK_MIN = (5, 8)  # minutes of pressure before the funding time, and of its reversal after
+MARK_VOLUME = 2.0
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
 
@@ -53,8 +73,10 @@ _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind,
 class Episode:
     """One planted episode: kind, coin index, [start_ms, end_ms), and the kind's parameters (`draws`
     picks a wash ring's members from the retail block; `size` is the spoof's or spike's multiple,
-    the price spike's signed amplitude in sigmas or the wash print's notional; `side` +1 bid / -1 ask;
-    `level` the spoof's book level, `decay_min` the price spike's decay)."""
+    the price spike's, pump's or marking's signed amplitude in sigmas or the wash print's notional;
+    `side` +1 bid / -1 ask; `level` the spoof's book level, `decay_min` the price spike's decay, the
+    dump's or the marking's reversal; `lead_min` the run-up's or the pressure's minutes before the
+    peak; `volume` the pump's or marking's volume multiple)."""
 
     kind: str
     coin_id: int
@@ -65,6 +87,8 @@ class Episode:
     level: int = 0
     decay_min: int = 0
     draws: tuple[float, ...] = ()
+    lead_min: int = 0
+    volume: float = 1.0
 
 
 def _between(lo: float, hi: float, u: float) -> float:
@@ -109,6 +133,40 @@ def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> t
             sign = 1 if u[3] < 0.5 else -1
             amp = sign * _between(*PRICE_SIGMAS, u[2])
             out.append(Episode(kind, coin_id, start, start + (1 + decay) * MINUTE_MS, amp, decay_min=decay))
+        elif kind == "pump_and_dump":
+            start -= start % MINUTE_MS
+            run = int(_between(PUMP_RUN_MIN[0], PUMP_RUN_MIN[1] + 1, u[1]))
+            dump = int(_between(PUMP_DUMP_MIN[0], PUMP_DUMP_MIN[1] + 1, u[2]))
+            out.append(
+                Episode(
+                    kind,
+                    coin_id,
+                    start,
+                    start + (run + dump) * MINUTE_MS,
+                    _between(*PUMP_SIGMAS, u[3]),
+                    decay_min=dump,
+                    lead_min=run,
+                    volume=_between(*PUMP_VOLUME, u[4]),
+                )
+            )
+        elif kind == "funding_marking":
+            hour = day * DAY_MS + (1 + int(u[0] * 22)) * HOUR_MS  # a funding time clear of the day's edges
+            lead = int(_between(MARK_MIN[0], MARK_MIN[1] + 1, u[1]))
+            lag = int(_between(MARK_MIN[0], MARK_MIN[1] + 1, u[2]))
+            sign = 1 if u[4] < 0.5 else -1
+            out.append(
+                Episode(
+                    kind,
+                    coin_id,
+                    hour - lead * MINUTE_MS,
+                    hour + lag * MINUTE_MS,
+                    sign * _between(*MARK_SIGMAS, u[3]),
+                    side=sign,
+                    decay_min=lag,
+                    lead_min=lead,
+                    volume=MARK_VOLUME,
+                )
+            )
         else:
             life = int(_between(*SPOOF_MS, u[1]))
             out.append(
@@ -139,30 +197,47 @@ def episodes(seed: int, coin_id: int, rate: float, kind: str, start_ms: int, end
 
 
 def volume_factor(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> np.ndarray:
-    """Per minute, the multiple of its usual trade count and volume (1 outside volume spikes)."""
+    """Per minute, the multiple of its usual trade count and volume (1 outside volume spikes, pumps
+    and markings): a spike's factor, times a pump's rising to its multiple over the run-up and held
+    through the dump, times a marking's over its minutes before the funding time."""
     out = np.ones(len(minutes))
     if not rate or not len(minutes):
         return out
-    for e in episodes(
-        seed, coin_id, rate, "volume_spike", int(minutes[0]) * MINUTE_MS, int(minutes[-1] + 1) * MINUTE_MS
-    ):
-        inside = (minutes * MINUTE_MS >= e.start_ms) & (minutes * MINUTE_MS < e.end_ms)
-        out[inside] = e.size
+    lo, hi = int(minutes[0]) * MINUTE_MS, int(minutes[-1] + 1) * MINUTE_MS
+    t = minutes * MINUTE_MS
+    for e in episodes(seed, coin_id, rate, "volume_spike", lo, hi):
+        out[(t >= e.start_ms) & (t < e.end_ms)] = e.size
+    for e in episodes(seed, coin_id, rate, "pump_and_dump", lo, hi):
+        x = (t - e.start_ms) / MINUTE_MS
+        ramp = 1.0 + (e.volume - 1.0) * np.clip((x + 1) / e.lead_min, 0.0, 1.0)
+        out *= np.where((t >= e.start_ms) & (t < e.end_ms), ramp, 1.0)
+    for e in episodes(seed, coin_id, rate, "funding_marking", lo, hi):
+        out *= np.where((t >= e.start_ms) & (t < e.start_ms + e.lead_min * MINUTE_MS), e.volume, 1.0)
     return out
 
 
 def price_offset(seed: int, coin_id: int, daily_vol: float, rate: float, t: np.ndarray) -> np.ndarray:
-    """The price spikes' log-price offset at times `t` (ms): a linear rise over the first minute, then
-    a linear decay to zero."""
+    """The planted log-price offset at times `t` (ms): price spikes (a linear rise over the first
+    minute, then a linear decay to zero), pumps and markings (a linear rise over `lead_min`, then a
+    linear return over `decay_min`)."""
     out = np.zeros(t.shape)
     if not rate or not t.size:
         return out
     sigma = daily_vol / np.sqrt(1440.0)
-    for e in episodes(seed, coin_id, rate, "price_spike", int(t.min()), int(t.max()) + 1):
-        x = (t - e.start_ms) / MINUTE_MS  # minutes since the start
-        shape = np.where(x < 1, x, 1.0 - (x - 1) / e.decay_min)
-        out += np.where((x >= 0) & (x < 1 + e.decay_min), e.size * sigma * np.clip(shape, 0.0, 1.0), 0.0)
+    lo, hi = int(t.min()), int(t.max()) + 1
+    for e in episodes(seed, coin_id, rate, "price_spike", lo, hi):
+        out += _tent(t, e.start_ms, 1, e.decay_min, e.size * sigma)
+    for kind in ("pump_and_dump", "funding_marking"):
+        for e in episodes(seed, coin_id, rate, kind, lo, hi):
+            out += _tent(t, e.start_ms, e.lead_min, e.decay_min, e.size * sigma)
     return out
+
+
+def _tent(t: np.ndarray, start_ms: int, rise_min: int, fall_min: int, height: float) -> np.ndarray:
+    """0 before start_ms, rising linearly to `height` over rise_min minutes, back to 0 over fall_min."""
+    x = (t - start_ms) / MINUTE_MS  # minutes since the start
+    shape = np.where(x < rise_min, x / rise_min, 1.0 - (x - rise_min) / fall_min)
+    return np.where((x >= 0) & (x < rise_min + fall_min), height * np.clip(shape, 0.0, 1.0), 0.0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -251,6 +326,20 @@ def truth(
                     )
                 elif kind == "volume_spike":
                     row["factor"] = round(float(e.size), 2)
+                elif kind == "pump_and_dump":
+                    row.update(
+                        sigmas=round(float(e.size), 2),
+                        run_up_min=e.lead_min,
+                        dump_min=e.decay_min,
+                        volume_x=round(float(e.volume), 2),
+                    )
+                elif kind == "funding_marking":
+                    row.update(
+                        funding_ms=e.start_ms + e.lead_min * MINUTE_MS,
+                        sigmas=round(float(e.size), 2),
+                        before_min=e.lead_min,
+                        after_min=e.decay_min,
+                    )
                 else:
                     row.update(sigmas=round(float(e.size), 2), decay_min=e.decay_min)
                 out.append(row)

@@ -15,6 +15,8 @@ import pyarrow as pa
 
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.integrity.events import Event, to_frame
+from hl_pipeline.integrity.funding import FundingParams, funding_events
+from hl_pipeline.integrity.pumps import PumpParams, pump_events
 from hl_pipeline.integrity.spikes import SpikeParams, spike_events
 from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
 from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
@@ -29,6 +31,7 @@ Log = Callable[[str], None]
 EVENT_DATASETS = ("wash_trades", "spoofing", "market_anomalies")
 HIGH_SCORE = 0.9  # events at or above it make the warn checks fail
 WASH, SPIKES, SPOOF = WashParams(), SpikeParams(), SpoofParams()  # the declared parameters
+PUMPS, FUNDING = PumpParams(), FundingParams()
 
 
 def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
@@ -55,7 +58,12 @@ def _events(
 ) -> Manifest:
     frame = to_frame(events)
     counts = frame["type"].value_counts().to_dict()
-    details = {"params": dataclasses.asdict(params), "events": {str(k): int(v) for k, v in counts.items()}}
+    declared = (
+        {k: dataclasses.asdict(v) for k, v in params.items()}
+        if isinstance(params, dict)
+        else dataclasses.asdict(params)
+    )
+    details = {"params": declared, "events": {str(k): int(v) for k, v in counts.items()}}
     high = int((frame["score"] >= HIGH_SCORE).sum())
     log(f"{dataset} {coin} {date}: {len(frame)} event(s), {high} scoring >= {HIGH_SCORE}")
     return _write(root, dataset, date, coin, frame, source, details)
@@ -79,21 +87,20 @@ def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> lis
 
 
 def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
-    """Volume and price spikes of each coin-day (today up to now) from its trades."""
+    """Volume and price spikes, pump-and-dump episodes and markings around funding of each coin-day
+    (today up to now) from its trades."""
     start, end = day_start_ms(date), observed_end_ms(date, now_ms)
-    return [
-        _events(
-            root,
-            "market_anomalies",
-            date,
-            c,
-            spike_events(_read(root, "trades", date, c), start, end, SPIKES),
-            "trades",
-            SPIKES,
-            log,
+    params = {"spikes": SPIKES, "pump_and_dump": PUMPS, "funding_marking": FUNDING}
+    out = []
+    for c in coins:
+        trades = _read(root, "trades", date, c)
+        events = (
+            spike_events(trades, start, end, SPIKES)
+            + pump_events(trades, start, end, PUMPS)
+            + funding_events(trades, start, end, FUNDING)
         )
-        for c in coins
-    ]
+        out.append(_events(root, "market_anomalies", date, c, events, "trades", params, log))
+    return out
 
 
 def ingest_spoofing(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:

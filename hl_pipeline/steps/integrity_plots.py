@@ -14,7 +14,14 @@ from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_partition
 from hl_pipeline.ml.figures import pyplot, save_png
 
-COLOURS = {"wash": "tab:red", "volume_spike": "tab:orange", "price_spike": "tab:purple", "spoof": "tab:green"}
+COLOURS = {
+    "wash": "tab:red",
+    "volume_spike": "tab:orange",
+    "price_spike": "tab:purple",
+    "spoof": "tab:green",
+    "pump_and_dump": "tab:brown",
+    "funding_marking": "tab:cyan",
+}
 
 
 def event_plots(

@@ -8,7 +8,9 @@ import pytest
 
 from hl_pipeline.exchange.intervals import MINUTE_MS
 from hl_pipeline.integrity.events import to_frame
+from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match, scores
+from hl_pipeline.integrity.pumps import pump_events
 from hl_pipeline.integrity.spikes import spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.venue_stats import benford, round_sizes, size_decimals, tail_exponent
@@ -79,6 +81,44 @@ def test_volume_and_price_spikes_are_found_where_planted_and_nowhere_else():
     ]
     assert found[0].end_ms == DAY + 605 * MINUTE_MS
     assert found[1].evidence["return_bps"] == pytest.approx(500, abs=60)
+
+
+def test_a_run_up_on_volume_given_back_is_a_pump_and_a_jump_is_not():
+    rng = np.random.default_rng(5)
+    volume = np.exp(rng.uniform(8, 10, 1440))
+    returns = rng.normal(0, 1e-3, 1440)
+    end = DAY + 1440 * MINUTE_MS
+    assert pump_events(_minute_trades(volume, returns), DAY, end) == []
+    returns[600:630] += 0.05 / 30  # 500 bps over 30 minutes, given back over 12
+    returns[630:642] -= 0.05 / 12
+    volume[600:642] *= 2.2
+    returns[900] += 0.05  # a price spike on volume: up in one minute, back over 15
+    returns[901:916] -= 0.05 / 15
+    volume[890:916] *= 2.2
+    (event,) = pump_events(_minute_trades(volume, returns), DAY, end)
+    assert abs((event.start_ms - DAY) // MINUTE_MS - 600) <= 3  # from the low before the run-up
+    assert 641 <= (event.end_ms - DAY) // MINUTE_MS <= 650  # to the low of the next 20 minutes
+    assert event.evidence["run_up_bps"] == pytest.approx(500, abs=100) and event.evidence["given_back"] > 0.8
+    assert event.evidence["volume_x_baseline"] > 1.5 and event.evidence["params"]["run_min"] == 30
+
+
+def test_a_push_before_the_funding_time_that_reverses_after_is_a_marking():
+    rng = np.random.default_rng(6)
+    volume = np.exp(rng.uniform(8, 10, 1440))
+    returns = rng.normal(0, 1e-3, 1440)
+    end = DAY + 1440 * MINUTE_MS
+    assert funding_events(_minute_trades(volume, returns), DAY, end) == []
+    returns[712:720] += 0.015 / 8  # the 8 minutes before 12:00 up 150 bps, the 8 after down as much
+    returns[720:728] -= 0.015 / 8
+    returns[1019] += 0.015  # a jump in the minute before 17:00 decaying over 15 minutes
+    returns[1020:1035] -= 0.015 / 15
+    returns[1290:1298] += 0.015 / 8  # the same push and reversal, but not at a funding time
+    returns[1298:1306] -= 0.015 / 8
+    (event,) = funding_events(_minute_trades(volume, returns), DAY, end)
+    assert event.evidence["funding_ms"] == DAY + 720 * MINUTE_MS
+    assert (event.start_ms, event.end_ms) == (DAY + 712 * MINUTE_MS, DAY + 728 * MINUTE_MS)
+    assert event.evidence["before_bps"] > 60 and event.evidence["after_bps"] < -60  # 150 bps, noise 28 bps
+    assert event.evidence["z"] > event.evidence["params"]["z"]
 
 
 def _books(times: list[int], big: dict[int, tuple[int, float]]) -> pd.DataFrame:

@@ -53,8 +53,9 @@ def test_planted_wash_rings_and_spikes_are_found_and_warned_about(integrity_run,
         rings = [sorted(e["addresses"]) for e in truth if e["coin"] == coin and e["type"] == "wash"]
         assert [e["addresses"] for e in wash] == rings
         anomalies = partition_of(lake, "market_anomalies", YESTERDAY, coin).to_pylist()
-        planted = {e["type"] for e in truth if e["coin"] == coin and e["type"].endswith("spike")}
-        assert {e["type"] for e in anomalies} == planted
+        planted = {e["type"] for e in truth if e["coin"] == coin and e["type"] not in ("wash", "spoof")}
+        spikes = {t for t in planted if t.endswith("spike")}
+        assert spikes <= {e["type"] for e in anomalies} <= planted
         assert partition_of(lake, "spoofing", YESTERDAY, coin).num_rows >= 0  # books every 10 min: few seen
         stats = partition_of(lake, "venue_integrity", YESTERDAY, coin).to_pylist()
         assert stats[0]["trades"] > 1000 and 0 <= stats[0]["benford_p"] <= 1

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match
+from hl_pipeline.integrity.pumps import pump_events
 from hl_pipeline.integrity.spikes import spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.wash import wash_events
@@ -18,13 +20,15 @@ from hl_pipeline.simulator.minutes import minute_candles
 from hl_pipeline_tests.integrity.frames import DAY, simulated_day
 
 SEED = 3
+OLD_KINDS = ("wash", "volume_spike", "price_spike")
+NEW_KINDS = ("pump_and_dump", "funding_marking")
 
 
 def test_null_mode_plants_nothing_and_planting_leaves_other_minutes_alone():
     plain, truth = simulated_day(SEED, 3, 0.0)
     assert truth == [] and manipulation.episodes(SEED, 3, 0.0, "wash", DAY, DAY + DAY_MS) == []
     planted, truth = simulated_day(SEED, 3, 1.0)
-    assert {e["type"] for e in truth} == {"wash", "volume_spike", "price_spike", "spoof"}
+    assert {e["type"] for e in truth} == set(manipulation.KINDS) - {"pump_and_dump"}  # none on this day
 
     def outside(frame: pd.DataFrame) -> pd.DataFrame:
         t = frame["time"].to_numpy()
@@ -70,11 +74,36 @@ def test_wash_rings_and_spikes_of_a_simulated_day_are_found():
     for coin_id in (0, 4):  # the busiest coin and a quiet one
         trades, truth = simulated_day(SEED, coin_id, 1.0)
         found = wash_events(trades) + spike_events(trades, DAY, DAY + DAY_MS)
-        planted = [Window(e["type"], "c", e["start_ms"], e["end_ms"]) for e in truth if e["type"] != "spoof"]
+        planted = [
+            Window(e["type"], "c", e["start_ms"], e["end_ms"]) for e in truth if e["type"] in OLD_KINDS
+        ]
         pairs = match(planted, [Window(e.type, "c", e.start_ms, e.end_ms) for e in found])
         assert len(pairs) == len(planted) == len(found), (truth, found)
         wash = next(e for e in found if e.type == "wash")
         assert list(wash.addresses) == sorted(next(e for e in truth if e["type"] == "wash")["addresses"])
+
+
+def test_pumps_and_markings_of_a_simulated_day_are_found_and_none_in_null_mode():
+    for coin_id, kinds in ((1, 1), (4, 2)):  # coin 4's day has a pump and a marking, coin 1's a marking
+        trades, truth = simulated_day(SEED, coin_id, 1.0)
+        found = pump_events(trades, DAY, DAY + DAY_MS) + funding_events(trades, DAY, DAY + DAY_MS)
+        planted = [
+            Window(e["type"], "c", e["start_ms"], e["end_ms"]) for e in truth if e["type"] in NEW_KINDS
+        ]
+        pairs = match(planted, [Window(e.type, "c", e.start_ms, e.end_ms) for e in found])
+        assert len(pairs) == len(planted) == len(found) == kinds, (truth, found)
+        marking = next(e for e in truth if e["type"] == "funding_marking")
+        (event,) = [e for e in found if e.type == "funding_marking"]
+        assert (
+            event.evidence["funding_ms"] == marking["funding_ms"]
+            and event.evidence["params"]["side_min"] == 8
+        )
+        assert np.sign(event.evidence["before_bps"]) == np.sign(marking["sigmas"])
+        null, nothing = simulated_day(SEED, coin_id, 0.0)
+        assert nothing == []
+        assert pump_events(null, DAY, DAY + DAY_MS) + funding_events(null, DAY, DAY + DAY_MS) == []
+    pump = next(e for e in found if e.type == "pump_and_dump")
+    assert pump.evidence["run_up_bps"] > 0 > pump.evidence["dump_bps"] and pump.evidence["given_back"] >= 0.6
 
 
 def test_truth_command_lists_the_planted_episodes(tmp_path):

@@ -65,7 +65,10 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         context: dg.AssetExecutionContext, lake: LakeResource, market: MarketResource
     ) -> dg.MaterializeResult:
         """Volume and price spikes per coin-day: robust z-scores (median/MAD over a centred 121-minute
-        window) of the 3-minute log notional and the one-minute log return, flagged minutes merged."""
+        window) of the 3-minute log notional and the one-minute log return, flagged minutes merged;
+        pump-and-dump episodes (a robust-z 30-minute run-up on raised volume, most of it given back
+        within 20 minutes) and markings around the hourly funding times (the 8 minutes before against
+        the 8 after, robust-scored within the coin-day)."""
         from hl_pipeline.steps.integrity import ingest_market_anomalies
 
         dates, now = _dates(context, market)
