@@ -45,29 +45,20 @@ def purge_horizon_ms(spec: LabelSpec) -> int:
     return bar_ms(spec.bar) + spec.max_horizon_ms
 
 
-def _bar_keys(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
-    """One int64 per (coin, bar): its open time in ms times the number of coins plus the coin's place
-    in `names` (sorted), so keys sort by time, then coin."""
-    codes = pd.Categorical(frame["coin"], categories=names).codes.astype(np.int64)
-    return ms(frame["time"]) * len(names) + codes
-
-
-def _wide_labels(labels: pd.DataFrame, spec: LabelSpec, names: list[str]) -> pd.DataFrame:
-    """One row per coin and bar (indexed by `_bar_keys`), one column per label field (of those
-    `labels` holds) and horizon."""
+def _wide_labels(labels: pd.DataFrame, spec: LabelSpec) -> pd.DataFrame:
+    """One row per coin and bar, one column per label field (of those `labels` holds) and horizon."""
     unknown = sorted({int(h) for h in labels["horizon_min"].unique()} - set(spec.horizons_min))
     if unknown:
         raise ValueError(
             f"labels hold horizon(s) {unknown} the label spec does not name {list(spec.horizons_min)}"
         )
     fields = [f for f in LABEL_FIELDS if f in labels.columns]
-    keys = _bar_keys(labels, names)
-    parts = []
+    out = None
     for h in spec.horizons_min:
-        mine = (labels["horizon_min"] == h).to_numpy()
-        part = labels.loc[mine, fields].set_axis(pd.Index(keys[mine]), axis=0)
-        parts.append(part.rename(columns={f: f"{f}_{h}m" for f in fields}))
-    return pd.concat(parts, axis=1, join="outer")
+        part = labels[labels["horizon_min"] == h].set_index(["coin", "time"])[fields]
+        part = part.rename(columns={f: f"{f}_{h}m" for f in fields})
+        out = part if out is None else out.join(part, how="outer")
+    return out
 
 
 def labelled_bars(
@@ -75,11 +66,8 @@ def labelled_bars(
 ) -> pd.DataFrame:
     """`features[columns]` joined to their labels on coin and bar, sorted by time then coin, before
     any as-of cut: a training set over a window is `known_by` of a slice of it."""
-    names = sorted(set(features["coin"].unique()) | set(labels["coin"].unique()))
-    wide = _wide_labels(labels, spec, names)
-    keyed = features[columns].set_axis(pd.Index(_bar_keys(features, names)), axis=0)
-    frame = keyed.join(wide, how="inner")
-    return frame.sort_index(kind="stable").reset_index(drop=True)
+    frame = features[columns].join(_wide_labels(labels, spec), on=["coin", "time"], how="inner")
+    return frame.sort_values(["time", "coin"], ignore_index=True)
 
 
 def known_mask(known_ms: Mapping[int, np.ndarray], has_return: Mapping[int, np.ndarray], as_of_ms: int):
