@@ -83,11 +83,14 @@ def test_volume_and_price_spikes_are_found_where_planted_and_nowhere_else():
     assert found[1].evidence["return_bps"] == pytest.approx(500, abs=60)
 
 
+def _quiet_day(seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """A day of minute volumes and returns with nothing planted, and the day's end."""
+    rng = np.random.default_rng(seed)
+    return np.exp(rng.uniform(8, 10, 1440)), rng.normal(0, 1e-3, 1440), DAY + 1440 * MINUTE_MS
+
+
 def test_a_run_up_on_volume_given_back_is_a_pump_and_a_jump_is_not():
-    rng = np.random.default_rng(5)
-    volume = np.exp(rng.uniform(8, 10, 1440))
-    returns = rng.normal(0, 1e-3, 1440)
-    end = DAY + 1440 * MINUTE_MS
+    volume, returns, end = _quiet_day(5)
     assert pump_events(_minute_trades(volume, returns), DAY, end) == []
     returns[600:630] += 0.05 / 30  # 500 bps over 30 minutes, given back over 12
     returns[630:642] -= 0.05 / 12
@@ -103,10 +106,7 @@ def test_a_run_up_on_volume_given_back_is_a_pump_and_a_jump_is_not():
 
 
 def test_a_push_before_the_funding_time_that_reverses_after_is_a_marking():
-    rng = np.random.default_rng(6)
-    volume = np.exp(rng.uniform(8, 10, 1440))
-    returns = rng.normal(0, 1e-3, 1440)
-    end = DAY + 1440 * MINUTE_MS
+    volume, returns, end = _quiet_day(6)
     assert funding_events(_minute_trades(volume, returns), DAY, end) == []
     returns[712:720] += 0.015 / 8  # the 8 minutes before 12:00 up 150 bps, the 8 after down as much
     returns[720:728] -= 0.015 / 8
