@@ -158,4 +158,5 @@ def test_features_are_written_with_lz4_candles_with_zstd_and_both_read_back_equa
         path = write_partition(tmp_path, rows, dataclasses.replace(_manifest(), dataset=name))
         meta = pq.read_metadata(path)
         assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {codec}
-        assert read_partition(tmp_path, name, "2024-01-01", "BTC").equals(rows)
+        read = read_partition(tmp_path, name, "2024-01-01", "BTC")
+        assert read is not None and read.equals(rows)
