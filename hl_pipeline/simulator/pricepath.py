@@ -189,6 +189,13 @@ def log_price(
     if t.size == 0:
         return np.empty(t.shape)
     out = np.log(start_px) + daily_vol * _at(seed, coin_id, t.ravel()).reshape(t.shape)
+    return _plant(out, seed, coin_id, daily_vol, signal, spikes, t)
+
+
+def _plant(
+    out: np.ndarray, seed: int, coin_id: int, daily_vol: float, signal: float, spikes: float, t: np.ndarray
+) -> np.ndarray:
+    """`out` (log prices at times `t`) with the planted signal and manipulation offsets added."""
     if signal:
         out += _signal(seed, coin_id, daily_vol, signal, t)
     if spikes:
@@ -218,10 +225,7 @@ def grid_log_prices(
     if signal or spikes:  # the grid samples' times
         minutes = np.arange(m0, m1, dtype=np.int64)[:, None]
         t = minutes * MINUTE_MS + np.arange(per_minute) * (MINUTE_MS // per_minute)
-        if signal:
-            out += _signal(seed, coin_id, daily_vol, signal, t)
-        if spikes:
-            out += manipulation.price_offset(seed, coin_id, daily_vol, spikes, t)
+        out = _plant(out, seed, coin_id, daily_vol, signal, spikes, t)
     return out
 
 
