@@ -170,7 +170,7 @@ def tune() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         frame = profile_run(TUNING_SEED, Path(tmp))
     cols = ["maker_share", "fills_per_day", "equity_usd", "liquidations", "leverage", "second_share"]
-    cols += ["interval_cv", "pnl_days_positive", "pnl_tstat", "markout_1m_bps", "inventory_ratio"]
+    cols += ["interval_cv", "pnl_days_positive", "pnl_tstat", "taker_markout_1h_tstat", "inventory_ratio"]
     with pd.option_context("display.width", 250, "display.max_columns", 20):
         print(frame.groupby("planted")[cols].quantile([0.05, 0.5, 0.95]).round(3))
         print(pd.crosstab(frame["planted"], frame["kind"]))

@@ -262,6 +262,15 @@ WALLET_PROFILES = pa.schema(
             "mean signed markout one minute after each fill (bps; + is informed)",
         ),
         _f("markout_5m_bps", pa.float64(), "mean signed markout five minutes after each fill (bps)"),
+        _f("markout_1h_bps", pa.float64(), "mean signed markout an hour after each fill (bps)"),
+        _f(
+            "taker_orders_marked",
+            pa.int64(),
+            "taker orders (oids) with a price an hour after their fills",
+            nullable=False,
+        ),
+        _f("taker_markout_1h_bps", pa.float64(), "mean over taker orders of the markout an hour on (bps)"),
+        _f("taker_markout_1h_tstat", pa.float64(), "t-statistic of that mean; null under 3 orders"),
         _f(
             "pnl_days_positive",
             pa.int64(),

@@ -23,6 +23,9 @@ BOT_CV = 0.2
 SMART_MIN_DAYS = 3
 SMART_POSITIVE = 2 / 3  # of the days with data
 SMART_TSTAT = 2.0
+SMART_MIN_ORDERS = 30  # taker orders with an hour markout
+SMART_MARKOUT_BPS = 9.0  # a round trip at Hyperliquid's base taker fee (4.5 bps a side)
+SMART_MARKOUT_TSTAT = 3.0
 WINDOW_DAYS = 7
 
 COHORTS = (  # HyperTracker perp-equity cohorts: (upper bound USD, name)
@@ -88,6 +91,22 @@ def _smart(s: dict) -> str | None:
     positive = int(s.get("pnl_days_positive") or 0)
     if days >= SMART_MIN_DAYS and positive >= SMART_POSITIVE * days and t is not None and t > SMART_TSTAT:
         return f"net realised PnL positive on {positive} of {days} days, t = {t:.2f} > {SMART_TSTAT:g}"
+    orders, edge, edge_t = (
+        int(s.get("taker_orders_marked") or 0),
+        _num(s, "taker_markout_1h_bps"),
+        _num(s, "taker_markout_1h_tstat"),
+    )
+    if (
+        orders >= SMART_MIN_ORDERS
+        and edge is not None
+        and edge > SMART_MARKOUT_BPS
+        and edge_t is not None
+        and edge_t > SMART_MARKOUT_TSTAT
+    ):
+        return (
+            f"{orders} taker orders gain {edge:.1f} bps an hour on > {SMART_MARKOUT_BPS:g}"
+            f" (a taker round trip), t = {edge_t:.2f} > {SMART_MARKOUT_TSTAT:g}"
+        )
     return None
 
 

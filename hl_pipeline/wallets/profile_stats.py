@@ -2,8 +2,9 @@
 
 Definitions follow reference/wallets-and-integrity.md section 2: maker share of notional; inventory
 against gross volume; markouts `d x (mid_{t+h} - px) / px x 1e4` bps; PnL persistence as the count of
-positive days and the t-statistic of daily net realised PnL; timing regularity of taker orders (one
-oid is one order) as the CV of their gaps and the share in the busiest second of the minute; own
+positive days and the t-statistic of daily net realised PnL; a directional taker's edge as the mean
+and t-statistic, over its taker orders (one oid, one sample), of the markout an hour on; timing
+regularity of taker orders as the CV of their gaps and the share in the busiest second of the minute; own
 liquidations (`liquidatedUser` is the wallet). Liquidation fills are left out of the maker, markout
 and timing statistics: they are involuntary.
 """
@@ -16,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 MIN_GAPS = 5  # taker orders' gaps below this say nothing about a clock
-MARKOUTS_MS = {"markout_1m_bps": 60_000, "markout_5m_bps": 300_000}
+TAKER_MARKOUT = "markout_1h_bps"  # a directional taker's edge shows over hours, not the maker's minutes
+MARKOUTS_MS = {"markout_1m_bps": 60_000, "markout_5m_bps": 300_000, TAKER_MARKOUT: 3_600_000}
 
 
 def _liquidated(fills: pd.DataFrame) -> pd.Series:
@@ -44,6 +46,15 @@ def _markouts(fills: pd.DataFrame, closes: dict[str, pd.Series]) -> pd.DataFrame
             px = fills["px"].to_numpy()[idx]
             out.iloc[idx, out.columns.get_loc(name)] = sign[idx] * (mid - px) / px * 1e4
     return out
+
+
+def _taker_edge(taker: pd.DataFrame) -> tuple[int, float | None, float | None]:
+    """(orders with a markout, their mean hour markout in bps, its t-statistic) over taker orders."""
+    per_order = taker.groupby("oid")[TAKER_MARKOUT].mean().dropna()
+    n = len(per_order)
+    if n < 3 or per_order.std() == 0:
+        return n, float(per_order.mean()) if n else None, None
+    return n, float(per_order.mean()), float(per_order.mean() / (per_order.std() / np.sqrt(n)))
 
 
 def _timing(taker: pd.DataFrame) -> tuple[float | None, float | None]:
@@ -86,7 +97,9 @@ def wallet_stats(
         t = None
         if len(day_pnl) >= 3 and day_pnl.std() > 0:
             t = float(day_pnl.mean() / (day_pnl.std() / np.sqrt(len(day_pnl))))
-        cv, share = _timing(free[free["crossed"].astype(bool)])
+        taker = free[free["crossed"].astype(bool)]
+        cv, share = _timing(taker)
+        orders, edge, edge_t = _taker_edge(taker)
         eq = equity.get(user)
         rows.append(
             {
@@ -103,6 +116,9 @@ def wallet_stats(
                 if len(day_ntl)
                 else None,
                 **{k: float(free[k].mean()) if free[k].notna().any() else None for k in MARKOUTS_MS},
+                "taker_orders_marked": orders,
+                "taker_markout_1h_bps": edge,
+                "taker_markout_1h_tstat": edge_t,
                 "pnl_days_positive": int((day_pnl > 0).sum()),
                 "pnl_tstat": t,
                 "interval_cv": cv,

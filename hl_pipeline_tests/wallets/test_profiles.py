@@ -108,3 +108,23 @@ def test_markouts_are_signed_by_side():
     assert stats["0xb"]["markout_1m_bps"] == pytest.approx(100.0)
     assert stats["0xs"]["markout_1m_bps"] == pytest.approx(-100.0)
     assert stats["0xb"]["markout_5m_bps"] == pytest.approx(-100.0)
+
+
+def test_taker_orders_that_gain_an_hour_on_are_smart_money_and_noise_is_not():
+    rng = np.random.default_rng(3)
+    times = T0 + np.cumsum(rng.integers(60, 1200, 40)) * 1000  # taker orders at irregular times
+    later = 100.0 * (1 + rng.normal(0.002, 0.002, 40))  # 20 bps on average an hour after each buy
+    closes = {"BTC": pd.Series(later, index=(times + 3_600_000) // 60_000 * 60_000)}
+    informed = _fills("0xedge", times, True)
+    noise = _fills("0xnoise", times, True, side=np.where(rng.random(40) < 0.5, "A", "B"))
+    flat = [_pnl(u, [10.0, -10.0, 5.0]) for u in ("0xedge", "0xnoise")]
+    stats = _stats([informed, noise], flat, closes=closes)
+    edge = stats["0xedge"]
+    assert edge["taker_orders_marked"] == 40 and edge["taker_markout_1h_bps"] == pytest.approx(
+        float(np.mean((later - 100.0) / 100.0 * 1e4))
+    )
+    kind, reason = classify(edge)
+    assert kind == "smart_money" and reason.startswith("40 taker orders gain")
+    assert classify(stats["0xnoise"])[0] == "retail"
+    few = _stats([_fills("0xfew", times[:10], True)], [_pnl("0xfew", [1.0])], closes=closes)["0xfew"]
+    assert classify(few)[0] == "retail"  # too few orders to tell an edge from luck
