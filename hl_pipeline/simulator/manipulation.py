@@ -22,6 +22,10 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
 - funding_marking: in the 5-8 minutes before a funding time (the top of an hour; Hyperliquid funds
   hourly) the log price is pushed up or down by 12-18 sigmas at 2x volume, and it returns over the
   5-8 minutes after.
+- correlation_break: for 90-180 minutes the coin's returns stop following the market: the share of
+  its direction normals that the market drives is swapped for an independent stream of the same
+  variance (pricepath.py), so volatility and volume are unchanged, and the swap is bridged so the
+  price is back on its path at the end.
 
 `truth` exports every episode of a window (never read by the pipeline).
 """
@@ -39,7 +43,15 @@ from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.wallets import wallets
 
-KINDS = ("wash", "volume_spike", "price_spike", "spoof", "pump_and_dump", "funding_marking")
+KINDS = (
+    "wash",
+    "volume_spike",
+    "price_spike",
+    "spoof",
+    "pump_and_dump",
+    "funding_marking",
+    "correlation_break",
+)
 BASE_RATE = {  # per coin-day at rate 1
     "wash": 1.0,
     "volume_spike": 1.0,
@@ -47,6 +59,7 @@ BASE_RATE = {  # per coin-day at rate 1
     "spoof": 2.0,
     "pump_and_dump": 0.5,
     "funding_marking": 1.0,
+    "correlation_break": 0.5,
 }
 WASH_RANK = 4095  # a wash print's rank in its minute (ordinary trades use 0..4094)
 WASH_MINUTES = (20, 60)
@@ -66,6 +79,7 @@ PUMP_VOLUME = (2.0, 2.5)  # volume multiple at the top of the run-up and through
 MARK_SIGMAS = (12.0, 18.0)
 MARK_MIN = (5, 8)  # minutes of pressure before the funding time, and of its reversal after
 MARK_VOLUME = 2.0
+BREAK_MIN = (90, 180)
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
 
@@ -167,6 +181,10 @@ def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> t
                     volume=MARK_VOLUME,
                 )
             )
+        elif kind == "correlation_break":
+            start -= start % MINUTE_MS
+            minutes = int(_between(BREAK_MIN[0], BREAK_MIN[1] + 1, u[1]))
+            out.append(Episode(kind, coin_id, start, start + minutes * MINUTE_MS, 0.0))
         else:
             life = int(_between(*SPOOF_MS, u[1]))
             out.append(
@@ -333,6 +351,8 @@ def truth(
                         dump_min=e.decay_min,
                         volume_x=round(float(e.volume), 2),
                     )
+                elif kind == "correlation_break":
+                    row["minutes"] = (e.end_ms - e.start_ms) // MINUTE_MS
                 elif kind == "funding_marking":
                     row.update(
                         funding_ms=e.start_ms + e.lead_min * MINUTE_MS,

@@ -13,7 +13,9 @@ martingale: returns are uncorrelated at every lag while |returns| cluster.
 A grid value is log(start_px) + the sum of D from the listing day to its day + the day's cells before
 it; a time between grid points interpolates linearly. Each (seed, coin, day) is computed once into a
 bounded cache, so any past window costs the same as the present. The planted signal (signal.py) is
-an offset at minute knots, interpolated inside the minute.
+an offset at minute knots, interpolated inside the minute; a planted correlation break
+(manipulation.py) an offset on the grid that swaps the market's share of the coin's direction normals
+for an independent stream inside the break.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ _JUMP_P, _JUMP = 0.012, 51.0  # a minute's chance of a jump (in one of its cells
 _BLOCK_DAYS = 128  # day totals are summed from the origin and cached a block of days at a time
 _CACHE_DAYS = 256
 _LOW24 = np.uint64(0xFFFFFF)
-_DIRECTIONS, _TOTALS, _CLUSTERING, _REGIMES, _JUMPS = 20, 21, 22, 23, 24  # stream ids
+_DIRECTIONS, _TOTALS, _CLUSTERING, _REGIMES, _JUMPS, _DECOUPLED = 20, 21, 22, 23, 24, 25  # stream ids
 
 
 def season(minutes: np.ndarray) -> np.ndarray:
@@ -162,6 +164,45 @@ def _at(seed: int, coin_id: int, t: np.ndarray) -> np.ndarray:
     return lo + rem / SAMPLE_MS * (table[row, pos + 1] - lo)
 
 
+def _cell_std(seed: int, coin_id: int, c0: int, c1: int) -> np.ndarray:
+    """Unit-vol standard deviation of the cells [c0, c1): sqrt(V_d w_c)."""
+    parts = []
+    for day in range(c0 // CELLS, -(-c1 // CELLS)):
+        lo, hi = max(c0 - day * CELLS, 0), min(c1 - day * CELLS, CELLS)
+        first, var, _, _ = _days(seed, coin_id, (day - _ORIGIN_DAY) // _BLOCK_DAYS)
+        parts.append(np.sqrt(var[day - first] * _weights(seed, coin_id, day)[lo:hi]))
+    return np.concatenate(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _break_path(seed: int, coin_id: int, c0: int, c1: int) -> np.ndarray:
+    """Unit-vol offset at the grid points c0..c1 of a correlation break over the cells [c0, c1): the
+    market-driven part of each cell's move replaced by an independent one of the same variance, the
+    difference bridged to 0 at c1 (so the path is unchanged from then on)."""
+    std = _cell_std(seed, coin_id, c0, c1)
+    market = _gauss(_key(seed, _MARKET, _DIRECTIONS), c0, c1 - c0)
+    own = _gauss(_key(seed, coin_id, _DECOUPLED), c0, c1 - c0)
+    step = _LOADING * std * (own - market)
+    step -= std**2 / np.sum(std**2) * step.sum()
+    out = np.concatenate([[0.0], np.cumsum(step)])
+    out[-1] = 0.0
+    out.flags.writeable = False
+    return out
+
+
+def _breaks(seed: int, coin_id: int, daily_vol: float, rate: float, t: np.ndarray) -> np.ndarray:
+    """The planted correlation breaks' log-price offset at times `t`: linear between grid points."""
+    out = np.zeros(t.shape)
+    for e in manipulation.episodes(seed, coin_id, rate, "correlation_break", int(t.min()), int(t.max()) + 1):
+        c0 = e.start_ms // SAMPLE_MS
+        path = _break_path(seed, coin_id, c0, e.end_ms // SAMPLE_MS)
+        inside = (t >= e.start_ms) & (t < e.end_ms)
+        cell, rem = np.divmod(t[inside] - c0 * SAMPLE_MS, SAMPLE_MS)
+        lo = path[cell]
+        out[inside] += daily_vol * (lo + rem / SAMPLE_MS * (path[cell + 1] - lo))
+    return out
+
+
 def _signal(seed: int, coin_id: int, daily_vol: float, strength: float, t: np.ndarray) -> np.ndarray:
     """The planted offset at times `t`: its minute-knot values, linear inside the minute."""
     m = t // MINUTE_MS
@@ -200,6 +241,7 @@ def _plant(
         out += _signal(seed, coin_id, daily_vol, signal, t)
     if spikes:
         out += manipulation.price_offset(seed, coin_id, daily_vol, spikes, t)
+        out += _breaks(seed, coin_id, daily_vol, spikes, t)
     return out
 
 

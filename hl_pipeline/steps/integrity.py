@@ -14,10 +14,11 @@ import pandas as pd
 import pyarrow as pa
 
 from hl_pipeline.errors import PreconditionError
+from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks
 from hl_pipeline.integrity.events import Event, to_frame
 from hl_pipeline.integrity.funding import FundingParams, funding_events
 from hl_pipeline.integrity.pumps import PumpParams, pump_events
-from hl_pipeline.integrity.spikes import SpikeParams, spike_events
+from hl_pipeline.integrity.spikes import SpikeParams, minute_bars, spike_events
 from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
 from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
 from hl_pipeline.integrity.wash import WashParams, wash_events
@@ -31,7 +32,7 @@ Log = Callable[[str], None]
 EVENT_DATASETS = ("wash_trades", "spoofing", "market_anomalies")
 HIGH_SCORE = 0.9  # events at or above it make the warn checks fail
 WASH, SPIKES, SPOOF = WashParams(), SpikeParams(), SpoofParams()  # the declared parameters
-PUMPS, FUNDING = PumpParams(), FundingParams()
+PUMPS, FUNDING, BREAKS = PumpParams(), FundingParams(), CorrelationParams()
 
 
 def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
@@ -88,19 +89,31 @@ def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> lis
 
 def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
     """Volume and price spikes, pump-and-dump episodes and markings around funding of each coin-day
-    (today up to now) from its trades."""
+    (today up to now) from its trades, and breaks of each coin's correlation with the others'."""
     start, end = day_start_ms(date), observed_end_ms(date, now_ms)
-    params = {"spikes": SPIKES, "pump_and_dump": PUMPS, "funding_marking": FUNDING}
-    out = []
-    for c in coins:
+    params = {
+        "spikes": SPIKES,
+        "pump_and_dump": PUMPS,
+        "funding_marking": FUNDING,
+        "correlation_break": BREAKS,
+    }
+    events, bars = {}, {}
+    for c in coins:  # one coin's trades in memory at a time; the cross-coin step needs only minute bars
         trades = _read(root, "trades", date, c)
-        events = (
+        events[c] = (
             spike_events(trades, start, end, SPIKES)
             + pump_events(trades, start, end, PUMPS)
             + funding_events(trades, start, end, FUNDING)
         )
-        out.append(_events(root, "market_anomalies", date, c, events, "trades", params, log))
-    return out
+        if not trades.empty:
+            bars[c] = minute_bars(trades, start, end)
+    if len(bars) < BREAKS.min_coins:
+        log(f"correlation breaks need {BREAKS.min_coins} coins with trades on {date}, got {len(bars)}: none")
+    breaks = correlation_breaks(bars, events, BREAKS)
+    return [
+        _events(root, "market_anomalies", date, c, events[c] + breaks.get(c, []), "trades", params, log)
+        for c in coins
+    ]
 
 
 def ingest_spoofing(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:

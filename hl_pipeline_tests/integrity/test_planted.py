@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
+from hl_pipeline.integrity.correlation import correlation_breaks
 from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match
 from hl_pipeline.integrity.pumps import pump_events
-from hl_pipeline.integrity.spikes import spike_events
+from hl_pipeline.integrity.spikes import minute_bars, spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.wash import wash_events
 from hl_pipeline.simulator import manipulation
@@ -28,7 +29,8 @@ def test_null_mode_plants_nothing_and_planting_leaves_other_minutes_alone():
     plain, truth = simulated_day(SEED, 3, 0.0)
     assert truth == [] and manipulation.episodes(SEED, 3, 0.0, "wash", DAY, DAY + DAY_MS) == []
     planted, truth = simulated_day(SEED, 3, 1.0)
-    assert {e["type"] for e in truth} == set(manipulation.KINDS) - {"pump_and_dump"}  # none on this day
+    none_today = {"pump_and_dump", "correlation_break"}  # none of these on this coin-day
+    assert {e["type"] for e in truth} == set(manipulation.KINDS) - none_today
 
     def outside(frame: pd.DataFrame) -> pd.DataFrame:
         t = frame["time"].to_numpy()
@@ -116,3 +118,53 @@ def test_truth_command_lists_the_planted_episodes(tmp_path):
     _, coin_truth = simulated_day(SEED, 3, 1.0)
     assert [e for e in listed if e["coin"] == "BNB"] == coin_truth
     assert {e["coin"] for e in listed} == {c.name for c in SimulatorConfig().coins}
+
+
+def _closes(config: SimulatorConfig, m0: int, m1: int) -> np.ndarray:
+    return np.stack(
+        [minute_candles(SEED, c, config.coins[c], m0, m1).c for c in range(5)]  # the first five coins
+    )
+
+
+def test_a_planted_correlation_break_decouples_the_served_candles_and_returns_to_the_path():
+    planted, null = SimulatorConfig(seed=SEED, integrity_rate=1.0), SimulatorConfig(seed=SEED)
+    (brk, *_) = manipulation.episodes(SEED, 1, 1.0, "correlation_break", DAY, DAY + DAY_MS)
+    m0, m1 = brk.start_ms // MINUTE_MS, brk.end_ms // MINUTE_MS
+    ret = np.diff(np.log(_closes(planted, m0 - 1, m1)), axis=1)
+    base = np.diff(np.log(_closes(null, m0 - 1, m1)), axis=1)
+    others = np.delete(np.arange(5), 1)
+    before = np.corrcoef(base[1], base[others].mean(axis=0))[0, 1]
+    during = np.corrcoef(ret[1], ret[others].mean(axis=0))[0, 1]
+    assert before > 0.5 and abs(during) < 0.25, (before, during)
+    assert 0.7 < ret[1].std() / base[1].std() < 1.4  # the same volatility, another direction
+    movers = {"price_spike", "pump_and_dump", "funding_marking"}  # the other kinds that move the price
+    overlapping = manipulation.config_truth(planted, brk.start_ms, brk.end_ms + MINUTE_MS)
+    assert not [e for e in overlapping if e["coin"] == planted.coins[1].name and e["type"] in movers]
+    after = _closes(planted, m1, m1 + 1)[1], _closes(null, m1, m1 + 1)[1]
+    assert after[0] == after[1]  # back on its path at the end (no other episode of the coin overlaps)
+
+
+def test_correlation_breaks_of_simulated_days_are_found_and_none_in_null_mode():
+    for seed in (SEED, 7):
+        days = [simulated_day(seed, c, 1.0) for c in range(5)]
+        bars = {str(c): minute_bars(frame, DAY, DAY + DAY_MS) for c, (frame, _) in enumerate(days)}
+        events = {
+            str(c): spike_events(f, DAY, DAY + DAY_MS)
+            + pump_events(f, DAY, DAY + DAY_MS)
+            + funding_events(f, DAY, DAY + DAY_MS)
+            for c, (f, _) in enumerate(days)
+        }
+        planted = [
+            Window(e["type"], str(c), e["start_ms"], e["end_ms"])
+            for c, (_, truth) in enumerate(days)
+            for e in truth
+            if e["type"] == "correlation_break"
+        ]
+        found = [
+            Window(e.type, c, e.start_ms, e.end_ms)
+            for c, events in correlation_breaks(bars, events).items()
+            for e in events
+        ]
+        assert planted and len(match(planted, found)) == len(planted) == len(found), (planted, found)
+        null = {str(c): minute_bars(simulated_day(seed, c, 0.0)[0], DAY, DAY + DAY_MS) for c in range(5)}
+        assert not any(correlation_breaks(null).values())
