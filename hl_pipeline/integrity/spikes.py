@@ -28,19 +28,19 @@ class SpikeParams:
     merge_min: int = 5
 
 
-def minute_bars(trades: pd.DataFrame, start_ms: int, end_ms: int) -> pd.DataFrame:
-    """Per minute of [start_ms, end_ms): notional (USD), trade count and last price (carried over
-    minutes without trades)."""
+def minute_bars(trades: pd.DataFrame, start_ms: int, end_ms: int, bar_ms: int = MINUTE_MS) -> pd.DataFrame:
+    """Per minute (or `bar_ms`) of [start_ms, end_ms): notional (USD), trade count and last price
+    (carried over bars without trades)."""
     t = epoch_ms(trades["time"])
-    minute = (t - start_ms) // MINUTE_MS
-    n = max(0, -(-(end_ms - start_ms) // MINUTE_MS))
+    minute = (t - start_ms) // bar_ms
+    n = max(0, -(-(end_ms - start_ms) // bar_ms))
     keep = (minute >= 0) & (minute < n)
     minute, px = minute[keep], trades["px"].to_numpy(float)[keep]
     usd = px * trades["sz"].to_numpy(float)[keep]
     last = pd.Series(px).groupby(minute).last()
     return pd.DataFrame(
         {
-            "time": start_ms + np.arange(n) * MINUTE_MS,
+            "time": start_ms + np.arange(n) * bar_ms,
             "usd": np.bincount(minute, weights=usd, minlength=n),
             "trades": np.bincount(minute, minlength=n),
             "px": last.reindex(np.arange(n)).ffill().bfill().to_numpy(),

@@ -14,11 +14,11 @@ import pandas as pd
 import pyarrow as pa
 
 from hl_pipeline.errors import PreconditionError
-from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks
+from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
 from hl_pipeline.integrity.events import Event, to_frame
 from hl_pipeline.integrity.funding import FundingParams, funding_events
 from hl_pipeline.integrity.pumps import PumpParams, pump_events
-from hl_pipeline.integrity.spikes import SpikeParams, minute_bars, spike_events
+from hl_pipeline.integrity.spikes import SpikeParams, spike_events
 from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
 from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
 from hl_pipeline.integrity.wash import WashParams, wash_events
@@ -98,7 +98,7 @@ def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int
         "correlation_break": BREAKS,
     }
     events, bars = {}, {}
-    for c in coins:  # one coin's trades in memory at a time; the cross-coin step needs only minute bars
+    for c in coins:  # one coin's trades in memory at a time; the cross-coin step needs only its bars
         trades = _read(root, "trades", date, c)
         events[c] = (
             spike_events(trades, start, end, SPIKES)
@@ -106,7 +106,7 @@ def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int
             + funding_events(trades, start, end, FUNDING)
         )
         if not trades.empty:
-            bars[c] = minute_bars(trades, start, end)
+            bars[c] = price_bars(trades, start, end, BREAKS)
     if len(bars) < BREAKS.min_coins:
         log(f"correlation breaks need {BREAKS.min_coins} coins with trades on {date}, got {len(bars)}: none")
     breaks = correlation_breaks(bars, events, BREAKS)

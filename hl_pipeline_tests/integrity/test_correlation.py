@@ -1,39 +1,43 @@
-"""The correlation-break detector on minute bars with a known factor structure."""
+"""The correlation-break detector on 10 s bars with a known factor structure."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from hl_pipeline.exchange.intervals import MINUTE_MS
-from hl_pipeline.integrity.correlation import BREAK, correlation_breaks, rolling_corr
+from hl_pipeline.integrity.correlation import BREAK, CorrelationParams, correlation_breaks, rolling_corr
 from hl_pipeline.integrity.events import Event
 from hl_pipeline_tests.integrity.frames import DAY
 
-MINUTES = 1440
+PARAMS = CorrelationParams()
+PER_MIN = PARAMS.bars(1)
+BARS = 1440 * PER_MIN
 
 
 def _bars(returns: np.ndarray) -> pd.DataFrame:
+    trades = np.full(len(returns), 5)
+    trades[::97] = 0  # some bars without a trade
     return pd.DataFrame(
         {
-            "time": DAY + np.arange(len(returns)) * MINUTE_MS,
-            "usd": 1e5,
-            "trades": 20,
+            "time": DAY + np.arange(len(returns)) * PARAMS.bar_ms,
+            "usd": 1e4,
+            "trades": trades,
             "px": 100.0 * np.exp(np.cumsum(returns)),
         }
     )
 
 
 def _market(seed: int, coins: int, broken: dict[int, tuple[int, int]] | None = None) -> dict[str, np.ndarray]:
-    """One-minute returns loading 0.8 on a shared factor; inside `broken` windows the coin's factor
+    """10 s returns loading 0.8 on a shared factor; inside `broken` windows (minutes) the coin's factor
     share is an independent stream of the same variance."""
     rng = np.random.default_rng(seed)
-    factor = rng.standard_normal(MINUTES)
+    factor = rng.standard_normal(BARS)
     out = {}
     for k in range(coins):
         loading = factor.copy()
         lo, hi = (broken or {}).get(k, (0, 0))
-        loading[lo:hi] = rng.standard_normal(hi - lo)
-        out[f"C{k}"] = 1e-3 * (0.8 * loading + 0.6 * rng.standard_normal(MINUTES))
+        loading[lo * PER_MIN : hi * PER_MIN] = rng.standard_normal((hi - lo) * PER_MIN)
+        out[f"C{k}"] = 4e-4 * (0.8 * loading + 0.6 * rng.standard_normal(BARS))
     return out
 
 
@@ -41,10 +45,10 @@ def test_rolling_corr_matches_numpy_on_a_full_window_and_skips_gaps():
     rng = np.random.default_rng(4)
     x = rng.standard_normal(200)
     y = 0.5 * x + rng.standard_normal(200)
-    got = rolling_corr(x, y, 51)
+    got = rolling_corr(x, y, 51, 26)
     assert got[100] == pytest.approx(np.corrcoef(x[75:126], y[75:126])[0, 1])
-    x[:150] = np.nan
-    assert np.isnan(rolling_corr(x, y, 51)[100])
+    x[:110] = np.nan  # 16 pairs left in the window around 100
+    assert np.isnan(rolling_corr(x, y, 51, 26)[100]) and np.isfinite(rolling_corr(x, y, 51, 16)[100])
 
 
 def test_a_coin_that_stops_following_the_market_is_found_and_the_others_are_not():

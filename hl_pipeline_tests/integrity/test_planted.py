@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
-from hl_pipeline.integrity.correlation import correlation_breaks
+from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
 from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match
 from hl_pipeline.integrity.pumps import pump_events
-from hl_pipeline.integrity.spikes import minute_bars, spike_events
+from hl_pipeline.integrity.spikes import spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.wash import wash_events
 from hl_pipeline.simulator import manipulation
@@ -23,6 +23,7 @@ from hl_pipeline_tests.integrity.frames import DAY, simulated_day
 SEED = 3
 OLD_KINDS = ("wash", "volume_spike", "price_spike")
 NEW_KINDS = ("pump_and_dump", "funding_marking")
+BREAKS = CorrelationParams()
 
 
 def test_null_mode_plants_nothing_and_planting_leaves_other_minutes_alone():
@@ -147,7 +148,7 @@ def test_a_planted_correlation_break_decouples_the_served_candles_and_returns_to
 def test_correlation_breaks_of_simulated_days_are_found_and_none_in_null_mode():
     for seed in (SEED, 7):
         days = [simulated_day(seed, c, 1.0) for c in range(5)]
-        bars = {str(c): minute_bars(frame, DAY, DAY + DAY_MS) for c, (frame, _) in enumerate(days)}
+        bars = {str(c): price_bars(frame, DAY, DAY + DAY_MS, BREAKS) for c, (frame, _) in enumerate(days)}
         events = {
             str(c): spike_events(f, DAY, DAY + DAY_MS)
             + pump_events(f, DAY, DAY + DAY_MS)
@@ -166,5 +167,7 @@ def test_correlation_breaks_of_simulated_days_are_found_and_none_in_null_mode():
             for e in events
         ]
         assert planted and len(match(planted, found)) == len(planted) == len(found), (planted, found)
-        null = {str(c): minute_bars(simulated_day(seed, c, 0.0)[0], DAY, DAY + DAY_MS) for c in range(5)}
+        null = {
+            str(c): price_bars(simulated_day(seed, c, 0.0)[0], DAY, DAY + DAY_MS, BREAKS) for c in range(5)
+        }
         assert not any(correlation_breaks(null).values())
