@@ -1,7 +1,10 @@
 """Volume and price spikes from a coin-day of trades: robust (modified) z-scores of the log notional
 of the trailing `sum_min` minutes and of one-minute log returns against a centred rolling median and
 MAD (Iglewicz & Hoaglin 1993, z = 0.6745 (x - median) / MAD; reference/wallets-and-integrity.md
-section 5.4). Flagged minutes at most `merge_min` apart join one event."""
+section 5.4). Flagged minutes at most `merge_min` apart join one event; a volume spike spans at least
+`volume_min` busy minutes. A price spike is a move that is
+given back: one whose price stays beyond its move for the next `revert_min` minutes is news (it
+carries on) and is not reported."""
 
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ class SpikeParams:
     volume_z: float = 4.5  # on log(1 + notional of the trailing sum_min minutes)
     price_z: float = 13.5  # on |one-minute log return|
     merge_min: int = 5
+    volume_min: int = 2  # a volume spike lasts this many minutes (a one-minute burst is one print cluster)
+    revert_min: int = 30  # news moves the price and the move stays; a spike's is given back:
+    reversal: float = 0.0  # a price spike must give back more than this share of its move in revert_min
 
 
 def minute_bars(trades: pd.DataFrame, start_ms: int, end_ms: int, bar_ms: int = MINUTE_MS) -> pd.DataFrame:
@@ -74,7 +80,28 @@ def spike_events(
     z = z_vol.to_numpy()
     out = _runs(VOLUME, bars, z, z > params.volume_z, params, lead=params.sum_min - 1)
     out += _runs(PRICE, bars, z_ret.to_numpy(), z_ret.abs().to_numpy() > params.price_z, params)
-    return out
+    return [
+        e
+        for e in out
+        if (e.evidence["minutes"] >= params.volume_min if e.type == VOLUME else _reverts(e, params))
+    ]
+
+
+def _given_back(bars: pd.DataFrame, lo: int, hi: int, params: SpikeParams) -> float | None:
+    """The largest share of the move from before minute `lo` to minute `hi` given back within
+    `revert_min` minutes after; None at the end of the data or without a move."""
+    log_px = np.log(bars["px"].to_numpy())
+    before = log_px[max(0, lo - 1)]
+    move = log_px[hi] - before
+    after = log_px[hi + 1 : hi + 1 + params.revert_min] - before
+    return float(np.max(1.0 - after / move)) if after.size and move else None
+
+
+def _reverts(e: Event, params: SpikeParams) -> bool:
+    """Whether a price spike gave back more than `reversal` of its move, or is too close to the end
+    of the data to tell."""
+    back = e.evidence["given_back"]
+    return back is None or back > params.reversal
 
 
 def _runs(
@@ -107,6 +134,7 @@ def _runs(
             evidence["return_bps"] = float(
                 np.log(bars["px"].iloc[peak] / bars["px"].iloc[max(0, peak - 1)]) * 1e4
             )
+            evidence["given_back"] = _given_back(bars, lo, hi, params)
         threshold = params.volume_z if kind == VOLUME else params.price_z
         out.append(
             Event(

@@ -11,7 +11,7 @@ from hl_pipeline.integrity.events import to_frame
 from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match, scores
 from hl_pipeline.integrity.pumps import pump_events
-from hl_pipeline.integrity.spikes import spike_events
+from hl_pipeline.integrity.spikes import SpikeParams, spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.venue_stats import benford, round_sizes, size_decimals, tail_exponent
 from hl_pipeline.integrity.wash import wash_events
@@ -81,6 +81,18 @@ def test_volume_and_price_spikes_are_found_where_planted_and_nowhere_else():
     ]
     assert found[0].end_ms == DAY + 605 * MINUTE_MS
     assert found[1].evidence["return_bps"] == pytest.approx(500, abs=60)
+    assert found[1].evidence["given_back"] > 0
+
+
+def test_a_jump_that_carries_on_is_news_not_a_price_spike():
+    rng = np.random.default_rng(4)
+    volume, returns = np.exp(rng.uniform(8, 10, 1440)), rng.normal(0, 1e-3, 1440)
+    returns[900] += 0.05
+    returns[901:916] += 0.004  # the move carries on for 15 minutes: the price never comes back
+    trades = _minute_trades(volume, returns)
+    assert spike_events(trades, DAY, DAY + 1440 * MINUTE_MS) == []
+    (news,) = spike_events(trades, DAY, DAY + 1440 * MINUTE_MS, SpikeParams(reversal=-1.0))
+    assert news.type == "price_spike" and news.evidence["given_back"] < 0
 
 
 def _quiet_day(seed: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -211,3 +223,13 @@ def test_a_day_with_a_few_seconds_of_trades_has_no_spikes():
     rng = np.random.default_rng(9)
     few = _minute_trades(np.exp(rng.uniform(8, 10, 3)), rng.normal(0, 1e-3, 3))  # a short collector run
     assert spike_events(few, DAY, DAY + 1440 * MINUTE_MS) == []
+
+
+def test_a_one_minute_burst_of_volume_is_not_a_volume_spike():
+    rng = np.random.default_rng(4)
+    volume, returns = np.exp(rng.uniform(8, 10, 1440)), rng.normal(0, 1e-3, 1440)
+    volume[300] *= 25
+    trades = _minute_trades(volume, returns)
+    assert spike_events(trades, DAY, DAY + 1440 * MINUTE_MS) == []
+    (burst,) = spike_events(trades, DAY, DAY + 1440 * MINUTE_MS, SpikeParams(volume_min=1))
+    assert burst.type == "volume_spike" and burst.evidence["minutes"] == 1
