@@ -52,9 +52,10 @@ def _taker_edge(taker: pd.DataFrame) -> tuple[int, float | None, float | None]:
     """(orders with a markout, their mean hour markout in bps, its t-statistic) over taker orders."""
     per_order = taker.groupby("oid")[TAKER_MARKOUT].mean().dropna()
     n = len(per_order)
-    if n < 3 or per_order.std() == 0:
-        return n, float(per_order.mean()) if n else None, None
-    return n, float(per_order.mean()), float(per_order.mean() / (per_order.std() / np.sqrt(n)))
+    if not n:
+        return 0, None, None
+    mean, std = float(per_order.mean()), float(per_order.std())
+    return n, mean, mean / (std / np.sqrt(n)) if n >= 3 and std > 0 else None
 
 
 def _timing(taker: pd.DataFrame) -> tuple[float | None, float | None]:
