@@ -47,15 +47,7 @@ FIRST_DAY_MS = 1_708_560_000_000  # 2024-02-22
 BOOK_MS = 600
 WINDOW_MS = 2 * 60_000
 GOALS = {"wash": (0.9, 0.8), "volume_spike": (0.9, 0.8), "price_spike": (0.9, 0.8), "spoof": (0.7, 0.6)}
-TYPES = (
-    "wash",
-    "volume_spike",
-    "price_spike",
-    "spoof",
-    "pump_and_dump",
-    "funding_marking",
-    "correlation_break",
-)  # no goal set for the last three
+TYPES = manipulation.KINDS  # every planted kind; GOALS covers the first four
 WALLET_COUNTS = (5_000, 20_000, 60_000)
 SIGNAL = 1.0  # the demo's signal strength
 
