@@ -51,3 +51,16 @@ def simulated_day(seed: int, coin_id: int, rate: float) -> tuple[pd.DataFrame, l
     coins = tuple(c.name for c in config.coins)
     truth = manipulation.truth(seed, coins, rate, wal.addresses, wal.of_kind("retail"), DAY, DAY + DAY_MS)
     return frame, [e for e in truth if e["coin"] == spec.name]
+
+
+def book_levels(times: list[int], big: dict[int, tuple[int, float]]) -> pd.DataFrame:
+    """20-level books around 100; `big[t] = (level, size)` puts a large bid there at time t."""
+    rows = []
+    for t in times:
+        for side, sign in (("bid", -1), ("ask", 1)):
+            for level in range(20):
+                size = 10.0 + level % 3
+                if side == "bid" and t in big and big[t][0] == level:
+                    size = big[t][1]
+                rows.append((t, side, level, 100.0 + sign * 0.01 * (level + 1), size, 1))
+    return pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz", "n"])

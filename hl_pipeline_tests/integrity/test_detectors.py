@@ -15,7 +15,7 @@ from hl_pipeline.integrity.spikes import SpikeParams, spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.venue_stats import benford, round_sizes, size_decimals, tail_exponent
 from hl_pipeline.integrity.wash import wash_events
-from hl_pipeline_tests.integrity.frames import DAY, background
+from hl_pipeline_tests.integrity.frames import DAY, background, book_levels
 
 
 def _ring(members: list[str], start: int, trades: int, usd: float, px: float = 100.0) -> pd.DataFrame:
@@ -133,25 +133,12 @@ def test_a_push_before_the_funding_time_that_reverses_after_is_a_marking():
     assert event.evidence["z"] > event.evidence["params"]["z"]
 
 
-def _books(times: list[int], big: dict[int, tuple[int, float]]) -> pd.DataFrame:
-    """20-level books around 100; `big[t] = (level, size)` puts a large bid there at time t."""
-    rows = []
-    for t in times:
-        for side, sign in (("bid", -1), ("ask", 1)):
-            for level in range(20):
-                size = 10.0 + level % 3
-                if side == "bid" and t in big and big[t][0] == level:
-                    size = big[t][1]
-                rows.append((t, side, level, 100.0 + sign * 0.01 * (level + 1), size, 1))
-    return pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz", "n"])
-
-
 NO_TRADES = pd.DataFrame({"time": [], "px": [], "sz": [], "side": []})
 
 
 def test_a_large_bid_pulled_within_seconds_is_a_spoof():
     times = [DAY + i * 600 for i in range(50)]
-    books = _books(times, {t: (2, 150.0) for t in times[10:15]})
+    books = book_levels(times, {t: (2, 150.0) for t in times[10:15]})
     (event,) = spoof_events(books, NO_TRADES)
     assert (event.start_ms, event.end_ms) == (times[10], times[14])
     assert event.evidence["side"] == "bid" and event.evidence["level"] == 2 and event.addresses == ()
@@ -160,10 +147,10 @@ def test_a_large_bid_pulled_within_seconds_is_a_spoof():
 
 def test_a_large_level_that_trades_or_rests_long_is_not_a_spoof():
     times = [DAY + i * 600 for i in range(100)]
-    filled = _books(times, {t: (1, 150.0) for t in times[10:15]})
+    filled = book_levels(times, {t: (1, 150.0) for t in times[10:15]})
     hit = pd.DataFrame({"time": [times[12]], "px": [99.98], "sz": [5.0], "side": ["A"]})
     assert spoof_events(filled, hit) == []
-    resting = _books(times, {t: (1, 150.0) for t in times[10:60]})  # 29.4 s: a real order
+    resting = book_levels(times, {t: (1, 150.0) for t in times[10:60]})  # 29.4 s: a real order
     assert spoof_events(resting, NO_TRADES) == []
 
 
