@@ -64,8 +64,17 @@ def shards(tmp_path_factory):
         try:
             folders = [landing / f"shard-{i}-of-2" for i in range(2)]
             _wait(lambda: all(list((f / "trades").glob(".journal-*")) for f in folders), "journals", procs)
-            time.sleep(2.0)
-            scraped = [scrape(p) for p in ports]
+            scraped: list = []
+
+            def streamed() -> bool:  # a fixed wait was too short on a loaded machine
+                scraped[:] = [scrape(p) for p in ports]
+                trades = [
+                    ("hl_collector_messages_total", (("channel", "trades"), ("shard", f"{i}/2")))
+                    for i in range(2)
+                ]
+                return all(samples.get(key, 0) > 10 for samples, key in zip(scraped, trades))
+
+            _wait(streamed, "more than 10 trades messages on each shard", procs)
             started = [min(int(j.stem.split("-")[1]) for j in f.glob("trades/.journal-*")) for f in folders]
             time.sleep(1.0)
             for proc in procs:
