@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
-from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
+from hl_pipeline.integrity.correlation import MOVES_PRICE, CorrelationParams, correlation_breaks, price_bars
 from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match
 from hl_pipeline.integrity.pumps import pump_events
@@ -138,9 +138,8 @@ def test_a_planted_correlation_break_decouples_the_served_candles_and_returns_to
     during = np.corrcoef(ret[1], ret[others].mean(axis=0))[0, 1]
     assert before > 0.5 and abs(during) < 0.25, (before, during)
     assert 0.7 < ret[1].std() / base[1].std() < 1.4  # the same volatility, another direction
-    movers = {"price_spike", "pump_and_dump", "funding_marking"}  # the other kinds that move the price
     overlapping = manipulation.config_truth(planted, brk.start_ms, brk.end_ms + MINUTE_MS)
-    assert not [e for e in overlapping if e["coin"] == planted.coins[1].name and e["type"] in movers]
+    assert not [e for e in overlapping if e["coin"] == planted.coins[1].name and e["type"] in MOVES_PRICE]
     after = _closes(planted, m1, m1 + 1)[1], _closes(null, m1, m1 + 1)[1]
     assert after[0] == after[1]  # back on its path at the end (no other episode of the coin overlaps)
 
@@ -149,7 +148,7 @@ def test_correlation_breaks_of_simulated_days_are_found_and_none_in_null_mode():
     for seed in (SEED, 7):
         days = [simulated_day(seed, c, 1.0) for c in range(5)]
         bars = {str(c): price_bars(frame, DAY, DAY + DAY_MS, BREAKS) for c, (frame, _) in enumerate(days)}
-        events = {
+        others = {
             str(c): spike_events(f, DAY, DAY + DAY_MS)
             + pump_events(f, DAY, DAY + DAY_MS)
             + funding_events(f, DAY, DAY + DAY_MS)
@@ -163,8 +162,8 @@ def test_correlation_breaks_of_simulated_days_are_found_and_none_in_null_mode():
         ]
         found = [
             Window(e.type, c, e.start_ms, e.end_ms)
-            for c, events in correlation_breaks(bars, events).items()
-            for e in events
+            for c, breaks in correlation_breaks(bars, others).items()
+            for e in breaks
         ]
         assert planted and len(match(planted, found)) == len(planted) == len(found), (planted, found)
         null = {
