@@ -1,6 +1,8 @@
 """Per coin-day with events: the minute price and notional from the trades with each event's window
-shaded, as a PNG beside the lake (data/reports/integrity/<dataset>/); for spoofs, which last seconds,
-also the sizes resting near the touch on the spoofed side around each one (<coin>-<date>-book.png)."""
+shaded, as a PNG beside the lake (data/reports/integrity/<dataset>/); and when the coin-day has book
+snapshots, a panel per event of the book around it (<coin>-<date>-book.png): for spoofs, which last
+seconds, the sizes resting near the touch on the spoofed side; for the minutes-long events of the
+other datasets, the spread and the depth of the first levels of each side."""
 
 from __future__ import annotations
 
@@ -27,9 +29,11 @@ COLOURS = {
     "funding_marking": "tab:cyan",
     "correlation_break": "tab:olive",
 }
-BOOK_LEVELS = 5  # the levels drawn on a spoof's side
+BOOK_LEVELS = 5  # the levels drawn on a spoof's side, or summed into each side's depth
 BOOK_PAD = pd.Timedelta(seconds=30)  # drawn either side of a spoof's window
-BOOK_EVENTS = 4  # the strongest spoofs of a coin-day get a panel each
+BOOK_EVENTS = 4  # the strongest events of a coin-day get a panel each
+BOOK_MIN_PAD = pd.Timedelta(minutes=5)  # a minutes-long event is drawn with max(this, half its length) around
+BOOK_STEP = "10s"  # the snapshots are averaged over this before drawing
 
 
 def event_plots(
@@ -72,10 +76,14 @@ def event_plots(
             path = folder / f"{coin}-{date}.png"
             save_png(fig, path, dpi=60)
             out.setdefault(date, {})[coin] = path
-            books = read_partition(root, "book_snapshots", date, coin) if dataset == "spoofing" else None
-            if books is not None:
+            books = read_partition(root, "book_snapshots", date, coin)
+            if books is not None and books.num_rows:
                 book = folder / f"{coin}-{date}-book.png"
-                _book_plot(plt, books.select(["time", "side", "level", "sz"]).to_pandas(), events, book)
+                books_df = books.select(["time", "side", "level", "px", "sz"]).to_pandas()
+                if dataset == "spoofing":
+                    _book_plot(plt, books_df, events, book)
+                else:
+                    _spread_depth_plot(plt, book_summary(books_df), events, book)
                 out[date][f"{coin}_book"] = book
     return out
 
@@ -106,5 +114,53 @@ def _book_plot(plt: Any, books: pd.DataFrame, events: pa.Table, path: Path) -> N
         ax.set_ylabel(f"{side} size")
         ax.set_title(f"spoof at {start:%H:%M:%S}, score {e['score']:.2f}", fontsize=8)
     axes[0, 0].legend(loc="upper right", fontsize=6)
+    fig.tight_layout()
+    save_png(fig, path, dpi=60)
+
+
+def book_summary(books: pd.DataFrame) -> pd.DataFrame:
+    """The mean over each BOOK_STEP that has snapshots of the spread (bps of the mid) and of the bid
+    and ask depth (USD: px * sz summed over the first BOOK_LEVELS levels)."""
+    near = books[books["level"] < BOOK_LEVELS]
+    near = near.assign(usd=near["px"] * near["sz"], touch=near["px"].where(near["level"] == 0))
+    snap = (
+        near.groupby(["time", "side"])
+        .agg(usd=("usd", "sum"), touch=("touch", "max"))
+        .unstack("side")
+        .reindex(columns=pd.MultiIndex.from_product([["usd", "touch"], ["bid", "ask"]]))
+    )
+    bid, ask = snap["touch", "bid"], snap["touch", "ask"]
+    out = pd.DataFrame(
+        {
+            "spread_bps": (ask - bid) / ((ask + bid) / 2) * 1e4,
+            "bid_usd": snap["usd", "bid"],
+            "ask_usd": snap["usd", "ask"],
+        }
+    )
+    return out.resample(BOOK_STEP).mean().dropna(how="all")
+
+
+def _spread_depth_plot(plt: Any, summary: pd.DataFrame, events: pa.Table, path: Path) -> None:
+    """One row per event (the strongest BOOK_EVENTS): the spread (left) and the bid and ask depth
+    (right) from `summary`, padded by max(BOOK_MIN_PAD, half the event's length), its window shaded."""
+    rows = sorted(events.select(["type", "time", "end_time", "score"]).to_pylist(), key=lambda e: -e["score"])
+    rows = rows[:BOOK_EVENTS]
+    fig, axes = plt.subplots(len(rows), 2, figsize=(8, 2.0 * len(rows)), squeeze=False)
+    for (left, right), e in zip(axes, rows):
+        start = pd.Timestamp(e["time"])
+        end = max(pd.Timestamp(e["end_time"]), start + pd.Timedelta(minutes=1))
+        pad = max(BOOK_MIN_PAD, (end - start) / 2)
+        near = summary.loc[start - pad : end + pad]
+        left.plot(near.index, near["spread_bps"], lw=0.8, marker=".", ms=2, color="black")
+        left.set_ylabel("spread, bps")
+        left.set_title(f"{e['type']} at {start:%H:%M}, score {e['score']:.2f}", fontsize=8)
+        for side, colour in (("bid", "tab:green"), ("ask", "tab:red")):
+            right.plot(near.index, near[f"{side}_usd"], lw=0.8, marker=".", ms=2, color=colour, label=side)
+        right.set_ylabel(f"depth, {BOOK_LEVELS} levels, USD", fontsize=7)
+        for ax in (left, right):
+            ax.axvspan(start, end, alpha=0.3, color=COLOURS.get(e["type"], "tab:blue"))
+            ax.set_xlim(start - pad, end + pad)
+            ax.tick_params(labelsize=6)
+    axes[0, 1].legend(loc="upper right", fontsize=6)
     fig.tight_layout()
     save_png(fig, path, dpi=60)
