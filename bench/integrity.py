@@ -2,15 +2,16 @@
 event-level matching, false alarms per coin-week in null mode, and the time a day of 5 coins takes.
 
 Per seed, DAYS days of COINS: the tape (what `trades` holds) from the simulator at integrity rate 1
-and at 0 (the null), run through the wash, spike, pump-and-dump, funding-marking and (across the
-coins) correlation-break detectors as the assets run them; the spoof
-detector on 600 ms book snapshots (the WebSocket cadence) in a window of WINDOW_MS either side of
+and at 0 (the null), run through the wash, spike, pump-and-dump, funding-marking,
+liquidation-cascade and (across the coins) correlation-break detectors as the assets run them; the
+spoof detector on 600 ms book snapshots (the WebSocket cadence) in a window of WINDOW_MS either side of
 each planted spoof, under rate 1 and, at the same times, rate 0 (a whole day of 600 ms books costs
 minutes of simulator time per coin, so null false alarms are counted on those windows and scaled
 to a coin-week). Matching (hl_pipeline/integrity/matching.py): same type and coin, windows
-overlapping after widening by max(60 s, half the episode), one-to-one. The detectors' thresholds
-were read off TUNING_SEEDS (13 and 17 for correlation breaks only); the scored seeds differ, and the
-tests use others again (3, 7).
+overlapping after widening by max(60 s, half the episode; a cascade's episode is its forced
+minutes), one-to-one. The detectors' thresholds were read off TUNING_SEEDS (13 and 17 for
+correlation breaks only; 5 and 11 for cascades); the scored seeds differ, and the tests use others
+again (3, 7).
 
 `python -m bench.integrity [SEED...]`.
 """
@@ -26,11 +27,9 @@ import pandas as pd
 
 from bench.common import save, table
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
+from hl_pipeline.integrity.anomalies import coin_anomalies
 from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
-from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match, scores
-from hl_pipeline.integrity.pumps import pump_events
-from hl_pipeline.integrity.spikes import spike_events
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.venue_stats import venue_statistics
 from hl_pipeline.integrity.wash import wash_events
@@ -78,6 +77,11 @@ def books_frame(config: SimulatorConfig, coin_id: int, start_ms: int, end_ms: in
     return pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz"])
 
 
+def planted_window(e: dict) -> Window:
+    """A planted episode's window to match: a cascade's forced minutes (its recovery is no event)."""
+    return Window(e["type"], e["coin"], e["start_ms"], e.get("forced_end_ms", e["end_ms"]))
+
+
 def _windows(events, coin: str) -> list[Window]:
     return [Window(e.type, coin, e.start_ms, e.end_ms) for e in events]
 
@@ -107,11 +111,7 @@ def tape_run(
         others, bars = {}, {}
         for c, frame in enumerate(frames):
             coin = config.coins[c].name
-            others[coin] = (
-                spike_events(frame, start, start + DAY_MS)
-                + pump_events(frame, start, start + DAY_MS)
-                + funding_events(frame, start, start + DAY_MS)
-            )
+            others[coin] = coin_anomalies(frame, start, start + DAY_MS)
             bars[coin] = price_bars(frame, start, start + DAY_MS, CorrelationParams())
             wash = wash_events(frame)
             venue_statistics(frame, config.coins[c].sz_decimals)
@@ -123,7 +123,7 @@ def tape_run(
         for coin, breaks in correlation_breaks(bars, others).items():
             found += _windows(breaks, coin)
         seconds.append(time.perf_counter() - t0)
-        planted += [Window(e["type"], e["coin"], e["start_ms"], e["end_ms"]) for e in truth]
+        planted += [planted_window(e) for e in truth]
     return planted, found, seconds, exact
 
 
@@ -250,7 +250,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
     matched_wash = sum(r["wash_matched"] for r in per_seed.values())
     print(f"wash rings matched with exactly the planted addresses: {exact} of {matched_wash} matched")
     print(
-        f"a day of {COINS} coins (wash, spikes, pumps, funding, correlation, venue statistics; tape in"
+        f"a day of {COINS} coins (wash, spikes, pumps, funding, cascades, correlation, venue statistics; tape in"
         f" memory): median"
         f" {statistics.median(day_seconds):.2f} s, max {max(day_seconds):.2f} s over {len(day_seconds)} days"
     )

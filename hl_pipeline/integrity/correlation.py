@@ -22,7 +22,12 @@ from hl_pipeline.integrity.events import Event
 from hl_pipeline.integrity.spikes import minute_bars
 
 BREAK = "correlation_break"
-MOVES_PRICE = ("price_spike", "pump_and_dump", "funding_marking")  # events whose minutes are left out
+MOVES_PRICE = (
+    "price_spike",
+    "pump_and_dump",
+    "funding_marking",
+    "liquidation_cascade",
+)  # events whose minutes are left out
 
 
 @dataclasses.dataclass(frozen=True)

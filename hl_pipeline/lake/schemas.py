@@ -741,7 +741,8 @@ WASH_TRADES = _events("wash-trading")
 SPOOFING = _events("spoofing")
 """Spoof episodes per coin-day from the book snapshots (no identity)."""
 MARKET_ANOMALIES = _events("market-anomaly")
-"""Volume and price spikes per coin-day."""
+"""Volume and price spikes, pump-and-dump episodes, markings around funding, liquidation cascades and
+correlation breaks per coin-day."""
 VENUE_INTEGRITY = pa.schema(
     [
         _f("time", TS, "start of the day (UTC)", nullable=False),

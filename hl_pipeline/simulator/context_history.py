@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS, MINUTE_MS
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.candles import CandleSource
 from hl_pipeline.simulator.config import SimulatorConfig
@@ -22,11 +23,12 @@ HEADER = (
 
 
 def open_interest(config: SimulatorConfig, coin_id: int, times: np.ndarray) -> np.ndarray:
-    """Open interest (base units) at each of `times`: the coin's level, moving hour by hour."""
-    hours = np.asarray(times, dtype=np.int64) // HOUR_MS
-    return config.coins[coin_id].open_interest * (
-        0.8 + 0.4 * uniform(stream_key(config.seed, coin_id, 12), hours)
-    )
+    """Open interest (base units) at each of `times`: the coin's level, moving hour by hour, less what
+    planted liquidation cascades close (manipulation.py)."""
+    times = np.asarray(times, dtype=np.int64)
+    spec = config.coins[coin_id]
+    level = spec.open_interest * (0.8 + 0.4 * uniform(stream_key(config.seed, coin_id, 12), times // HOUR_MS))
+    return level * manipulation.open_interest_factor(config.seed, coin_id, spec.integrity, times)
 
 
 def _marks(config: SimulatorConfig, coin_id: int, times: np.ndarray) -> np.ndarray:

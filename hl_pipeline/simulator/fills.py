@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.fees import rates
 from hl_pipeline.simulator.hashing import stream_key, uniform
 from hl_pipeline.simulator.numbers import fmt_lots, fmt_px, fmt_pxs, fmt_sig
@@ -114,10 +115,12 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
 
 def liquidations(tape: TradeTape, coin_id: int, t: Trades) -> np.ndarray:
     """Per trade, the liquidated wallet (-1: none): a liquidation-prone taker is liquidated in a
-    LIQUIDATION_SHARE of its taker trades (planted as labels; positions are not margin-checked)."""
+    LIQUIDATION_SHARE of its taker trades, and in every forced order of a planted cascade
+    (manipulation.py; planted as labels: positions are not margin-checked)."""
     taker = np.where(t.buy, t.buyer, t.seller)
     prone = tape.wallets.of_kind("liquidation_prone")
     hit = uniform(stream_key(tape.seed, coin_id, 14), t.lead) < LIQUIDATION_SHARE
+    hit |= manipulation.forced_orders(tape.seed, coin_id, tape.coins[coin_id].integrity, t.time, t.lead).mask
     return np.where((taker >= prone.start) & (taker < prone.stop) & hit, taker, -1)
 
 

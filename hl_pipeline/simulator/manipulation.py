@@ -26,6 +26,11 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   its direction normals that the market drives is swapped for an independent stream of the same
   variance (pricepath.py), so volatility and volume are unchanged, and the swap is bridged so the
   price is back on its path at the end.
+- liquidation_cascade: for 8-15 minutes 60% of the taker orders are liquidations of liquidation-prone
+  accounts, all on one side (sells when longs are liquidated, 70% of cascades; buys in a squeeze), at
+  3-5x volume, while the log price moves that way by 30-45 sigmas; it recovers over 60-120 minutes,
+  and open interest falls by 5-10% and comes back with it. The liquidation object is on both sides'
+  fills (fills.py).
 
 `truth` exports every episode of a window (never read by the pipeline).
 """
@@ -51,6 +56,7 @@ KINDS = (
     "pump_and_dump",
     "funding_marking",
     "correlation_break",
+    "liquidation_cascade",
 )
 BASE_RATE = {  # per coin-day at rate 1
     "wash": 1.0,
@@ -60,6 +66,7 @@ BASE_RATE = {  # per coin-day at rate 1
     "pump_and_dump": 0.5,
     "funding_marking": 1.0,
     "correlation_break": 0.5,
+    "liquidation_cascade": 0.5,
 }
 WASH_RANK = 4095  # a wash print's rank in its minute (ordinary trades use 0..4094)
 WASH_MINUTES = (20, 60)
@@ -80,6 +87,14 @@ MARK_SIGMAS = (12.0, 18.0)
 MARK_MIN = (5, 8)  # minutes of pressure before the funding time, and of its reversal after
 MARK_VOLUME = 2.0
 BREAK_MIN = (90, 180)
+CASCADE_MIN = (8, 15)  # minutes of forced orders
+CASCADE_SIGMAS = (30.0, 45.0)  # the move over them, in mean one-minute sigmas
+CASCADE_RECOVER_MIN = (60, 120)
+CASCADE_VOLUME = (3.0, 5.0)
+CASCADE_FORCED = 0.6  # the share of the cascade's taker orders that are liquidations
+CASCADE_DOWN = 0.7  # the share of cascades that liquidate longs
+CASCADE_OI = (0.05, 0.10)  # the fall of open interest over the cascade
+_FORCED_STREAM = 11  # stream_key(seed, _STREAM + 11, coin_id): which taker orders are forced
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
 
@@ -88,9 +103,10 @@ class Episode:
     """One planted episode: kind, coin index, [start_ms, end_ms), and the kind's parameters (`draws`
     picks a wash ring's members from the retail block; `size` is the spoof's or spike's multiple,
     the price spike's, pump's or marking's signed amplitude in sigmas or the wash print's notional;
-    `side` +1 bid / -1 ask; `level` the spoof's book level, `decay_min` the price spike's decay, the
-    dump's or the marking's reversal; `lead_min` the run-up's or the pressure's minutes before the
-    peak; `volume` the pump's or marking's volume multiple)."""
+    `side` +1 bid / -1 ask (a cascade's: +1 forced buys); `level` the spoof's book level (a cascade's
+    open-interest fall in basis points), `decay_min` the price spike's decay, the dump's, the
+    marking's or the cascade's reversal; `lead_min` the run-up's, the pressure's or the cascade's
+    minutes before the peak; `volume` the pump's, marking's or cascade's volume multiple)."""
 
     kind: str
     coin_id: int
@@ -181,6 +197,25 @@ def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> t
                     volume=MARK_VOLUME,
                 )
             )
+        elif kind == "liquidation_cascade":
+            start -= start % MINUTE_MS
+            lead = int(_between(CASCADE_MIN[0], CASCADE_MIN[1] + 1, u[1]))
+            back = int(_between(CASCADE_RECOVER_MIN[0], CASCADE_RECOVER_MIN[1] + 1, u[2]))
+            sign = -1 if u[4] < CASCADE_DOWN else 1
+            out.append(
+                Episode(
+                    kind,
+                    coin_id,
+                    start,
+                    start + (lead + back) * MINUTE_MS,
+                    sign * _between(*CASCADE_SIGMAS, u[3]),
+                    side=sign,
+                    level=round(_between(*CASCADE_OI, u[5]) * 1e4),
+                    decay_min=back,
+                    lead_min=lead,
+                    volume=_between(*CASCADE_VOLUME, u[6]),
+                )
+            )
         elif kind == "correlation_break":
             start -= start % MINUTE_MS
             minutes = int(_between(BREAK_MIN[0], BREAK_MIN[1] + 1, u[1]))
@@ -215,9 +250,9 @@ def episodes(seed: int, coin_id: int, rate: float, kind: str, start_ms: int, end
 
 
 def volume_factor(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> np.ndarray:
-    """Per minute, the multiple of its usual trade count and volume (1 outside volume spikes, pumps
-    and markings): a spike's factor, times a pump's rising to its multiple over the run-up and held
-    through the dump, times a marking's over its minutes before the funding time."""
+    """Per minute, the multiple of its usual trade count and volume (1 outside volume spikes, pumps,
+    markings and cascades): a spike's factor, times a pump's rising to its multiple over the run-up
+    and held through the dump, times a marking's or a cascade's over its minutes before its peak."""
     out = np.ones(len(minutes))
     if not rate or not len(minutes):
         return out
@@ -229,15 +264,16 @@ def volume_factor(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> 
         x = (t - e.start_ms) / MINUTE_MS
         ramp = 1.0 + (e.volume - 1.0) * np.clip((x + 1) / e.lead_min, 0.0, 1.0)
         out *= np.where((t >= e.start_ms) & (t < e.end_ms), ramp, 1.0)
-    for e in episodes(seed, coin_id, rate, "funding_marking", lo, hi):
-        out *= np.where((t >= e.start_ms) & (t < e.start_ms + e.lead_min * MINUTE_MS), e.volume, 1.0)
+    for kind in ("funding_marking", "liquidation_cascade"):
+        for e in episodes(seed, coin_id, rate, kind, lo, hi):
+            out *= np.where((t >= e.start_ms) & (t < e.start_ms + e.lead_min * MINUTE_MS), e.volume, 1.0)
     return out
 
 
 def price_offset(seed: int, coin_id: int, daily_vol: float, rate: float, t: np.ndarray) -> np.ndarray:
     """The planted log-price offset at times `t` (ms): price spikes (a linear rise over the first
-    minute, then a linear decay to zero), pumps and markings (a linear rise over `lead_min`, then a
-    linear return over `decay_min`)."""
+    minute, then a linear decay to zero), pumps, markings and cascades (a linear rise over
+    `lead_min`, then a linear return over `decay_min`)."""
     out = np.zeros(t.shape)
     if not rate or not t.size:
         return out
@@ -245,10 +281,46 @@ def price_offset(seed: int, coin_id: int, daily_vol: float, rate: float, t: np.n
     lo, hi = int(t.min()), int(t.max()) + 1
     for e in episodes(seed, coin_id, rate, "price_spike", lo, hi):
         out += _tent(t, e.start_ms, 1, e.decay_min, e.size * sigma)
-    for kind in ("pump_and_dump", "funding_marking"):
+    for kind in ("pump_and_dump", "funding_marking", "liquidation_cascade"):
         for e in episodes(seed, coin_id, rate, kind, lo, hi):
             out += _tent(t, e.start_ms, e.lead_min, e.decay_min, e.size * sigma)
     return out
+
+
+def open_interest_factor(seed: int, coin_id: int, rate: float, t: np.ndarray) -> np.ndarray:
+    """The multiple of the usual open interest at times `t` (ms): 1 less each cascade's fall, taken
+    linearly over its forced minutes and given back over its recovery."""
+    out = np.ones(np.shape(t))
+    if not rate or not np.size(t):
+        return out
+    for e in episodes(seed, coin_id, rate, "liquidation_cascade", int(np.min(t)), int(np.max(t)) + 1):
+        out -= _tent(t, e.start_ms, e.lead_min, e.decay_min, e.level / 1e4)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Forced:
+    """Per trade: whether its taker order is a cascade's liquidation, the side it takes (True: buy)
+    and a uniform that picks the liquidated account."""
+
+    mask: np.ndarray
+    buy: np.ndarray
+    pick: np.ndarray
+
+
+def forced_orders(seed: int, coin_id: int, rate: float, t_ms: np.ndarray, lead_key: np.ndarray) -> Forced:
+    """The cascades' forced taker orders among trades at `t_ms` with lead keys `lead_key` (the
+    parts of one swept order share its key, so they are forced together)."""
+    mask, buy = np.zeros(t_ms.shape, dtype=bool), np.zeros(t_ms.shape, dtype=bool)
+    if not rate or not t_ms.size:
+        return Forced(mask, buy, np.zeros(t_ms.shape))
+    key = stream_key(seed, _STREAM + _FORCED_STREAM, coin_id)
+    u = uniform(key, lead_key * 2)
+    for e in episodes(seed, coin_id, rate, "liquidation_cascade", int(t_ms.min()), int(t_ms.max()) + 1):
+        hit = (t_ms >= e.start_ms) & (t_ms < e.start_ms + e.lead_min * MINUTE_MS) & (u < CASCADE_FORCED)
+        mask |= hit
+        buy[hit] = e.side > 0
+    return Forced(mask, buy, uniform(key, lead_key * 2 + 1))
 
 
 def _tent(t: np.ndarray, start_ms: int, rise_min: int, fall_min: int, height: float) -> np.ndarray:
@@ -350,6 +422,15 @@ def truth(
                         run_up_min=e.lead_min,
                         dump_min=e.decay_min,
                         volume_x=round(float(e.volume), 2),
+                    )
+                elif kind == "liquidation_cascade":
+                    row.update(  # the window runs to the end of the recovery; the forced minutes end at
+                        forced_end_ms=e.start_ms + e.lead_min * MINUTE_MS,
+                        direction="longs liquidated" if e.side < 0 else "shorts liquidated",
+                        sigmas=round(float(e.size), 2),
+                        recovery_min=e.decay_min,
+                        volume_x=round(float(e.volume), 2),
+                        open_interest_fall=e.level / 1e4,
                     )
                 elif kind == "correlation_break":
                     row["minutes"] = (e.end_ms - e.start_ms) // MINUTE_MS

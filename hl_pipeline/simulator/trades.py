@@ -96,6 +96,13 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
     lead = np.maximum.accumulate(np.where(sweep, 0, np.arange(row.size)))
     offset, buy, taker = offset[lead], buy[lead], taker[lead]
     buy = _informed(seed, coin_id, spec, wal, minutes[row] * MINUTE_MS + offset, key[lead], taker, buy)
+    forced = manipulation.forced_orders(
+        seed, coin_id, spec.integrity, minutes[row] * MINUTE_MS + offset, key[lead]
+    )
+    if forced.mask.any():  # a cascade's liquidations: liquidation-prone takers, all on its side
+        prone = wal.of_kind("liquidation_prone")
+        taker[forced.mask] = prone.start + (forced.pick[forced.mask] * len(prone)).astype(np.int64)
+        buy[forced.mask] = forced.buy[forced.mask]
     maker = np.where(taker == maker, (maker + 1) % len(wal.addresses), maker)
     trades = Trades(
         minutes[row] * MINUTE_MS + offset,

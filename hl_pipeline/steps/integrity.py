@@ -14,11 +14,9 @@ import pandas as pd
 import pyarrow as pa
 
 from hl_pipeline.errors import PreconditionError
+from hl_pipeline.integrity.anomalies import PARAMS, coin_anomalies
 from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
 from hl_pipeline.integrity.events import Event, to_frame
-from hl_pipeline.integrity.funding import FundingParams, funding_events
-from hl_pipeline.integrity.pumps import PumpParams, pump_events
-from hl_pipeline.integrity.spikes import SpikeParams, spike_events
 from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
 from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
 from hl_pipeline.integrity.wash import WashParams, wash_events
@@ -31,8 +29,7 @@ from hl_pipeline.lake.writer import write_partition
 Log = Callable[[str], None]
 EVENT_DATASETS = ("wash_trades", "spoofing", "market_anomalies")
 HIGH_SCORE = 0.9  # events at or above it make the warn checks fail
-WASH, SPIKES, SPOOF = WashParams(), SpikeParams(), SpoofParams()  # the declared parameters
-PUMPS, FUNDING, BREAKS = PumpParams(), FundingParams(), CorrelationParams()
+WASH, SPOOF, BREAKS = WashParams(), SpoofParams(), CorrelationParams()  # the declared parameters
 
 
 def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
@@ -88,23 +85,15 @@ def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> lis
 
 
 def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
-    """Volume and price spikes, pump-and-dump episodes and markings around funding of each coin-day
-    (today up to now) from its trades, and breaks of each coin's correlation with the others'."""
+    """Volume and price spikes, pump-and-dump episodes, markings around funding and liquidation
+    cascades of each coin-day (today up to now) from its trades, and breaks of each coin's
+    correlation with the others'."""
     start, end = day_start_ms(date), observed_end_ms(date, now_ms)
-    params = {
-        "spikes": SPIKES,
-        "pump_and_dump": PUMPS,
-        "funding_marking": FUNDING,
-        "correlation_break": BREAKS,
-    }
+    params = {**PARAMS, "correlation_break": BREAKS}
     events, bars = {}, {}
     for c in coins:  # one coin's trades in memory at a time; the cross-coin step needs only its bars
         trades = _read(root, "trades", date, c)
-        events[c] = (
-            spike_events(trades, start, end, SPIKES)
-            + pump_events(trades, start, end, PUMPS)
-            + funding_events(trades, start, end, FUNDING)
-        )
+        events[c] = coin_anomalies(trades, start, end)
         if not trades.empty:
             bars[c] = price_bars(trades, start, end, BREAKS)
     if len(bars) < BREAKS.min_coins:

@@ -28,6 +28,7 @@ COLOURS = {
     "pump_and_dump": "tab:brown",
     "funding_marking": "tab:cyan",
     "correlation_break": "tab:olive",
+    "liquidation_cascade": "tab:pink",
 }
 BOOK_LEVELS = 5  # the levels drawn on a spoof's side, or summed into each side's depth
 BOOK_PAD = pd.Timedelta(seconds=30)  # drawn either side of a spoof's window

@@ -30,7 +30,7 @@ def test_null_mode_plants_nothing_and_planting_leaves_other_minutes_alone():
     plain, truth = simulated_day(SEED, 3, 0.0)
     assert truth == [] and manipulation.episodes(SEED, 3, 0.0, "wash", DAY, DAY + DAY_MS) == []
     planted, truth = simulated_day(SEED, 3, 1.0)
-    none_today = {"pump_and_dump", "correlation_break"}  # none of these on this coin-day
+    none_today = {"pump_and_dump", "correlation_break", "liquidation_cascade"}  # none on this coin-day
     assert {e["type"] for e in truth} == set(manipulation.KINDS) - none_today
 
     def outside(frame: pd.DataFrame) -> pd.DataFrame:

@@ -68,8 +68,10 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         window) of the 3-minute log notional and the one-minute log return, flagged minutes merged;
         pump-and-dump episodes (a robust-z 30-minute run-up on raised volume, most of it given back
         within 20 minutes), markings around the hourly funding times (the 8 minutes before against
-        the 8 after, robust-scored within the coin-day), and breaks of a coin's 91-minute return
-        correlation with the other coins' mean (below 0.2 for 20 minutes; at least 3 coins)."""
+        the 8 after, robust-scored within the coin-day), liquidation cascades (5 minutes of taker
+        orders leaning one way far beyond chance on raised activity, the price moving with them; a
+        spike inside one is the cascade's), and breaks of a coin's 91-minute return correlation with
+        the other coins' mean (below 0.2 for 20 minutes; at least 3 coins)."""
         from hl_pipeline.steps.integrity import ingest_market_anomalies
 
         dates, now = _dates(context, market)
