@@ -250,8 +250,8 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
     matched_wash = sum(r["wash_matched"] for r in per_seed.values())
     print(f"wash rings matched with exactly the planted addresses: {exact} of {matched_wash} matched")
     print(
-        f"a day of {COINS} coins (wash, spikes, pumps, funding, cascades, correlation, venue statistics; tape in"
-        f" memory): median"
+        f"a day of {COINS} coins (wash, spikes, pumps, funding, cascades, correlation, venue statistics;"
+        f" tape in memory): median"
         f" {statistics.median(day_seconds):.2f} s, max {max(day_seconds):.2f} s over {len(day_seconds)} days"
     )
     news = with_signal(seeds)
