@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: system-deps lint
 	$(BIN)/python -m pytest -q
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
