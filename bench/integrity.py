@@ -29,6 +29,7 @@ from bench.common import save, table
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.integrity.anomalies import coin_anomalies
 from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
+from hl_pipeline.integrity.cotiming import cotiming_events
 from hl_pipeline.integrity.matching import Window, match, scores
 from hl_pipeline.integrity.spoofing import spoof_events
 from hl_pipeline.integrity.venue_stats import venue_statistics
@@ -113,13 +114,15 @@ def tape_run(
             coin = config.coins[c].name
             others[coin] = coin_anomalies(frame, start, start + DAY_MS)
             bars[coin] = price_bars(frame, start, start + DAY_MS, CorrelationParams())
-            wash = wash_events(frame)
+            wash = wash_events(frame) + cotiming_events(frame)
             venue_statistics(frame, config.coins[c].sz_decimals)
             found += _windows(wash + others[coin], coin)
             rings = {
-                tuple(sorted(e["addresses"])) for e in truth if e["coin"] == coin and e["type"] == "wash"
+                (e["type"], tuple(sorted(e["addresses"])))
+                for e in truth
+                if e["coin"] == coin and e["type"] in ("wash", "linked_cluster")
             }
-            exact += sum(e.addresses in rings for e in wash)
+            exact += sum((e.type, e.addresses) in rings for e in wash)
         for coin, breaks in correlation_breaks(bars, others).items():
             found += _windows(breaks, coin)
         seconds.append(time.perf_counter() - t0)
@@ -149,19 +152,23 @@ def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], floa
 
 
 def wallet_growth() -> list[dict]:
-    """Seconds of the wash detector on one BTC day as the population grows."""
+    """Seconds of the address-level detectors (wash rings, co-timing) on one BTC day as the
+    population grows."""
     out = []
     for count in WALLET_COUNTS:
         config = SimulatorConfig(seed=SEEDS[0], integrity_rate=1.0, wallet_count=count)
         frame = trades_frame(Market(config), 0, FIRST_DAY_MS, FIRST_DAY_MS + DAY_MS)
         t0 = time.perf_counter()
         wash_events(frame)
+        t1 = time.perf_counter()
+        cotiming_events(frame)
         out.append(
             {
                 "wallets": count,
                 "trades": len(frame),
                 "addresses_trading": int(pd.concat([frame["buyer"], frame["seller"]]).nunique()),
-                "wash_seconds": round(time.perf_counter() - t0, 2),
+                "wash_seconds": round(t1 - t0, 2),
+                "cotiming_seconds": round(time.perf_counter() - t1, 2),
             }
         )
     return out
@@ -215,7 +222,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
         for w in null_found + s_null:
             null_alarms[w.type] += 1
         result = {s.type: s for s in scores(planted + s_planted, found + s_found, types)}
-        wash_matched = [p for p, _ in match(planted, found) if p.type == "wash"]
+        wash_matched = [p for p, _ in match(planted, found) if p.type in ("wash", "linked_cluster")]
         per_seed[seed] = {
             "scores": {
                 t: {"planted": s.planted, "detected": s.detected, "matched": s.matched}
@@ -248,7 +255,10 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
     print(table(rows))
     exact = sum(r["wash_exact_addresses"] for r in per_seed.values())
     matched_wash = sum(r["wash_matched"] for r in per_seed.values())
-    print(f"wash rings matched with exactly the planted addresses: {exact} of {matched_wash} matched")
+    print(
+        f"wash rings and linked clusters matched with exactly the planted addresses: {exact} of"
+        f" {matched_wash} matched"
+    )
     print(
         f"a day of {COINS} coins (wash, spikes, pumps, funding, cascades, correlation, venue statistics;"
         f" tape in memory): median"

@@ -737,7 +737,8 @@ def _events(what: str) -> pa.Schema:
 
 
 WASH_TRADES = _events("wash-trading")
-"""Wash rings per coin-day: address pairs and cycles trading back and forth, ending flat."""
+"""Wash rings per coin-day: address pairs and cycles trading back and forth, ending flat; and clusters
+of linked addresses whose orders are co-timed."""
 SPOOFING = _events("spoofing")
 """Spoof episodes per coin-day from the book snapshots (no identity)."""
 MARKET_ANOMALIES = _events("market-anomaly")

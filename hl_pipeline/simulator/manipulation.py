@@ -31,6 +31,9 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   3-5x volume, while the log price moves that way by 30-45 sigmas; it recovers over 60-120 minutes,
   and open interest falls by 5-10% and comes back with it. The liquidation object is on both sides'
   fills (fills.py).
+- linked_cluster: 2-4 retail wallets run by one hand: for 60-180 minutes, every 2-4 minutes, each
+  member takes one order within 400 ms of the others, all on one side (drawn per burst); they trade
+  with the market, not with each other. A burst is skipped in a minute with fewer trades than members.
 
 `truth` exports every episode of a window (never read by the pipeline).
 """
@@ -57,6 +60,7 @@ KINDS = (
     "funding_marking",
     "correlation_break",
     "liquidation_cascade",
+    "linked_cluster",
 )
 BASE_RATE = {  # per coin-day at rate 1
     "wash": 1.0,
@@ -67,6 +71,7 @@ BASE_RATE = {  # per coin-day at rate 1
     "funding_marking": 1.0,
     "correlation_break": 0.5,
     "liquidation_cascade": 0.5,
+    "linked_cluster": 1.0,
 }
 WASH_RANK = 4095  # a wash print's rank in its minute (ordinary trades use 0..4094)
 WASH_MINUTES = (20, 60)
@@ -94,6 +99,11 @@ CASCADE_VOLUME = (3.0, 5.0)
 CASCADE_FORCED = 0.6  # the share of the cascade's taker orders that are liquidations
 CASCADE_DOWN = 0.7  # the share of cascades that liquidate longs
 CASCADE_OI = (0.05, 0.10)  # the fall of open interest over the cascade
+LINK_MEMBERS = (2, 4)
+LINK_MINUTES = (60, 180)
+LINK_EVERY_MIN = (2, 4)  # minutes between a cluster's bursts
+LINK_JITTER_MS = 400
+_LINK_STREAM = 12  # stream_key(seed, _STREAM + 12, coin_id): a burst's time, side and members' offsets
 _FORCED_STREAM = 11  # stream_key(seed, _STREAM + 11, coin_id): which taker orders are forced
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
@@ -214,6 +224,23 @@ def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> t
                     decay_min=back,
                     lead_min=lead,
                     volume=_between(*CASCADE_VOLUME, u[6]),
+                )
+            )
+        elif kind == "linked_cluster":
+            start -= start % MINUTE_MS
+            minutes = int(_between(LINK_MINUTES[0], LINK_MINUTES[1] + 1, u[1]))
+            members = int(_between(LINK_MEMBERS[0], LINK_MEMBERS[1] + 1, u[2]))
+            every = int(_between(LINK_EVERY_MIN[0], LINK_EVERY_MIN[1] + 1, u[3]))
+            draws = tuple(float(x) for x in u[4 : 4 + members])
+            out.append(
+                Episode(
+                    kind,
+                    coin_id,
+                    start,
+                    start + minutes * MINUTE_MS,
+                    float(members),
+                    decay_min=every,
+                    draws=draws,
                 )
             )
         elif kind == "correlation_break":
@@ -370,6 +397,53 @@ def wash_prints(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> Wa
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class LinkedOrders:
+    """The linked clusters' orders among a run of minutes' trades: trade index, the member's draw
+    (ring_wallet picks the wallet), offset in the minute (ms) and side (True: buy)."""
+
+    index: np.ndarray
+    draw: np.ndarray
+    offset_ms: np.ndarray
+    buy: np.ndarray
+
+
+def linked_orders(
+    seed: int, coin_id: int, rate: float, minutes: np.ndarray, n: np.ndarray, first: np.ndarray
+) -> LinkedOrders:
+    """Each burst takes the last trades of its minute, one per member (the first episode wins where
+    two overlap)."""
+    picked: dict[int, list[tuple[int, float, int, bool]]] = {}
+    if rate and len(minutes):
+        m0, m1 = int(minutes[0]), int(minutes[-1]) + 1
+        key = stream_key(seed, _STREAM + _LINK_STREAM, coin_id)
+        for e in episodes(seed, coin_id, rate, "linked_cluster", m0 * MINUTE_MS, m1 * MINUTE_MS):
+            first_min = e.start_ms // MINUTE_MS
+            for m in range(max(m0, first_min), min(m1, e.end_ms // MINUTE_MS)):
+                r, k = m - m0, len(e.draws)
+                if (m - first_min) % e.decay_min or n[r] < k or r in picked:
+                    continue
+                u = uniform(key, m * 8 + np.arange(2 + k))
+                at = int(u[0] * (MINUTE_MS - LINK_JITTER_MS))
+                picked[r] = [
+                    (
+                        int(first[r] + n[r] - 1 - j),
+                        e.draws[j],
+                        at + int(u[2 + j] * LINK_JITTER_MS),
+                        bool(u[1] < 0.5),
+                    )
+                    for j in range(k)
+                ]
+    rows = [x for r in sorted(picked) for x in picked[r]]
+    cols = list(zip(*rows)) if rows else [(), (), (), ()]
+    return LinkedOrders(
+        np.asarray(cols[0], dtype=np.int64),
+        np.asarray(cols[1], dtype=np.float64),
+        np.asarray(cols[2], dtype=np.int64),
+        np.asarray(cols[3], dtype=bool),
+    )
+
+
 def ring_wallet(draw: np.ndarray | float, retail: range) -> np.ndarray:
     """A ring member's population index from its draw: a wallet of the retail block."""
     return retail.start + (np.asarray(draw) * len(retail)).astype(np.int64)
@@ -403,11 +477,14 @@ def truth(
         for kind in KINDS:
             for e in episodes(seed, coin_id, rate, kind, start_ms, end_ms):
                 row: dict = {"type": kind, "coin": coin, "start_ms": e.start_ms, "end_ms": e.end_ms}
-                if kind == "wash":
+                if kind in ("wash", "linked_cluster"):
                     row["addresses"] = [
                         wallet_addresses[int(i)] for i in ring_wallet(np.asarray(e.draws), retail)
                     ]
-                    row["notional_usd"] = round(float(e.size), 2)
+                    if kind == "wash":
+                        row["notional_usd"] = round(float(e.size), 2)
+                    else:
+                        row["every_min"] = e.decay_min
                 elif kind == "spoof":
                     row.update(
                         side="bid" if e.side > 0 else "ask",

@@ -16,6 +16,7 @@ import pyarrow as pa
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.integrity.anomalies import PARAMS, coin_anomalies
 from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
+from hl_pipeline.integrity.cotiming import CoTimingParams, cotiming_events
 from hl_pipeline.integrity.events import Event, to_frame
 from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
 from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
@@ -30,6 +31,7 @@ Log = Callable[[str], None]
 EVENT_DATASETS = ("wash_trades", "spoofing", "market_anomalies")
 HIGH_SCORE = 0.9  # events at or above it make the warn checks fail
 WASH, SPOOF, BREAKS = WashParams(), SpoofParams(), CorrelationParams()  # the declared parameters
+COTIMING = CoTimingParams()
 
 
 def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
@@ -68,20 +70,14 @@ def _events(
 
 
 def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
-    """Wash rings of each coin-day from its trades."""
-    return [
-        _events(
-            root,
-            "wash_trades",
-            date,
-            c,
-            wash_events(_read(root, "trades", date, c), WASH),
-            "trades",
-            WASH,
-            log,
-        )
-        for c in coins
-    ]
+    """Wash rings and linked-address clusters (co-timing) of each coin-day from its trades."""
+    out = []
+    for c in coins:
+        trades = _read(root, "trades", date, c)
+        events = wash_events(trades, WASH) + cotiming_events(trades, COTIMING)
+        params = {"wash": WASH, "linked_cluster": COTIMING}
+        out.append(_events(root, "wash_trades", date, c, events, "trades", params, log))
+    return out
 
 
 def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:

@@ -29,6 +29,7 @@ COLOURS = {
     "funding_marking": "tab:cyan",
     "correlation_break": "tab:olive",
     "liquidation_cascade": "tab:pink",
+    "linked_cluster": "tab:gray",
 }
 BOOK_LEVELS = 5  # the levels drawn on a spoof's side, or summed into each side's depth
 BOOK_PAD = pd.Timedelta(seconds=30)  # drawn either side of a spoof's window

@@ -2,6 +2,8 @@
 simulator planting manipulation; the wash rings and spikes it planted are found with their
 addresses, the warn checks fail without failing the run, and the anomalies view lists them."""
 
+import re
+
 import duckdb
 import pytest
 
@@ -50,10 +52,12 @@ def test_planted_wash_rings_and_spikes_are_found_and_warned_about(integrity_run,
     )
     for coin in ("BTC", "ETH"):
         wash = partition_of(lake, "wash_trades", YESTERDAY, coin).to_pylist()
-        rings = [sorted(e["addresses"]) for e in truth if e["coin"] == coin and e["type"] == "wash"]
-        assert [e["addresses"] for e in wash] == rings
+        for kind in ("wash", "linked_cluster"):
+            rings = [sorted(e["addresses"]) for e in truth if e["coin"] == coin and e["type"] == kind]
+            assert [e["addresses"] for e in wash if e["type"] == kind] == rings
+        assert {e["type"] for e in wash} <= {"wash", "linked_cluster"}
         anomalies = partition_of(lake, "market_anomalies", YESTERDAY, coin).to_pylist()
-        planted = {e["type"] for e in truth if e["coin"] == coin and e["type"] not in ("wash", "spoof")}
+        planted = {e["type"] for e in truth if e["coin"] == coin} - {"wash", "spoof", "linked_cluster"}
         spikes = {t for t in planted if t.endswith("spike")}
         assert spikes <= {e["type"] for e in anomalies} <= planted
         assert partition_of(lake, "spoofing", YESTERDAY, coin).num_rows >= 0  # books every 10 min: few seen
@@ -64,8 +68,9 @@ def test_planted_wash_rings_and_spikes_are_found_and_warned_about(integrity_run,
     assert not warned.passed and warned.severity.value == "WARN"
     assert warned.metadata["high_score"].value >= 2
     wash_alert = next(a["text"] for a in alerts if "wash_trades" in a["text"])
-    ring_members = {a for e in truth if e["type"] == "wash" for a in e["addresses"]}
-    assert "the strongest is a wash in" in wash_alert and any(a in wash_alert for a in ring_members)
+    linked = {a for e in truth if e["type"] in ("wash", "linked_cluster") for a in e["addresses"]}
+    assert re.search(r"the strongest is a (wash|linked_cluster) in", wash_alert)
+    assert any(a in wash_alert for a in linked)
     assert (lake.parent / "reports" / "integrity" / "wash_trades" / f"BTC-{YESTERDAY}.png").exists()
     (wash_mat,) = [
         m.materialization

@@ -51,7 +51,9 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     ) -> dg.MaterializeResult:
         """Wash rings per coin-day: address pairs and cycles (strongly connected components of the
         day's seller -> buyer graph on pairs that traded repeatedly) whose members end close to flat
-        and trade mostly with each other; each with its addresses, volume, window and score."""
+        and trade mostly with each other; and linked-address clusters: addresses whose taker orders
+        land within a second of each other, on one side, in many 10-minute blocks and far more often
+        than their own timing explains; each with its addresses, volume, window and score."""
         from hl_pipeline.steps.integrity import ingest_wash_trades
 
         dates, _ = _dates(context, market)
