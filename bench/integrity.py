@@ -260,8 +260,8 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
         f" {matched_wash} matched"
     )
     print(
-        f"a day of {COINS} coins (wash, spikes, pumps, funding, cascades, correlation, venue statistics;"
-        f" tape in memory): median"
+        f"a day of {COINS} coins (wash, co-timing, spikes, pumps, funding, cascades, correlation, venue"
+        f" statistics; tape in memory): median"
         f" {statistics.median(day_seconds):.2f} s, max {max(day_seconds):.2f} s over {len(day_seconds)} days"
     )
     news = with_signal(seeds)
