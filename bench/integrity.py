@@ -130,25 +130,40 @@ def tape_run(
     return planted, found, seconds, exact
 
 
-def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], float]:
-    """(planted, detected at rate 1, detected at rate 0 in the same windows, hours of books scanned)."""
+def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], float, list[int]]:
+    """(planted, detected at rate 1, detected at rate 0 in the same windows, hours of books scanned,
+    [spoofs whose spoofer traded against them, of those the detected spoofs that name it first
+    among the opposite takers])."""
     planted_cfg = SimulatorConfig(seed=seed, integrity_rate=1.0)
     null_cfg = SimulatorConfig(seed=seed, integrity_rate=0.0)
+    market = Market(planted_cfg)
     planted: list[Window] = []
     found: list[Window] = []
     null: list[Window] = []
     hours = 0.0
-    no_trades = pd.DataFrame({"time": [], "px": [], "sz": [], "side": []})
+    spoofers = [0, 0]
+    truth = {
+        (e["coin"], e["start_ms"]): e
+        for e in manipulation.config_truth(planted_cfg, FIRST_DAY_MS, FIRST_DAY_MS + DAYS * DAY_MS)
+        if e["type"] == "spoof"
+    }
     for c in range(COINS):
         coin = planted_cfg.coins[c].name
         episodes = manipulation.episodes(seed, c, 1.0, "spoof", FIRST_DAY_MS, FIRST_DAY_MS + DAYS * DAY_MS)
         for e in episodes:
             lo, hi = e.start_ms - WINDOW_MS, e.end_ms + WINDOW_MS
             planted.append(Window("spoof", coin, e.start_ms, e.end_ms))
-            found += _windows(spoof_events(books_frame(planted_cfg, c, lo, hi), no_trades), coin)
-            null += _windows(spoof_events(books_frame(null_cfg, c, lo, hi), no_trades), coin)
+            trades = trades_frame(market, c, lo, hi)
+            events = spoof_events(books_frame(planted_cfg, c, lo, hi), trades)
+            found += _windows(events, coin)
+            null += _windows(spoof_events(books_frame(null_cfg, c, lo, hi), trades.iloc[:0]), coin)
             hours += (hi - lo) / HOUR_MS
-    return planted, found, null, hours
+            spoofer = truth[(coin, e.start_ms)]["spoofer"]
+            if (np.where(trades["side"] == "B", trades["buyer"], trades["seller"]) == spoofer).any():
+                spoofers[0] += 1
+                named = [ev.evidence["opposite_takers"][:1] for ev in events]
+                spoofers[1] += any(n and n[0][0] == spoofer for n in named)
+    return planted, found, null, hours, spoofers
 
 
 def wallet_growth() -> list[dict]:
@@ -216,7 +231,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
         t0 = time.perf_counter()
         planted, found, seconds, exact = tape_run(seed, 1.0)
         day_seconds += seconds
-        s_planted, s_found, s_null, hours = spoof_run(seed)
+        s_planted, s_found, s_null, hours, spoofers = spoof_run(seed)
         spoof_hours += hours
         _, null_found, _, _ = tape_run(seed, 0.0)
         for w in null_found + s_null:
@@ -230,6 +245,8 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
             },
             "wash_exact_addresses": exact,
             "wash_matched": len(wash_matched),
+            "spoofers_trading": spoofers[0],
+            "spoofers_named_first": spoofers[1],
         }
         print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
     coin_weeks = len(seeds) * COINS * DAYS / 7
@@ -258,6 +275,12 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
     print(
         f"wash rings and linked clusters matched with exactly the planted addresses: {exact} of"
         f" {matched_wash} matched"
+    )
+    trading, named = (
+        sum(r[k] for r in per_seed.values()) for k in ("spoofers_trading", "spoofers_named_first")
+    )
+    print(
+        f"spoofs whose spoofer traded against them: {trading}; named first among the opposite takers: {named}"
     )
     print(
         f"a day of {COINS} coins (wash, co-timing, spikes, pumps, funding, cascades, correlation, venue"

@@ -1,8 +1,10 @@
 """Spoofing from L2 book snapshots: a level near the touch many times its usual size (the rolling
 median of the same level over the neighbouring snapshots) that appears, rests briefly and vanishes
-without trades at its price (reference/wallets-and-integrity.md
-section 4, the L2-only detector). The book carries no identity, so events name no addresses; the
-taker flow on both sides during the level's life is recorded as evidence of exploitation."""
+without trades at its price (reference/wallets-and-integrity.md section 4, the L2-only detector).
+The book carries no identity, so events name no addresses; the taker flow on both sides from the
+snapshot before the level appeared to `after_ms` after its last is recorded as evidence of
+exploitation, with the largest takers on the side opposite the spoof (a spoofer trades against its
+own fake interest: sells into the bids its spoofed bid drew)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pandas as pd
 from hl_pipeline.integrity.events import Event, epoch_ms
 
 TYPE = "spoof"
+OPPOSITE_SHOWN = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +76,7 @@ def spoof_events(
             filled = int(np.sum(tr_px <= px) if side == "bid" else np.sum(tr_px >= px))
             if filled:
                 continue
-            after = (t_trade >= times[i]) & (t_trade <= times[j] + params.after_ms)
+            after = (t_trade > times[i - 1]) & (t_trade <= times[j] + params.after_ms)
             flow = trades.loc[after] if after.any() else trades.iloc[:0]
             usd = flow["px"].to_numpy(float) * flow["sz"].to_numpy(float)
             buys = float(usd[flow["side"].to_numpy() == "B"].sum())
@@ -95,8 +98,20 @@ def spoof_events(
                         "life_ms": [life, int(times[j + 1] - times[i - 1])],
                         "taker_buy_usd": buys,
                         "taker_sell_usd": sells,
+                        "opposite_takers": _opposite_takers(flow, side),
                         "params": dataclasses.asdict(params),
                     },
                 )
             )
     return out
+
+
+def _opposite_takers(flow: pd.DataFrame, side: str) -> list[list]:
+    """The takers on the side opposite the spoof (sellers against a spoofed bid) in its window, as
+    [address, USD], largest first (at most OPPOSITE_SHOWN; none when the trades carry no addresses)."""
+    if not {"buyer", "seller"} <= set(flow.columns) or flow.empty:
+        return []
+    sell = side == "bid"
+    mine = flow[flow["side"].to_numpy() == ("A" if sell else "B")]
+    usd = (mine["px"] * mine["sz"]).groupby(mine["seller" if sell else "buyer"].to_numpy()).sum()
+    return [[str(a), float(v)] for a, v in usd.sort_values(ascending=False).head(OPPOSITE_SHOWN).items()]

@@ -15,7 +15,9 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   linearly over 10-20 minutes (candles, trades, books and contexts; marks used for account state
   stay on the base path).
 - spoof: one large order (15-30x the side's median top-20 level) rests at level 1-3 of one side for
-  2-8 s and is pulled without trading (no identity: the L2 book has none).
+  2-8 s and is pulled without trading (no identity: the L2 book has none); meanwhile, up to 3 s
+  after, the spoofer (a retail wallet) takes 2-4 of the minute's trades on the other side (none in
+  a minute with too few trades: fewer than 2 x its orders + 8).
 - pump_and_dump: the log price rises linearly by 40-60 mean one-minute sigmas over a 20-40 minute
   run-up, trade count and volume rising to 2-2.5x, then falls back over 10-15 minutes at that volume.
   Aggressor sides are not tilted (they are drawn in trades.py, which this module does not steer).
@@ -84,6 +86,8 @@ PRICE_SIGMAS = (50.0, 80.0)  # in mean one-minute sigmas: daily_vol / sqrt(1440)
 PRICE_DECAY_MIN = (10, 20)
 SPOOF_MS = (2_000, 8_000)
 SPOOF_SIZE = (15.0, 30.0)  # x the side's median level of the 20 shown
+SPOOF_ORDERS = (2, 4)  # the spoofer's taker orders on the other side
+SPOOF_AFTER_MS = 3_000  # taken while the spoof rests and up to this long after
 PUMP_SIGMAS = (40.0, 60.0)  # the run-up's rise, in mean one-minute sigmas
 PUMP_RUN_MIN = (20, 40)
 PUMP_DUMP_MIN = (10, 15)
@@ -104,6 +108,7 @@ LINK_MINUTES = (60, 180)
 LINK_EVERY_MIN = (2, 4)  # minutes between a cluster's bursts
 LINK_JITTER_MS = 400
 _LINK_STREAM = 12  # stream_key(seed, _STREAM + 12, coin_id): a burst's time, side and members' offsets
+_SPOOFER_STREAM = 13  # stream_key(seed, _STREAM + 13, coin_id): the spoofer's order times
 _FORCED_STREAM = 11  # stream_key(seed, _STREAM + 11, coin_id): which taker orders are forced
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
@@ -111,12 +116,13 @@ _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind,
 @dataclasses.dataclass(frozen=True)
 class Episode:
     """One planted episode: kind, coin index, [start_ms, end_ms), and the kind's parameters (`draws`
-    picks a wash ring's members from the retail block; `size` is the spoof's or spike's multiple,
-    the price spike's, pump's or marking's signed amplitude in sigmas or the wash print's notional;
-    `side` +1 bid / -1 ask (a cascade's: +1 forced buys); `level` the spoof's book level (a cascade's
-    open-interest fall in basis points), `decay_min` the price spike's decay, the dump's, the
-    marking's or the cascade's reversal; `lead_min` the run-up's, the pressure's or the cascade's
-    minutes before the peak; `volume` the pump's, marking's or cascade's volume multiple)."""
+    picks a wash ring's or a cluster's members or the spoofer from the retail block; `size` is the
+    spoof's or spike's multiple, the price spike's, pump's or marking's signed amplitude in sigmas
+    or the wash print's notional; `side` +1 bid / -1 ask (a cascade's: +1 forced buys); `level` the
+    spoof's book level (a cascade's open-interest fall in basis points), `decay_min` the price
+    spike's decay, the dump's, the marking's or the cascade's reversal (a cluster's minutes between
+    bursts); `lead_min` the run-up's, the pressure's or the cascade's minutes before the peak (the
+    spoofer's opposite orders); `volume` the pump's, marking's or cascade's volume multiple)."""
 
     kind: str
     coin_id: int
@@ -258,6 +264,8 @@ def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> t
                     _between(*SPOOF_SIZE, u[2]),
                     side=1 if u[3] < 0.5 else -1,
                     level=1 + int(u[4] * 3),
+                    draws=(float(u[5]),),  # the spoofer
+                    lead_min=int(_between(SPOOF_ORDERS[0], SPOOF_ORDERS[1] + 1, u[6])),
                 )
             )
     return tuple(sorted(out, key=lambda e: e.start_ms))
@@ -398,8 +406,8 @@ def wash_prints(seed: int, coin_id: int, rate: float, minutes: np.ndarray) -> Wa
 
 
 @dataclasses.dataclass(frozen=True)
-class LinkedOrders:
-    """The linked clusters' orders among a run of minutes' trades: trade index, the member's draw
+class PlantedOrders:
+    """Planted taker orders among a run of minutes' trades: trade index, the taker's draw
     (ring_wallet picks the wallet), offset in the minute (ms) and side (True: buy)."""
 
     index: np.ndarray
@@ -410,9 +418,9 @@ class LinkedOrders:
 
 def linked_orders(
     seed: int, coin_id: int, rate: float, minutes: np.ndarray, n: np.ndarray, first: np.ndarray
-) -> LinkedOrders:
-    """Each burst takes the last trades of its minute, one per member (the first episode wins where
-    two overlap)."""
+) -> PlantedOrders:
+    """The linked clusters' orders: each burst takes the last trades of its minute, one per member
+    (the first episode wins where two overlap)."""
     picked: dict[int, list[tuple[int, float, int, bool]]] = {}
     if rate and len(minutes):
         m0, m1 = int(minutes[0]), int(minutes[-1]) + 1
@@ -434,9 +442,33 @@ def linked_orders(
                     )
                     for j in range(k)
                 ]
-    rows = [x for r in sorted(picked) for x in picked[r]]
+    return _planted([x for r in sorted(picked) for x in picked[r]])
+
+
+def spoof_orders(
+    seed: int, coin_id: int, rate: float, minutes: np.ndarray, n: np.ndarray, first: np.ndarray
+) -> PlantedOrders:
+    """The spoofers' orders on the side opposite their spoof, inside its start minute, between its
+    start and SPOOF_AFTER_MS after it is pulled: trades from the middle rank of the minute on (bots
+    take the ranks below it, linked clusters the last LINK_MEMBERS[1])."""
+    rows: list[tuple[int, float, int, bool]] = []
+    if rate and len(minutes):
+        m0, m1 = int(minutes[0]), int(minutes[-1]) + 1
+        key = stream_key(seed, _STREAM + _SPOOFER_STREAM, coin_id)
+        for e in episodes(seed, coin_id, rate, "spoof", m0 * MINUTE_MS, m1 * MINUTE_MS):
+            r, k = e.start_ms // MINUTE_MS - m0, e.lead_min
+            if not 0 <= r < len(n) or n[r] // 2 + k > n[r] - LINK_MEMBERS[1]:
+                continue
+            lo = e.start_ms % MINUTE_MS
+            hi = min(MINUTE_MS - 1, lo + (e.end_ms - e.start_ms) + SPOOF_AFTER_MS)
+            at = np.sort(lo + uniform(key, e.start_ms * 8 + np.arange(k)) * (hi - lo)).astype(np.int64)
+            rows += [(int(first[r] + n[r] // 2 + j), e.draws[0], int(at[j]), e.side < 0) for j in range(k)]
+    return _planted(rows)
+
+
+def _planted(rows: list[tuple[int, float, int, bool]]) -> PlantedOrders:
     cols = list(zip(*rows)) if rows else [(), (), (), ()]
-    return LinkedOrders(
+    return PlantedOrders(
         np.asarray(cols[0], dtype=np.int64),
         np.asarray(cols[1], dtype=np.float64),
         np.asarray(cols[2], dtype=np.int64),
@@ -490,6 +522,8 @@ def truth(
                         side="bid" if e.side > 0 else "ask",
                         level=e.level,
                         size_x_median=round(float(e.size), 2),
+                        spoofer=wallet_addresses[int(ring_wallet(e.draws[0], retail))],
+                        spoofer_orders_max=e.lead_min,
                     )
                 elif kind == "volume_spike":
                     row["factor"] = round(float(e.size), 2)

@@ -93,10 +93,14 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
     sweep = (rank > 0) & (uniform(k, key * 8 + 7) < _SWEEP)
     at, bot, bot_ms = bot_beats(seed, coin_id, wal, minutes, n, first)
     taker[at], offset[at], sweep[at] = bot, bot_ms, False
-    link = manipulation.linked_orders(seed, coin_id, spec.integrity, minutes, n, first)
-    if link.index.size:  # linked accounts' bursts: members take the minute's last trades at once
-        taker[link.index] = manipulation.ring_wallet(link.draw, wal.of_kind("retail"))
-        offset[link.index], sweep[link.index], buy[link.index] = link.offset_ms, False, link.buy
+    for planted in (  # spoofers trading against their spoof; linked accounts taking orders at once
+        manipulation.spoof_orders(seed, coin_id, spec.integrity, minutes, n, first),
+        manipulation.linked_orders(seed, coin_id, spec.integrity, minutes, n, first),
+    ):
+        if planted.index.size:
+            i = planted.index
+            taker[i] = manipulation.ring_wallet(planted.draw, wal.of_kind("retail"))
+            offset[i], sweep[i], buy[i] = planted.offset_ms, False, planted.buy
     lead = np.maximum.accumulate(np.where(sweep, 0, np.arange(row.size)))
     offset, buy, taker = offset[lead], buy[lead], taker[lead]
     buy = _informed(seed, coin_id, spec, wal, minutes[row] * MINUTE_MS + offset, key[lead], taker, buy)

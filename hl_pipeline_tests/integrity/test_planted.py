@@ -73,6 +73,36 @@ def test_a_planted_spoof_shows_in_the_served_books():
     assert spoof.start_ms - 600 <= event.start_ms and event.end_ms <= spoof.end_ms
 
 
+def test_a_spoofer_trades_against_its_spoof_and_is_named_first_among_the_opposite_takers():
+    config = SimulatorConfig(seed=SEED, integrity_rate=1.0)
+    trades, truth = simulated_day(SEED, 1, 1.0)
+    taker = np.where(trades["side"] == "B", trades["buyer"], trades["seller"])
+
+    def during(e: dict) -> pd.DataFrame:  # the spoofer's taker trades while its spoof rests, and after
+        window = trades["time"].between(e["start_ms"], e["end_ms"] + manipulation.SPOOF_AFTER_MS)
+        return trades[(taker == e["spoofer"]) & window]
+
+    traded = [e for e in truth if e["type"] == "spoof" and len(during(e))]
+    named = []
+    for spoof in traded:
+        mine = during(spoof)
+        assert (mine["side"] == ("A" if spoof["side"] == "bid" else "B")).all()  # against its spoof
+        assert len(mine) <= spoof["spoofer_orders_max"]
+        rows = []
+        for t in range(spoof["start_ms"] - 30_000, spoof["end_ms"] + 30_000, 600):
+            book = l2_book(SEED, 1, config.coins[1], t, None, None)
+            for side, levels in zip(("bid", "ask"), book["levels"]):
+                rows += [
+                    (book["time"], side, k, float(lv["px"]), float(lv["sz"])) for k, lv in enumerate(levels)
+                ]
+        books = pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz"])
+        # a trade printing at or through the spoof's price counts as a fill: some are lost that way
+        named += [
+            e.evidence["opposite_takers"][0][0] == spoof["spoofer"] for e in spoof_events(books, trades)
+        ]
+    assert len(traded) == 2 and named == [True], (traded, named)
+
+
 def test_wash_rings_and_spikes_of_a_simulated_day_are_found():
     for coin_id in (0, 4):  # the busiest coin and a quiet one
         trades, truth = simulated_day(SEED, coin_id, 1.0)
