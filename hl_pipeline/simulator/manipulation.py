@@ -347,15 +347,19 @@ def forced_orders(seed: int, coin_id: int, rate: float, t_ms: np.ndarray, lead_k
     """The cascades' forced taker orders among trades at `t_ms` with lead keys `lead_key` (the
     parts of one swept order share its key, so they are forced together)."""
     mask, buy = np.zeros(t_ms.shape, dtype=bool), np.zeros(t_ms.shape, dtype=bool)
-    if not rate or not t_ms.size:
-        return Forced(mask, buy, np.zeros(t_ms.shape))
+    pick = np.zeros(t_ms.shape)
+    cascades = (
+        episodes(seed, coin_id, rate, "liquidation_cascade", int(t_ms.min()), int(t_ms.max()) + 1)
+        if rate and t_ms.size
+        else []
+    )
     key = stream_key(seed, _STREAM + _FORCED_STREAM, coin_id)
-    u = uniform(key, lead_key * 2)
-    for e in episodes(seed, coin_id, rate, "liquidation_cascade", int(t_ms.min()), int(t_ms.max()) + 1):
-        hit = (t_ms >= e.start_ms) & (t_ms < e.start_ms + e.lead_min * MINUTE_MS) & (u < CASCADE_FORCED)
-        mask |= hit
-        buy[hit] = e.side > 0
-    return Forced(mask, buy, uniform(key, lead_key * 2 + 1))
+    for e in cascades:
+        inside = np.flatnonzero((t_ms >= e.start_ms) & (t_ms < e.start_ms + e.lead_min * MINUTE_MS))
+        hit = inside[uniform(key, lead_key[inside] * 2) < CASCADE_FORCED]
+        mask[hit], buy[hit] = True, e.side > 0
+        pick[hit] = uniform(key, lead_key[hit] * 2 + 1)
+    return Forced(mask, buy, pick)
 
 
 def _tent(t: np.ndarray, start_ms: int, rise_min: int, fall_min: int, height: float) -> np.ndarray:
