@@ -15,6 +15,7 @@ from bench import (
     features_year,
     integrity,
     load_time,
+    manifests,
     ml_year,
     model_gate,
     null_market,
@@ -62,6 +63,7 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ),
     ("wallet_profiles", "wallet kinds against the simulator's truth", wallet_profiles.main),
     ("workers", "a year of market data through Celery on 1 and on 2 workers", workers.main),
+    ("manifests", "the manifests catalog on a simulated 200-coin year, view against table", manifests.main),
     (
         "integrity",
         "integrity detectors against planted truth; null false alarms",

@@ -1,4 +1,5 @@
-"""Create or replace one view per dataset over the lake, plus `manifests`, `gaps` and `quarantine` views.
+"""Create or replace one view per dataset over the lake, the `manifests` table (manifest_table.py), and
+`gaps`, `anomalies` and `quarantine` views.
 
 A view of a dataset split by coin adds `market` ("perp" or "spot") and `exchange_coin` (the
 exchange's name, e.g. PURR/USDC) from the path's lake key, so one query covers perps and spot;
@@ -13,13 +14,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from hl_pipeline.lake.coin_keys import EXCHANGE_COIN_SQL, MARKET_SQL
-from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.quarantine import QUARANTINE_DIR, RECORDS, read_or_quarantine
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
 from hl_pipeline.lake.temporaries import left_behind, temporary
 from hl_pipeline.lake.writer import commit
 from hl_pipeline.warehouse.anomalies import anomalies_sql
+from hl_pipeline.warehouse.manifest_table import refresh_manifests
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
@@ -33,9 +34,9 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _view(conn, lake_root: Path, dataset: str) -> int | None:
-    """Create the view of `dataset`; returns its rows. A file DuckDB cannot open is quarantined, and a
-    dataset left without files gets no view (None)."""
+def _view(conn, lake_root: Path, dataset: str) -> bool:
+    """Create the view of `dataset`; False when it has no file left. A file DuckDB cannot open (the
+    view's binding reads every footer) is quarantined first."""
     import duckdb
 
     glob = _sql_path(lake_root / dataset / "**" / "*.parquet")
@@ -45,12 +46,12 @@ def _view(conn, lake_root: Path, dataset: str) -> int | None:
         else f", {MARKET_SQL} AS market, {EXCHANGE_COIN_SQL} AS exchange_coin"
     )
 
-    def create() -> int:
+    def create() -> bool:
         conn.execute(
             f"CREATE OR REPLACE VIEW {dataset} AS "
             f"SELECT *{keyed} FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
         )
-        return conn.execute(f"SELECT count(*) FROM {dataset}").fetchone()[0]
+        return True
 
     try:
         return create()
@@ -59,35 +60,20 @@ def _view(conn, lake_root: Path, dataset: str) -> int | None:
             read_or_quarantine(lake_root, path, pq.read_metadata)
     if not any((lake_root / dataset).rglob(PART_FILE)):
         conn.execute(f"DROP VIEW IF EXISTS {dataset}")
-        return None
+        return False
     return create()
 
 
-def refresh_catalog(conn, lake_root: Path) -> dict[str, int]:
-    """(Re)create the views on `conn` (a DuckDB connection); returns rows per view created."""
-    created: dict[str, int] = {}
-    for dataset in SCHEMAS:
-        if (
-            any((lake_root / dataset).rglob(PART_FILE))
-            and (rows := _view(conn, lake_root, dataset)) is not None
-        ):
-            created[dataset] = rows
-    if not created:
-        return created
-    glob = _sql_path(lake_root / "**" / "*.parquet")
-    conn.execute(
-        "CREATE OR REPLACE VIEW manifests AS "
-        "SELECT m.manifest->>'dataset' AS dataset, m.manifest->>'coin' AS coin, "
-        "CAST(m.manifest->>'date' AS DATE) AS date, CAST(m.manifest->>'rows' AS BIGINT) AS rows, "
-        "CAST(m.manifest->>'duplicates_dropped' AS BIGINT) AS duplicates_dropped, "
-        "CAST(m.manifest->>'first_time' AS TIMESTAMPTZ) AS first_time, "
-        "CAST(m.manifest->>'last_time' AS TIMESTAMPTZ) AS last_time, "
-        "CAST(m.manifest->>'ingest_time' AS TIMESTAMPTZ) AS ingest_time, "
-        "m.manifest->>'code_version' AS code_version, "
-        "m.manifest->>'content_hash' AS content_hash, m.manifest, m.file_name "
-        f"FROM (SELECT file_name, CAST(decode(value) AS JSON) AS manifest FROM parquet_kv_metadata('{glob}') "
-        f"WHERE decode(key) = '{MANIFEST_KEY.decode()}') AS m"
-    )
+def refresh_catalog(conn, lake_root: Path, previous: Path | None = None) -> dict[str, int]:
+    """(Re)create the views and the `manifests` table on `conn` (a DuckDB connection), reading again
+    only the footers that changed since catalog file `previous`; returns rows per view and table."""
+    made = [d for d in SCHEMAS if any((lake_root / d).rglob(PART_FILE)) and _view(conn, lake_root, d)]
+    if not made:
+        return {}
+    refresh_manifests(conn, lake_root, previous)
+    # rows per view from the manifests: a count(*) of each view would read every footer once more
+    rows = dict(conn.execute("SELECT dataset, sum(rows) FROM manifests GROUP BY dataset").fetchall())
+    created = {dataset: int(rows.get(dataset) or 0) for dataset in made}
     conn.execute(
         "CREATE OR REPLACE VIEW gaps AS "
         "SELECT dataset, coin, date, coalesce(g.interval, g.channel) AS interval, g.source, g.cause, "
@@ -126,7 +112,7 @@ def publish_catalog(database: Path, lake_root: Path) -> dict[str, int]:
     tmp = temporary(database)
     try:
         with duckdb.connect(str(tmp)) as conn:
-            created = refresh_catalog(conn, lake_root)
+            created = refresh_catalog(conn, lake_root, database)
             conn.execute("CHECKPOINT")
         commit(tmp, database)
         Path(f"{database}.wal").unlink(missing_ok=True)  # a log of the old file, never of this one

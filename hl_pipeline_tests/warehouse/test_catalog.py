@@ -75,7 +75,7 @@ def test_a_refresh_killed_midway_leaves_the_previous_catalog_whole(tmp_path, mon
     assert catalog.publish_catalog(database, lake)["candles"] == 10
     (tmp_path / ".warehouse.duckdb.tmp-999999999-0f").write_bytes(b"left by a killed refresh")
 
-    def dies_midway(conn, root):
+    def dies_midway(conn, root, previous=None):
         conn.execute("CREATE VIEW half AS SELECT 1")
         raise KeyboardInterrupt  # as a kill would stop it
 
@@ -86,7 +86,8 @@ def test_a_refresh_killed_midway_leaves_the_previous_catalog_whole(tmp_path, mon
         views = {
             r[0] for r in c.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
         }
-        assert {"candles", "manifests", "gaps"} <= views and "half" not in views
+        tables = {r[0] for r in c.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert {"candles", "gaps"} <= views and "manifests" in tables and "half" not in views
         assert c.execute("SELECT count(*) FROM candles").fetchone() == (10,)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "warehouse.duckdb"]
 
@@ -111,3 +112,41 @@ def catalog_counts(database, lake):
     from hl_pipeline.warehouse.catalog import publish_catalog
 
     return publish_catalog(database, lake)
+
+
+def _write(root, coin, bars, day=DATE):
+    table = candles_1m(bars, coin=coin)
+    write_partition(root, table, Manifest.for_table("candles", day, coin, table, "test"))
+
+
+def test_manifests_is_a_table_refreshed_from_the_changed_footers_only(tmp_path):
+    from hl_pipeline.warehouse.manifest_table import refresh_manifests
+
+    lake, database = tmp_path / "lake", tmp_path / "warehouse.duckdb"
+    for coin in ("BTC", "ETH", "SOL"):
+        _write(lake, coin, 10)
+    catalog_counts(database, lake)
+    with duckdb.connect(str(database), read_only=True) as c:
+        kinds = dict(c.execute("SELECT table_name, 'table' FROM duckdb_tables()").fetchall())
+        assert kinds.get("manifests") == "table"
+    _write(lake, "ETH", 7)  # rewritten: same path, new file
+    _write(lake, "BTC", 10, day="2024-01-02")  # new
+    (lake / "candles" / "coin=SOL" / f"date={DATE}" / "part-0.parquet").unlink()  # gone
+    with duckdb.connect() as c:
+        assert refresh_manifests(c, lake, database) == {"kept": 1, "read": 2}
+        rows = c.execute("SELECT coin, CAST(date AS VARCHAR), rows FROM manifests ORDER BY ALL").fetchall()
+    assert rows == [("BTC", DATE, 10), ("BTC", "2024-01-02", 10), ("ETH", DATE, 7)]
+    created = catalog_counts(database, lake)
+    assert created["manifests"] == 3 and created["candles"] == 27
+
+
+def test_a_catalog_whose_manifests_is_a_view_is_read_afresh(tmp_path):
+    from hl_pipeline.warehouse.manifest_table import refresh_manifests
+
+    lake, old = tmp_path / "lake", tmp_path / "old.duckdb"
+    _write(lake, "BTC", 10)
+    with duckdb.connect(str(old)) as c:
+        c.execute("CREATE VIEW manifests AS SELECT 1 AS rows")
+    with duckdb.connect() as c:
+        assert refresh_manifests(c, lake, old) == {"kept": 0, "read": 1}
+        assert c.execute("SELECT dataset, coin, rows FROM manifests").fetchall() == [("candles", "BTC", 10)]

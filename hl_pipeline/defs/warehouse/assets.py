@@ -20,9 +20,10 @@ from hl_pipeline.warehouse.catalog import publish_catalog
     **asset_policy("warehouse"),
 )
 def warehouse(duckdb: DuckDBResource, lake: LakeResource) -> dg.MaterializeResult:
-    """DuckDB views over the Parquet lake (one per dataset, plus `manifests` and `gaps`; the views
-    split by coin add `market` and `exchange_coin`, so one query covers perps and spot pairs); the
-    only writer of the catalog file."""
+    """DuckDB views over the Parquet lake (one per dataset, plus `gaps`; the views split by coin add
+    `market` and `exchange_coin`, so one query covers perps and spot pairs) and the `manifests`
+    table, whose refresh reads only the footers written since the last; the only writer of the
+    catalog file."""
     views = publish_catalog(Path(duckdb.database), lake.path)
     sql = "SELECT market, exchange_coin, count(*) FROM candles GROUP BY ALL"
     query = f'`duckdb -readonly {duckdb.database} -c "{sql}"`'
