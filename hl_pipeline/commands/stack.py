@@ -169,6 +169,13 @@ def kill(root: Path, name: str) -> None:
         time.sleep(0.1)
 
 
+def crash_postgres(config: StackConfig) -> None:
+    """Stop PostgreSQL as a crash would: every server process aborts at once, without a checkpoint,
+    and the next start recovers from the write-ahead log (`pg_ctl -m immediate`)."""
+    root = config.root.resolve()
+    _pg(["pg_ctl", "-D", str(root / "pg"), "-m", "immediate", "-w", "stop"], root / "logs" / "postgres.log")
+
+
 def _write_env(path: Path, variables: Mapping[str, str]) -> None:
     path.write_text("".join(f"export {k}={v}\n" for k, v in variables.items()))
 

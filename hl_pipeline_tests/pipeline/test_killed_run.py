@@ -2,6 +2,7 @@
 its run STARTED and its pool slot claimed; the next backfill fails that run, frees the slot, and
 completes without a person."""
 
+import json
 import os
 import shutil
 import signal
@@ -213,3 +214,16 @@ def test_backfills_killed_mid_candles_mid_funding_and_mid_warehouse_are_complete
 
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         assert conn.execute("SELECT count(DISTINCT coin) FROM candles").fetchone() == (2,)
+
+
+def test_a_run_is_this_machines_by_its_runner_tag_or_a_loopback_code_server():
+    from hl_pipeline.defs.runs.monitor import GRPC_INFO_TAG, HOST_TAG, runs_here
+
+    local, remote = json.dumps({"host": "localhost", "socket": "/tmp/x"}), json.dumps({"host": "10.0.0.7"})
+    assert runs_here({HOST_TAG: "box"}, embedded=False, host="box")
+    assert not runs_here({HOST_TAG: "other", GRPC_INFO_TAG: local}, embedded=True, host="box")
+    assert runs_here({}, embedded=True, host="box")  # the embedded instance is one machine's
+    assert runs_here({GRPC_INFO_TAG: local}, embedded=False, host="box")
+    assert not runs_here({GRPC_INFO_TAG: remote}, embedded=False, host="box")
+    assert not runs_here({}, embedded=False, host="box")  # untold: another machine's may be alive
+    assert not runs_here({GRPC_INFO_TAG: "not json"}, embedded=False, host="box")

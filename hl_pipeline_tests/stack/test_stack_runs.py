@@ -1,12 +1,15 @@
 """The production profile on the real stack: PostgreSQL storage, Redis, two Celery workers, the
 daemon's queue. A range of market days materializes with its steps on both workers; a worker killed
-mid-run leaves no partition half-written and its step is run again by the other worker."""
+mid-run leaves no partition half-written and its step is run again by the other worker; PostgreSQL
+crashed mid-run for longer than any connection retry ends the run, half-writes nothing, and the
+rerun completes."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,8 +25,10 @@ import pytest
 from hl_pipeline.commands.stack import (
     REPO,
     StackConfig,
+    crash_postgres,
     down,
     kill,
+    start_postgres,
     start_worker,
     up,
 )
@@ -183,6 +188,56 @@ def test_a_worker_killed_mid_step_leaves_no_partition_half_written_and_the_step_
     rerun = wait_for(instance, stack.launch("2024-02-22", "2024-02-26"), 600)
     assert rerun.status == dg.DagsterRunStatus.SUCCESS
     assert lake_files(stack.lake) == files  # the rerun rewrote the same partitions, row for row
+
+
+def test_postgres_crashed_mid_run_ends_the_run_with_no_partition_half_written_and_a_rerun_completes(
+    stack, instance
+):
+    run_id = stack.launch("2024-02-15", "2024-02-19")
+    started(stack, instance, run_id, "candles")
+    crash_postgres(stack.config)
+    time.sleep(30)  # longer than any retry of a connection: the run's processes meet the dead database
+    lake_files(stack.lake)  # whole partitions or nothing
+    start_postgres(stack.config)
+    run = wait_for(instance, run_id, 600)
+    assert run.status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS)
+    files = lake_files(stack.lake)
+    rerun = wait_for(instance, stack.launch("2024-02-15", "2024-02-19"), 600)
+    assert rerun.status == dg.DagsterRunStatus.SUCCESS
+    after = lake_files(stack.lake)
+    assert {p: after.get(p) for p in files} == files  # what the crashed run wrote, rewritten row for row
+    days = {p.split("date=")[1][:10] for p in after if p.startswith("candles/")}
+    assert {f"2024-02-{d}" for d in range(15, 20)} <= days
+
+
+def test_a_run_whose_process_dies_while_postgres_is_down_is_failed_by_the_dead_runs_sensor(stack, instance):
+    """The code server that started the run's process fails the run when the process dies, unless the
+    database is down then: the run stays STARTED with nothing behind it, until `dead_runs`."""
+    from hl_pipeline.defs.runs.monitor import worker_pid
+
+    run_id = stack.launch("2024-02-10", "2024-02-12")
+    started(stack, instance, run_id, "candles")
+    run = instance.get_run_by_id(run_id)
+    assert run is not None
+    pid = worker_pid(instance, run)
+    assert pid is not None
+    crash_postgres(stack.config)
+    os.kill(int(pid), signal.SIGKILL)  # as the out-of-memory killer would; nothing can report its end
+    time.sleep(15)
+    start_postgres(stack.config)
+    run = wait_for(instance, run_id, 300)  # the daemon evaluates dead_runs every minute
+    assert run.status == dg.DagsterRunStatus.FAILURE
+    failure = [
+        e.message
+        for e in instance.all_logs(run_id)
+        if e.dagster_event and e.dagster_event.event_type_value == "PIPELINE_FAILURE"
+    ]
+    assert any(f"its process {pid} is gone" in m for m in failure), failure
+    files = lake_files(stack.lake)
+    rerun = wait_for(instance, stack.launch("2024-02-10", "2024-02-12"), 600)
+    assert rerun.status == dg.DagsterRunStatus.SUCCESS
+    after = lake_files(stack.lake)
+    assert {p: after.get(p) for p in files} == files
 
 
 def test_mlflow_tracks_in_the_stacks_postgres_with_artifacts_in_its_s3(stack, tmp_path):

@@ -2,12 +2,16 @@
 their pool slots, so a later run never waits on a slot nobody will release.
 
 A run started by `hl-pipeline backfill` or `demo` names its host and process in its tags; a run the UI
-launched names its process in its "Started process for run" event, and on the embedded (SQLite)
-instance every run is this machine's. The `dead_runs` sensor does this every minute under
-`dagster dev`; backfill and demo do it before they start."""
+or the daemon launched names its process in its "Started process for run" event. It is this machine's
+on the embedded (SQLite) instance, and on a shared one (PostgreSQL) when the code server that started
+its process listened on loopback: that server runs beside the one daemon, which evaluates this sensor
+through it. The `dead_runs` sensor does this every minute under `dagster dev` and the stack's daemon;
+backfill and demo do it before they start."""
 
+import json
 import os
 import socket
+from collections.abc import Mapping
 
 import dagster as dg
 
@@ -15,6 +19,8 @@ from hl_pipeline.lake.temporaries import alive
 
 HOST_TAG, PID_TAG = "hl_pipeline/host", "hl_pipeline/pid"  # who runs it: a dead runner's runs are failed
 LIVE = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+GRPC_INFO_TAG = ".dagster/grpc_info"  # the code server a run's process was started by (DefaultRunLauncher)
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def runner_tags() -> dict[str, str]:
@@ -26,7 +32,21 @@ def _embedded(instance: dg.DagsterInstance) -> bool:
     return type(instance.run_storage).__name__ == "SqliteRunStorage"
 
 
-def _worker_pid(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
+def runs_here(tags: Mapping[str, str], embedded: bool, host: str) -> bool:
+    """Whether a run with these tags has its process on machine `host`: its runner tag says so, or
+    (untagged) the instance is embedded or the run's code server listened on loopback."""
+    if HOST_TAG in tags:
+        return tags[HOST_TAG] == host
+    if embedded:
+        return True
+    try:
+        server = json.loads(tags.get(GRPC_INFO_TAG, "{}"))
+    except ValueError:
+        return False
+    return isinstance(server, dict) and server.get("host") in LOOPBACK
+
+
+def worker_pid(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
     """The process executing `run`: its tag, else the pid its run worker logged at start."""
     if PID_TAG in run.tags:
         return run.tags[PID_TAG]
@@ -43,9 +63,9 @@ def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     """Fail each live run of this host whose process is gone and free its slots; says what was done."""
     host, done = socket.gethostname(), []
     for run in instance.get_runs(filters=dg.RunsFilter(statuses=LIVE)):
-        if run.tags.get(HOST_TAG, host if _embedded(instance) else None) != host:
+        if not runs_here(run.tags, _embedded(instance), host):
             continue
-        pid = _worker_pid(instance, run)
+        pid = worker_pid(instance, run)
         if pid is None or alive(pid):
             continue
         instance.report_run_failed(run, message=f"its process {pid} is gone (killed or out of memory)")
@@ -64,7 +84,7 @@ def slot_holders(instance: dg.DagsterInstance) -> list[str]:
         holder = instance.get_run_by_id(run_id)
         if holder is not None and not holder.is_finished:
             out.append(
-                f"run {run_id[:8]} of {holder.job_name} (pid {_worker_pid(instance, holder) or '?'}, "
+                f"run {run_id[:8]} of {holder.job_name} (pid {worker_pid(instance, holder) or '?'}, "
                 f"{holder.status.value}) holds pool slots: "
                 "steps of this run that need them wait until it ends"
             )
