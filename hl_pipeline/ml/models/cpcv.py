@@ -16,12 +16,13 @@ understate it; predictions are still made on every test bar.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from hl_pipeline.ml.folds import cpcv_paths, cpcv_splits, time_groups
+from hl_pipeline.ml.folds import Split, cpcv_paths, cpcv_splits, time_groups
 from hl_pipeline.ml.models import metrics
 from hl_pipeline.ml.models.config import CPCVConfig, TradingConfig, XGBConfig
 from hl_pipeline.ml.models.predictor import fit, matrix, training_rows
@@ -80,10 +81,18 @@ def paths(
         trainable &= (t // trading.bar_ms) % target.hold_bars == 0
     x = matrix(rows, target.features)
     scores = np.full((len(splits), len(rows)), np.nan)
-    for split in splits:
+
+    one = replace(xgb, nthread=1)
+
+    def score(split: Split) -> None:
         train = split.train[trainable[split.train]]
-        model = fit(ev.primary, *training_rows(x[train], codes[train]), ev.classes, target.features, xgb)
+        model = fit(ev.primary, *training_rows(x[train], codes[train]), ev.classes, target.features, one)
         scores[split.index, split.test] = model.predict_from_proba(model.proba_matrix(x[split.test]))
+
+    # the splits' fits are small (every hold_bars-th bar), so `xgb.nthread` of them at once on one
+    # thread each use the cores better than one at a time on all; each writes its own row of `scores`
+    with ThreadPoolExecutor(max(1, xgb.nthread)) as pool:
+        list(pool.map(score, splits))
     market = market_columns(rows)
     base = rows[["coin", "time", target.ret, *market]].rename(columns={target.ret: "ret"})
     group_of, _, _ = time_groups(t, config.n_groups)
