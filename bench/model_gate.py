@@ -150,7 +150,7 @@ def main(
             }
         )
     print(table(summary))
-    result = {"seeds": seeds, "days": days, "horizon_min": horizon_min, "integrity": integrity}
+    result: dict = {"seeds": seeds, "days": days, "horizon_min": horizon_min, "integrity": integrity}
     result |= {"summary": summary, "targets": rows}
     save("model_gate", result)
     return result
