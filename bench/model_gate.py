@@ -7,7 +7,10 @@ strength: promotions out of seeds x coins with a 95% Clopper-Pearson interval, a
 every promoted model made money net of costs on its gate window (traded on every bar, one bar
 late).
 
-    python -m bench.model_gate [--seeds 16] [--days 5] [--strengths 0,0.5,1]
+    python -m bench.model_gate [--seeds 16] [--days 5] [--strengths 0,0.5,1] [--horizon 15] [--integrity 0]
+
+`--horizon 5 --integrity 1 --days 3` is the demo's setting: its 5m targets, the manipulation it
+plants for the detectors, and the 1m history the candle endpoint keeps (5,000 candles, 3.5 days).
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ START_MS = 1_704_067_200_000  # 2024-01-01
 DAY_MS = 86_400_000
 
 
-def candles(seed: int, strength: float, days: int) -> pd.DataFrame:
+def candles(seed: int, strength: float, days: int, integrity: float = 0.0) -> pd.DataFrame:
     """The simulator's 1m candles of COINS for `days` days from START_MS, plus a label horizon."""
     from hl_pipeline.simulator.config import SimulatorConfig
     from hl_pipeline.simulator.minutes import minute_candles
 
-    config = SimulatorConfig(seed=seed, signal_strength=strength)
+    config = SimulatorConfig(seed=seed, signal_strength=strength, integrity_rate=integrity)
     m0 = START_MS // 60_000 - 240  # feature lookback before the first bar
     m1 = (START_MS + days * DAY_MS) // 60_000 + 120
     parts = []
@@ -58,7 +61,9 @@ def candles(seed: int, strength: float, days: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def one_round(seed: int, strength: float, days: int, horizon_min: int = HORIZON_MIN) -> list[dict]:
+def one_round(
+    seed: int, strength: float, days: int, horizon_min: int = HORIZON_MIN, integrity: float = 0.0
+) -> list[dict]:
     """The three coins' targets of one seed (one horizon), gated together."""
     from hl_pipeline.ml.features.compute import compute_features
     from hl_pipeline.ml.labels import LabelSpec, compute_labels
@@ -68,7 +73,7 @@ def one_round(seed: int, strength: float, days: int, horizon_min: int = HORIZON_
     from hl_pipeline.ml.models.walkforward import evaluate
     from hl_pipeline.ml.training_set import build_training_set
 
-    frame = candles(seed, strength, days)
+    frame = candles(seed, strength, days, integrity)
     end = START_MS + days * DAY_MS
     features = compute_features({"candles": frame}, START_MS, end, coins=COINS)
     spec = LabelSpec(horizons_min=(horizon_min,))
@@ -111,11 +116,17 @@ def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def main(seeds: int = 16, days: int = 5, strengths: tuple[float, ...] = (0.0, 0.5, 1.0)) -> dict:
+def main(
+    seeds: int = 16,
+    days: int = 5,
+    strengths: tuple[float, ...] = (0.0, 0.5, 1.0),
+    horizon_min: int = HORIZON_MIN,
+    integrity: float = 0.0,
+) -> dict:
     rows, started = [], time.perf_counter()
     for strength in strengths:
         for seed in range(seeds):
-            rows.extend(one_round(100 + seed, strength, days))
+            rows.extend(one_round(100 + seed, strength, days, horizon_min, integrity))
             print(f"strength {strength} seed {100 + seed}: {time.perf_counter() - started:.0f} s", flush=True)
     every = pd.DataFrame(rows)
     summary = []
@@ -123,6 +134,7 @@ def main(seeds: int = 16, days: int = 5, strengths: tuple[float, ...] = (0.0, 0.
         k, n = int(group["promoted"].sum()), len(group)
         lo, hi = clopper_pearson(k, n)
         won = group.loc[group["promoted"], "net_return"]
+        per_round = group.groupby("seed")["promoted"].sum()
         summary.append(
             {
                 "strength": strength,
@@ -131,13 +143,15 @@ def main(seeds: int = 16, days: int = 5, strengths: tuple[float, ...] = (0.0, 0.
                 "rate": f"{k / n:.3f}",
                 "95% CI": f"[{lo:.3f}, {hi:.3f}]",
                 "promoted net > 0": f"{int((won > 0).sum())}/{len(won)}",
+                "rounds promoting none": f"{int((per_round == 0).sum())}/{len(per_round)}",
                 "median net Sharpe": f"{group['net_sharpe'].median():.1f}",
                 "median accuracy": f"{group['accuracy'].median():.3f}",
                 "chosen": ", ".join(f"{c} {m}" for c, m in group["candidate"].value_counts().items()),
             }
         )
     print(table(summary))
-    result = {"seeds": seeds, "days": days, "summary": summary, "targets": rows}
+    result: dict = {"seeds": seeds, "days": days, "horizon_min": horizon_min, "integrity": integrity}
+    result |= {"summary": summary, "targets": rows}
     save("model_gate", result)
     return result
 
@@ -147,5 +161,8 @@ if __name__ == "__main__":
     parser.add_argument("--seeds", type=int, default=16)
     parser.add_argument("--days", type=int, default=5)
     parser.add_argument("--strengths", default="0,0.5,1")
+    parser.add_argument("--horizon", type=int, default=HORIZON_MIN, help="the target's horizon in minutes")
+    parser.add_argument("--integrity", type=float, default=0.0, help="the simulator's manipulation rate")
     args = parser.parse_args()
-    main(args.seeds, args.days, tuple(float(s) for s in args.strengths.split(",")))
+    strengths = tuple(float(s) for s in args.strengths.split(","))
+    main(args.seeds, args.days, strengths, args.horizon, args.integrity)

@@ -199,6 +199,41 @@ def all_targets(coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str,
     return tuple(f"{c}_{h}m" for c in coins for h in horizons)
 
 
+_STORE_SCHEMES = ("sqlite", "postgresql+psycopg2", "mysql+pymysql", "http", "https")
+
+
+def parse_mlflow_uri(text: str, name: str = "HL_MLFLOW_URI") -> str | None:
+    """A tracking store URI (database or server), or None (blank: the embedded sqlite store). The
+    password of a database URI is never echoed in an error."""
+    text = text.strip()
+    if not text:
+        return None
+    scheme = text.split("://", 1)[0] if "://" in text else ""
+    shown = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", text)
+    if scheme == "postgresql":
+        raise ConfigError(
+            f"bad {name} {shown!r}: write postgresql+psycopg2:// (a bare postgresql:// means psycopg 3 "
+            "under SQLAlchemy 2.1, which is not installed)"
+        )
+    if scheme not in _STORE_SCHEMES:
+        schemes = ", ".join(f"{s}://" for s in _STORE_SCHEMES)
+        raise ConfigError(
+            f"bad {name} {shown!r}: expected a tracking store, one of {schemes}"
+            " (e.g. postgresql+psycopg2://user:password@host:5432/mlflow)"
+        )
+    return text
+
+
+def parse_artifact_root(text: str, name: str = "HL_MLFLOW_ARTIFACTS") -> str | None:
+    """Where experiments keep their artifacts (s3://bucket[/prefix], or an absolute folder), or None."""
+    text = text.strip().rstrip("/")
+    if not text:
+        return None
+    if not (re.fullmatch(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?", text) or text.startswith("/")):
+        raise ConfigError(f"bad {name} {text!r}: expected s3://bucket[/prefix] or an absolute folder")
+    return text
+
+
 def parse_targets(name: str, text: str, coins: tuple[str, ...], horizons: tuple[int, ...]) -> tuple[str, ...]:
     """Model targets named in `text` (blank: every coin x horizon), each one of coins x horizons."""
     every = all_targets(coins, horizons)
@@ -236,7 +271,9 @@ class Settings:
     book_archive: str = "data/archive/hyperliquid-archive"  # a folder, "s3" or "none"
     fills_archive: str = "data/archive/hl-mainnet-node-data"
     heartbeat_max_age: float = 120.0  # seconds without a collector message before it counts as stale
-    mlflow_root: str = "."  # the folder holding mlruns/
+    mlflow_root: str = "."  # the folder holding mlruns/ (the embedded store)
+    mlflow_uri: str | None = None  # a tracking store instead (PostgreSQL, a server); None: the embedded one
+    mlflow_artifacts: str | None = None  # where that store's experiments keep artifacts (s3://bucket)
     # wallets: those configured plus the day's most active, at most `wallet_cap` in all
     wallets: tuple[str, ...] = ()
     wallet_cap: int = 20
@@ -314,6 +351,8 @@ class Settings:
                 "HL_HEARTBEAT_MAX_AGE", get("HL_HEARTBEAT_MAX_AGE", d.heartbeat_max_age)
             ),
             mlflow_root=get("HL_MLFLOW_ROOT", d.mlflow_root),
+            mlflow_uri=parse_mlflow_uri(source.get("HL_MLFLOW_URI", "")),
+            mlflow_artifacts=parse_artifact_root(source.get("HL_MLFLOW_ARTIFACTS", "")),
             wallets=parse_wallets(source.get("HL_WALLETS", ""), "HL_WALLETS"),
             wallet_cap=_whole("HL_WALLET_CAP", get("HL_WALLET_CAP", d.wallet_cap), 1),
             feature_bar=_choice("HL_FEATURE_BAR", get("HL_FEATURE_BAR", d.feature_bar), BARS),

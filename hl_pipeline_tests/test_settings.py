@@ -98,6 +98,9 @@ BAD_VALUES = [
     ("HL_VENUES", "binanceusdm,notavenue"),
     ("HL_VENUES", "bybit,,okx"),
     ("HL_VENUES", "okx,kraken"),  # a ccxt venue the simulator at HL_API_URL does not serve
+    ("HL_MLFLOW_URI", "mongodb://127.0.0.1/mlflow"),
+    ("HL_MLFLOW_ARTIFACTS", "relative/folder"),
+    ("HL_MLFLOW_ARTIFACTS", "s3://Not_A_Bucket"),
 ]
 
 
@@ -161,3 +164,17 @@ def test_the_collectors_coin_list_takes_perps_and_spot_pairs():
     for bad in ("BTC,PURR-USDC", "BTC,@x", "BTC,BTC"):
         with pytest.raises(ConfigError, match="--coins"):
             parse_market_coins(bad, "--coins")
+
+
+def test_an_mlflow_store_is_taken_as_given_and_its_password_never_echoed():
+    from hl_pipeline.registry.tracking import Tracking
+
+    uri = "postgresql+psycopg2://hl:secret@db:5432/mlflow"
+    settings = Settings.from_env({"HL_MLFLOW_URI": uri, "HL_MLFLOW_ARTIFACTS": "s3://mlflow/"})
+    tracking = Tracking.of(settings)
+    assert (tracking.tracking_uri, tracking.artifacts) == (uri, "s3://mlflow")
+    assert Tracking.of(Settings.from_env({})).tracking_uri.startswith("sqlite:///")
+    for bad in ("postgresql://hl:secret@db:5432/mlflow", "mongodb://hl:secret@db/mlflow"):
+        with pytest.raises(ConfigError, match="HL_MLFLOW_URI") as info:
+            Settings.from_env({"HL_MLFLOW_URI": bad})
+        assert "secret" not in str(info.value) and "hl:***@db" in str(info.value)

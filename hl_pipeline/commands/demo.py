@@ -303,7 +303,7 @@ def _model_summary(settings: Settings) -> None:
     from hl_pipeline.registry.aliases import CHAMPION, newest_version, version_at
     from hl_pipeline.registry.tracking import Tracking
 
-    registry = Tracking(root=Path(settings.mlflow_root))
+    registry = Tracking.of(settings)
     for key in map(TargetKey.parse, settings.model_targets):
         newest = newest_version(registry, key.model_name)
         champion = version_at(registry, key.model_name, CHAMPION)

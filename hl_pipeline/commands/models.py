@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from hl_pipeline.settings import Settings
 
@@ -14,7 +13,7 @@ def rollback(settings: Settings, name: str) -> int:
     from hl_pipeline.registry.errors import RegistryError
     from hl_pipeline.registry.tracking import Tracking
 
-    tracking = Tracking(root=Path(settings.mlflow_root))
+    tracking = Tracking.of(settings)
     try:
         current = version_at(tracking, name, CHAMPION)
         restored = move_back(tracking, name)

@@ -127,16 +127,20 @@ class MLResource(dg.ConfigurableResource):
 
 
 class MLflowResource(dg.ConfigurableResource):
-    """MLflow tracking and registry: `sqlite:///<root>/mlruns/mlflow.db`, artifacts under `<root>/mlruns/`."""
+    """MLflow tracking and registry: `sqlite:///<root>/mlruns/mlflow.db`, artifacts under
+    `<root>/mlruns/`, unless `uri` names another store (HL_MLFLOW_URI), with artifacts under
+    `artifacts` (HL_MLFLOW_ARTIFACTS)."""
 
     root: str = "."
+    uri: str | None = None
+    artifacts: str | None = None
     experiment: str = "hl_pipeline"
     ui_url: str = "http://127.0.0.1:5000"  # `make mlflow`
 
     def tracking(self) -> Tracking:
         from hl_pipeline.registry.tracking import Tracking
 
-        return Tracking(root=Path(self.root), experiment=self.experiment)
+        return Tracking(Path(self.root), self.experiment, self.uri, self.artifacts)
 
 
 class ModelResource(dg.ConfigurableResource):
@@ -228,7 +232,7 @@ def resources(settings: Settings) -> dict[str, Any]:
             training_days=s.training_days,
             n_folds=s.n_folds,
         ),
-        "mlflow": MLflowResource(root=s.mlflow_root),
+        "mlflow": MLflowResource(root=s.mlflow_root, uri=s.mlflow_uri, artifacts=s.mlflow_artifacts),
         "models": ModelResource(
             xgb_trees=s.xgb_trees,
             xgb_depth=s.xgb_depth,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import MINUTE_MS
-from hl_pipeline.integrity.events import Event, epoch_ms
+from hl_pipeline.integrity.events import Event, taker_orders
 from hl_pipeline.integrity.spikes import minute_bars, robust_z
 
 CASCADE = "liquidation_cascade"
@@ -39,16 +39,10 @@ class CascadeParams:
 
 def _orders(trades: pd.DataFrame, start_ms: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per minute: taker orders, and buy orders less sell orders."""
-    taker = np.where(
-        trades["side"].to_numpy() == "B", trades["buyer"].to_numpy(), trades["seller"].to_numpy()
-    )
-    orders = pd.DataFrame(
-        {"time": epoch_ms(trades["time"]), "side": trades["side"].to_numpy(), "taker": taker}
-    )
-    orders = orders.drop_duplicates(["time", "side", "taker"])
+    orders = taker_orders(trades)
     minute = (orders["time"].to_numpy() - start_ms) // MINUTE_MS
     keep = (minute >= 0) & (minute < n)
-    sign = np.where(orders["side"].to_numpy() == "B", 1.0, -1.0)[keep]
+    sign = np.where(orders["buy"].to_numpy(), 1.0, -1.0)[keep]
     return np.bincount(minute[keep], minlength=n).astype(float), np.bincount(minute[keep], sign, minlength=n)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from hl_pipeline.exchange.intervals import MINUTE_MS
-from hl_pipeline.integrity.events import Event, epoch_ms
+from hl_pipeline.integrity.events import Event, taker_orders
 
 TYPE = "linked_cluster"
 
@@ -34,15 +34,6 @@ class CoTimingParams:
     block_min: int = 10  # (a burst of activity crowds orders together without linking anyone)
     min_ratio: float = 50.0  # co-timed orders over the expected
     min_same_side: float = 0.8
-
-
-def _orders(trades: pd.DataFrame) -> pd.DataFrame:
-    side = trades["side"].to_numpy()
-    taker = np.where(side == "B", trades["buyer"].to_numpy(), trades["seller"].to_numpy())
-    usd = trades["px"].to_numpy(float) * trades["sz"].to_numpy(float)
-    frame = pd.DataFrame({"time": epoch_ms(trades["time"]), "buy": side == "B", "taker": taker, "usd": usd})
-    orders = frame.groupby(["time", "buy", "taker"], sort=False, as_index=False)["usd"].sum()
-    return orders.sort_values("time", kind="stable").reset_index(drop=True)
 
 
 def _cotimed(orders: pd.DataFrame, within_ms: int) -> pd.DataFrame:
@@ -82,7 +73,7 @@ def cotiming_events(trades: pd.DataFrame, params: CoTimingParams = CoTimingParam
     """Linked clusters in one coin-day of trades (columns time, px, sz, side, buyer, seller)."""
     if trades.empty:
         return []
-    orders = _orders(trades)
+    orders = taker_orders(trades)
     pairs = _cotimed(orders, params.within_ms)
     if pairs.empty:
         return []

@@ -61,3 +61,14 @@ def epoch_ms(values: pd.Series) -> np.ndarray:
         return values.to_numpy(np.int64)
     stamps = pd.to_datetime(values, utc=True)
     return ((stamps - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(1, "ms")).to_numpy(np.int64)
+
+
+def taker_orders(trades: pd.DataFrame) -> pd.DataFrame:
+    """The day's taker orders by time: the prints one taker (the buyer of a buy, the seller of a
+    sell) makes at one time on one side are one order; columns time (epoch ms), buy, taker, usd."""
+    side = trades["side"].to_numpy()
+    taker = np.where(side == "B", trades["buyer"].to_numpy(), trades["seller"].to_numpy())
+    usd = trades["px"].to_numpy(float) * trades["sz"].to_numpy(float)
+    frame = pd.DataFrame({"time": epoch_ms(trades["time"]), "buy": side == "B", "taker": taker, "usd": usd})
+    orders = frame.groupby(["time", "buy", "taker"], sort=False, as_index=False)["usd"].sum()
+    return orders.sort_values("time", kind="stable").reset_index(drop=True)

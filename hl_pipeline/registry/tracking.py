@@ -6,8 +6,12 @@ import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hl_pipeline.registry.errors import RegistryError
+
+if TYPE_CHECKING:
+    from hl_pipeline.settings import Settings
 
 _TABLES = {"experiments", "runs", "registered_models", "model_versions", "registered_model_aliases"}
 
@@ -15,11 +19,18 @@ _TABLES = {"experiments", "runs", "registered_models", "model_versions", "regist
 @dataclass(frozen=True)
 class Tracking:
     """`sqlite:///<root>/mlruns/mlflow.db` with artifacts under `<root>/mlruns/artifacts`, unless
-    `uri` is given."""
+    `uri` names another store (PostgreSQL, a tracking server); a new experiment keeps its artifacts
+    under `artifacts`/<experiment> when that is given (s3://bucket)."""
 
     root: Path = Path(".")
     experiment: str = "hl_pipeline"
     uri: str | None = None
+    artifacts: str | None = None
+
+    @classmethod
+    def of(cls, settings: Settings, experiment: str = "hl_pipeline") -> Tracking:
+        """The store the settings name (HL_MLFLOW_URI, HL_MLFLOW_ARTIFACTS, HL_MLFLOW_ROOT)."""
+        return cls(Path(settings.mlflow_root), experiment, settings.mlflow_uri, settings.mlflow_artifacts)
 
     @property
     def db_path(self) -> Path:
@@ -98,6 +109,7 @@ class Tracking:
 
     def _experiment_id(self) -> str:
         from mlflow import MlflowClient
+        from mlflow.exceptions import MlflowException
 
         if self.uri is None:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,5 +117,14 @@ class Tracking:
         found = client.get_experiment_by_name(self.experiment)
         if found is not None:
             return found.experiment_id
-        location = None if self.uri else (self.artifact_root / self.experiment).as_uri()
-        return client.create_experiment(self.experiment, artifact_location=location)
+        if self.artifacts is not None:
+            location: str | None = f"{self.artifacts}/{self.experiment}"
+        else:
+            location = None if self.uri else (self.artifact_root / self.experiment).as_uri()
+        try:
+            return client.create_experiment(self.experiment, artifact_location=location)
+        except MlflowException:  # another process made it meanwhile (two workers' first runs)
+            found = client.get_experiment_by_name(self.experiment)
+            if found is None:
+                raise
+            return found.experiment_id

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hl_pipeline.errors import PreconditionError
+from hl_pipeline.errors import ConfigError, PreconditionError
 from hl_pipeline.exchange.intervals import DAY_MS
 from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
 from hl_pipeline.lake.manifest import Manifest
@@ -62,12 +62,14 @@ def build_training_partitions(
     spec: LabelSpec = LabelSpec(),
     split: SplitSpec = SplitSpec(),
     log: Log = quiet,
-) -> list[Manifest]:
+) -> tuple[list[Manifest], dict[str, str]]:
     """For each of `dates`, the training set as of the end of that day (or now, for today) over the
-    `window_days` days ending it, written as a selection of its input partitions (31 days a pass)."""
+    `window_days` days ending it, written as a selection of its input partitions (31 days a pass).
+    Returns the manifests written and, by date, why a set was not (too few rows to split); raises
+    when none was written."""
     from hl_pipeline.ml.features.catalog import resolve, with_inputs
 
-    manifests = []
+    manifests, not_written = [], {}
     for chunk in chunks(dates, SPAN_DAYS):
         span = days_between(shift(chunk[0], -(window_days - 1)), chunk[-1])
         found = InputManifests(root)
@@ -78,11 +80,14 @@ def build_training_partitions(
             names = [f.name for f in with_inputs(resolve(None), found.absent_inputs(window, coins))]
             as_of = min(day_start_ms(date) + DAY_MS, now_ms)
             rows = bars.window(*span_ms(window[0], date), as_of)
-            if not len(rows.times):
-                raise PreconditionError(
-                    f"no labelled feature rows in {window[0]}..{date}: materialize features and labels first"
-                )
-            _, _, split_record = split_folds(rows.times, spec, split)
+            try:
+                if not len(rows.times):
+                    raise ValueError("no labelled feature rows")
+                _, _, split_record = split_folds(rows.times, spec, split)
+            except (ValueError, ConfigError) as e:
+                not_written[date] = f"{len(rows.times)} labelled rows in {window[0]}..{date}: {e}"
+                log(f"training set {date} not written: {not_written[date]}")
+                continue
             details = describe(rows.rows_by_coin(), rows.times, names, spec, split_record, as_of)
             folder = partition_dir(root, "training_set", date)
             frozen = _freeze(root, folder, inputs, now_ms)
@@ -100,7 +105,10 @@ def build_training_partitions(
                 f"{len(split_record['folds'])} folds, digest {details['digest'][:12]}"
                 + (f"; {len(missing)} input partition(s) not written" if missing else "")
             )
-    return manifests
+    if not manifests:
+        reasons = "; ".join(f"{d}: {why}" for d, why in not_written.items())
+        raise PreconditionError(f"no training set written ({reasons}): materialize features and labels first")
+    return manifests, not_written
 
 
 def _freeze(root: Path, folder: Path, inputs: Mapping[str, Mapping[str, str]], now_ms: int) -> dict:

@@ -21,6 +21,7 @@ from hl_pipeline.lake.temporaries import left_behind, temporary
 from hl_pipeline.lake.writer import commit
 from hl_pipeline.warehouse.anomalies import anomalies_sql
 from hl_pipeline.warehouse.manifest_table import refresh_manifests
+from hl_pipeline.warehouse.sql_text import quoted
 
 _GAP_TYPE = (
     '[{"interval":"VARCHAR","channel":"VARCHAR","source":"VARCHAR","cause":"VARCHAR",'
@@ -30,16 +31,12 @@ _GAP_TYPE = (
 # cause; the venues' gaps name the venue and its symbol
 
 
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def _view(conn, lake_root: Path, dataset: str) -> bool:
     """Create the view of `dataset`; False when it has no file left. A file DuckDB cannot open (the
     view's binding reads every footer) is quarantined first."""
     import duckdb
 
-    glob = _sql_path(lake_root / dataset / "**" / "*.parquet")
+    glob = quoted(lake_root / dataset / "**" / "*.parquet")
     keyed = (
         ""
         if dataset in UNPARTITIONED_BY_COIN
@@ -49,7 +46,7 @@ def _view(conn, lake_root: Path, dataset: str) -> bool:
     def create() -> bool:
         conn.execute(
             f"CREATE OR REPLACE VIEW {dataset} AS "
-            f"SELECT *{keyed} FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
+            f"SELECT *{keyed} FROM read_parquet({glob}, hive_partitioning = true, union_by_name = true)"
         )
         return True
 
@@ -90,7 +87,7 @@ def refresh_catalog(conn, lake_root: Path, previous: Path | None = None) -> dict
     if (records := lake_root / QUARANTINE_DIR / RECORDS).exists():  # what was moved aside, and why
         conn.execute(
             "CREATE OR REPLACE VIEW quarantine AS SELECT CAST(time AS TIMESTAMPTZ) AS time, path, moved_to, "
-            f"bytes, error FROM read_json('{_sql_path(records)}', format = 'newline_delimited', "
+            f"bytes, error FROM read_json({quoted(records)}, format = 'newline_delimited', "
             "columns = {time: 'VARCHAR', path: 'VARCHAR', moved_to: 'VARCHAR', bytes: 'BIGINT', "
             "error: 'VARCHAR'})"
         )

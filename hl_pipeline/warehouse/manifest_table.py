@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.quarantine import QUARANTINE_DIR, read_or_quarantine
+from hl_pipeline.warehouse.sql_text import quoted
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _kept_from(conn, previous: Path) -> int:
     import duckdb
 
     try:
-        conn.execute(f"ATTACH '{str(previous).replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
+        conn.execute(f"ATTACH {quoted(previous)} AS previous (READ_ONLY)")
     except duckdb.Error as e:  # unreadable, or held by a writer: every footer is read instead
         log.warning("previous catalog %s not read (%s); reading every footer", previous, e)
         return 0

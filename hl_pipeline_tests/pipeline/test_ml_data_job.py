@@ -11,12 +11,13 @@ import pytest
 from hl_pipeline.commands.runs import load_definitions
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.lake.manifest import MANIFEST_KEY
-from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.reader import read_manifest, read_range
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.ml.labels import LabelSpec
 from hl_pipeline.ml.training_set import SplitSpec, build_training_set
 from hl_pipeline.steps.data_checks import training_set_outcomes
-from hl_pipeline.steps.training_sets import read_training_set
+from hl_pipeline.steps.training_sets import build_training_partitions, read_training_set
+from hl_pipeline_tests.conftest import TEST_NOW_MS
 from hl_pipeline_tests.lake.helpers import manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import run_range
 
@@ -143,6 +144,20 @@ def test_a_training_set_whose_inputs_changed_is_refused_and_fails_its_check(ml_r
     assert (
         outcomes["training_set_inputs_unchanged"].metadata["changed"][0].startswith("features ETH/2024-02-28")
     )
+
+
+def test_a_day_too_short_to_split_is_skipped_by_name_and_the_others_are_written(ml_runs):
+    """A window with no rows (before the first features) or too few distinct bars for its folds is
+    not written, with its reason; the other days of the range are; a range of such days raises."""
+    lake, *_ = ml_runs
+    coins, now = ["BTC", "ETH"], TEST_NOW_MS
+    written, skipped = build_training_partitions(lake, ["2024-02-20", LAST], 1, coins, now)
+    assert [m.date for m in written] == [LAST] and list(skipped) == ["2024-02-20"]
+    assert "no labelled feature rows" in skipped["2024-02-20"]
+    assert read_manifest(lake, "training_set", "2024-02-20") is None
+    many = SplitSpec(n_folds=5_000)  # a day has 1,440 distinct bars at most
+    with pytest.raises(PreconditionError, match=r"2024-02-28: .*n_folds=5000 needs at least 5001 distinct"):
+        build_training_partitions(lake, ["2024-02-28"], 1, coins, now, split=many)
 
 
 def test_inputs_still_being_written_are_frozen_with_the_set(ml_runs):

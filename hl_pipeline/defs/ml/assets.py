@@ -5,7 +5,7 @@ lookback tail of each input; a day's labels read that day's candles and the next
 
 import dagster as dg
 
-from hl_pipeline.defs._shared.metadata import lake_metadata
+from hl_pipeline.defs._shared.metadata import lake_metadata, per_partition
 from hl_pipeline.defs._shared.partitions import day_window
 from hl_pipeline.defs._shared.policy import GATED, daily_lake_asset
 from hl_pipeline.defs.resources import LakeResource, MarketResource, MLResource
@@ -106,9 +106,12 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
 
         dates, now = _dates(context, market)
         coins, spec, split = list(market.coins), ml.label_spec(), ml.split_spec()
-        manifests = build_training_partitions(
+        manifests, not_written = build_training_partitions(
             lake.path, dates, ml.training_days, coins, now, spec, split, context.log.info
         )
+        for date, why in not_written.items():
+            context.log.warning(f"training_set {date} not written: {why}")
+        per_partition(context, {date: {"not_written": why} for date, why in not_written.items()})
 
         def provenance(_: str, written: list[Manifest]) -> dict:
             (own,) = written
@@ -122,6 +125,7 @@ def ml_assets(settings: Settings) -> list[dg.AssetsDefinition]:
                 "missing_input_partitions": len(own.details["missing_inputs"]),
             }
 
-        return dg.MaterializeResult(metadata=lake_metadata(context, manifests, lake.path, provenance))
+        metadata = lake_metadata(context, manifests, lake.path, provenance)
+        return dg.MaterializeResult(metadata={**metadata, "partitions_not_written": len(not_written)})
 
     return [features, labels, training_set]

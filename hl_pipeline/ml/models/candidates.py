@@ -6,6 +6,7 @@ from hl_pipeline.errors import ConfigError
 from hl_pipeline.ml.models.config import XGBConfig
 
 KINDS = ("xgboost", "lightgbm", "majority", "logistic", "forest")
+FOREST_TREES = 50  # the forest's trees: half the cost of 100 on a year of 1m bars (docs/benchmarks.md)
 
 
 def build(kind: str, xgb: XGBConfig, n_classes: int):
@@ -66,11 +67,11 @@ def build(kind: str, xgb: XGBConfig, n_classes: int):
     if kind == "forest":
         from hl_pipeline.ml.models.boosters import HistBooster
 
-        # A random forest (one round of 100 bagged, column-sampled, unshrunk trees) on XGBoost's
+        # A random forest (one round of FOREST_TREES bagged, column-sampled, unshrunk trees) on XGBoost's
         # histogram trees: scikit-learn's forest walks every row in every tree even when it samples,
         # so a year of 1m bars took 16-74 s a fold (bench/train_year.py) against seconds here.
         forest = {
-            "num_parallel_tree": 100,
+            "num_parallel_tree": FOREST_TREES,
             "max_depth": 6,
             "subsample": 0.632,
             "colsample_bynode": 0.3,
