@@ -77,13 +77,23 @@ class Stack:
 
 
 def failures(instance: dg.DagsterInstance, run_id: str) -> str:
-    """What the run's failed steps and the run's failure said, for an assertion's message."""
+    """What the run's engine, its failed steps and its failure said, for an assertion's message."""
     said = []
-    for kind in (dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE):
-        for record in instance.all_logs(run_id, of_type=kind):
-            event = record.get_dagster_event()
-            said.append(f"{event.step_key or 'run'}: {event.message}")
-    return "; ".join(said)[-3000:]
+    kinds = {
+        dg.DagsterEventType.ENGINE_EVENT,
+        dg.DagsterEventType.STEP_FAILURE,
+        dg.DagsterEventType.RUN_FAILURE,
+    }
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or event.event_type not in kinds:
+            continue
+        error = getattr(event.event_specific_data, "error", None)
+        text = f"{event.step_key or 'run'}: {event.message}" + (
+            f" ({error.message.strip()})" if error else ""
+        )
+        said.append(text[:600])
+    return "; ".join(said)[-6000:]
 
 
 def wait_for(instance: dg.DagsterInstance, run_id: str, seconds: float) -> dg.DagsterRun:
@@ -213,7 +223,8 @@ def test_postgres_crashed_mid_run_ends_the_run_with_no_partition_half_written_an
     assert run.status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS)
     files = lake_files(stack.lake)
     rerun = wait_for(instance, stack.launch("2024-02-15", "2024-02-19"), 600)
-    assert rerun.status == dg.DagsterRunStatus.SUCCESS, failures(instance, rerun.run_id)
+    server_log = (stack.config.root / "logs" / "postgres-server.log").read_text()[-2000:]
+    assert rerun.status == dg.DagsterRunStatus.SUCCESS, f"{failures(instance, rerun.run_id)}\n{server_log}"
     after = lake_files(stack.lake)
     assert {p: after.get(p) for p in files} == files  # what the crashed run wrote, rewritten row for row
     days = {p.split("date=")[1][:10] for p in after if p.startswith("candles/")}
