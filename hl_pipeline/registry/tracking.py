@@ -28,9 +28,9 @@ class Tracking:
     artifacts: str | None = None
 
     @classmethod
-    def of(cls, settings: Settings, experiment: str = "hl_pipeline") -> Tracking:
+    def of(cls, settings: Settings) -> Tracking:
         """The store the settings name (HL_MLFLOW_URI, HL_MLFLOW_ARTIFACTS, HL_MLFLOW_ROOT)."""
-        return cls(Path(settings.mlflow_root), experiment, settings.mlflow_uri, settings.mlflow_artifacts)
+        return cls(Path(settings.mlflow_root), uri=settings.mlflow_uri, artifacts=settings.mlflow_artifacts)
 
     @property
     def db_path(self) -> Path:

@@ -80,13 +80,13 @@ def build_training_partitions(
             names = [f.name for f in with_inputs(resolve(None), found.absent_inputs(window, coins))]
             as_of = min(day_start_ms(date) + DAY_MS, now_ms)
             rows = bars.window(*span_ms(window[0], date), as_of)
+            if not len(rows.times):
+                not_written[date] = f"no labelled feature rows in {window[0]}..{date}"
+                continue
             try:
-                if not len(rows.times):
-                    raise ValueError("no labelled feature rows")
                 _, _, split_record = split_folds(rows.times, spec, split)
-            except (ValueError, ConfigError) as e:
+            except (ValueError, ConfigError) as e:  # too few bars for the folds
                 not_written[date] = f"{len(rows.times)} labelled rows in {window[0]}..{date}: {e}"
-                log(f"training set {date} not written: {not_written[date]}")
                 continue
             details = describe(rows.rows_by_coin(), rows.times, names, spec, split_record, as_of)
             folder = partition_dir(root, "training_set", date)
