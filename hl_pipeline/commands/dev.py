@@ -8,6 +8,7 @@ HL_SPOT_COINS say otherwise."""
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import signal
 import socket
@@ -88,7 +89,9 @@ def dev(port: int = 3000, seed: int = DEMO_SEED, verbose: bool = False) -> int:
     """Serve the UI on 127.0.0.1:`port`; with HL_API_URL unset, a simulator and a collector run beside it.
 
     On SIGTERM or SIGINT the UI's process tree stops first (no new runs), then the collector (it
-    flushes what it holds), then the simulator; each group gets SIGKILL if it outlives its grace."""
+    flushes what it holds), then the simulator; each group gets SIGKILL if it outlives its grace.
+    SIGUSR1 prints this process's stack to stderr (where a slow shutdown waits)."""
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     env = dict(os.environ)  # the child processes' environment; this process's stays as it is
     helpers: list[tuple[subprocess.Popen, float]] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds into the `finally` below

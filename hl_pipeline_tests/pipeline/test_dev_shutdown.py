@@ -43,6 +43,28 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+def _still_stopping(proc: subprocess.Popen, tree: set[int], err: Path) -> str:
+    """What a shutdown that did not end is waiting on: dev's stack (it dumps it on SIGUSR1) and the
+    state, kernel wait channel and command line of every process it started."""
+    os.kill(proc.pid, signal.SIGUSR1)
+    time.sleep(1.0)
+    rows = []
+    for pid in sorted(tree | _descendants(proc.pid)):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            wchan = Path(f"/proc/{pid}/wchan").read_text()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:160]
+        except OSError:
+            continue
+        rows.append(f"{pid} {state} {wchan} {cmd}")
+    return (
+        "hl-pipeline dev still running 90 s after the signal\n"
+        + "\n".join(rows)
+        + "\n"
+        + err.read_text()[-6000:]
+    )
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_every_process_dev_started(tmp_path, sig):
     home = tmp_path / "dagster_home"
@@ -62,7 +84,7 @@ def test_a_signal_stops_every_process_dev_started(tmp_path, sig):
         env=env,
         cwd=Path(__file__).parents[2],  # `dg dev` runs the project it finds here
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "dev.err").open("w"),
     )
     try:
         deadline = time.monotonic() + 240
@@ -73,7 +95,11 @@ def test_a_signal_stops_every_process_dev_started(tmp_path, sig):
         tree = _descendants(proc.pid)
         assert len(tree) >= 4  # the simulator, the collector, dg and what it starts
         proc.send_signal(sig)
-        assert proc.wait(timeout=90) == 0
+        try:
+            code = proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            pytest.fail(_still_stopping(proc, tree, tmp_path / "dev.err"))
+        assert code == 0
         left = sorted(p for p in tree if _running(p))
         assert not left, f"still running after dev stopped: {left}"
     finally:
