@@ -71,6 +71,30 @@ def test_kinds_plant_what_they_are_measured_by(market):
         assert seconds.most_common(1)[0][1] >= 0.9 * len(fills[w])
 
 
+def test_market_makers_inventory_comes_back_near_zero_every_hour(market):
+    """Each hour the makers take as much of the taker buys as of the sells, and each maker's own hour
+    nets to a small part of what it traded. Makers chosen at random, as before, gave a median over
+    makers of mean |hour-end inventory| / hourly volume of 0.70 on BTC and 1.39 on SOL here (0.14
+    and 0.14 now)."""
+    wal = market.wallets
+    for coin_id in (0, 2):
+        t = market.tape.window(coin_id, (DAY - 2) * DAY_MS, DAY * DAY_MS + DAY_MS - 1)
+        maker = np.where(t.buy, t.seller, t.buyer)
+        gives = np.where(t.buy, -t.lots, t.lots)  # a taker buy sells from the maker's inventory
+        hour = t.time // 3_600_000
+        made = maker < wal.n_makers
+        for h in np.unique(hour):
+            mine = made & (hour == h)
+            assert abs(gives[mine].sum()) <= t.lots[mine].max(), (coin_id, h)
+        ratios = []
+        for w in range(wal.n_makers):
+            mine = maker == w
+            ends = np.searchsorted(hour[mine], np.unique(hour[mine]), side="right") - 1
+            inventory = np.cumsum(gives[mine])[ends]
+            ratios.append(np.abs(inventory).mean() / (t.lots[mine].sum() / len(ends)))
+        assert np.median(ratios) < 0.3, (coin_id, np.round(ratios, 2))
+
+
 def test_a_liquidation_sits_on_both_sides_and_names_a_liquidation_prone_wallet(market):
     wal, fills = market.wallets, _day_fills(market, 0)
     by_tid: dict[int, list[dict]] = {}
