@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.fills import wallet_fill_rows
 from hl_pipeline.simulator.market import Market
@@ -17,6 +17,7 @@ from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import SMART_HORIZON_MS
 from hl_pipeline.simulator.wallets import KIND_NAMES, counts, wallets
 from hl_pipeline_tests.simulator.helpers import NOW
+from hl_pipeline_tests.simulator.makers import hour_end_inventory_ratios
 
 DAY = NOW // DAY_MS - 1
 
@@ -79,20 +80,14 @@ def test_market_makers_inventory_comes_back_near_zero_every_hour(market):
     wal = market.wallets
     for coin_id in (0, 2):
         t = market.tape.window(coin_id, (DAY - 2) * DAY_MS, DAY * DAY_MS + DAY_MS - 1)
-        maker = np.where(t.buy, t.seller, t.buyer)
-        gives = np.where(t.buy, -t.lots, t.lots)  # a taker buy sells from the maker's inventory
-        hour = t.time // 3_600_000
-        made = maker < wal.n_makers
+        made = np.where(t.buy, t.seller, t.buyer) < wal.n_makers
+        gives = np.where(t.buy, -t.lots, t.lots)
+        hour = t.time // HOUR_MS
         for h in np.unique(hour):
             mine = made & (hour == h)
             assert abs(gives[mine].sum()) <= t.lots[mine].max(), (coin_id, h)
-        ratios = []
-        for w in range(wal.n_makers):
-            mine = maker == w
-            ends = np.searchsorted(hour[mine], np.unique(hour[mine]), side="right") - 1
-            inventory = np.cumsum(gives[mine])[ends]
-            ratios.append(np.abs(inventory).mean() / (t.lots[mine].sum() / len(ends)))
-        assert np.median(ratios) < 0.3, (coin_id, np.round(ratios, 2))
+        ratios = hour_end_inventory_ratios(t, wal.n_makers)
+        assert len(ratios) == wal.n_makers and np.median(ratios) < 0.3, (coin_id, np.round(ratios, 2))
 
 
 def test_a_liquidation_sits_on_both_sides_and_names_a_liquidation_prone_wallet(market):
