@@ -15,6 +15,7 @@ from bench import (
     features_year,
     integrity,
     load_time,
+    maker_inventory,
     manifests,
     ml_year,
     model_gate,
@@ -54,6 +55,7 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ("train_year", "walk-forward training, one target, a year of 1m bars", train_year.main),
     ("ui_run", "a one-day market run from the UI against the CLI", ui_run.main),
     ("null_market", "the simulator's null market and planted signal", lambda work: null_market.main()),
+    ("maker_inventory", "market makers' hour-end inventory on the tape", lambda work: maker_inventory.main()),
     ("model_gate", "false promotions on the null, power on planted signals", lambda work: model_gate.main()),
     ("archive_read", "the S3 archive readers: an hour of l2Book, a day of node fills", archive_read.main),
     (

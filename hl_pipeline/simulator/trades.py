@@ -16,6 +16,7 @@ from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.wallets import Wallets
 
 _MAKER_IS_MM = 0.65
+_HEDGE_STREAM = 15  # stream_key(seed, coin_id, 15): which market maker makes a hedged pair
 _SWEEP = 0.15  # chance that a trade continues the previous one: same taker order hitting the next maker
 _TID_MASK = np.uint64((1 << 50) - 1)
 BOT_COINS = 3  # bots trade the first three coins (the busiest: BTC, ETH, SOL)
@@ -82,12 +83,7 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
     if row.size:
         lots[first + n - 1] += v - np.add.reduceat(lots, first)
     buy = uniform(k, key * 8 + 2) < 0.5
-    mm = uniform(k, key * 8 + 3) < _MAKER_IS_MM
-    maker = np.where(
-        mm,
-        (uniform(k, key * 8 + 4) * wal.n_makers).astype(np.int64),
-        np.searchsorted(wal.maker_cdf, uniform(k, key * 8 + 5), side="right"),
-    )
+    maker = np.searchsorted(wal.maker_cdf, uniform(k, key * 8 + 5), side="right")
     taker = np.searchsorted(wal.taker_cdf, uniform(k, key * 8 + 6), side="right")
     # a sweep: the trade takes the previous trade's time, side and taker (partial fills of one order)
     sweep = (rank > 0) & (uniform(k, key * 8 + 7) < _SWEEP)
@@ -111,7 +107,17 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         prone = wal.of_kind("liquidation_prone")
         taker[forced.mask] = prone.start + (forced.pick[forced.mask] * len(prone)).astype(np.int64)
         buy[forced.mask] = forced.buy[forced.mask]
-    maker = np.where(taker == maker, (maker + 1) % len(wal.addresses), maker)
+    u_mm = uniform(k, key * 8 + 3)
+    mm = u_mm < _MAKER_IS_MM
+    kept, hedged = hedged_makers(
+        seed, coin_id, minutes[row[mm]] // 60, buy[mm], lots[mm], u_mm[mm], wal.n_makers
+    )
+    maker[np.flatnonzero(mm)[kept]] = hedged[kept]
+    # no wallet trades with itself: the next maker of the same set (a market maker's hour stays even)
+    n_mm = max(wal.n_makers, 1)
+    others = max(len(wal.addresses) - n_mm, 1)
+    nxt = np.where(maker < n_mm, (maker + 1) % n_mm, n_mm + (maker + 1 - n_mm) % others)
+    maker = np.where(taker == maker, nxt, maker)
     trades = Trades(
         minutes[row] * MINUTE_MS + offset,
         px[row, offset // SAMPLE_MS],
@@ -126,6 +132,60 @@ def generate(seed: int, coin_id: int, spec: CoinSpec, wal: Wallets, m0: int, m1:
         trades = _with_wash(trades, wash, minutes, px, wal)
     # trades at one time (a sweep's) in tid order, so (time, tid) sorts the tape
     return trades.take(np.lexsort((trade_ids(seed, coin_id, trades.key)[0], trades.time)))
+
+
+def hedged_makers(
+    seed: int,
+    coin_id: int,
+    hour: np.ndarray,
+    buy: np.ndarray,
+    lots: np.ndarray,
+    draw: np.ndarray,
+    n_makers: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(which of these trades a market maker makes, and which maker) for trades a maker was drawn for
+    (`draw` uniform in [0, 1): the order they are dropped in). Within each clock hour the makers take
+    as much of the taker buys as of the taker sells (the heavier side's draws are dropped to match, in
+    `draw` order, and go to other makers), and the buy and the sell at the same quantile of size go
+    to the same maker: what one fill gives a maker, a fill of about the same size takes back within
+    the hour (quotes leaning to unwind), so every maker's inventory comes back near zero each hour. A
+    planted episode's flow is unwound like any other: it changes the makers of its hours."""
+    keep = np.ones(hour.size, dtype=bool)
+    maker = np.zeros(hour.size, dtype=np.int64)
+    if hour.size == 0:
+        return keep, maker
+    at = hour - hour.min()
+    n_hours = int(at.max()) + 1
+    volume = [np.bincount(at[side], lots[side], n_hours) for side in (buy, ~buy)]
+    even = np.minimum(*volume)[at]
+    order = np.lexsort((draw, buy, at))
+    keep[order] = _cumsum_by_group(lots[order], _starts(at[order], buy[order])) <= even[order]
+    h, b, n = at[keep], buy[keep], lots[keep]
+    order = np.lexsort((n, b, h))
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = _cumsum_by_group(np.ones(order.size, dtype=np.int64), _starts(h[order], b[order])) - 1
+    counts = [np.bincount(h[side], minlength=n_hours) for side in (b, ~b)]
+    pairs, mine = np.minimum(*counts)[h], np.where(b, counts[0][h], counts[1][h])
+    slot = np.where(pairs > 0, rank * pairs // np.maximum(mine, 1), rank)
+    pick = uniform(stream_key(seed, coin_id, _HEDGE_STREAM), hour[keep] * (1 << 18) + slot)
+    maker[keep] = (pick * n_makers).astype(np.int64)
+    return keep, maker
+
+
+def _starts(*keys: np.ndarray) -> np.ndarray:
+    """True where a sorted run of equal keys begins."""
+    change = np.zeros(keys[0].size, dtype=bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return change
+
+
+def _cumsum_by_group(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The running sum of `values` restarting at each `starts`."""
+    total = np.cumsum(values)
+    before = np.where(starts, total - values, 0)
+    return total - np.maximum.accumulate(before)
 
 
 def _informed(

@@ -33,17 +33,22 @@ def test_null_mode_plants_nothing_and_planting_leaves_other_minutes_alone():
     none_today = {"pump_and_dump", "correlation_break", "liquidation_cascade"}  # none on this coin-day
     assert {e["type"] for e in truth} == set(manipulation.KINDS) - none_today
 
-    def outside(frame: pd.DataFrame) -> pd.DataFrame:
+    def outside(frame: pd.DataFrame, unit: int) -> pd.DataFrame:
         t = frame["time"].to_numpy()
         hit = np.zeros(len(t), bool)
         for e in truth:
-            hit |= (t >= e["start_ms"] // MINUTE_MS * MINUTE_MS) & (
-                t < -(-e["end_ms"] // MINUTE_MS) * MINUTE_MS
-            )
-        return frame[~hit].reset_index(drop=True)
+            hit |= (t >= e["start_ms"] // unit * unit) & (t < -(-e["end_ms"] // unit) * unit)
+        rows = frame[~hit].reset_index(drop=True)
+        buy = rows["side"] == "B"
+        taker, maker = rows["buyer"].where(buy, rows["seller"]), rows["seller"].where(buy, rows["buyer"])
+        return rows.drop(columns=["buyer", "seller"]).assign(taker=taker, maker=maker)
 
     assert len(planted) > len(plain)
-    pd.testing.assert_frame_equal(outside(planted), outside(plain))
+    # outside its minutes planting changes nothing but which makers unwind its flow within its hours
+    pd.testing.assert_frame_equal(
+        outside(planted, MINUTE_MS).drop(columns="maker"), outside(plain, MINUTE_MS).drop(columns="maker")
+    )
+    pd.testing.assert_frame_equal(outside(planted, 3_600_000), outside(plain, 3_600_000))
 
 
 def test_planted_trades_agree_with_the_candles():

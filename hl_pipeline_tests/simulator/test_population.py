@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from hl_pipeline.exchange.intervals import DAY_MS
+from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.fills import wallet_fill_rows
 from hl_pipeline.simulator.market import Market
@@ -17,6 +17,7 @@ from hl_pipeline.simulator.pricepath import price
 from hl_pipeline.simulator.trades import SMART_HORIZON_MS
 from hl_pipeline.simulator.wallets import KIND_NAMES, counts, wallets
 from hl_pipeline_tests.simulator.helpers import NOW
+from hl_pipeline_tests.simulator.makers import hour_end_inventory_ratios
 
 DAY = NOW // DAY_MS - 1
 
@@ -69,6 +70,24 @@ def test_kinds_plant_what_they_are_measured_by(market):
     for w in bots:  # a bot takes at one second of the minute
         seconds = Counter(r["time"] % 60_000 // 1000 for r in fills[w])
         assert seconds.most_common(1)[0][1] >= 0.9 * len(fills[w])
+
+
+def test_market_makers_inventory_comes_back_near_zero_every_hour(market):
+    """Each hour the makers take as much of the taker buys as of the sells, and each maker's own hour
+    nets to a small part of what it traded. Makers chosen at random, as before, gave a median over
+    makers of mean |hour-end inventory| / hourly volume of 0.70 on BTC and 1.39 on SOL here (0.14
+    and 0.14 now)."""
+    wal = market.wallets
+    for coin_id in (0, 2):
+        t = market.tape.window(coin_id, (DAY - 2) * DAY_MS, DAY * DAY_MS + DAY_MS - 1)
+        made = np.where(t.buy, t.seller, t.buyer) < wal.n_makers
+        gives = np.where(t.buy, -t.lots, t.lots)
+        hour = t.time // HOUR_MS
+        for h in np.unique(hour):
+            mine = made & (hour == h)
+            assert abs(gives[mine].sum()) <= t.lots[mine].max(), (coin_id, h)
+        ratios = hour_end_inventory_ratios(t, wal.n_makers)
+        assert len(ratios) == wal.n_makers and np.median(ratios) < 0.3, (coin_id, np.round(ratios, 2))
 
 
 def test_a_liquidation_sits_on_both_sides_and_names_a_liquidation_prone_wallet(market):
