@@ -64,12 +64,21 @@ class StackConfig:
             "DAGSTER_CELERY_BACKEND_URL": f"{redis}/1",
             "HL_EXECUTOR": "celery",
             "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://{pg}/mlflow",
+            "HL_MLFLOW_URI": f"postgresql+psycopg2://{pg}/mlflow",  # the pipeline's runs and registry
+            "HL_MLFLOW_ARTIFACTS": "s3://mlflow",
             "MLFLOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
             "AWS_ACCESS_KEY_ID": "testing",  # moto takes any credentials
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
         }
+
+
+def _mlflow_tables(config: StackConfig) -> None:
+    """MLflow's tables in its database, made once here rather than by two workers' first runs at once."""
+    from mlflow import MlflowClient
+
+    MlflowClient(tracking_uri=config.env()["HL_MLFLOW_URI"]).search_experiments(max_results=1)
 
 
 def worker_names(config: StackConfig) -> list[str]:
@@ -93,6 +102,7 @@ def up(config: StackConfig, environ: Mapping[str, str] | None = None) -> dict[st
     _start(root, "s3", [_venv("moto_server"), "-H", "127.0.0.1", "-p", str(config.s3_port)], env)
     _wait_port(config.s3_port, "moto_server", root / "logs" / "s3.log")
     _buckets(config)
+    _mlflow_tables(config)
     config.home.mkdir(exist_ok=True)
     shutil.copyfile(PROFILE / "dagster.yaml", config.home / "dagster.yaml")
     _run([_venv("dagster"), "instance", "migrate"], env, root / "logs" / "migrate.log")

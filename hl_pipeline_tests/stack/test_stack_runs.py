@@ -49,12 +49,13 @@ class Stack:
     def __init__(self, config: StackConfig, env: dict[str, str], lake: Path):
         self.config, self.env, self.lake = config, env, lake
 
-    def launch(self, first: str, last: str) -> str:
-        """Submit one market_job run over `first`..`last` to the queue, as the UI would; its id."""
+    def launch(self, first: str, last: str, job: str = "market_job") -> str:
+        """Submit one run of `job` over the partitions `first`..`last` to the queue, as the UI would;
+        its id."""
         run_id = str(uuid.uuid4())
         tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
         command = [str(Path(sys.executable).with_name("dagster")), "job", "launch"]
-        command += ["-w", str(REPO / "workspace.yaml"), "-j", "market_job", "--run-id", run_id]
+        command += ["-w", str(REPO / "workspace.yaml"), "-j", job, "--run-id", run_id]
         subprocess.run(
             [*command, "--tags", json.dumps(tags)],
             env=self.env,
@@ -139,6 +140,7 @@ def stack() -> Iterator[Stack]:
             "HL_AS_OF": iso_ms(TEST_NOW_MS),
             "HL_COINS": "BTC,ETH",
             "HL_VENUES": "none",
+            "HL_MODEL_TARGETS": "BTC_5m",
         }
         try:
             env = up(config, environ)
@@ -287,3 +289,29 @@ def test_mlflow_tracks_in_the_stacks_postgres_with_artifacts_in_its_s3(stack, tm
     listed = boto3.client("s3").list_objects_v2(Bucket="mlflow")["Contents"]
     assert [o["Key"] for o in listed] == [f"stack/{run_id}/artifacts/model.txt"]
     assert MlflowClient(tracking_uri=uri).get_run(run_id).data.metrics == {"sharpe": 1.5}
+
+
+def test_a_model_trained_on_the_workers_is_tracked_in_postgres_with_artifacts_in_s3(stack, instance):
+    """The pipeline's own runs use the stack's MLflow: market data, then features, labels and the
+    training set, then the model, its promotion and backtest, each run through the queue."""
+    import boto3
+    from mlflow import MlflowClient
+
+    for job, first, last in (
+        ("market_job", "2024-02-27", "2024-02-29"),
+        ("ml_data_job", "2024-02-27", "2024-02-29"),
+        ("models_job", "BTC_5m", "BTC_5m"),
+    ):
+        run_id = stack.launch(first, last, job)
+        status = wait_for(instance, run_id, 600).status
+        assert status == dg.DagsterRunStatus.SUCCESS, f"{job}: {failures(instance, run_id)}"
+    assert "model" in stack.workers_of(instance, run_id)  # trained on a Celery worker
+    client = MlflowClient(tracking_uri=stack.config.env()["HL_MLFLOW_URI"])
+    (version,) = client.search_model_versions("name='hl_BTC_5m'")
+    run = client.get_run(str(version.run_id))
+    assert "oos_net_sharpe" in run.data.metrics and "promotion_decision" in version.tags
+    assert run.info.artifact_uri == f"s3://mlflow/hl_pipeline/{run.info.run_id}/artifacts"
+    prefix = f"hl_pipeline/{run.info.run_id}/artifacts/"
+    keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket="mlflow", Prefix=prefix)["Contents"]]
+    assert any(k.startswith(prefix + "plots/") for k in keys), keys
+    assert not (stack.lake.parent / "mlruns").exists()  # nothing went to the embedded store
