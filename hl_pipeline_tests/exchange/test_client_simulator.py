@@ -90,11 +90,11 @@ def test_funding_pagination(client, simulator):
 
 def test_user_fills_by_time_pagination(client, simulator):
     market = _direct(simulator.config)
-    start = TEST_NOW_MS - 20 * MINUTE_MS
-    user = next(
+    start = TEST_NOW_MS - 30 * MINUTE_MS
+    user = next(  # more than two pages of 50
         u
         for u in market.wallets.addresses
-        if 120 < len(market.user_fills_by_time(u, start, TEST_NOW_MS)) < 1000
+        if 100 < len(market.user_fills_by_time(u, start, TEST_NOW_MS)) < 1000
     )
     expected = market.user_fills_by_time(user, start, TEST_NOW_MS)
     fills = client.user_fills_by_time(user, start, TEST_NOW_MS)

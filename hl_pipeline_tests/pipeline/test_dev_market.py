@@ -14,8 +14,9 @@ def test_the_dev_simulator_is_the_demo_market():
     assert (config.seed, config.signal_strength) == (demo.seed, demo.signal_strength) and SIGNAL_STRENGTH > 0
     t = demo.now() // 60_000 * 60_000 - 86_400_000
 
-    def bars(c: SimulatorConfig) -> list[dict]:
-        return Market(c).candles("BTC", "1m", t, t + 3_600_000)
+    def bars(c: SimulatorConfig) -> list[dict]:  # a whole day: planted events are sparse
+        return Market(c).candles("BTC", "1m", t, t + 86_400_000)
 
-    assert bars(config) == bars(demo) and len(bars(demo)) >= 60  # end inclusive, as the API
-    assert bars(SimulatorConfig(seed=DEMO_SEED)) != bars(demo)  # a null market would jump at the seam
+    served = bars(demo)
+    assert bars(config) == served and len(served) >= 1440  # end inclusive, as the API
+    assert bars(SimulatorConfig(seed=DEMO_SEED)) != served  # a null market would jump at the seam
