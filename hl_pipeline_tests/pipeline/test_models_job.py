@@ -114,9 +114,8 @@ def test_the_champion_loaded_by_alias_matches_the_predictions_asset(trained):
     feature_table = read_partition(lake, "features", LAST, "BTC")
     assert feature_table is not None
     features = feature_table.to_pandas()
-    mlflow.set_tracking_uri(tracking.tracking_uri)
-    mlflow.set_registry_uri(tracking.tracking_uri)
-    model = mlflow.pyfunc.load_model(f"models:/{NAME}@champion")
+    with tracking.active():  # restores the module's stores after: later tests' clients resolve through them
+        model = mlflow.pyfunc.load_model(f"models:/{NAME}@champion")
     direct = model.predict(features[model.metadata.get_input_schema().input_names()])
     assert len(stored) == len(features)
     np.testing.assert_allclose(stored["score"].to_numpy(dtype=float), direct["score"].to_numpy(), rtol=1e-12)

@@ -306,7 +306,8 @@ def test_a_model_trained_on_the_workers_is_tracked_in_postgres_with_artifacts_in
         status = wait_for(instance, run_id, 600).status
         assert status == dg.DagsterRunStatus.SUCCESS, f"{job}: {failures(instance, run_id)}"
     assert "model" in stack.workers_of(instance, run_id)  # trained on a Celery worker
-    client = MlflowClient(tracking_uri=stack.config.env()["HL_MLFLOW_URI"])
+    uri = stack.config.env()["HL_MLFLOW_URI"]
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)  # not a registry another test left set
     (version,) = client.search_model_versions("name='hl_BTC_5m'")
     run = client.get_run(str(version.run_id))
     assert "oos_net_sharpe" in run.data.metrics and "promotion_decision" in version.tags
