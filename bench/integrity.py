@@ -30,8 +30,9 @@ from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.integrity.anomalies import coin_anomalies
 from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
 from hl_pipeline.integrity.cotiming import cotiming_events
+from hl_pipeline.integrity.events import Event
 from hl_pipeline.integrity.matching import Window, match, scores
-from hl_pipeline.integrity.spoofing import spoof_events
+from hl_pipeline.integrity.spoofing import name_spoofers, spoof_events
 from hl_pipeline.integrity.venue_stats import venue_statistics
 from hl_pipeline.integrity.wash import wash_events
 from hl_pipeline.simulator import manipulation
@@ -130,10 +131,11 @@ def tape_run(
     return planted, found, seconds, exact
 
 
-def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], float, list[int]]:
+def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], float, dict[str, int]]:
     """(planted, detected at rate 1, detected at rate 0 in the same windows, hours of books scanned,
-    [spoofs whose spoofer traded against them, of those the detected spoofs that name it first
-    among the opposite takers])."""
+    counts of the spoofs whose spoofer traded against them: those whose detection shows it first among
+    the opposite takers, those that name a suspected spoofer across the day's coins (name_spoofers,
+    as the spoofing asset does) and those that name it right)."""
     planted_cfg = SimulatorConfig(seed=seed, integrity_rate=1.0)
     null_cfg = SimulatorConfig(seed=seed, integrity_rate=0.0)
     market = Market(planted_cfg)
@@ -141,12 +143,13 @@ def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], floa
     found: list[Window] = []
     null: list[Window] = []
     hours = 0.0
-    spoofers = [0, 0]
     truth = {
         (e["coin"], e["start_ms"]): e
         for e in manipulation.config_truth(planted_cfg, FIRST_DAY_MS, FIRST_DAY_MS + DAYS * DAY_MS)
         if e["type"] == "spoof"
     }
+    by_day: dict[int, dict[str, list[Event]]] = {}  # day -> coin -> detected events
+    spoofer_of: dict[int, str] = {}  # id of a detected event -> the spoofer of the spoof it detected
     for c in range(COINS):
         coin = planted_cfg.coins[c].name
         episodes = manipulation.episodes(seed, c, 1.0, "spoof", FIRST_DAY_MS, FIRST_DAY_MS + DAYS * DAY_MS)
@@ -160,10 +163,22 @@ def spoof_run(seed: int) -> tuple[list[Window], list[Window], list[Window], floa
             hours += (hi - lo) / HOUR_MS
             spoofer = truth[(coin, e.start_ms)]["spoofer"]
             if (np.where(trades["side"] == "B", trades["buyer"], trades["seller"]) == spoofer).any():
-                spoofers[0] += 1
-                named = [ev.evidence["opposite_takers"][:1] for ev in events]
-                spoofers[1] += any(n and n[0][0] == spoofer for n in named)
-    return planted, found, null, hours, spoofers
+                spoofer_of.update((id(ev), spoofer) for ev in events)
+            kept = by_day.setdefault(e.start_ms // DAY_MS, {}).setdefault(coin, [])
+            kept += [ev for ev in events if all(ev.start_ms != k.start_ms for k in kept)]  # windows overlap
+    counts = dict.fromkeys(("trading", "shown_first", "named", "named_right"), 0)
+    for day in by_day.values():
+        named = name_spoofers(day)
+        for coin, events in day.items():
+            for ev, out in zip(events, named[coin], strict=True):
+                if id(ev) not in spoofer_of:
+                    continue
+                spoofer, shown = spoofer_of[id(ev)], ev.evidence["opposite_takers"]
+                counts["trading"] += 1
+                counts["shown_first"] += bool(shown) and shown[0][0] == spoofer
+                counts["named"] += bool(out.addresses)
+                counts["named_right"] += out.addresses == (spoofer,)
+    return planted, found, null, hours, counts
 
 
 def wallet_growth() -> list[dict]:
@@ -245,8 +260,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
             },
             "wash_exact_addresses": exact,
             "wash_matched": len(wash_matched),
-            "spoofers_trading": spoofers[0],
-            "spoofers_named_first": spoofers[1],
+            "spoofers": spoofers,
         }
         print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
     coin_weeks = len(seeds) * COINS * DAYS / 7
@@ -276,11 +290,11 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
         f"wash rings and linked clusters matched with exactly the planted addresses: {exact} of"
         f" {matched_wash} matched"
     )
-    trading, named = (
-        sum(r[k] for r in per_seed.values()) for k in ("spoofers_trading", "spoofers_named_first")
-    )
+    spoofers = {k: sum(r["spoofers"][k] for r in per_seed.values()) for k in per_seed[seeds[0]]["spoofers"]}
     print(
-        f"spoofs whose spoofer traded against them: {trading}; named first among the opposite takers: {named}"
+        f"detected spoofs whose spoofer traded against them: {spoofers['trading']}; showing it first among"
+        f" the opposite takers: {spoofers['shown_first']}; naming a suspected spoofer across the day's"
+        f" {COINS} coins: {spoofers['named']}, of them the planted spoofer: {spoofers['named_right']}"
     )
     print(
         f"a day of {COINS} coins (wash, co-timing, spikes, pumps, funding, cascades, correlation, venue"
@@ -299,6 +313,7 @@ def main(seeds: tuple[int, ...] = SEEDS) -> dict:
         "per_seed": per_seed,
         "table": rows,
         "wash_exact_addresses": exact,
+        "spoofers": spoofers,
         "day_seconds": day_seconds,
         "spoof_book_hours": spoof_hours,
         "wallet_growth": growth,

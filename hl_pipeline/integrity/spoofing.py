@@ -4,7 +4,8 @@ without trades at its price (reference/wallets-and-integrity.md section 4, the L
 The book carries no identity, so events name no addresses; the taker flow on both sides from the
 snapshot before the level appeared to `after_ms` after its last is recorded as evidence of
 exploitation, with the largest takers on the side opposite the spoof (a spoofer trades against its
-own fake interest: sells into the bids its spoofed bid drew)."""
+own fake interest: sells into the bids its spoofed bid drew). `name_spoofers` then names, across a
+day's coins, an opposite taker who recurs against several spoofs: the suspected spoofer."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class SpoofParams:
     max_bps: float = 50.0  # the level's distance from the touch
     max_life_ms: int = 10_000  # seen from first to last snapshot at most this long
     after_ms: int = 5_000  # taker flow is summed over the life and this long after
+    repeat_spoofs: int = 2  # an opposite taker of this many of a day's spoofs (any coins) is named
 
 
 def spoof_events(
@@ -115,3 +117,27 @@ def _opposite_takers(flow: pd.DataFrame, side: str) -> list[list]:
     mine = flow[flow["side"].to_numpy() == ("A" if sell else "B")]
     usd = (mine["px"] * mine["sz"]).groupby(mine["seller" if sell else "buyer"].to_numpy()).sum()
     return [[str(a), float(v)] for a, v in usd.sort_values(ascending=False).head(OPPOSITE_SHOWN).items()]
+
+
+def name_spoofers(
+    events_by_coin: dict[str, list[Event]], params: SpoofParams = SpoofParams()
+) -> dict[str, list[Event]]:
+    """The day's spoof events with their suspected spoofer: the first shown opposite taker that is an
+    opposite taker of at least `repeat_spoofs` of the day's spoofs on any coins, as the event's
+    address and evidence `spoofer` {address, spoofs_today}; other events are returned unchanged."""
+    seen: dict[str, int] = {}
+    for events in events_by_coin.values():
+        for e in events:
+            for address in {a for a, _ in e.evidence.get("opposite_takers", [])}:
+                seen[address] = seen.get(address, 0) + 1
+
+    def named(e: Event) -> Event:
+        for address, _ in e.evidence.get("opposite_takers", []):
+            if seen[address] >= params.repeat_spoofs:
+                spoofer = {"address": address, "spoofs_today": seen[address]}
+                return dataclasses.replace(
+                    e, addresses=(address,), evidence={**e.evidence, "spoofer": spoofer}
+                )
+        return e
+
+    return {coin: [named(e) for e in events] for coin, events in events_by_coin.items()}

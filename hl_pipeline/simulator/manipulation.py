@@ -16,8 +16,9 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   stay on the base path).
 - spoof: one large order (15-30x the side's median top-20 level) rests at level 1-3 of one side for
   2-8 s and is pulled without trading (no identity: the L2 book has none); meanwhile, up to 3 s
-  after, the spoofer (a retail wallet) takes 2-4 of the minute's trades on the other side (none in
-  a minute with too few trades: fewer than 2 x its orders + 8).
+  after, the spoofer takes 2-4 of the minute's trades on the other side (none in a minute with too
+  few trades: fewer than 2 x its orders + 8). The spoofers are the same SPOOFERS retail wallets of a
+  seed on every coin and day, as a spoofer repeats its trick.
 - pump_and_dump: the log price rises linearly by 40-60 mean one-minute sigmas over a 20-40 minute
   run-up, trade count and volume rising to 2-2.5x, then falls back over 10-15 minutes at that volume.
   Aggressor sides are not tilted (they are drawn in trades.py, which this module does not steer).
@@ -88,6 +89,7 @@ SPOOF_MS = (2_000, 8_000)
 SPOOF_SIZE = (15.0, 30.0)  # x the side's median level of the 20 shown
 SPOOF_ORDERS = (2, 4)  # the spoofer's taker orders on the other side
 SPOOF_AFTER_MS = 3_000  # taken while the spoof rests and up to this long after
+SPOOFERS = 3  # the retail wallets that place every spoof of a seed
 PUMP_SIGMAS = (40.0, 60.0)  # the run-up's rise, in mean one-minute sigmas
 PUMP_RUN_MIN = (20, 40)
 PUMP_DUMP_MIN = (10, 15)
@@ -109,6 +111,7 @@ LINK_EVERY_MIN = (2, 4)  # minutes between a cluster's bursts
 LINK_JITTER_MS = 400
 _LINK_STREAM = 12  # stream_key(seed, _STREAM + 12, coin_id): a burst's time, side and members' offsets
 _SPOOFER_STREAM = 13  # stream_key(seed, _STREAM + 13, coin_id): the spoofer's order times
+_SPOOFERS_STREAM = 14  # stream_key(seed, _STREAM + 14, 0): the seed's spoofers' draws
 _FORCED_STREAM = 11  # stream_key(seed, _STREAM + 11, coin_id): which taker orders are forced
 _STREAM = 70  # stream ids 70.. (one per kind): stream_key(seed, _STREAM + kind, coin_id, day)
 
@@ -264,11 +267,18 @@ def day_episodes(seed: int, coin_id: int, day: int, rate: float, kind: str) -> t
                     _between(*SPOOF_SIZE, u[2]),
                     side=1 if u[3] < 0.5 else -1,
                     level=1 + int(u[4] * 3),
-                    draws=(float(u[5]),),  # the spoofer
+                    draws=(spoofer_draw(seed, float(u[5])),),  # the spoofer
                     lead_min=int(_between(SPOOF_ORDERS[0], SPOOF_ORDERS[1] + 1, u[6])),
                 )
             )
     return tuple(sorted(out, key=lambda e: e.start_ms))
+
+
+def spoofer_draw(seed: int, draw: float) -> float:
+    """The draw of one of the seed's SPOOFERS wallets (ring_wallet maps it into the retail block), picked
+    by `draw`."""
+    key = stream_key(seed, _STREAM + _SPOOFERS_STREAM, 0)
+    return float(uniform(key, np.arange(SPOOFERS))[int(draw * SPOOFERS)])
 
 
 def episodes(seed: int, coin_id: int, rate: float, kind: str, start_ms: int, end_ms: int) -> list[Episode]:

@@ -18,7 +18,7 @@ from hl_pipeline.integrity.anomalies import PARAMS, coin_anomalies
 from hl_pipeline.integrity.correlation import CorrelationParams, correlation_breaks, price_bars
 from hl_pipeline.integrity.cotiming import CoTimingParams, cotiming_events
 from hl_pipeline.integrity.events import Event, to_frame
-from hl_pipeline.integrity.spoofing import SpoofParams, spoof_events
+from hl_pipeline.integrity.spoofing import SpoofParams, name_spoofers, spoof_events
 from hl_pipeline.integrity.venue_stats import size_decimals, venue_statistics
 from hl_pipeline.integrity.wash import WashParams, wash_events
 from hl_pipeline.lake.calendar import day_start_ms, observed_end_ms
@@ -102,23 +102,19 @@ def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int
 
 
 def ingest_spoofing(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
-    """Spoof episodes of each coin-day from its book snapshots and trades."""
-    out = []
-    for c in coins:
+    """Spoof episodes of each coin-day from its book snapshots and trades, each named for the opposite
+    taker that recurs against the day's spoofs on any coins (all coins are detected before any is
+    written)."""
+    found = {}
+    for c in coins:  # one coin's books and trades in memory at a time
         books, trades = _read(root, "book_snapshots", date, c), _read(root, "trades", date, c)
-        out.append(
-            _events(
-                root,
-                "spoofing",
-                date,
-                c,
-                spoof_events(books, trades, SPOOF),
-                "book_snapshots and trades",
-                SPOOF,
-                log,
-            )
-        )
-    return out
+        found[c] = spoof_events(books, trades, SPOOF)
+    named = name_spoofers(found, SPOOF)
+    spoofers = sorted({e.addresses[0] for events in named.values() for e in events if e.addresses})
+    log(f"spoofing {date}: {len(spoofers)} suspected spoofer(s) {', '.join(spoofers) or '-'}")
+    return [
+        _events(root, "spoofing", date, c, named[c], "book_snapshots and trades", SPOOF, log) for c in coins
+    ]
 
 
 def ingest_venue_integrity(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from hl_pipeline.exchange.intervals import MINUTE_MS
-from hl_pipeline.integrity.events import to_frame
+from hl_pipeline.integrity.events import Event, to_frame
 from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match, scores
 from hl_pipeline.integrity.pumps import pump_events
 from hl_pipeline.integrity.spikes import SpikeParams, spike_events
-from hl_pipeline.integrity.spoofing import spoof_events
+from hl_pipeline.integrity.spoofing import SpoofParams, name_spoofers, spoof_events
 from hl_pipeline.integrity.venue_stats import benford, round_sizes, size_decimals, tail_exponent
 from hl_pipeline.integrity.wash import wash_events
 from hl_pipeline_tests.integrity.frames import DAY, background, book_levels
@@ -143,6 +143,22 @@ def test_a_large_bid_pulled_within_seconds_is_a_spoof():
     assert (event.start_ms, event.end_ms) == (times[10], times[14])
     assert event.evidence["side"] == "bid" and event.evidence["level"] == 2 and event.addresses == ()
     assert event.evidence["life_ms"] == [2400, 3600]
+
+
+def test_an_address_against_two_of_a_days_spoofs_on_any_coins_is_named_their_spoofer():
+    def spoof(t: int, takers: list[str]) -> Event:
+        return Event("spoof", t, t + 5_000, 0.8, evidence={"opposite_takers": [[a, 1e4] for a in takers]})
+
+    day = {
+        "BTC": [spoof(0, ["0xa", "0xb"]), spoof(10, ["0xc"])],
+        "ETH": [spoof(20, ["0xb", "0xa"]), spoof(30, [])],
+    }
+    named = name_spoofers(day)
+    (a, c), (b, empty) = named["BTC"], named["ETH"]
+    assert a.addresses == ("0xa",) and a.evidence["spoofer"] == {"address": "0xa", "spoofs_today": 2}
+    assert b.addresses == ("0xb",)  # the first shown of the repeat takers, on another coin
+    assert c == day["BTC"][1] and empty == day["ETH"][1]  # 0xc took against one spoof only
+    assert name_spoofers(day, SpoofParams(repeat_spoofs=3)) == day
 
 
 def test_a_large_level_that_trades_or_rests_long_is_not_a_spoof():

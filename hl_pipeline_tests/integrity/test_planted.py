@@ -8,16 +8,18 @@ import pandas as pd
 
 from hl_pipeline.exchange.intervals import DAY_MS, MINUTE_MS
 from hl_pipeline.integrity.correlation import MOVES_PRICE, CorrelationParams, correlation_breaks, price_bars
+from hl_pipeline.integrity.events import Event
 from hl_pipeline.integrity.funding import funding_events
 from hl_pipeline.integrity.matching import Window, match
 from hl_pipeline.integrity.pumps import pump_events
 from hl_pipeline.integrity.spikes import spike_events
-from hl_pipeline.integrity.spoofing import spoof_events
+from hl_pipeline.integrity.spoofing import name_spoofers, spoof_events
 from hl_pipeline.integrity.wash import wash_events
 from hl_pipeline.simulator import manipulation
 from hl_pipeline.simulator.book import l2_book
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.minutes import minute_candles
+from hl_pipeline.simulator.wallets import wallets
 from hl_pipeline_tests.integrity.frames import DAY, simulated_day
 
 SEED = 3
@@ -64,22 +66,43 @@ def test_planted_trades_agree_with_the_candles():
     assert len(ring) == (wash["end_ms"] - wash["start_ms"]) // MINUTE_MS
 
 
-def test_a_planted_spoof_shows_in_the_served_books():
-    config = SimulatorConfig(seed=SEED, integrity_rate=1.0)
-    (spoof, *_) = manipulation.episodes(SEED, 0, 1.0, "spoof", DAY, DAY + DAY_MS)
+def _books_around(seed: int, coin_id: int, start_ms: int, end_ms: int) -> pd.DataFrame:
+    """The served 20-level books every 600 ms (the WebSocket cadence) from 30 s before to 30 s after."""
+    spec = SimulatorConfig(seed=seed, integrity_rate=1.0).coins[coin_id]
     rows = []
-    for t in range(spoof.start_ms - 30_000, spoof.end_ms + 30_000, 600):
-        book = l2_book(SEED, 0, config.coins[0], t, None, None)
+    for t in range(start_ms - 30_000, end_ms + 30_000, 600):
+        book = l2_book(seed, coin_id, spec, t, None, None)
         for side, levels in zip(("bid", "ask"), book["levels"]):
             rows += [(book["time"], side, k, float(lv["px"]), float(lv["sz"])) for k, lv in enumerate(levels)]
-    books = pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz"])
+    return pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz"])
+
+
+def test_a_planted_spoof_shows_in_the_served_books():
+    (spoof, *_) = manipulation.episodes(SEED, 0, 1.0, "spoof", DAY, DAY + DAY_MS)
+    books = _books_around(SEED, 0, spoof.start_ms, spoof.end_ms)
     (event,) = spoof_events(books, pd.DataFrame({"time": [], "px": [], "sz": [], "side": []}))
     assert event.evidence["side"] == ("bid" if spoof.side > 0 else "ask")
     assert spoof.start_ms - 600 <= event.start_ms and event.end_ms <= spoof.end_ms
 
 
+def test_the_same_few_spoofers_place_every_spoof():
+    coins = tuple(c.name for c in SimulatorConfig().coins)
+
+    def spoofers(seed: int) -> list[str]:
+        wal = wallets(seed)
+        truth = manipulation.truth(
+            seed, coins, 1.0, wal.addresses, wal.of_kind("retail"), DAY, DAY + 3 * DAY_MS
+        )
+        retail = {wal.addresses[i] for i in wal.of_kind("retail")}
+        placed = [e["spoofer"] for e in truth if e["type"] == "spoof"]
+        assert set(placed) <= retail and len(placed) > 10 * manipulation.SPOOFERS
+        return placed
+
+    three, seven = spoofers(SEED), spoofers(7)
+    assert len(set(three)) == len(set(seven)) == manipulation.SPOOFERS and not set(three) & set(seven)
+
+
 def test_a_spoofer_trades_against_its_spoof_and_is_named_first_among_the_opposite_takers():
-    config = SimulatorConfig(seed=SEED, integrity_rate=1.0)
     trades, truth = simulated_day(SEED, 1, 1.0)
     taker = np.where(trades["side"] == "B", trades["buyer"], trades["seller"])
 
@@ -93,14 +116,7 @@ def test_a_spoofer_trades_against_its_spoof_and_is_named_first_among_the_opposit
         mine = during(spoof)
         assert (mine["side"] == ("A" if spoof["side"] == "bid" else "B")).all()  # against its spoof
         assert len(mine) <= spoof["spoofer_orders_max"]
-        rows = []
-        for t in range(spoof["start_ms"] - 30_000, spoof["end_ms"] + 30_000, 600):
-            book = l2_book(SEED, 1, config.coins[1], t, None, None)
-            for side, levels in zip(("bid", "ask"), book["levels"]):
-                rows += [
-                    (book["time"], side, k, float(lv["px"]), float(lv["sz"])) for k, lv in enumerate(levels)
-                ]
-        books = pd.DataFrame(rows, columns=["time", "side", "level", "px", "sz"])
+        books = _books_around(SEED, 1, spoof["start_ms"], spoof["end_ms"])
         # a trade printing at or through the spoof's price counts as a fill: some are lost that way
         named += [
             e.evidence["opposite_takers"][0][0] == spoof["spoofer"] for e in spoof_events(books, trades)
@@ -205,3 +221,19 @@ def test_correlation_breaks_of_simulated_days_are_found_and_none_in_null_mode():
             str(c): price_bars(simulated_day(seed, c, 0.0)[0], DAY, DAY + DAY_MS, BREAKS) for c in range(5)
         }
         assert not any(correlation_breaks(null).values())
+
+
+def test_a_spoofer_against_two_spoofs_of_a_day_is_named_and_no_one_else_is():
+    seed = 7
+    found: dict[str, list[Event]] = {}
+    spoofer_of: dict[tuple[str, int], str] = {}
+    for coin_id, spec in enumerate(SimulatorConfig().coins):
+        trades, truth = simulated_day(seed, coin_id, 1.0)
+        found[spec.name] = []
+        for spoof in (e for e in truth if e["type"] == "spoof"):
+            events = spoof_events(_books_around(seed, coin_id, spoof["start_ms"], spoof["end_ms"]), trades)
+            spoofer_of.update(((spec.name, e.start_ms), spoof["spoofer"]) for e in events)
+            found[spec.name] += events
+    named = [(coin, e) for coin, events in name_spoofers(found).items() for e in events if e.addresses]
+    assert named and all(e.addresses == (spoofer_of[(coin, e.start_ms)],) for coin, e in named), named
+    assert len({coin for coin, _ in named}) >= 2  # across coins

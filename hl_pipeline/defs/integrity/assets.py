@@ -89,7 +89,8 @@ def integrity_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     ) -> dg.MaterializeResult:
         """Spoof episodes per coin-day from the book snapshots: a level within 5 levels and 50 bps of
         the touch at least 12x that level's rolling median size, seen for at most 10 s and gone without
-        a trade at its price; the taker flow on both sides during its life as evidence (no identity)."""
+        a trade at its price; the taker flow on both sides during its life as evidence (the book has no
+        identity), and as its address the suspected spoofer: a taker against two of the day's spoofs."""
         from hl_pipeline.steps.integrity import ingest_spoofing
 
         dates, _ = _dates(context, market)
