@@ -24,6 +24,7 @@ from bench import (
     train_year,
     ui_run,
     venue_year,
+    wallet_features,
     wallet_profiles,
     workers,
     ws_burst,
@@ -64,6 +65,7 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
         venue_year.main,
     ),
     ("wallet_profiles", "wallet kinds against the simulator's truth", wallet_profiles.main),
+    ("wallet_features", "a day's features with 0 to 5,000 tracked wallets' fills", wallet_features.main),
     ("workers", "a year of market data through Celery on 1 and on 2 workers", workers.main),
     ("manifests", "the manifests catalog on a simulated 200-coin year, view against table", manifests.main),
     (

@@ -34,7 +34,7 @@ def synthetic_inputs(days: int, seed: int = 1) -> dict[str, pd.DataFrame]:
     n = days * 1440
     t = START + np.arange(n, dtype=np.int64) * 60_000
     market = rng.normal(0, 8e-4, n)
-    candles, funding, universe = [], [], []
+    candles, funding, contexts = [], [], []
     for i, coin in enumerate(COINS):
         close = 100.0 * (i + 1) * np.exp(np.cumsum(market * (0.8 + 0.1 * i) + rng.normal(0, 5e-4, n)))
         open_ = np.r_[close[0], close[:-1]]
@@ -66,7 +66,7 @@ def synthetic_inputs(days: int, seed: int = 1) -> dict[str, pd.DataFrame]:
                 }
             )
         )
-        universe.append(
+        contexts.append(
             pd.DataFrame(
                 {
                     "coin": coin,
@@ -78,7 +78,7 @@ def synthetic_inputs(days: int, seed: int = 1) -> dict[str, pd.DataFrame]:
     out = {
         "candles": pd.concat(candles, ignore_index=True),
         "funding": pd.concat(funding, ignore_index=True),
-        "universe": pd.concat(universe, ignore_index=True),
+        "asset_contexts": pd.concat(contexts, ignore_index=True),
     }
     for frame in out.values():
         for c in ("time", "close_time"):

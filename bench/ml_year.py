@@ -50,7 +50,7 @@ def write_inputs(lake: Path, first: dt.date, days: int) -> None:
     ingest = pd.Timestamp.now(tz="UTC").floor("ms")
     inputs["candles"] = inputs["candles"].assign(source="api", ingest_time=ingest)
     inputs["funding"] = inputs["funding"].assign(ingest_time=ingest)
-    inputs["universe"] = inputs["universe"].assign(
+    inputs["universe"] = inputs.pop("asset_contexts").assign(
         asset_id=0, sz_decimals=2, max_leverage=20, is_delisted=False, tracked=True, ingest_time=ingest
     )
     for dataset, frame in inputs.items():
