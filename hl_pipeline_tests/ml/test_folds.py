@@ -89,3 +89,16 @@ def test_bad_arguments_raise_naming_the_value(kwargs, named):
 def test_bad_times_raise(times):
     with pytest.raises(ValueError, match="times_ms"):
         walk_forward_folds(times, n_folds=1, horizon_ms=0, embargo_ms=0)
+
+
+def test_rows_in_time_order_get_the_folds_of_the_same_rows_shuffled():
+    rng = np.random.default_rng(3)
+    times = np.sort(bars(120, coins=3) + rng.integers(0, 3, 360) * MIN)  # repeated and skipped times
+    order = rng.permutation(len(times))
+    for mode in ("expanding", "rolling"):
+        kwargs = dict(n_folds=4, horizon_ms=5 * MIN, embargo_ms=2 * MIN, mode=mode, train_ms=40 * MIN)
+        ordered = walk_forward_folds(times, **kwargs)
+        shuffled = walk_forward_folds(times[order], **kwargs)
+        for a, b in zip(ordered, shuffled, strict=True):
+            assert (a.test_start, a.test_end) == (b.test_start, b.test_end)
+            assert set(a.train) == set(order[b.train]) and set(a.test) == set(order[b.test])
