@@ -96,9 +96,12 @@ def test_rows_in_time_order_get_the_folds_of_the_same_rows_shuffled():
     times = np.sort(bars(120, coins=3) + rng.integers(0, 3, 360) * MIN)  # repeated and skipped times
     order = rng.permutation(len(times))
     for mode in ("expanding", "rolling"):
-        kwargs = dict(n_folds=4, horizon_ms=5 * MIN, embargo_ms=2 * MIN, mode=mode, train_ms=40 * MIN)
-        ordered = walk_forward_folds(times, **kwargs)
-        shuffled = walk_forward_folds(times[order], **kwargs)
+        ordered, shuffled = (
+            walk_forward_folds(
+                t, n_folds=4, horizon_ms=5 * MIN, embargo_ms=2 * MIN, mode=mode, train_ms=40 * MIN
+            )
+            for t in (times, times[order])
+        )
         for a, b in zip(ordered, shuffled, strict=True):
             assert (a.test_start, a.test_end) == (b.test_start, b.test_end)
             assert set(a.train) == set(order[b.train]) and set(a.test) == set(order[b.test])
