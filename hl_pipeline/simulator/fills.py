@@ -65,10 +65,10 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
     tids, words = trade_ids(tape.seed, coin_id, t.key)
     lead_words = trade_ids(tape.seed, coin_id, t.lead)[1]
     cross_rate, add_rate = rates(tape, wallet, int(t.time[0]) // DAY_MS) if len(t.time) else (0.0, 0.0)
-    liquidated = liquidations(tape, coin_id, t)
+    liquidated, backstop = liquidations(tape, coin_id, t)
     rows = []
     pxs = fmt_pxs(t.px, spec.sz_decimals)
-    for i, (time, px, px_text, lots, buy, is_buyer, tid, word, lead, victim) in enumerate(
+    for i, (time, px, px_text, lots, buy, is_buyer, tid, word, lead, victim, adl) in enumerate(
         zip(
             t.time.tolist(),
             t.px.tolist(),
@@ -80,6 +80,7 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
             words.tolist(),
             lead_words.tolist(),
             liquidated.tolist(),
+            backstop.tolist(),
         )
     ):
         crossed = buy == is_buyer  # the wallet was the aggressor
@@ -93,7 +94,7 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
                 "side": "B" if is_buyer else "A",
                 "time": time,
                 "startPosition": fmt_lots(start, spec.sz_decimals),
-                "dir": _direction(start, is_buyer, lots),
+                "dir": "Auto-Deleveraging" if adl and victim != wallet else _direction(start, is_buyer, lots),
                 "closedPnl": fmt_sig(book.closed_pnl[i], 8),
                 "hash": hash_hex(word),
                 "oid": fill_oid(time, lead if crossed else word, is_buyer),
@@ -108,20 +109,22 @@ def wallet_fill_rows(tape: TradeTape, wallet: int, coin_id: int, book: DayBook) 
             rows[-1]["liquidation"] = {
                 "liquidatedUser": tape.wallets.addresses[victim],
                 "markPx": px_text,
-                "method": "market",
+                "method": "backstop" if adl else "market",
             }
     return rows
 
 
-def liquidations(tape: TradeTape, coin_id: int, t: Trades) -> np.ndarray:
-    """Per trade, the liquidated wallet (-1: none): a liquidation-prone taker is liquidated in a
+def liquidations(tape: TradeTape, coin_id: int, t: Trades) -> tuple[np.ndarray, np.ndarray]:
+    """Per trade, (the liquidated wallet, -1: none; whether the liquidation went to the backstop and
+    the counterparty was auto-deleveraged). A liquidation-prone taker is liquidated in a
     LIQUIDATION_SHARE of its taker trades, and in every forced order of a planted cascade
     (manipulation.py; planted as labels: positions are not margin-checked)."""
     taker = np.where(t.buy, t.buyer, t.seller)
     prone = tape.wallets.of_kind("liquidation_prone")
-    hit = uniform(stream_key(tape.seed, coin_id, 14), t.lead) < LIQUIDATION_SHARE
-    hit |= manipulation.forced_orders(tape.seed, coin_id, tape.coins[coin_id].integrity, t.time, t.lead).mask
-    return np.where((taker >= prone.start) & (taker < prone.stop) & hit, taker, -1)
+    forced = manipulation.forced_orders(tape.seed, coin_id, tape.coins[coin_id].integrity, t.time, t.lead)
+    hit = (uniform(stream_key(tape.seed, coin_id, 14), t.lead) < LIQUIDATION_SHARE) | forced.mask
+    victim = np.where((taker >= prone.start) & (taker < prone.stop) & hit, taker, -1)
+    return victim, forced.backstop & (victim >= 0)
 
 
 def _day_rows(tape: TradeTape, wallet: int, day: int, start_ms: int, end_ms: int) -> list[dict]:

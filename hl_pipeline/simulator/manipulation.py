@@ -33,7 +33,10 @@ its own counter stream (reference/wallets-and-integrity.md section 6):
   accounts, all on one side (sells when longs are liquidated, 70% of cascades; buys in a squeeze), at
   3-5x volume, while the log price moves that way by 30-45 sigmas; it recovers over 60-120 minutes,
   and open interest falls by 5-10% and comes back with it. The liquidation object is on both sides'
-  fills (fills.py).
+  fills (fills.py). In the last CASCADE_BACKSTOP_MIN forced minutes the book is spent: the forced
+  orders go to the backstop (`method: "backstop"`) and their counterparties are auto-deleveraged
+  (`dir: "Auto-Deleveraging"`); the counterparty is the trade's maker as drawn, its position is not
+  checked to be a profitable opposite one (positions are not margin-checked).
 - linked_cluster: 2-4 retail wallets run by one hand: for 60-180 minutes, every 2-4 minutes, each
   member takes one order within 400 ms of the others, all on one side (drawn per burst); they trade
   with the market, not with each other. A burst is skipped in a minute with fewer trades than members.
@@ -105,6 +108,7 @@ CASCADE_VOLUME = (3.0, 5.0)
 CASCADE_FORCED = 0.6  # the share of the cascade's taker orders that are liquidations
 CASCADE_DOWN = 0.7  # the share of cascades that liquidate longs
 CASCADE_OI = (0.05, 0.10)  # the fall of open interest over the cascade
+CASCADE_BACKSTOP_MIN = 2  # the last forced minutes, whose liquidations go to the backstop and ADL
 LINK_MEMBERS = (2, 4)
 LINK_MINUTES = (60, 180)
 LINK_EVERY_MIN = (2, 4)  # minutes between a cluster's bursts
@@ -345,19 +349,21 @@ def open_interest_factor(seed: int, coin_id: int, rate: float, t: np.ndarray) ->
 
 @dataclasses.dataclass(frozen=True)
 class Forced:
-    """Per trade: whether its taker order is a cascade's liquidation, the side it takes (True: buy)
-    and a uniform that picks the liquidated account."""
+    """Per trade: whether its taker order is a cascade's liquidation, the side it takes (True: buy),
+    a uniform that picks the liquidated account, and whether it went to the backstop (its
+    counterparty auto-deleveraged)."""
 
     mask: np.ndarray
     buy: np.ndarray
     pick: np.ndarray
+    backstop: np.ndarray
 
 
 def forced_orders(seed: int, coin_id: int, rate: float, t_ms: np.ndarray, lead_key: np.ndarray) -> Forced:
     """The cascades' forced taker orders among trades at `t_ms` with lead keys `lead_key` (the
     parts of one swept order share its key, so they are forced together)."""
     mask, buy = np.zeros(t_ms.shape, dtype=bool), np.zeros(t_ms.shape, dtype=bool)
-    pick = np.zeros(t_ms.shape)
+    backstop, pick = np.zeros(t_ms.shape, dtype=bool), np.zeros(t_ms.shape)
     cascades = (
         episodes(seed, coin_id, rate, "liquidation_cascade", int(t_ms.min()), int(t_ms.max()) + 1)
         if rate and t_ms.size
@@ -369,7 +375,13 @@ def forced_orders(seed: int, coin_id: int, rate: float, t_ms: np.ndarray, lead_k
         hit = inside[uniform(key, lead_key[inside] * 2) < CASCADE_FORCED]
         mask[hit], buy[hit] = True, e.side > 0
         pick[hit] = uniform(key, lead_key[hit] * 2 + 1)
-    return Forced(mask, buy, pick)
+        backstop[hit] = t_ms[hit] >= _backstop_ms(e)
+    return Forced(mask, buy, pick, backstop)
+
+
+def _backstop_ms(cascade: Episode) -> int:
+    """When a cascade's forced orders start going to the backstop."""
+    return cascade.start_ms + max(cascade.lead_min - CASCADE_BACKSTOP_MIN, 0) * MINUTE_MS
 
 
 def _tent(t: np.ndarray, start_ms: int, rise_min: int, fall_min: int, height: float) -> np.ndarray:
@@ -551,6 +563,7 @@ def truth(
                 elif kind == "liquidation_cascade":
                     row.update(  # the window runs to the end of the recovery; the forced minutes end at
                         forced_end_ms=e.start_ms + e.lead_min * MINUTE_MS,
+                        backstop_ms=_backstop_ms(e),
                         direction="longs liquidated" if e.side < 0 else "shorts liquidated",
                         sigmas=round(float(e.size), 2),
                         recovery_min=e.decay_min,
