@@ -274,13 +274,19 @@ WALLET_PROFILES = pa.schema(
         _f(
             "pnl_days_positive",
             pa.int64(),
-            "days whose net realised PnL (all coins) was positive",
+            "days whose net realised PnL (all coins; liquidation and ADL fills left out) was positive",
             nullable=False,
         ),
-        _f("pnl_tstat", pa.float64(), "t-statistic of the daily net realised PnL; null under 3 days"),
+        _f("pnl_tstat", pa.float64(), "t-statistic of that daily PnL; null under 3 days"),
         _f("interval_cv", pa.float64(), "coefficient of variation of the times between taker orders"),
         _f("second_share", pa.float64(), "share of taker orders in the busiest second of the minute"),
         _f("liquidations", pa.int64(), "fills where the wallet itself was liquidated", nullable=False),
+        _f(
+            "auto_deleveraged",
+            pa.int64(),
+            "fills auto-deleveraged against a bankrupt position (dir Auto-Deleveraging)",
+            nullable=False,
+        ),
         _f("leverage", pa.float64(), "sum of end-of-day |notional| over equity, at its largest day"),
     ]
 )

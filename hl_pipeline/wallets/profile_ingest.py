@@ -66,7 +66,20 @@ def profiles(
             window,
             coins,
             with_date=True,
-            columns=["coin", "user", "time", "px", "sz", "side", "crossed", "oid", "liquidation"],
+            columns=[
+                "coin",
+                "user",
+                "time",
+                "px",
+                "sz",
+                "side",
+                "dir",
+                "closed_pnl",
+                "fee",
+                "crossed",
+                "oid",
+                "liquidation",
+            ],
         )
     )
     pnl = read_range(
@@ -95,7 +108,7 @@ def profiles(
 def _empty(user: str, end: int, equity: float | None) -> dict:
     """A tracked wallet with nothing in the window: only its equity speaks."""
     stats = {"user": user, "days": 0, "fills": 0, "fills_per_day": 0.0, "volume_usd": 0.0}
-    stats |= {"pnl_days_positive": 0, "liquidations": 0, "equity_usd": equity}
+    stats |= {"pnl_days_positive": 0, "liquidations": 0, "auto_deleveraged": 0, "equity_usd": equity}
     kind, reason = classify(stats)
     return {**stats, "time": end, "kind": kind, "reason": reason, "cohort": cohort(equity)}
 

@@ -5,8 +5,9 @@ against gross volume; markouts `d x (mid_{t+h} - px) / px x 1e4` bps; PnL persis
 positive days and the t-statistic of daily net realised PnL; a directional taker's edge as the mean
 and t-statistic, over its taker orders (one oid, one sample), of the markout an hour on; timing
 regularity of taker orders as the CV of their gaps and the share in the busiest second of the minute; own
-liquidations (`liquidatedUser` is the wallet). Liquidation fills are left out of the maker, markout
-and timing statistics: they are involuntary.
+liquidations (`liquidatedUser` is the wallet) and auto-deleveraged fills (`dir` "Auto-Deleveraging").
+Both are involuntary: they are left out of the maker, markout and timing statistics, and their net
+(closedPnl - fee) out of the daily PnL that persistence is judged on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 MIN_GAPS = 5  # taker orders' gaps below this say nothing about a clock
 TAKER_MARKOUT = "markout_1h_bps"  # a directional taker's edge shows over hours, not the maker's minutes
 MARKOUTS_MS = {"markout_1m_bps": 60_000, "markout_5m_bps": 300_000, TAKER_MARKOUT: 3_600_000}
+ADL = "Auto-Deleveraging"
 
 
 def _liquidated(fills: pd.DataFrame) -> pd.Series:
@@ -74,16 +76,27 @@ def wallet_stats(
 ) -> pd.DataFrame:
     """One row of statistics per wallet in `pnl` or `fills`.
 
-    fills: user, coin, time_ms, px, sz, side, crossed, oid, liquidation (JSON or None), date;
-    pnl: user, coin, date, net_realised, size, mark_px; closes: per coin, 1m closes by minute ms."""
+    fills: user, coin, time_ms, px, sz, side, dir, closed_pnl, fee, crossed, oid, liquidation (JSON or
+    None), date; pnl: user, coin, date, net_realised, size, mark_px; closes: per coin, 1m closes by
+    minute ms."""
     fills = fills.reset_index(drop=True)
     fills = fills.assign(notional=fills["px"] * fills["sz"])
-    fills = fills.assign(liquidated=_liquidated(fills) if len(fills) else pd.Series(dtype=bool))
-    voluntary = fills[~fills["liquidated"]]
+    fills = fills.assign(
+        liquidated=_liquidated(fills) if len(fills) else pd.Series(dtype=bool),
+        deleveraged=fills["dir"].eq(ADL),
+    )
+    forced = fills["liquidated"] | fills["deleveraged"]
+    voluntary = fills[~forced]
     marks = _markouts(voluntary, closes) if len(voluntary) else pd.DataFrame(columns=list(MARKOUTS_MS))
     voluntary = voluntary.join(marks)
     pnl = pnl.assign(notional=(pnl["size"] * pnl["mark_px"]).abs())
+    forced_pnl = (
+        (fills.loc[forced, "closed_pnl"] - fills.loc[forced, "fee"])
+        .groupby([fills.loc[forced, "user"], fills.loc[forced, "date"]])
+        .sum()
+    )
     daily_pnl = pnl.groupby(["user", "date"])["net_realised"].sum()
+    daily_pnl = daily_pnl - forced_pnl.reindex(daily_pnl.index, fill_value=0.0)
     daily_ntl = pnl.groupby(["user", "date"])["notional"].sum(min_count=1)
     fill_groups, vol_groups = fills.groupby("user"), voluntary.groupby("user")
     rows = []
@@ -125,6 +138,7 @@ def wallet_stats(
                 "interval_cv": cv,
                 "second_share": share,
                 "liquidations": int(mine["liquidated"].sum()),
+                "auto_deleveraged": int(mine["deleveraged"].sum()),
                 "equity_usd": eq,
                 "leverage": float(day_ntl.max() / eq) if eq and eq > 0 and len(day_ntl) else None,
             }

@@ -13,13 +13,22 @@ T0 = 1_709_164_800_000  # 2024-02-29 00:00 UTC
 
 
 def _fills(
-    user: str, times, crossed, side="B", px=100.0, sz=1.0, liquidated: str | None = None
+    user: str,
+    times,
+    crossed,
+    side="B",
+    px=100.0,
+    sz=1.0,
+    liquidated: str | None = None,
+    direction="Open Long",
+    closed_pnl=0.0,
+    method="market",
 ) -> pd.DataFrame:
     n = len(times)
     liq = (
         None
         if liquidated is None
-        else json.dumps({"liquidatedUser": liquidated, "markPx": px, "method": "market"})
+        else json.dumps({"liquidatedUser": liquidated, "markPx": px, "method": method})
     )
     return pd.DataFrame(
         {
@@ -29,6 +38,9 @@ def _fills(
             "px": px,
             "sz": sz,
             "side": side,
+            "dir": direction,
+            "closed_pnl": closed_pnl,
+            "fee": 0.0,
             "crossed": crossed,
             "oid": np.arange(n),
             "liquidation": [liq] * n,
@@ -81,6 +93,23 @@ def test_own_liquidations_count_and_a_counterpartys_do_not():
     assert stats["0xliq"]["liquidations"] == 2 and stats["0xother"]["liquidations"] == 0
     assert classify(stats["0xliq"]) == ("liquidation_prone", "2 own liquidations >= 2 in 7 days")
     assert pd.isna(stats["0xliq"]["maker_share"])  # liquidation fills are left out of the maker share
+
+
+def test_auto_deleveraged_fills_count_apart_and_leave_the_maker_share_and_pnl_persistence():
+    times = T0 + np.arange(700) * 100_000
+    made = _fills("0xmm", times[:300], False)
+    taken = _fills("0xmm", times[300:400], True)
+    adl = _fills(  # closed against a bankrupt account at the backstop: not the wallet's choice
+        "0xmm", times[400:], False, liquidated="0xbust", direction="Auto-Deleveraging", method="backstop"
+    )
+    stats = _stats([made, taken, adl], [_pnl("0xmm", [1.0])])
+    assert stats["0xmm"]["auto_deleveraged"] == 300 and stats["0xmm"]["liquidations"] == 0
+    assert stats["0xmm"]["maker_share"] == pytest.approx(300 / 400)
+    steady = [120.0, 80.0, 150.0, 95.0, 60.0, 130.0]
+    windfall = _fills("0xs", [T0], False, direction="Auto-Deleveraging", closed_pnl=500.0)
+    forced = _stats([windfall], [_pnl("0xs", [*steady[:-1], 630.0])])["0xs"]
+    plain = _stats([_fills("0xs", [T0], True)], [_pnl("0xs", steady)])["0xs"]
+    assert forced["pnl_tstat"] == pytest.approx(plain["pnl_tstat"])  # the ADL's 500 left out of its day
 
 
 def test_equity_decides_a_whale_and_its_cohort():
