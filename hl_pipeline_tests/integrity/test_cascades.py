@@ -87,12 +87,17 @@ def test_flow_against_the_move_a_balanced_burst_and_one_swept_order_are_not_casc
     assert cascade_events(pd.concat([trades, sweep]).sort_values("time"), DAY, DAY + DAY_MS) == []
 
 
-def test_a_planted_cascade_liquidates_one_side_and_closes_open_interest():
-    seed, coin_id = CASCADE_DAYS[0]
+def _cascade(seed: int, coin_id: int) -> tuple[SimulatorConfig, manipulation.Episode, Market, int]:
+    """A cascade day's simulator at integrity rate 1: its config, the cascade, the market and when the
+    forced minutes end."""
     config = SimulatorConfig(seed=seed, integrity_rate=1.0, now_ms=DAY + 2 * DAY_MS)
     (e,) = manipulation.day_episodes(seed, coin_id, DAY // DAY_MS, 1.0, "liquidation_cascade")
-    market = Market(config)
-    forced_end = e.start_ms + e.lead_min * MINUTE_MS
+    return config, e, Market(config), e.start_ms + e.lead_min * MINUTE_MS
+
+
+def test_a_planted_cascade_liquidates_one_side_and_closes_open_interest():
+    seed, coin_id = CASCADE_DAYS[0]
+    config, e, market, forced_end = _cascade(seed, coin_id)
     t = market.tape.window(coin_id, e.start_ms, forced_end - 1)
     victims, _ = liquidations(market.tape, coin_id, t)
     taker = np.where(t.buy, t.buyer, t.seller)
@@ -110,10 +115,7 @@ def test_a_planted_cascade_liquidates_one_side_and_closes_open_interest():
 
 def test_a_cascades_last_forced_minutes_go_to_the_backstop_and_auto_deleverage_the_counterparty():
     for seed, coin_id in CASCADE_DAYS[:2]:
-        config = SimulatorConfig(seed=seed, integrity_rate=1.0, now_ms=DAY + 2 * DAY_MS)
-        (e,) = manipulation.day_episodes(seed, coin_id, DAY // DAY_MS, 1.0, "liquidation_cascade")
-        market = Market(config)
-        forced_end = e.start_ms + e.lead_min * MINUTE_MS
+        config, e, market, forced_end = _cascade(seed, coin_id)
         boundary = forced_end - manipulation.CASCADE_BACKSTOP_MIN * MINUTE_MS
         (truth,) = [
             r
@@ -151,10 +153,7 @@ def test_a_cascades_last_forced_minutes_go_to_the_backstop_and_auto_deleverage_t
 
 def test_the_guide_s_forced_fills_query_lists_the_liquidated_and_the_auto_deleveraged():
     seed, coin_id = CASCADE_DAYS[0]
-    config = SimulatorConfig(seed=seed, integrity_rate=1.0, now_ms=DAY + 2 * DAY_MS)
-    (e,) = manipulation.day_episodes(seed, coin_id, DAY // DAY_MS, 1.0, "liquidation_cascade")
-    market = Market(config)
-    forced_end = e.start_ms + e.lead_min * MINUTE_MS
+    *_, market, forced_end = _cascade(seed, coin_id)
     t = market.tape.window(coin_id, forced_end - MINUTE_MS, forced_end - 1)  # inside the backstop minutes
     victims, backstop = liquidations(market.tape, coin_id, t)
     i = int(np.flatnonzero(backstop)[0])
