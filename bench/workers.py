@@ -1,8 +1,12 @@
-"""A year of market data through the Celery executor on the local stack, on 1 and on 2 workers.
+"""A year of market data, then its features, through the Celery executor on the local stack, on 1 and
+on 2 workers.
 
 The year (ending yesterday, 2 coins) is split into four quarter runs of `market_job` (universe,
-candles, funding and their checks) submitted to the queue at once; the stack (PostgreSQL,
-Redis, moto, the daemon, N workers of one step each) is `hl-pipeline stack`'s, on free ports.
+candles, funding and their checks) submitted to the queue at once; when they have ended, four
+quarter runs of `ml_data_job` (features, labels, training sets and their checks) over the lake they
+wrote. The automation sensors are stopped first, so that no run the daemon launches competes with
+the measured ones. The stack (PostgreSQL, Redis, moto, the daemon, N workers of one step each) is
+`hl-pipeline stack`'s, on free ports.
 The simulator runs in its own process with retention and weight budget lifted. Wall time is
 from the first run's start to the last run's end (run records), so the `dagster job launch`
 processes' own start is left out; the time from submission to the last end is given beside it.
@@ -53,14 +57,21 @@ def _ready(config: StackConfig, names: list[str], seconds: float = 120.0) -> Non
             time.sleep(0.5)
 
 
-def _launch(ranges: list[tuple[str, str]], env: dict[str, str]) -> list[str]:
-    """Submit one market_job run per range, all at once; their ids."""
+PHASES = ("market_job", "ml_data_job")
+AUTOMATION = ("ml_automation", "warehouse_automation")
+
+
+def _dagster(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("dagster")), *args, "-w", str(REPO / "workspace.yaml")]
+
+
+def _launch(ranges: list[tuple[str, str]], env: dict[str, str], job: str) -> list[str]:
+    """Submit one run of `job` per range, all at once; their ids."""
     ids, procs = [], []
     for first, last in ranges:
         run_id = str(uuid.uuid4())
         tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
-        command = [str(Path(sys.executable).with_name("dagster")), "job", "launch", "-w"]
-        command += [str(REPO / "workspace.yaml"), "-j", "market_job", "--run-id", run_id]
+        command = [*_dagster("job", "launch"), "-j", job, "--run-id", run_id]
         procs.append(
             subprocess.Popen(
                 [*command, "--tags", json.dumps(tags)], env=env, cwd=REPO, stdout=subprocess.DEVNULL
@@ -97,37 +108,48 @@ def one(workers: int, url: str, work: Path, ranges: list[tuple[str, str]]) -> di
         HL_RATE_LIMIT="0",
         HL_RETAINED_CANDLES="0",
     )
+    phases = {}
     try:
         env = up(config, environ)
         _ready(config, [f"worker{i}" for i in range(1, workers + 1)])
-        submitted = time.time()
-        run_ids = _launch(ranges, env)
+        for sensor in AUTOMATION:
+            subprocess.run(
+                [*_dagster("sensor", "stop"), sensor], env=env, cwd=REPO, check=True, capture_output=True
+            )
         with (
             mock.patch.dict(os.environ, config.env()),
             dg.DagsterInstance.from_config(str(config.home)) as inst,
         ):
-            while not all(run.is_finished for run in _runs(inst, run_ids)):
-                time.sleep(1)
-            stats = [inst.get_run_stats(r) for r in run_ids]
-            statuses = [run.status.value for run in _runs(inst, run_ids)]
-            steps: Counter[str] = Counter()
-            for r in run_ids:
-                for record in inst.all_logs(r, of_type=dg.DagsterEventType.ENGINE_EVENT):
-                    event = record.get_dagster_event()
-                    metadata = event.engine_event_data.metadata if event.engine_event_data else {}
-                    if "Celery worker" in metadata:
-                        steps[str(metadata["Celery worker"].value).split("@")[0]] += 1
+            for job in PHASES:
+                phases[job] = _phase(inst, ranges, env, job)
     finally:
         down(config)
+    return {"workers": workers, "phases": phases, "load_1m_after": os.getloadavg()[0]}
+
+
+def _phase(inst, ranges: list[tuple[str, str]], env: dict[str, str], job: str) -> dict:
+    """One run of `job` per range, submitted at once and waited for: wall time, statuses, steps per worker."""
+    import dagster as dg
+
+    submitted = time.time()
+    run_ids = _launch(ranges, env, job)
+    while not all(run.is_finished for run in _runs(inst, run_ids)):
+        time.sleep(1)
+    stats = [inst.get_run_stats(r) for r in run_ids]
+    steps: Counter[str] = Counter()
+    for r in run_ids:
+        for record in inst.all_logs(r, of_type=dg.DagsterEventType.ENGINE_EVENT):
+            event = record.get_dagster_event()
+            metadata = event.engine_event_data.metadata if event.engine_event_data else {}
+            if "Celery worker" in metadata:
+                steps[str(metadata["Celery worker"].value).split("@")[0]] += 1
     start = min(s.start_time for s in stats if s.start_time)
     end = max(s.end_time for s in stats if s.end_time)
     return {
-        "workers": workers,
         "wall_s": end - start,
         "submit_to_end_s": end - submitted,
-        "statuses": statuses,
+        "statuses": [run.status.value for run in _runs(inst, run_ids)],
         "steps_per_worker": dict(steps),
-        "load_1m_after": os.getloadavg()[0],
     }
 
 
@@ -146,20 +168,27 @@ def main(_work: Path, days: int = DAYS) -> dict:
         shutil.rmtree(work, ignore_errors=True)
     rows = [
         {
+            "job": job,
             "workers": r["workers"],
-            "wall s (first start to last end)": f"{r['wall_s']:.1f}",
-            "submit to last end s": f"{r['submit_to_end_s']:.1f}",
-            "steps per worker": ", ".join(f"{k} {v}" for k, v in sorted(r["steps_per_worker"].items())),
-            "runs": ", ".join(sorted(set(r["statuses"]))),
-            "load after": f"{r['load_1m_after']:.2f}",
+            "wall s (first start to last end)": f"{p['wall_s']:.1f}",
+            "submit to last end s": f"{p['submit_to_end_s']:.1f}",
+            "steps per worker": ", ".join(f"{k} {v}" for k, v in sorted(p["steps_per_worker"].items())),
+            "runs": ", ".join(sorted(set(p["statuses"]))),
         }
+        for job in PHASES
         for r in results
+        for p in [r["phases"][job]]
     ]
     print(table(rows))
+    speed_up = ", ".join(
+        f"{job} {results[0]['phases'][job]['wall_s'] / results[1]['phases'][job]['wall_s']:.2f}x"
+        for job in PHASES
+    )
     print(
-        f"{days} days x {COINS} as {RUNS} runs ({ranges[0][0]}..{ranges[-1][1]}); "
-        f"1-minute load {load_before:.2f} before; speed-up of 2 workers "
-        f"{results[0]['wall_s'] / results[1]['wall_s']:.2f}x ({os.cpu_count()} cores)"
+        f"{days} days x {COINS} as {RUNS} runs of each job ({ranges[0][0]}..{ranges[-1][1]}); 1-minute load "
+        f"{load_before:.2f} before, {results[0]['load_1m_after']:.2f} after 1 worker, "
+        f"{results[1]['load_1m_after']:.2f} after 2; speed-up of 2 workers: {speed_up} "
+        f"({os.cpu_count()} cores)"
     )
     payload = {"days": days, "coins": COINS, "ranges": ranges, "load_before": load_before, "results": results}
     save("workers", payload)
