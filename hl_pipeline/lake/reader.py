@@ -22,8 +22,9 @@ def read_manifest(root: Path, dataset: str, date: str, coin: str | None = None) 
 
 
 def manifest_at(path: Path) -> Manifest:
-    """The manifest stored in the footer of a partition file (or of a snapshot of one)."""
-    return Manifest.from_json((pq.read_schema(path).metadata or {})[MANIFEST_KEY])
+    """The manifest stored in the footer of a partition file (or of a snapshot of one), read from the
+    footer's key-value metadata without building the Arrow schema."""
+    return Manifest.from_json((pq.read_metadata(path).metadata or {})[MANIFEST_KEY])
 
 
 def read_partition(root: Path, dataset: str, date: str, coin: str | None = None) -> pa.Table | None:
