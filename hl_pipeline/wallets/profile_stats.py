@@ -90,9 +90,10 @@ def wallet_stats(
     marks = _markouts(voluntary, closes) if len(voluntary) else pd.DataFrame(columns=list(MARKOUTS_MS))
     voluntary = voluntary.join(marks)
     pnl = pnl.assign(notional=(pnl["size"] * pnl["mark_px"]).abs())
+    involuntary = fills[forced]
     forced_pnl = (
-        (fills.loc[forced, "closed_pnl"] - fills.loc[forced, "fee"])
-        .groupby([fills.loc[forced, "user"], fills.loc[forced, "date"]])
+        (involuntary["closed_pnl"] - involuntary["fee"])
+        .groupby([involuntary["user"], involuntary["date"]])
         .sum()
     )
     daily_pnl = pnl.groupby(["user", "date"])["net_realised"].sum()
