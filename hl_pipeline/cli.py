@@ -146,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             from pathlib import Path
 
             from hl_pipeline.lake.paths import check_writable
+            from hl_pipeline.lake.storage import lake_location
 
-            check_writable(Path(settings.lake_root), "HL_LAKE_ROOT")
+            check_writable(lake_location(settings.lake_root), "HL_LAKE_ROOT")
             check_writable(Path(settings.warehouse).parent, "HL_WAREHOUSE", settings.warehouse)
             if args.command == "demo":  # it collects a few seconds of the live feed
                 check_writable(Path(settings.landing_root), "HL_LANDING_ROOT")

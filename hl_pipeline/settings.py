@@ -224,12 +224,27 @@ def parse_mlflow_uri(text: str, name: str = "HL_MLFLOW_URI") -> str | None:
     return text
 
 
+_S3_PREFIX = r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?"  # a bucket name as S3 allows it, a prefix
+
+
+def parse_lake_root(text: str, name: str = "HL_LAKE_ROOT") -> str:
+    """The lake's root: a folder, or s3://bucket[/prefix] on any S3-compatible endpoint (AWS_ENDPOINT_URL)."""
+    text = text.strip()
+    if "://" not in text:
+        if not text:
+            raise ConfigError(f"bad {name} {text!r}: expected a folder or s3://bucket[/prefix]")
+        return text
+    if not re.fullmatch(_S3_PREFIX, text.rstrip("/")):
+        raise ConfigError(f"bad {name} {text!r}: expected a folder or s3://bucket[/prefix]")
+    return text.rstrip("/")
+
+
 def parse_artifact_root(text: str, name: str = "HL_MLFLOW_ARTIFACTS") -> str | None:
     """Where experiments keep their artifacts (s3://bucket[/prefix], or an absolute folder), or None."""
     text = text.strip().rstrip("/")
     if not text:
         return None
-    if not (re.fullmatch(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?", text) or text.startswith("/")):
+    if not (re.fullmatch(_S3_PREFIX, text) or text.startswith("/")):
         raise ConfigError(f"bad {name} {text!r}: expected s3://bucket[/prefix] or an absolute folder")
     return text
 
@@ -265,7 +280,7 @@ class Settings:
     start_date: str = "2024-01-01"  # the first daily partition
     as_of_ms: int | None = None  # a frozen clock; None is the wall clock
     # where things live
-    lake_root: str = "data/lake"
+    lake_root: str = "data/lake"  # a folder, or s3://bucket[/prefix] (endpoint, keys: AWS_* environment)
     warehouse: str = "data/warehouse.duckdb"
     landing_root: str = "data/landing"
     book_archive: str = "data/archive/hyperliquid-archive"  # a folder, "s3" or "none"
@@ -342,7 +357,7 @@ class Settings:
             resampled_intervals=resampled,
             start_date=parse_date(get("HL_START_DATE", d.start_date), "HL_START_DATE"),
             as_of_ms=parse_as_of(source.get("HL_AS_OF", ""), "HL_AS_OF"),
-            lake_root=get("HL_LAKE_ROOT", d.lake_root),
+            lake_root=parse_lake_root(get("HL_LAKE_ROOT", d.lake_root)),
             warehouse=get("HL_WAREHOUSE", d.warehouse),
             landing_root=get("HL_LANDING_ROOT", d.landing_root),
             book_archive=get("HL_BOOK_ARCHIVE", d.book_archive),

@@ -82,13 +82,12 @@ def backfill(
 
 def _report_unavailable(settings: Settings, first: str, last: str) -> None:
     """Say which candles the source no longer serves (recorded unavailable, never as present)."""
-    from pathlib import Path
-
     from hl_pipeline.lake.calendar import days_between
+    from hl_pipeline.lake.storage import lake_location
     from hl_pipeline.market.candles import unavailable_candles
 
     for what, where in unavailable_candles(
-        Path(settings.lake_root), days_between(first, last), [*settings.coins, *settings.spot_coins]
+        lake_location(settings.lake_root), days_between(first, last), [*settings.coins, *settings.spot_coins]
     ).items():
         shown = ", ".join(where[:4]) + (f" and {len(where) - 4} more" if len(where) > 4 else "")
         print(f"candles unavailable, {what}: {len(where)} coin-day(s) ({shown})")

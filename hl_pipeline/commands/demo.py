@@ -15,6 +15,7 @@ import dagster as dg
 
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.lake.calendar import shift
+from hl_pipeline.lake.storage import Location, lake_location
 from hl_pipeline.settings import Settings, parse_targets
 
 COLLECT_SECONDS = 8.0
@@ -48,21 +49,21 @@ def _quiet_libraries(verbose: bool) -> None:
     logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def _summary_rows(database: Path) -> list[tuple[str, int]]:
-    import duckdb
+def _summary_rows(database: Path, lake: Location) -> list[tuple[str, int]]:
+    from hl_pipeline.warehouse.catalog import open_catalog
 
-    with duckdb.connect(str(database), read_only=True) as conn:
+    with open_catalog(database, lake) as conn:
         query = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
         views = [r[0] for r in conn.execute(query).fetchall()]
-        return [(v, conn.execute(f"SELECT count(*) FROM {v}").fetchone()[0]) for v in views]  # type: ignore[index]
+        return [(v, conn.execute(f"SELECT count(*) FROM {v}").fetchone()[0]) for v in views]
 
 
-def _markets(database: Path) -> str:
+def _markets(database: Path, lake: Location) -> str:
     """The coins per market in the candles view, e.g. "perp BTC, ETH; spot @1, PURR/USDC"."""
-    import duckdb
+    from hl_pipeline.warehouse.catalog import open_catalog
 
-    with duckdb.connect(str(database), read_only=True) as conn:
-        if not conn.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'candles'").fetchone()[0]:  # type: ignore[index]
+    with open_catalog(database, lake) as conn:
+        if not conn.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'candles'").fetchone()[0]:
             return "none"
         rows = conn.execute(
             "SELECT market, string_agg(DISTINCT exchange_coin, ', ' ORDER BY exchange_coin) FROM candles"
@@ -201,14 +202,14 @@ def _print_summary(
     counts = [check_summary(r) for r in results.values()]
     passed, failed = sum(c[0] for c in counts), sum(c[1] for c in counts)
     failures = [f for c in counts for f in c[2]]
-    lake, database = Path(settings.lake_root).resolve(), Path(settings.warehouse).resolve()
+    lake, database = lake_location(settings.lake_root), Path(settings.warehouse).resolve()
     print("\n== hl_pipeline demo ==")
     runs = ", ".join(f"{name} {'succeeded' if r.success else 'FAILED'}" for name, r in results.items())
     print(f"runs: {runs}; catalog: {'refreshed' if warehouse.success else 'FAILED'}")
     if database.exists():
-        for view, rows in _summary_rows(database):
+        for view, rows in _summary_rows(database, lake):
             print(f"  {view:<19} {rows:>9} rows")
-        print(f"markets:   {_markets(database)} (the views' market and exchange_coin columns)")
+        print(f"markets:   {_markets(database, lake)} (the views' market and exchange_coin columns)")
     expected, unexpected = split_expected(failures)
     print(f"checks: {passed} passed, {failed} failed ({len(expected)} of them expected warnings)")
     for failure in unexpected[:10]:
@@ -230,17 +231,17 @@ def _print_summary(
     print(f"runs:      {os.environ.get('DAGSTER_HOME', '(temporary instance)')}")
     _model_summary(settings)
     if database.exists():
-        _integrity_summary(database)
+        _integrity_summary(database, lake)
     print(
         "UI:        make dev, then open http://127.0.0.1:3000; MLflow: make mlflow, then http://127.0.0.1:5000"
     )
 
 
-def _integrity_summary(database: Path) -> None:
+def _integrity_summary(database: Path, lake: Location) -> None:
     """What the integrity detectors found (the `anomalies` view): events per type, and the strongest."""
-    import duckdb
+    from hl_pipeline.warehouse.catalog import open_catalog
 
-    with duckdb.connect(str(database), read_only=True) as conn:
+    with open_catalog(database, lake) as conn:
         if not conn.execute("SELECT view_name FROM duckdb_views() WHERE view_name = 'anomalies'").fetchall():
             print("integrity: no events view (the integrity run wrote nothing)")
             return
@@ -321,5 +322,5 @@ def _model_summary(settings: Settings) -> None:
             f"  {key.model_name:<12} v{newest.version} ({newest.tags.get('candidate')}): "
             f"{newest.tags.get('promotion_decision')}; {figures}; champion {held_by}"
         )
-    plots = sorted(report_dir(Path(settings.lake_root).resolve(), "backtest").glob("*.png"))
+    plots = sorted(report_dir(lake_location(settings.lake_root), "backtest").glob("*.png"))
     print(f"backtests: {', '.join(str(p) for p in plots) or 'none (no champion)'}")

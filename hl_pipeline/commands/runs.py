@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from hl_pipeline.defs.runs.monitor import fail_dead_runs, runner_tags, slot_holders
+from hl_pipeline.lake.storage import Location, lake_location
 from hl_pipeline.settings import Settings
 
 
@@ -124,22 +125,22 @@ def recover(settings: Settings, instance: dg.DagsterInstance | None = None) -> N
     instance = instance or dg.DagsterInstance.get()
     for line in fail_dead_runs(instance) + slot_holders(instance):
         print(line, flush=True)
-    if removed := sweep(Path(settings.lake_root)):
+    if removed := sweep(lake_location(settings.lake_root)):
         print(f"removed {removed} temporary file(s) left in the lake by killed writers", flush=True)
 
 
-def _quarantine_roots(settings: Settings) -> tuple[Path, ...]:
-    return (Path(settings.lake_root), Path(settings.landing_root))
+def _quarantine_roots(settings: Settings) -> tuple[Location, ...]:
+    return (lake_location(settings.lake_root), Path(settings.landing_root))
 
 
-def quarantined(settings: Settings) -> dict[Path, int]:
+def quarantined(settings: Settings) -> dict[Location, int]:
     """How many files each quarantine folder records now (pass to `report_quarantined` after a run)."""
     from hl_pipeline.lake.quarantine import records
 
     return {root: len(records(root)) for root in _quarantine_roots(settings)}
 
 
-def report_quarantined(settings: Settings, before: dict[Path, int]) -> None:
+def report_quarantined(settings: Settings, before: dict[Location, int]) -> None:
     """Name each file quarantined since `before` and what became of it."""
     from hl_pipeline.lake.quarantine import records
 

@@ -11,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.exchange.shared import client_for
 from hl_pipeline.lake.coin_keys import coin_key
+from hl_pipeline.lake.storage import Location, lake_location
 from hl_pipeline.settings import DEFAULT_API_URL, Settings, clock_ms
 
 if TYPE_CHECKING:  # pandas, mlflow and the ml package stay out of code-location load
@@ -35,13 +36,13 @@ class HyperliquidResource(dg.ConfigurableResource):
 
 
 class LakeResource(dg.ConfigurableResource):
-    """The Parquet lake's root directory."""
+    """The Parquet lake's root: a folder, or an object-store prefix (s3://bucket/prefix)."""
 
     root: str = "data/lake"
 
     @property
-    def path(self) -> Path:
-        return Path(self.root).resolve()
+    def path(self) -> Location:
+        return lake_location(self.root)
 
 
 class MarketResource(dg.ConfigurableResource):

@@ -11,11 +11,14 @@ import datetime as dt
 import json
 import logging
 import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pyarrow as pa
+
+from hl_pipeline.lake.storage import Location, arrow_args, relative
 
 QUARANTINE_DIR = "_quarantine"
 RECORDS = "records.jsonl"
@@ -33,35 +36,48 @@ def unreadable(exc: BaseException) -> bool:
     return isinstance(exc, pa.ArrowException | OSError | ValueError | KeyError)
 
 
-def quarantine(root: Path, path: Path, error: BaseException) -> Path | None:
+def quarantine(root: Location, path: Location, error: BaseException) -> Location | None:
     """Move `path` (inside `root`) to the quarantine folder and record why; None if it was already
     gone (another reader moved it first)."""
-    rel = path.relative_to(root)
+    rel = Path(relative(path, root))
     now = dt.datetime.now(dt.UTC)
     folder = root / QUARANTINE_DIR
-    dest = folder / rel.parent / f"{rel.name}.{int(now.timestamp() * 1000)}{SUFFIX}"
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest = folder / str(rel.parent) / f"{rel.name}.{int(now.timestamp() * 1000)}{SUFFIX}"
     try:
         size = path.stat().st_size
-        os.replace(path, dest)
+        if isinstance(path, Path) and isinstance(dest, Path):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, dest)
+        elif not isinstance(path, Path):
+            path.fs.mv(path.path, arrow_args(dest)[0])  # a copy, then a delete: whole, then gone
     except FileNotFoundError:
         return None
     record: dict[str, str | int] = {
         "time": now.isoformat(timespec="milliseconds"),
         "path": str(rel),
-        "moved_to": str(dest.relative_to(root)),
+        "moved_to": str(Path(QUARANTINE_DIR) / rel.parent / dest.name),
         "bytes": size,
         "error": f"{type(error).__name__}: {error}",
     }
-    with open(folder / RECORDS, "a", encoding="utf-8") as fh:  # one short line per write: appends stay whole
-        fh.write(json.dumps(record) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    _record(folder, record)
     log.warning("quarantined corrupt file %s -> %s (%s)", rel, record["moved_to"], str(record["error"])[:200])
     return dest
 
 
-def read_or_quarantine(root: Path, path: Path, read: Callable[[Path], T]) -> T | None:
+def _record(folder: Location, record: dict[str, str | int]) -> None:
+    """Append `record` to the quarantine's records: one line of RECORDS locally (one short line per
+    write: appends stay whole); on object storage, which cannot append, one object of its own."""
+    line = json.dumps(record) + "\n"
+    if not isinstance(folder, Path):
+        (folder / f"{RECORDS}.{uuid.uuid4().hex}").write_text(line, encoding="utf-8")
+        return
+    with open(folder / RECORDS, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_or_quarantine(root: Location, path: Location, read: Callable[[Location], T]) -> T | None:
     """`read(path)`; None if the file is missing, or unreadable (then it is quarantined)."""
     try:
         return read(path)
@@ -75,7 +91,10 @@ def read_or_quarantine(root: Path, path: Path, read: Callable[[Path], T]) -> T |
 
 
 def scan_or_quarantine(
-    root: Path, files: list[Path], scan: Callable[[list[Path]], T], read: Callable[[Path], object]
+    root: Location,
+    files: list[Location],
+    scan: Callable[[list[Location]], T],
+    read: Callable[[Location], object],
 ) -> T | None:
     """`scan(files)` (None if there are none); should a file be unreadable, those `read` cannot open
     alone are quarantined and the rest scanned."""
@@ -90,9 +109,13 @@ def scan_or_quarantine(
     return scan(rest) if rest else None
 
 
-def records(root: Path) -> list[dict]:
+def record_files(root: Location) -> list[Location]:
+    """The files holding the quarantine records under `root`: RECORDS, and its one-record objects."""
+    folder = root / QUARANTINE_DIR
+    return sorted(folder.glob(f"{RECORDS}*"), key=str) if folder.exists() else []
+
+
+def records(root: Location) -> list[dict]:
     """Every quarantine record under `root`, oldest first."""
-    path = root / QUARANTINE_DIR / RECORDS
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for path in record_files(root) for line in path.read_text(encoding="utf-8").splitlines()]
+    return sorted((json.loads(line) for line in lines if line.strip()), key=lambda r: r["time"])

@@ -5,7 +5,6 @@ A partition file no reader can open is quarantined (lake/quarantine.py) and read
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -14,31 +13,46 @@ from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import partition_file
 from hl_pipeline.lake.quarantine import read_or_quarantine, scan_or_quarantine
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
+from hl_pipeline.lake.storage import Location, arrow_args, arrow_filesystem
 
 
-def read_manifest(root: Path, dataset: str, date: str, coin: str | None = None) -> Manifest | None:
+def read_manifest(root: Location, dataset: str, date: str, coin: str | None = None) -> Manifest | None:
     """The manifest of one partition (footer only, no row data), or None if never written."""
     return read_or_quarantine(root, partition_file(root, dataset, date, coin), manifest_at)
 
 
-def manifest_at(path: Path) -> Manifest:
+def footer(path: Location) -> pq.FileMetaData:
+    """The Parquet footer of the file at `path`, local or on object storage."""
+    where, filesystem = arrow_args(path)
+    return pq.read_metadata(where, filesystem=filesystem)
+
+
+def manifest_at(path: Location) -> Manifest:
     """The manifest stored in the footer of a partition file (or of a snapshot of one), read from the
     footer's key-value metadata without building the Arrow schema."""
-    return Manifest.from_json((pq.read_metadata(path).metadata or {})[MANIFEST_KEY])
+    return Manifest.from_json((footer(path).metadata or {})[MANIFEST_KEY])
 
 
-def read_partition(root: Path, dataset: str, date: str, coin: str | None = None) -> pa.Table | None:
+def read_table(path: Location) -> pa.Table:
+    """The whole file at `path`, local or on object storage."""
+    where, filesystem = arrow_args(path)
+    return pq.read_table(where, filesystem=filesystem)
+
+
+def read_partition(root: Location, dataset: str, date: str, coin: str | None = None) -> pa.Table | None:
     """One partition in its dataset schema (with `coin`), or None if never written."""
-    table = read_or_quarantine(root, partition_file(root, dataset, date, coin), pq.read_table)
+    table = read_or_quarantine(root, partition_file(root, dataset, date, coin), read_table)
     return None if table is None else in_schema(table.replace_schema_metadata(None), dataset, coin)
 
 
-def read_head(root: Path, dataset: str, date: str, coin: str | None, rows: int) -> pa.Table | None:
+def read_head(root: Location, dataset: str, date: str, coin: str | None, rows: int) -> pa.Table | None:
     """The first `rows` rows of one partition (only its first row group is read), or None."""
 
-    def head(path: Path) -> pa.Table:
-        batch = next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
-        return pa.Table.from_batches([batch]) if batch is not None else pq.read_schema(path).empty_table()
+    def head(path: Location) -> pa.Table:
+        where, filesystem = arrow_args(path)
+        file = pq.ParquetFile(where, filesystem=filesystem)
+        batch = next(file.iter_batches(batch_size=rows), None)
+        return pa.Table.from_batches([batch]) if batch is not None else file.schema_arrow.empty_table()
 
     table = read_or_quarantine(root, partition_file(root, dataset, date, coin), head)
     return None if table is None else in_schema(table.replace_schema_metadata(None), dataset, coin)
@@ -51,7 +65,7 @@ def in_schema(table: pa.Table, dataset: str, coin: str | None) -> pa.Table:
 
 
 def read_range(
-    root: Path,
+    root: Location,
     dataset: str,
     dates: Iterable[str],
     coins: Iterable[str | None] = (None,),
@@ -78,15 +92,16 @@ def read_range(
     keys = pa.schema([("coin", pa.string()), ("date", pa.string())] if by_coin else [("date", pa.string())])
     hive = ds.partitioning(keys, flavor="hive")
 
-    def scan(paths: list[Path]) -> pa.Table:
+    def scan(paths: list[Location]) -> pa.Table:
         return ds.dataset(
-            [str(f) for f in paths],
+            [arrow_args(f)[0] for f in paths],
+            filesystem=arrow_filesystem(paths),
             format="parquet",
             partitioning=hive,
-            partition_base_dir=str(root / dataset),
+            partition_base_dir=arrow_args(root / dataset)[0],
         ).to_table(columns=[*schema.names, "date"])
 
-    table = scan_or_quarantine(root, files, scan, pq.read_table)
+    table = scan_or_quarantine(root, files, scan, read_table)
     if table is None:
         table = schema.append(pa.field("date", pa.string())).empty_table()
     keep = [*schema.names, "date"] if with_date else schema.names

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 
 import pyarrow as pa
 
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.paths import partition_dir
 from hl_pipeline.lake.reader import read_head
+from hl_pipeline.lake.storage import Location
 
 
 def markdown_table(rows: Sequence[dict]) -> str:
@@ -71,14 +71,14 @@ def preview(table: pa.Table, rows: int = 10) -> str:
     return markdown_table(table.slice(0, rows).to_pylist())
 
 
-def partition_preview(root: Path, manifest: Manifest, rows: int = 10) -> str:
+def partition_preview(root: Location, manifest: Manifest, rows: int = 10) -> str:
     """The first rows of the partition `manifest` describes, as Markdown headed by its coin and date."""
     table = read_head(root, manifest.dataset, manifest.date, manifest.coin, rows)
     body = preview(table, rows) if table is not None else "_(not written)_"
     return f"`{manifest.coin or ''} {manifest.date}`\n\n{body}"
 
 
-def dataset_path(root: Path, manifest: Manifest) -> Path:
+def dataset_path(root: Location, manifest: Manifest) -> Location:
     """The folder holding every partition of `manifest`'s dataset."""
     return partition_dir(root, manifest.dataset, manifest.date, manifest.coin).parents[
         1 if manifest.coin else 0

@@ -8,6 +8,8 @@ import time
 import uuid
 from pathlib import Path
 
+from hl_pipeline.lake.storage import Location
+
 STALE_SECONDS = 600  # a temporary whose writer cannot be told (another host) counts as left after this
 
 
@@ -41,8 +43,11 @@ def left_behind(tmp: Path) -> bool:
         return False
 
 
-def sweep(root: Path) -> int:
-    """Remove every temporary under `root` left by a writer that is gone; returns how many."""
+def sweep(root: Location) -> int:
+    """Remove every temporary under `root` left by a writer that is gone; returns how many. A lake on
+    object storage has none (its writes are single puts)."""
+    if not isinstance(root, Path):
+        return 0
     removed = 0
     for tmp in root.rglob(".*.tmp-*") if root.exists() else ():
         if left_behind(tmp):

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import PART_FILE, partition_dir
 from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import conform, content_hash
 from hl_pipeline.lake.temporaries import left_behind, temporary
 
@@ -53,7 +54,7 @@ def commit(tmp: Path, final: Path) -> None:
     _fsync_dir(final.parent)
 
 
-def write_partition(root: Path, table: pa.Table, manifest: Manifest) -> Path:
+def write_partition(root: Location, table: pa.Table, manifest: Manifest) -> Location:
     """Replace the partition `manifest` names with `table`; returns the file written.
 
     Partition columns (`coin`) live in the Hive path, not in the file, so every reader
@@ -77,8 +78,14 @@ def write_partition(root: Path, table: pa.Table, manifest: Manifest) -> Path:
     return path
 
 
-def write_parquet_atomically(table: pa.Table, path: Path, reread: bool = False) -> None:
-    """Write `table` to `path` so that readers see the old file or the new one, never a torn one."""
+def write_parquet_atomically(table: pa.Table, path: Location, reread: bool = False) -> None:
+    """Write `table` to `path` so that readers see the old file or the new one, never a torn one: on
+    object storage one put of the object (atomic there), locally a temporary renamed over the file."""
+    if not isinstance(path, Path):  # the whole file encoded first, so a failed encoding puts nothing
+        encoded = pa.BufferOutputStream()
+        pq.write_table(table, encoded, **parquet_options(table.schema, reread))
+        path.fs.pipe_file(path.path, encoded.getvalue().to_pybytes())
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path.parent, path.name)
     tmp = temporary(path)

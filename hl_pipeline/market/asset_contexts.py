@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +20,7 @@ from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition
 from hl_pipeline.lake.schemas import ASSET_CONTEXTS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import expected_opens, find_gaps
@@ -37,7 +37,7 @@ def _from_archive(archive: ArchiveSource, date: str) -> pa.Table | None:
     return raw.set_column(0, "time", pc.cast(raw.column("time"), pa.timestamp("ms", "UTC"), safe=False))
 
 
-def _from_snapshots(root: Path, date: str) -> pa.Table:
+def _from_snapshots(root: Location, date: str) -> pa.Table:
     universe = read_partition(root, "universe", date)
     if universe is None:
         return ASSET_CONTEXTS.empty_table().select(["coin", "time", *VALUES])
@@ -45,7 +45,7 @@ def _from_snapshots(root: Path, date: str) -> pa.Table:
 
 
 def ingest_asset_contexts(
-    root: Path,
+    root: Location,
     archive: ArchiveSource | None,
     coins: list[str],
     date: str,

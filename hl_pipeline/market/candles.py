@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +23,7 @@ from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.coin_keys import coin_key
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import CANDLES
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import closed_end, expected_opens, find_gaps, span_status
@@ -102,7 +102,7 @@ def _day_coverage(
 
 def ingest_candles(
     client,
-    root: Path,
+    root: Location,
     coin: str,
     dates: Sequence[str],
     now_ms: int,
@@ -166,7 +166,7 @@ def ingest_candles(
     return manifests
 
 
-def unavailable_candles(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict[str, list[str]]:
+def unavailable_candles(root: Location, dates: Sequence[str], coins: Sequence[str]) -> dict[str, list[str]]:
     """ "interval/source: reason" -> the "COIN DATE"s whose written partition records it unavailable."""
     from hl_pipeline.lake.reader import read_manifest
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -12,6 +11,7 @@ import pyarrow as pa
 from hl_pipeline.exchange.intervals import DAY_MS, HOUR_MS
 from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import expected_opens, find_gaps, span_status
@@ -20,7 +20,7 @@ from hl_pipeline.market.splitting import split_by_day
 
 def ingest_funding(
     client,
-    root: Path,
+    root: Location,
     coin: str,
     dates: Sequence[str],
     now_ms: int,

@@ -20,6 +20,7 @@ from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.coin_keys import coin_key, is_spot_name
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import BOOK_SNAPSHOTS, GAP_CANDLES, TRADES
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.archive_books import books_from_archive
@@ -227,7 +228,7 @@ def _nothing(stream: Stream, start: int, end: int, coin: str) -> _Day:
 
 def ingest_order_flow(
     stream: Stream,
-    root: Path,
+    root: Location,
     sources: Sources,
     coins: list[str],
     date: str,

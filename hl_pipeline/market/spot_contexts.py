@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pyarrow as pa
 
@@ -18,6 +17,7 @@ from hl_pipeline.lake.coin_keys import coin_key
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition
 from hl_pipeline.lake.schemas import ASSET_CONTEXTS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 
@@ -56,7 +56,7 @@ def snapshot_rows(
 
 def ingest_spot_contexts(
     snapshot: Callable[[], tuple[SpotMeta, list[SpotAssetContext]]],
-    root: Path,
+    root: Location,
     pairs: Sequence[str],
     date: str,
     now_ms: int,

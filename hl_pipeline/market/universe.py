@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 
 import pyarrow as pa
 
@@ -18,6 +17,7 @@ from hl_pipeline.lake.calendar import date_of_ms, iso_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.lake.schemas import UNIVERSE
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 
@@ -54,7 +54,7 @@ def _rows(meta, ctxs, tracked: Sequence[str], now_ms: int, ingest_ms: int) -> pa
     return pa.Table.from_pylist(rows, schema=UNIVERSE)
 
 
-def snapshot_universe(client, root: Path, date: str, tracked: Sequence[str], now_ms: int) -> Manifest:
+def snapshot_universe(client, root: Location, date: str, tracked: Sequence[str], now_ms: int) -> Manifest:
     """Write (or extend) the universe partition of `date` as seen at `now_ms`."""
     existing = read_partition(root, "universe", date)
     today = date == date_of_ms(now_ms)

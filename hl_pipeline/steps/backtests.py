@@ -8,6 +8,7 @@ import numpy as np
 
 from hl_pipeline.errors import PreconditionError
 from hl_pipeline.lake.paths import report_dir
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.models.backtest import Backtest
 from hl_pipeline.ml.models.config import BacktestConfig, TradingConfig
 from hl_pipeline.ml.models.target_keys import TargetKey
@@ -19,7 +20,7 @@ def backtest_champion(
     key: TargetKey,
     trading: TradingConfig,
     config: BacktestConfig,
-    lake_root: Path,
+    lake_root: Location,
 ) -> tuple[str, Backtest, Path]:
     """Trade the champion's out-of-sample predictions (every walk-forward test bar) as served, or the
     newest version's while there is no champion; returns (what was backtested, the backtest, its equity

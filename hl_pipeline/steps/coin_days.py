@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_range
 from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 
 Log = Callable[[str], None]
@@ -34,7 +34,7 @@ class Versions:
     """The content hashes of input partitions, each manifest read once per step (inputs do not change
     while a step writes its outputs)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Location):
         self.root = root
         self._seen: dict[tuple[str, str, str | None], Manifest | None] = {}
 
@@ -56,7 +56,7 @@ class Versions:
         return out
 
 
-def input_frame(root: Path, dataset: str, dates: list[str], coins: Sequence[str | None]) -> pd.DataFrame:
+def input_frame(root: Location, dataset: str, dates: list[str], coins: Sequence[str | None]) -> pd.DataFrame:
     """`dataset` over dates x coins as pandas; candles are the exchange's own 1m bars."""
     table = read_range(root, dataset, dates, coins)
     if dataset == "candles":
@@ -70,7 +70,7 @@ def bars_end(date: str, now_ms: int, step: int) -> int:
 
 
 def write_coin_days(
-    root: Path,
+    root: Location,
     dataset: str,
     dates: list[str],
     coins: list[str],

@@ -4,18 +4,18 @@ month at a time, or a day at a time for the big streams), validate, one outcome 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from hl_pipeline.lake.calendar import chunks
 from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.quality.outcome import ERROR, CheckOutcome
 
 Validate = Callable[[pd.DataFrame, list[str]], list[CheckOutcome]]
 
 
-def manifest_coverage(root: Path, dataset: str, dates: list[str], coins: Sequence[str]) -> dict:
+def manifest_coverage(root: Location, dataset: str, dates: list[str], coins: Sequence[str]) -> dict:
     """coverage[date][coin] as the ingestion recorded it in each partition's manifest."""
     out: dict = {}
     for date in dates:
@@ -26,7 +26,7 @@ def manifest_coverage(root: Path, dataset: str, dates: list[str], coins: Sequenc
 
 
 def _by_batch(
-    root: Path, dataset: str, dates: list[str], coins: Sequence[str | None], validate: Validate, size: int
+    root: Location, dataset: str, dates: list[str], coins: Sequence[str | None], validate: Validate, size: int
 ) -> list[CheckOutcome]:
     return [
         o
@@ -35,7 +35,7 @@ def _by_batch(
     ]
 
 
-def candle_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def candle_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.candle_checks import check_candles
 
     def validate(frame: pd.DataFrame, batch: list[str]) -> list[CheckOutcome]:
@@ -44,7 +44,7 @@ def candle_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[
     return _by_batch(root, "candles", dates, coins, validate, 31)
 
 
-def funding_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def funding_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.funding_checks import check_funding
 
     def validate(frame: pd.DataFrame, batch: list[str]) -> list[CheckOutcome]:
@@ -53,13 +53,13 @@ def funding_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list
     return _by_batch(root, "funding", dates, coins, validate, 31)
 
 
-def context_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def context_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.context_checks import check_contexts
 
     return _by_batch(root, "asset_contexts", dates, coins, check_contexts, 31)
 
 
-def universe_outcomes(root: Path, dates: list[str], tracked: Sequence[str]) -> list[CheckOutcome]:
+def universe_outcomes(root: Location, dates: list[str], tracked: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.universe_checks import check_universe
 
     def validate(frame: pd.DataFrame, batch: list[str]) -> list[CheckOutcome]:
@@ -68,14 +68,14 @@ def universe_outcomes(root: Path, dates: list[str], tracked: Sequence[str]) -> l
     return _by_batch(root, "universe", dates, [None], validate, 31)
 
 
-def _gap_outcomes(root: Path, dataset: str, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def _gap_outcomes(root: Location, dataset: str, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.stream_gaps import gap_outcomes
 
     manifests = {d: {c: read_manifest(root, dataset, d, c) for c in coins} for d in dates}
     return gap_outcomes(f"{dataset}_complete", manifests)
 
 
-def book_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def book_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     """A day of books can hold millions of levels: one day at a time."""
     from hl_pipeline.quality.book_checks import check_books
 
@@ -83,7 +83,7 @@ def book_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[Ch
     return outcomes + _gap_outcomes(root, "book_snapshots", dates, coins)
 
 
-def trade_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def trade_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     """Trades a day at a time, each price against its minute's 1m candle."""
     from hl_pipeline.quality.trade_checks import check_trades
 
@@ -94,7 +94,7 @@ def trade_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[C
     return _by_batch(root, "trades", dates, coins, validate, 1) + _gap_outcomes(root, "trades", dates, coins)
 
 
-def feature_outcomes(root: Path, dates: list[str], coins: Sequence[str], bar: str) -> list[CheckOutcome]:
+def feature_outcomes(root: Location, dates: list[str], coins: Sequence[str], bar: str) -> list[CheckOutcome]:
     from hl_pipeline.ml.checks import feature_day_outcomes
 
     outcomes = []
@@ -104,7 +104,7 @@ def feature_outcomes(root: Path, dates: list[str], coins: Sequence[str], bar: st
     return outcomes
 
 
-def label_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def label_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.ml.checks import label_day_outcomes
 
     outcomes = []
@@ -113,7 +113,7 @@ def label_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[C
     return outcomes
 
 
-def training_set_outcomes(root: Path, dates: list[str]) -> list[CheckOutcome]:
+def training_set_outcomes(root: Location, dates: list[str]) -> list[CheckOutcome]:
     from hl_pipeline.ml.checks import leakage_outcome
     from hl_pipeline.steps.training_resolve import resolve_written
     from hl_pipeline.steps.training_sets import OLD_FORMAT

@@ -4,7 +4,6 @@ compute, write one partition per coin-day naming the input partitions and their 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -13,12 +12,15 @@ import pyarrow.compute as pc
 from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import UNPARTITIONED_BY_COIN
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.features.catalog import FLAGS, REFERENCE_COIN, bar_ms, lookback_days
 from hl_pipeline.ml.features.compute import compute_features
 from hl_pipeline.steps.coin_days import Log, Versions, bars_end, input_frame, quiet, write_coin_days
 
 
-def feature_inputs(root: Path, first: str, last: str, coins: list[str], bar: str) -> dict[str, pd.DataFrame]:
+def feature_inputs(
+    root: Location, first: str, last: str, coins: list[str], bar: str
+) -> dict[str, pd.DataFrame]:
     """Every input of the features of days first..last: those days plus each dataset's lookback."""
     return {
         dataset: input_frame(
@@ -40,7 +42,7 @@ def _dep_coins(dataset: str, coin: str) -> Sequence[str | None]:
 
 
 def build_features(
-    root: Path, dates: list[str], coins: list[str], now_ms: int, bar: str = "1m", log: Log = quiet
+    root: Location, dates: list[str], coins: list[str], now_ms: int, bar: str = "1m", log: Log = quiet
 ) -> list[Manifest]:
     """Compute and write the features of `dates` (31 days per pass); today stops at the last closed bar."""
     step, reach, versions = bar_ms(bar), lookback_days(bar), Versions(root)

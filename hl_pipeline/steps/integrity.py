@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -25,6 +24,7 @@ from hl_pipeline.lake.calendar import day_start_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition
 from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 
 Log = Callable[[str], None]
@@ -34,7 +34,7 @@ WASH, SPOOF, BREAKS = WashParams(), SpoofParams(), CorrelationParams()  # the de
 COTIMING = CoTimingParams()
 
 
-def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
+def _read(root: Location, dataset: str, date: str, coin: str) -> pd.DataFrame:
     table = read_partition(root, dataset, date, coin)
     if table is None:
         raise PreconditionError(
@@ -44,7 +44,7 @@ def _read(root: Path, dataset: str, date: str, coin: str) -> pd.DataFrame:
 
 
 def _write(
-    root: Path, dataset: str, date: str, coin: str, frame: pd.DataFrame, source: str, details: dict
+    root: Location, dataset: str, date: str, coin: str, frame: pd.DataFrame, source: str, details: dict
 ) -> Manifest:
     frame = frame.assign(ingest_time=pd.Timestamp(dt.datetime.now(dt.UTC)).floor("ms"))
     table = pa.Table.from_pandas(frame, schema=SCHEMAS[dataset], preserve_index=False)
@@ -54,7 +54,14 @@ def _write(
 
 
 def _events(
-    root: Path, dataset: str, date: str, coin: str, events: list[Event], source: str, params: Any, log: Log
+    root: Location,
+    dataset: str,
+    date: str,
+    coin: str,
+    events: list[Event],
+    source: str,
+    params: Any,
+    log: Log,
 ) -> Manifest:
     frame = to_frame(events)
     counts = frame["type"].value_counts().to_dict()
@@ -69,7 +76,7 @@ def _events(
     return _write(root, dataset, date, coin, frame, source, details)
 
 
-def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
+def ingest_wash_trades(root: Location, coins: list[str], date: str, log: Log) -> list[Manifest]:
     """Wash rings and linked-address clusters (co-timing) of each coin-day from its trades."""
     out = []
     for c in coins:
@@ -80,7 +87,9 @@ def ingest_wash_trades(root: Path, coins: list[str], date: str, log: Log) -> lis
     return out
 
 
-def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
+def ingest_market_anomalies(
+    root: Location, coins: list[str], date: str, now_ms: int, log: Log
+) -> list[Manifest]:
     """Volume and price spikes, pump-and-dump episodes, markings around funding and liquidation
     cascades of each coin-day (today up to now) from its trades, and breaks of each coin's
     correlation with the others'."""
@@ -101,7 +110,7 @@ def ingest_market_anomalies(root: Path, coins: list[str], date: str, now_ms: int
     ]
 
 
-def ingest_spoofing(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
+def ingest_spoofing(root: Location, coins: list[str], date: str, log: Log) -> list[Manifest]:
     """Spoof episodes of each coin-day from its book snapshots and trades, each named for the opposite
     taker that recurs against the day's spoofs on any coins (all coins are detected before any is
     written)."""
@@ -117,7 +126,7 @@ def ingest_spoofing(root: Path, coins: list[str], date: str, log: Log) -> list[M
     ]
 
 
-def ingest_venue_integrity(root: Path, coins: list[str], date: str, log: Log) -> list[Manifest]:
+def ingest_venue_integrity(root: Location, coins: list[str], date: str, log: Log) -> list[Manifest]:
     """One row of venue statistics per coin-day from its trades."""
     out = []
     for c in coins:

@@ -3,11 +3,10 @@ coin has an event scoring at least HIGH_SCORE; the metadata lists the strongest.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.quality.outcome import WARN, CheckOutcome, jsonable
 from hl_pipeline.steps.integrity import HIGH_SCORE
 
@@ -19,7 +18,7 @@ def high_score_check(dataset: str) -> str:
     return f"{dataset}_no_high_score_events"
 
 
-def strongest(root: Path, dataset: str, date: str, coins: list[str]) -> pd.DataFrame:
+def strongest(root: Location, dataset: str, date: str, coins: list[str]) -> pd.DataFrame:
     """The day's events of every coin, highest score first."""
     cols = ["type", "time", "end_time", "addresses", "volume_usd", "score"]
     parts = [
@@ -30,7 +29,9 @@ def strongest(root: Path, dataset: str, date: str, coins: list[str]) -> pd.DataF
     return frame.sort_values(["score", "volume_usd"], ascending=False, kind="stable")
 
 
-def high_score_outcomes(root: Path, dataset: str, dates: list[str], coins: list[str]) -> list[CheckOutcome]:
+def high_score_outcomes(
+    root: Location, dataset: str, dates: list[str], coins: list[str]
+) -> list[CheckOutcome]:
     """One warn outcome per day."""
     out = []
     for date in dates:

@@ -18,6 +18,7 @@ from hl_pipeline.integrity.spikes import minute_bars
 from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_partition
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.figures import pyplot, save_png
 
 COLOURS = {
@@ -39,7 +40,7 @@ BOOK_STEP = "10s"  # the snapshots are averaged over this before drawing
 
 
 def event_plots(
-    root: Path, dataset: str, dates: Sequence[str], coins: Sequence[str]
+    root: Location, dataset: str, dates: Sequence[str], coins: Sequence[str]
 ) -> dict[str, dict[str, Path]]:
     """{date: {coin: PNG}} for the coin-days of `dataset` that have events."""
     plt = pyplot()

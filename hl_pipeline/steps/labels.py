@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
 
 from hl_pipeline.lake.calendar import chunks, day_start_ms, days_between, shift
 from hl_pipeline.lake.manifest import Manifest
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.features.catalog import bar_ms
 from hl_pipeline.ml.labels import LabelSpec, compute_labels
 from hl_pipeline.steps.coin_days import Log, Versions, bars_end, input_frame, quiet, write_coin_days
 
 
 def build_labels(
-    root: Path,
+    root: Location,
     dates: list[str],
     coins: list[str],
     now_ms: int,

@@ -24,7 +24,6 @@ import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from hl_pipeline.lake.calendar import day_start_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_partition, read_range
 from hl_pipeline.lake.schemas import LIVE_SCORES
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.ml.drift import PSI_MAJOR, psi_table
 from hl_pipeline.ml.models.config import TradingConfig
@@ -75,7 +75,7 @@ def served_version(tracking: Tracking, name: str, version: str) -> Served:
 
 
 def score_days(
-    root: Path, tracking: Tracking, keys: list[TargetKey], dates: Iterable[str], trading: TradingConfig,
+    root: Location, tracking: Tracking, keys: list[TargetKey], dates: Iterable[str], trading: TradingConfig,
     log: Log = quiet,
 ) -> list[Manifest]:  # fmt: skip
     """`score_day` for every date, oldest first: each day's trailing window reads the days before it."""
@@ -84,7 +84,7 @@ def score_days(
 
 
 def score_day(
-    root: Path, tracking: Tracking, keys: list[TargetKey], date: str, trading: TradingConfig,
+    root: Location, tracking: Tracking, keys: list[TargetKey], date: str, trading: TradingConfig,
     log: Log = quiet, versions: Callable[[str, str], Served] | None = None,
 ) -> Manifest:  # fmt: skip
     """One `live_scores` partition for `date`: a row per target with predictions that day
@@ -231,7 +231,7 @@ def significantly_below(sharpe: float, bars: float, bound: float, bar_ms: int) -
     return bool(sharpe + DECAY_Z * se < bound)
 
 
-def holding_up(root: Path, date: str) -> CheckOutcome:
+def holding_up(root: Location, date: str) -> CheckOutcome:
     """`champion_holding_up` on one day: no target decayed (its trailing net Sharpe significantly below
     its own lower bound). Drifted features are named beside, but do not fail it alone: a day's
     distribution of a slow feature differs from a short training window's without the model decaying."""
@@ -269,7 +269,7 @@ def holding_up(root: Path, date: str) -> CheckOutcome:
     )
 
 
-def day_table(root: Path, date: str) -> list[dict[str, Any]]:
+def day_table(root: Location, date: str) -> list[dict[str, Any]]:
     """The day's rows, rounded for display."""
     table = read_partition(root, "live_scores", date)
     if table is None:
@@ -289,14 +289,14 @@ def _hold_bars(key: TargetKey, trading: TradingConfig) -> int:
     return max(1, key.horizon_min * 60_000 // trading.bar_ms)
 
 
-def _history(root: Path, date: str) -> pd.DataFrame:
+def _history(root: Location, date: str) -> pd.DataFrame:
     """The stored rows of the TRAILING_DAYS - 1 days before `date`."""
     day = dt.date.fromisoformat(date)
     before = [(day - dt.timedelta(days=k)).isoformat() for k in range(TRAILING_DAYS - 1, 0, -1)]
     return read_range(root, "live_scores", before).to_pandas()
 
 
-def _write(root: Path, date: str, coins: list[str], rows: list[dict], skipped: list[str]) -> Manifest:
+def _write(root: Location, date: str, coins: list[str], rows: list[dict], skipped: list[str]) -> Manifest:
     frame = pd.DataFrame(rows, columns=LIVE_SCORES.names)
     table = pa.Table.from_pandas(frame, schema=LIVE_SCORES, preserve_index=False)
     inputs = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -11,6 +9,7 @@ import pyarrow as pa
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_partition
 from hl_pipeline.lake.schemas import PREDICTIONS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.registry.tracking import Tracking
@@ -18,7 +17,7 @@ from hl_pipeline.steps.coin_days import Log, quiet
 
 
 def predict_day(
-    root: Path,
+    root: Location,
     tracking: Tracking,
     keys: list[TargetKey],
     date: str,
@@ -72,7 +71,7 @@ def predict_day(
     return [_write(root, date, coin, parts, skipped.get(coin, [])) for coin, parts in by_coin.items()]
 
 
-def _write(root: Path, date: str, coin: str, parts: list[pd.DataFrame], skipped: list[str]) -> Manifest:
+def _write(root: Location, date: str, coin: str, parts: list[pd.DataFrame], skipped: list[str]) -> Manifest:
     if parts:
         table = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
     else:

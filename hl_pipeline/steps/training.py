@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from hl_pipeline.lake.paths import partition_dir
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.features.catalog import bar_ms
 from hl_pipeline.ml.models.config import TradingConfig, XGBConfig
 from hl_pipeline.ml.models.target_keys import TargetKey, target_rows
@@ -36,7 +37,7 @@ class Trained:
 
 
 def train_target(
-    root: Path,
+    root: Location,
     tracking: Tracking,
     key: TargetKey,
     today: str,

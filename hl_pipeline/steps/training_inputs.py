@@ -4,7 +4,6 @@ bars read once for a span of days, and each input as it stands now (its snapshot
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -17,6 +16,7 @@ from hl_pipeline.lake.quarantine import read_or_quarantine
 from hl_pipeline.lake.reader import manifest_at, read_manifest, read_partition, read_range
 from hl_pipeline.lake.schemas import SCHEMAS, TRAINING_SET
 from hl_pipeline.lake.snapshots import read_snapshot
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.labels import LabelSpec
 from hl_pipeline.ml.training_set import LABEL_FIELDS, LabelledBars, labelled_bars
 from hl_pipeline.steps.coin_days import Versions
@@ -67,7 +67,7 @@ class InputManifests(Versions):
         )
 
 
-def labelled(root: Path, dates: list[str], coins: list[str], spec: LabelSpec) -> LabelledBars:
+def labelled(root: Location, dates: list[str], coins: list[str], spec: LabelSpec) -> LabelledBars:
     """Every bar of `dates` with a feature row, joined to its labels' CHECKED_FIELDS (no as-of cut yet)."""
     keys = read_range(root, "features", dates, coins, columns=["coin", "time"]).to_pandas()
     columns = ["coin", "time", "horizon_min", *CHECKED_FIELDS]
@@ -79,7 +79,7 @@ def span_ms(first: str, last: str) -> tuple[int, int]:
     return day_start_ms(first), day_start_ms(last) + DAY_MS
 
 
-def current_inputs(root: Path, manifest: Manifest, lake: Current | None = None) -> Current:
+def current_inputs(root: Location, manifest: Manifest, lake: Current | None = None) -> Current:
     """What each input of `manifest` holds now: its snapshot if it was frozen, else the lake's partition."""
     frozen = manifest.details.get("frozen", {})
     folder = partition_dir(root, "training_set", manifest.date)
@@ -94,7 +94,7 @@ def current_inputs(root: Path, manifest: Manifest, lake: Current | None = None) 
 
 
 def read_inputs(
-    root: Path, manifest: Manifest, coins: list[str], label_fields: Iterable[str] = LABEL_FIELDS
+    root: Location, manifest: Manifest, coins: list[str], label_fields: Iterable[str] = LABEL_FIELDS
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The feature and label partitions `manifest` names for `coins`, snapshots where frozen."""
     frozen = manifest.details.get("frozen", {})

@@ -7,12 +7,12 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from hl_pipeline.errors import ConfigError
 from hl_pipeline.lake.calendar import chunks
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.folds import Fold
 from hl_pipeline.ml.training_set import (
     LabelledBars,
@@ -67,7 +67,7 @@ class Resolved:
         return self.rows.rows_by_coin() == details["rows_by_coin"] and self._split[1] == details["split"]
 
 
-def resolve_written(root: Path, dates: list[str]) -> Iterator[tuple[str, Resolved | None]]:
+def resolve_written(root: Location, dates: list[str]) -> Iterator[tuple[str, Resolved | None]]:
     """Each of `dates` with its written training set resolved against the lake (None: not written);
     the inputs of SPAN_DAYS days are read once for all of them. A partition in the old format (a copy)
     counts as not written."""

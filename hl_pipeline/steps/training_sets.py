@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +17,7 @@ from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.paths import partition_dir
 from hl_pipeline.lake.reader import read_manifest
 from hl_pipeline.lake.snapshots import prune, snapshot
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.ml.labels import LabelSpec
 from hl_pipeline.ml.training_set import (
@@ -54,7 +54,7 @@ def digest(inputs: Mapping, details: Mapping) -> str:
 
 
 def build_training_partitions(
-    root: Path,
+    root: Location,
     dates: list[str],
     window_days: int,
     coins: list[str],
@@ -111,7 +111,7 @@ def build_training_partitions(
     return manifests, not_written
 
 
-def _freeze(root: Path, folder: Path, inputs: Mapping[str, Mapping[str, str]], now_ms: int) -> dict:
+def _freeze(root: Location, folder: Location, inputs: Mapping[str, Mapping[str, str]], now_ms: int) -> dict:
     """Snapshots, beside the selection, of its inputs that may still be rewritten: those of today and
     yesterday (today's bars keep closing; yesterday's last labels become known after midnight).
     {dataset: {"COIN/DATE": snapshot file name}}; training reads these instead of the lake's."""
@@ -124,12 +124,14 @@ def _freeze(root: Path, folder: Path, inputs: Mapping[str, Mapping[str, str]], n
     return frozen
 
 
-def stale_inputs(root: Path, manifest: Manifest) -> list[str]:
+def stale_inputs(root: Location, manifest: Manifest) -> list[str]:
     """The input partitions of a training set that are gone or no longer hold what it recorded."""
     return stale(manifest, current_inputs(root, manifest))
 
 
-def read_training_set(root: Path, date: str, coins: list[str] | None = None) -> tuple[pd.DataFrame, Manifest]:
+def read_training_set(
+    root: Location, date: str, coins: list[str] | None = None
+) -> tuple[pd.DataFrame, Manifest]:
     """The rows of training set `date` (of `coins`, or all of its coins), read from the partitions it
     names, with its manifest; raises if any of them changed since or the rows differ from those recorded."""
     manifest = read_manifest(root, "training_set", date)
@@ -164,7 +166,7 @@ def is_selection(manifest: Manifest) -> bool:
     return "digest" in manifest.details
 
 
-def newest_training_set(root: Path, today: str, days_back: int = 30) -> str:
+def newest_training_set(root: Location, today: str, days_back: int = 30) -> str:
     """The newest written training_set partition on or before `today`."""
     for k in range(days_back + 1):
         date = shift(today, -k)

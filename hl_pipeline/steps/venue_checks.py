@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pyarrow.compute as pc
 
 from hl_pipeline.lake.reader import read_manifest, read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.quality.outcome import CheckOutcome
 
 
-def venue_candle_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def venue_candle_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.venue_checks import check_cross_venue, check_venue_candles
 
     venues = read_range(root, "venue_candles", dates, list(coins), with_date=True).to_pandas()
@@ -24,7 +24,7 @@ def venue_candle_outcomes(root: Path, dates: list[str], coins: Sequence[str]) ->
     return check_venue_candles(venues, dates) + check_cross_venue(hl, venues, dates, list(coins), unavailable)
 
 
-def venue_funding_outcomes(root: Path, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
+def venue_funding_outcomes(root: Location, dates: list[str], coins: Sequence[str]) -> list[CheckOutcome]:
     from hl_pipeline.quality.venue_checks import check_venue_funding
 
     return check_venue_funding(

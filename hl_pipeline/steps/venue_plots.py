@@ -10,10 +10,11 @@ import pyarrow.compute as pc
 
 from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.figures import pyplot, save_png
 
 
-def spread_plots(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict[str, dict[str, Path]]:
+def spread_plots(root: Location, dates: Sequence[str], coins: Sequence[str]) -> dict[str, dict[str, Path]]:
     """{date: {coin: PNG}} for the coin-days with venue candles; a day without venue data has none."""
     from hl_pipeline.venues.crossval import cross_validate, funding_spread
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.lake.calendar import date_of_ms
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.quality.outcome import ERROR, CheckOutcome
 from hl_pipeline.wallets.reconcile import reconcile
 
@@ -13,7 +12,7 @@ CHECK = "wallet_positions_match_clearinghouse"
 
 
 def reconciliation_outcomes(
-    client: InfoClient, root: Path, dates: list[str], coins: list[str], now_ms: int
+    client: InfoClient, root: Location, dates: list[str], coins: list[str], now_ms: int
 ) -> list[CheckOutcome]:
     outcomes = []
     for date in dates:

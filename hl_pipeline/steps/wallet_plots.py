@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from hl_pipeline.lake.calendar import shift
 from hl_pipeline.lake.paths import report_dir
 from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.figures import pyplot, save_png
 from hl_pipeline.wallets.classify import WINDOW_DAYS
 
@@ -80,7 +81,7 @@ def pnl_plot(folder: Path, date: str, user: str, pnl: pd.DataFrame, equity: pd.S
     return save_png(fig, path, dpi=70)
 
 
-def wallet_plots(root: Path, dates: Sequence[str], coins: Sequence[str]) -> dict[str, dict[str, Path]]:
+def wallet_plots(root: Location, dates: Sequence[str], coins: Sequence[str]) -> dict[str, dict[str, Path]]:
     """{date: {name: PNG}} for the days with profiles: ``whale_flow_<COIN>`` per coin with candles and
     ``pnl_<user>`` for the PNL_WALLETS largest profiled wallets with PnL rows in the window."""
     folder = report_dir(root, "wallets")

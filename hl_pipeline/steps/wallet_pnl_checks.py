@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
 
 from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.quality.outcome import ERROR, CheckOutcome
 
 REALISED = "wallet_pnl_realised_matches_entry"
@@ -19,7 +18,7 @@ def _named(rows: list[dict], what) -> str:
     return "; ".join(f"{r['user']} {r['coin']}: {what(r)}" for r in rows[:5])
 
 
-def pnl_outcomes(root: Path, dates: list[str], coins: list[str]) -> list[CheckOutcome]:
+def pnl_outcomes(root: Location, dates: list[str], coins: list[str]) -> list[CheckOutcome]:
     outcomes = []
     for date in dates:
         table = read_range(root, "wallet_pnl", [date], coins) if coins else pa.table({})

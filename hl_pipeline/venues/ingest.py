@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from hl_pipeline.exchange.intervals import HOUR_MS, MINUTE_MS
 from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.market.coverage import expected_opens, find_gaps
@@ -94,7 +94,7 @@ def _gaps(dataset: str, table: pa.Table, markets: list[MappedMarket], start: int
 
 
 def ingest_venues(
-    root: Path,
+    root: Location,
     dataset: str,
     clients: dict[str, Any],
     markets: list[MappedMarket],

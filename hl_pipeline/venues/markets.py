@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -13,6 +12,7 @@ import pyarrow as pa
 from hl_pipeline.lake.calendar import day_start_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_range
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.venues.fetch import VenueDown, load_markets
 from hl_pipeline.venues.symbols import MappedMarket, map_coin
@@ -28,7 +28,7 @@ def _mapped(client: Any, coins: Sequence[str]) -> tuple[list[MappedMarket], str 
 
 
 def snapshot_markets(
-    root: Path, clients: dict[str, Any], coins: Sequence[str], dates: Sequence[str], now_ms: int
+    root: Location, clients: dict[str, Any], coins: Sequence[str], dates: Sequence[str], now_ms: int
 ) -> list[Manifest]:
     """Write each day's venue_markets partition per coin: the market standing for it on every venue."""
     with ThreadPoolExecutor(max_workers=max(1, len(clients))) as pool:
@@ -60,7 +60,7 @@ def snapshot_markets(
     return manifests
 
 
-def stored_markets(root: Path, dates: Sequence[str], coins: Sequence[str]) -> list[MappedMarket]:
+def stored_markets(root: Location, dates: Sequence[str], coins: Sequence[str]) -> list[MappedMarket]:
     """The newest mapping the lake holds for `coins` over `dates`."""
     table: pa.Table = read_range(root, "venue_markets", dates, coins)
     return mapped_markets(table)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,6 +14,7 @@ from hl_pipeline.lake.calendar import day_start_ms, iso_ms, observed_end_ms
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition
 from hl_pipeline.lake.schemas import WALLET_FUNDING
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 
@@ -22,7 +22,7 @@ Log = Callable[[str], None]
 
 
 def ingest_wallet_funding(
-    client: InfoClient, root: Path, coins: list[str], date: str, now_ms: int, log: Log
+    client: InfoClient, root: Location, coins: list[str], date: str, now_ms: int, log: Log
 ) -> list[Manifest]:
     """Every funding payment in `date` of each wallet tracked that day, one partition per coin."""
     users = read_partition(root, "wallets", date)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +19,7 @@ from hl_pipeline.lake.calendar import day_start_ms, iso_ms, ms_of_iso, observed_
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_manifest, read_partition, read_range
 from hl_pipeline.lake.schemas import WALLET_FILLS, WALLET_POSITIONS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.tables import dedupe_sorted
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.wallets.positions import Held, replay
@@ -40,7 +40,7 @@ def check_configured(client: InfoClient, configured: tuple[str, ...]) -> None:
 
 
 def ingest_wallets(
-    root: Path, coins: list[str], date: str, now_ms: int, configured: tuple[str, ...], cap: int, log: Log
+    root: Location, coins: list[str], date: str, now_ms: int, configured: tuple[str, ...], cap: int, log: Log
 ) -> Manifest:
     """The tracked wallets of `date`, from its `trades` partitions of `coins`."""
     trades = read_range(root, "trades", [date], coins, columns=["px", "sz", "side", "buyer", "seller"])
@@ -91,7 +91,7 @@ def _rows(user: str, fills: list[Fill], ingest: dt.datetime) -> list[dict]:
 
 
 def ingest_wallet_fills(
-    client: InfoClient, root: Path, coins: list[str], date: str, now_ms: int, log: Log
+    client: InfoClient, root: Location, coins: list[str], date: str, now_ms: int, log: Log
 ) -> list[Manifest]:
     """Every fill in `date` of each wallet tracked that day, one partition per coin of `coins`."""
     users = read_partition(root, "wallets", date)
@@ -145,7 +145,7 @@ def ingest_wallet_fills(
     return manifests
 
 
-def _previous(root: Path, date: str, coin: str) -> dict[str, Held]:
+def _previous(root: Location, date: str, coin: str) -> dict[str, Held]:
     before = read_partition(root, "wallet_positions", shift(date, -1), coin)
     if before is None:
         return {}
@@ -155,7 +155,9 @@ def _previous(root: Path, date: str, coin: str) -> dict[str, Held]:
     }
 
 
-def ingest_wallet_positions(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
+def ingest_wallet_positions(
+    root: Location, coins: list[str], date: str, now_ms: int, log: Log
+) -> list[Manifest]:
     """Each tracked wallet's position per coin at the end of `date` (for today: the time its fills
     were fetched up to), from its fills and the day before's position."""
     manifests = []

@@ -4,7 +4,6 @@ of each tracked wallet, marked at the last mark price of the day in asset_contex
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ from hl_pipeline.lake.calendar import iso_ms, observed_end_ms, shift
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition
 from hl_pipeline.lake.schemas import WALLET_FILLS, WALLET_FUNDING, WALLET_PNL, WALLET_POSITIONS
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.wallets.pnl import Fills, day_pnl
 from hl_pipeline.wallets.positions import Held
@@ -22,7 +22,7 @@ from hl_pipeline.wallets.positions import Held
 Log = Callable[[str], None]
 
 
-def _frame(root: Path, dataset: str, date: str, coin: str, schema: pa.Schema) -> pd.DataFrame:
+def _frame(root: Location, dataset: str, date: str, coin: str, schema: pa.Schema) -> pd.DataFrame:
     table = read_partition(root, dataset, date, coin)
     return (schema.empty_table() if table is None else table).to_pandas()
 
@@ -31,7 +31,7 @@ def _ms(times: pd.Series) -> np.ndarray:
     return times.to_numpy("datetime64[ms]").astype(np.int64)
 
 
-def mark_at(root: Path, date: str, coin: str, end_ms: int) -> tuple[float | None, int | None]:
+def mark_at(root: Location, date: str, coin: str, end_ms: int) -> tuple[float | None, int | None]:
     """(mark price, its time) of the last asset_contexts row at or before `end_ms`; None if none."""
     table = read_partition(root, "asset_contexts", date, coin)
     if table is None or table.num_rows == 0:
@@ -56,7 +56,7 @@ def _fills(mine: pd.DataFrame) -> Fills:
     )
 
 
-def coin_day_pnl(root: Path, date: str, coin: str, now_ms: int) -> tuple[pa.Table, dict]:
+def coin_day_pnl(root: Location, date: str, coin: str, now_ms: int) -> tuple[pa.Table, dict]:
     """WALLET_PNL rows of one coin-day and what went into them."""
     end = observed_end_ms(date, now_ms)
     fills = _frame(root, "wallet_fills", date, coin, WALLET_FILLS)
@@ -125,7 +125,7 @@ def _entry(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
-def ingest_wallet_pnl(root: Path, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
+def ingest_wallet_pnl(root: Location, coins: list[str], date: str, now_ms: int, log: Log) -> list[Manifest]:
     """Each tracked wallet's PnL per coin of `date`; a missing mark leaves unrealised null, recorded."""
     manifests = []
     for coin in coins:

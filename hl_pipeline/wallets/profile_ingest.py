@@ -4,7 +4,6 @@ days ending with it (wallet_fills, wallet_pnl, 1m candles for markouts, equity f
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ from hl_pipeline.lake.calendar import iso_ms, observed_end_ms, shift
 from hl_pipeline.lake.manifest import Manifest
 from hl_pipeline.lake.reader import read_partition, read_range
 from hl_pipeline.lake.schemas import WALLET_PROFILES
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.lake.writer import write_partition
 from hl_pipeline.wallets.classify import WINDOW_DAYS, classify, cohort
 from hl_pipeline.wallets.profile_stats import wallet_stats
@@ -41,7 +41,7 @@ def _with_ms(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def _closes(root: Path, dates: list[str], coins: list[str]) -> dict[str, pd.Series]:
+def _closes(root: Location, dates: list[str], coins: list[str]) -> dict[str, pd.Series]:
     candles = read_range(root, "candles", dates, coins, columns=["coin", "interval", "time", "close"])
     candles = candles.filter(pc.equal(candles.column("interval"), "1m"))
     frame = _with_ms(candles)
@@ -52,7 +52,7 @@ def _closes(root: Path, dates: list[str], coins: list[str]) -> dict[str, pd.Seri
 
 
 def profiles(
-    client: InfoClient, root: Path, coins: list[str], date: str, now_ms: int
+    client: InfoClient, root: Location, coins: list[str], date: str, now_ms: int
 ) -> tuple[pa.Table, dict]:
     """WALLET_PROFILES rows of `date` and what went into them."""
     users = read_partition(root, "wallets", date)
@@ -114,7 +114,7 @@ def _empty(user: str, end: int, equity: float | None) -> dict:
 
 
 def ingest_wallet_profiles(
-    client: InfoClient, root: Path, coins: list[str], date: str, now_ms: int, log: Log
+    client: InfoClient, root: Location, coins: list[str], date: str, now_ms: int, log: Log
 ) -> Manifest:
     """The profiles of `date`'s tracked wallets; days of the window without data are recorded."""
     table, details = profiles(client, root, coins, date, now_ms)

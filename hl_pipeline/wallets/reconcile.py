@@ -7,11 +7,11 @@ the served `szi` for every tracked wallet and coin."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from hl_pipeline.exchange.client import InfoClient
 from hl_pipeline.lake.calendar import ms_of_iso
 from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.wallets.positions import SIZE_DIGITS
 
 
@@ -36,7 +36,7 @@ class Reconciled:
     unseen: int  # held positions of pairs with no fill in the lake: opened before its first day, not compared
 
 
-def reconcile(client: InfoClient, root: Path, date: str, coins: list[str], now_ms: int) -> Reconciled:
+def reconcile(client: InfoClient, root: Location, date: str, coins: list[str], now_ms: int) -> Reconciled:
     """Every tracked wallet of `date` x `coins` the lake has a position for: rebuilt size at the
     partition's time plus the fills since, against clearinghouseState now. A pair the lake never saw
     a fill of is not rebuilt, so a position the exchange serves for it is counted, not compared."""

@@ -9,14 +9,17 @@ Manifest times (ISO 8601 strings in the footer JSON) are exposed as TIMESTAMPTZ 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-
-import pyarrow.parquet as pq
+from typing import Any
 
 from hl_pipeline.lake.coin_keys import EXCHANGE_COIN_SQL, MARKET_SQL
 from hl_pipeline.lake.paths import PART_FILE
-from hl_pipeline.lake.quarantine import QUARANTINE_DIR, RECORDS, read_or_quarantine
+from hl_pipeline.lake.quarantine import QUARANTINE_DIR, RECORDS, read_or_quarantine, record_files
+from hl_pipeline.lake.reader import footer
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
+from hl_pipeline.lake.storage import Location, is_local
 from hl_pipeline.lake.temporaries import left_behind, temporary
 from hl_pipeline.lake.writer import commit
 from hl_pipeline.warehouse.anomalies import anomalies_sql
@@ -31,7 +34,7 @@ _GAP_TYPE = (
 # cause; the venues' gaps name the venue and its symbol
 
 
-def _view(conn, lake_root: Path, dataset: str) -> bool:
+def _view(conn, lake_root: Location, dataset: str) -> bool:
     """Create the view of `dataset`; False when it has no file left. A file DuckDB cannot open (the
     view's binding reads every footer) is quarantined first."""
     import duckdb
@@ -53,15 +56,16 @@ def _view(conn, lake_root: Path, dataset: str) -> bool:
     try:
         return create()
     except duckdb.Error:
-        for path in sorted((lake_root / dataset).rglob("*.parquet")):
-            read_or_quarantine(lake_root, path, pq.read_metadata)
+        files: list[Location] = sorted((lake_root / dataset).rglob("*.parquet"), key=str)
+        for path in files:
+            read_or_quarantine(lake_root, path, footer)
     if not any((lake_root / dataset).rglob(PART_FILE)):
         conn.execute(f"DROP VIEW IF EXISTS {dataset}")
         return False
     return create()
 
 
-def refresh_catalog(conn, lake_root: Path, previous: Path | None = None) -> dict[str, int]:
+def refresh_catalog(conn, lake_root: Location, previous: Path | None = None) -> dict[str, int]:
     """(Re)create the views and the `manifests` table on `conn` (a DuckDB connection), reading again
     only the footers that changed since catalog file `previous`; returns rows per view and table."""
     made = [d for d in SCHEMAS if any((lake_root / d).rglob(PART_FILE)) and _view(conn, lake_root, d)]
@@ -84,7 +88,8 @@ def refresh_catalog(conn, lake_root: Path, previous: Path | None = None) -> dict
     if (sql := anomalies_sql(list(created))) is not None:  # every integrity event in one view
         conn.execute(sql)
         views.append("anomalies")
-    if (records := lake_root / QUARANTINE_DIR / RECORDS).exists():  # what was moved aside, and why
+    if record_files(lake_root):  # what was moved aside, and why
+        records = lake_root / QUARANTINE_DIR / f"{RECORDS}*"
         conn.execute(
             "CREATE OR REPLACE VIEW quarantine AS SELECT CAST(time AS TIMESTAMPTZ) AS time, path, moved_to, "
             f"bytes, error FROM read_json({quoted(records)}, format = 'newline_delimited', "
@@ -97,7 +102,25 @@ def refresh_catalog(conn, lake_root: Path, previous: Path | None = None) -> dict
     return created
 
 
-def publish_catalog(database: Path, lake_root: Path) -> dict[str, int]:
+def attach_lake(conn, lake_root: Location) -> None:
+    """Let DuckDB connection `conn` read a lake on object storage (the catalog's views name its
+    `s3://` files): register the lake's filesystem, whose endpoint and credentials come from the AWS
+    environment. A local lake needs nothing."""
+    if not is_local(lake_root):
+        conn.register_filesystem(lake_root.fs)  # type: ignore[union-attr]  # is_local said: a UPath
+
+
+@contextlib.contextmanager
+def open_catalog(database: Path, lake_root: Location) -> Iterator[Any]:
+    """A read-only DuckDB connection to catalog `database` that can read its lake's files."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as conn:
+        attach_lake(conn, lake_root)
+        yield conn
+
+
+def publish_catalog(database: Path, lake_root: Location) -> dict[str, int]:
     """Build the catalog in a temporary file beside `database` and rename it over the old one: a
     refresh killed midway leaves the previous catalog whole, never an empty or half-made one."""
     import duckdb
@@ -109,6 +132,7 @@ def publish_catalog(database: Path, lake_root: Path) -> dict[str, int]:
     tmp = temporary(database)
     try:
         with duckdb.connect(str(tmp)) as conn:
+            attach_lake(conn, lake_root)
             created = refresh_catalog(conn, lake_root, database)
             conn.execute("CHECKPOINT")
         commit(tmp, database)

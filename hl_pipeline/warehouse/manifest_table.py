@@ -13,11 +13,13 @@ import os
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+from upath import UPath
 
 from hl_pipeline.lake.manifest import MANIFEST_KEY
 from hl_pipeline.lake.paths import PART_FILE
 from hl_pipeline.lake.quarantine import QUARANTINE_DIR, read_or_quarantine
+from hl_pipeline.lake.reader import footer
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.warehouse.sql_text import quoted
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,11 @@ COLUMNS = (
 )
 
 
-def listing(lake_root: Path) -> pa.Table:
+def listing(lake_root: Location) -> pa.Table:
     """Every partition file under `lake_root` (hidden temporaries and the quarantine left out):
     `file_name` (as `lake_root` spells it), `file_bytes`, `file_mtime_ns`."""
+    if not isinstance(lake_root, Path):
+        return _object_listing(lake_root)
     names: list[str] = []
     sizes: list[int] = []
     mtimes: list[int] = []
@@ -58,6 +62,27 @@ def listing(lake_root: Path) -> pa.Table:
                     names.append(entry.path)
                     sizes.append(stat.st_size)
                     mtimes.append(stat.st_mtime_ns)
+    return pa.table(
+        {
+            "file_name": pa.array(names, pa.string()),
+            "file_bytes": pa.array(sizes, pa.int64()),
+            "file_mtime_ns": pa.array(mtimes, pa.int64()),
+        }
+    )
+
+
+def _object_listing(lake_root: UPath) -> pa.Table:
+    """`listing` of a lake on object storage: one listing of its prefix, times from each object's
+    last modification."""
+    rows = []
+    for key, info in lake_root.fs.find(lake_root.path, detail=True).items():
+        parts = key[len(lake_root.path) :].strip("/").split("/")
+        if parts[-1] != PART_FILE or parts[0] == QUARANTINE_DIR or any(p.startswith(".") for p in parts):
+            continue
+        modified = info.get("LastModified") or info.get("mtime")
+        mtime_ns = int(modified.timestamp() * 1e9) if hasattr(modified, "timestamp") else int(modified or 0)
+        rows.append((f"{lake_root.protocol}://{key}", int(info["size"]), mtime_ns))
+    names, sizes, mtimes = zip(*rows, strict=True) if rows else ((), (), ())
     return pa.table(
         {
             "file_name": pa.array(names, pa.string()),
@@ -105,7 +130,12 @@ def _insert_footers(conn, files: list[str]) -> None:
     )
 
 
-def refresh_manifests(conn, lake_root: Path, previous: Path | None = None) -> dict[str, int]:
+def _located(lake_root: Location, file_name: str) -> Location:
+    """The lake file `listing` spelled `file_name`."""
+    return Path(file_name) if isinstance(lake_root, Path) else UPath(file_name)
+
+
+def refresh_manifests(conn, lake_root: Location, previous: Path | None = None) -> dict[str, int]:
     """(Re)create table `manifests` on `conn` from the lake, reusing the rows of catalog file
     `previous` for unchanged files; returns how many rows were kept and how many footers read."""
     import duckdb
@@ -129,7 +159,9 @@ def refresh_manifests(conn, lake_root: Path, previous: Path | None = None) -> di
                 _insert_footers(conn, changed)
             except duckdb.Error:  # a file no reader can open: quarantine it, read the others
                 changed = [
-                    f for f in changed if read_or_quarantine(lake_root, Path(f), pq.read_metadata) is not None
+                    f
+                    for f in changed
+                    if read_or_quarantine(lake_root, _located(lake_root, f), footer) is not None
                 ]
                 if changed:
                     _insert_footers(conn, changed)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from hl_pipeline.lake.storage import Location
 
 
-def quoted(path: Path) -> str:
+def quoted(path: Location) -> str:
     """`path` as a SQL string literal, quotes included."""
     return "'" + str(path).replace("'", "''") + "'"

@@ -1,13 +1,13 @@
 """Small candle tables for lake and market tests."""
 
-from pathlib import Path
-
 import numpy as np
 import pyarrow as pa
 
 from hl_pipeline.lake.manifest import Manifest
-from hl_pipeline.lake.reader import read_manifest, read_partition
+from hl_pipeline.lake.paths import PART_FILE
+from hl_pipeline.lake.reader import read_manifest, read_partition, read_table
 from hl_pipeline.lake.schemas import CANDLES
+from hl_pipeline.lake.storage import Location, relative
 
 DAY0_MS = 1_704_067_200_000  # 2024-01-01T00:00Z
 
@@ -35,15 +35,32 @@ def candles_1m(n: int, start_ms: int = DAY0_MS, coin: str = "BTC", skip: tuple[i
     ).cast(CANDLES)
 
 
-def manifest_of(root: Path, dataset: str, date: str, coin: str | None = None) -> Manifest:
+def manifest_of(root: Location, dataset: str, date: str, coin: str | None = None) -> Manifest:
     """The manifest of a partition that must exist."""
     manifest = read_manifest(root, dataset, date, coin)
     assert manifest is not None, (dataset, date, coin)
     return manifest
 
 
-def partition_of(root: Path, dataset: str, date: str, coin: str | None = None) -> pa.Table:
+def partition_of(root: Location, dataset: str, date: str, coin: str | None = None) -> pa.Table:
     """A partition that must exist."""
     table = read_partition(root, dataset, date, coin)
     assert table is not None, (dataset, date, coin)
     return table
+
+
+VARYING = {"ingest_time"}  # when a row was fetched: differs between any two runs, whatever the lake
+
+
+def lake_tables(root: Location) -> dict[str, pa.Table]:
+    """Every partition file under `root` (a folder or an object-store prefix) by its path inside the
+    lake, its rows sorted and the columns that vary between runs left out: two lakes written from the
+    same source compare equal row for row."""
+    out = {}
+    paths: list[Location] = sorted(root.rglob(PART_FILE), key=str)
+    for path in paths:
+        table = read_table(path).replace_schema_metadata(None)
+        table = table.drop_columns([c for c in table.column_names if c in VARYING])
+        flat = [c for c in table.column_names if not pa.types.is_nested(table.schema.field(c).type)]
+        out[relative(path, root)] = table.sort_by([(c, "ascending") for c in flat])
+    return out

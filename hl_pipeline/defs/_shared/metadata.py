@@ -4,7 +4,6 @@ a preview. In a single-run backfill each partition still gets its own (`add_asse
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -18,6 +17,7 @@ from hl_pipeline.lake.report import (
     partition_preview,
 )
 from hl_pipeline.lake.schemas import SCHEMAS
+from hl_pipeline.lake.storage import Location
 
 Extra = Callable[[str, list[Manifest]], Mapping[str, Any]]
 """(partition key, its manifests) -> more metadata for that partition."""
@@ -44,7 +44,7 @@ def _by_partition(manifests: Sequence[Manifest]) -> dict[str, list[Manifest]]:
     return out
 
 
-def partition_metadata(manifests: list[Manifest], lake_root: Path) -> dict[str, Any]:
+def partition_metadata(manifests: list[Manifest], lake_root: Location) -> dict[str, Any]:
     """What one partition (every coin of one day) holds, for the Dagster UI."""
     first = manifests[0]
     gaps = markdown_table(gap_list(manifests)) if any(m.gaps for m in manifests) else "_no gaps_"
@@ -65,7 +65,7 @@ def partition_metadata(manifests: list[Manifest], lake_root: Path) -> dict[str, 
 def lake_metadata(
     context: dg.AssetExecutionContext,
     manifests: Sequence[Manifest],
-    lake_root: Path,
+    lake_root: Location,
     extra: Extra | None = None,
 ) -> dict[str, Any]:
     """Give every partition the run wrote its own metadata; return what is true of the whole run."""

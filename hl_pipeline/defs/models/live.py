@@ -2,7 +2,6 @@
 (posted to the webhook) when a champion decays below its own lower bound or its features drift."""
 
 import math
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -12,6 +11,7 @@ from hl_pipeline.defs._shared.metadata import lake_metadata
 from hl_pipeline.defs._shared.partitions import daily_partitions, target_partitions
 from hl_pipeline.defs._shared.policy import GATED, daily_lake_asset
 from hl_pipeline.defs.resources import AlertsResource, LakeResource, MLflowResource, MLResource, ModelResource
+from hl_pipeline.lake.storage import Location
 from hl_pipeline.ml.models.target_keys import TargetKey
 from hl_pipeline.settings import Settings
 
@@ -25,7 +25,7 @@ LIVE_CHECKS = {
 _VALUES = ("accuracy", "ic", "net_return", "net_sharpe", "trailing_sharpe", "champion_lcb", "max_psi")
 
 
-def _scores(root: Path, date: str) -> dict[str, Any]:
+def _scores(root: Location, date: str) -> dict[str, Any]:
     """The day's table, and each target's values by name (e.g. `BTC_15m trailing_sharpe`)."""
     from hl_pipeline.lake.report import markdown_table
     from hl_pipeline.steps.live_scores import day_table
