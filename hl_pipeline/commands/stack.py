@@ -66,6 +66,7 @@ class StackConfig:
             "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://{pg}/mlflow",
             "HL_MLFLOW_URI": f"postgresql+psycopg2://{pg}/mlflow",  # the pipeline's runs and registry
             "HL_MLFLOW_ARTIFACTS": "s3://mlflow",
+            "HL_LAKE_ROOT": "s3://lake",  # every worker reads and writes the one lake
             "MLFLOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
             "AWS_ACCESS_KEY_ID": "testing",  # moto takes any credentials

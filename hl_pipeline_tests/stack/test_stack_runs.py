@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-import pyarrow.parquet as pq
 import pytest
 
+from hl_pipeline.commands.runs import load_definitions
 from hl_pipeline.commands.stack import (
     REPO,
     StackConfig,
@@ -33,10 +33,13 @@ from hl_pipeline.commands.stack import (
     up,
 )
 from hl_pipeline.lake.calendar import iso_ms
-from hl_pipeline.lake.reader import manifest_at
+from hl_pipeline.lake.reader import manifest_at, read_table
+from hl_pipeline.lake.storage import Location, lake_location, relative
 from hl_pipeline.simulator.config import SimulatorConfig
 from hl_pipeline.simulator.server import running_simulator
 from hl_pipeline_tests.conftest import TEST_NOW_MS
+from hl_pipeline_tests.lake.helpers import lake_tables
+from hl_pipeline_tests.pipeline.conftest import run_range
 from hl_pipeline_tests.s3_server import _free_port
 
 pytestmark = pytest.mark.stack
@@ -46,8 +49,9 @@ ENDED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRun
 
 
 class Stack:
-    def __init__(self, config: StackConfig, env: dict[str, str], lake: Path):
-        self.config, self.env, self.lake = config, env, lake
+    def __init__(self, config: StackConfig, env: dict[str, str], root: Path):
+        self.config, self.env, self.root = config, env, root
+        self.lake = lake_location(env["HL_LAKE_ROOT"])  # the stack's lake: on its S3 server
 
     def launch(self, first: str, last: str, job: str = "market_job") -> str:
         """Submit one run of `job` over the partitions `first`..`last` to the queue, as the UI would;
@@ -133,7 +137,6 @@ def stack() -> Iterator[Stack]:
         environ = {
             **os.environ,
             "HL_API_URL": simulator.base_url,
-            "HL_LAKE_ROOT": str(root / "lake"),
             "HL_WAREHOUSE": str(root / "warehouse.duckdb"),
             "HL_LANDING_ROOT": str(root / "landing"),
             "HL_MLFLOW_ROOT": str(root),
@@ -147,7 +150,7 @@ def stack() -> Iterator[Stack]:
             with pytest.MonkeyPatch.context() as mp:
                 for name, value in config.env().items():
                     mp.setenv(name, value)  # this process reads the same instance
-                yield Stack(config, env, root / "lake")
+                yield Stack(config, env, root)
         finally:
             down(config)
             shutil.rmtree(root, ignore_errors=True)
@@ -159,19 +162,19 @@ def instance(stack) -> Iterator[dg.DagsterInstance]:
         yield inst
 
 
-def lake_files(lake: Path) -> dict[str, int]:
-    """Every partition file of the lake with its rows, each read whole and checked against the
-    manifest in its footer (a half-written file fails here); no temporary may be left."""
-    assert not list(lake.rglob(".*.tmp-*")), "a temporary file of an interrupted write is left"
+def lake_files(lake: Location) -> dict[str, int]:
+    """Every partition object of the lake with its rows, each read whole and checked against the
+    manifest in its footer (a half-written file fails here)."""
     files = {}
-    for path in sorted(lake.rglob("*.parquet")):
-        rows = pq.read_table(path).num_rows
+    paths: list[Location] = sorted(lake.rglob("*.parquet"), key=str)
+    for path in paths:
+        rows = read_table(path).num_rows
         assert manifest_at(path).rows == rows, path
-        files[str(path.relative_to(lake))] = rows
+        files[relative(path, lake)] = rows
     return files
 
 
-def test_a_range_runs_on_postgres_with_steps_on_both_workers(stack, instance):
+def test_a_range_runs_on_postgres_with_steps_on_both_workers_into_the_lake_on_s3(stack, instance, tmp_path):
     assert instance.run_storage.__class__.__name__ == "PostgresRunStorage"
     run_id = stack.launch("2024-02-27", "2024-02-29")
     run = wait_for(instance, run_id, 600)
@@ -192,6 +195,30 @@ def test_a_range_runs_on_postgres_with_steps_on_both_workers(stack, instance):
     assert materialized == {(a, d) for a in ("universe", "candles", "funding") for d in days}
     files = lake_files(stack.lake)
     assert {p.split("/")[0] for p in files} >= {"candles", "funding", "universe"}
+    assert_same_lake(stack, tmp_path / "lake", [("market_job", "2024-02-27", "2024-02-29")], days)
+
+
+def assert_same_lake(stack: Stack, folder: Path, runs: list[tuple[str, str, str]], days: set[str]) -> None:
+    """Run `runs` (job, first day, last day) in this process with the stack's settings but the lake in
+    `folder`, and find every partition of `days` it writes equal, row for row, to the stack's on S3,
+    which holds no other partition of those days and datasets."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in stack.env.items():
+            if name.startswith("HL_"):
+                mp.setenv(name, value)
+        mp.setenv("HL_LAKE_ROOT", str(folder))
+        mp.setenv("HL_EXECUTOR", "in_process")
+        defs = load_definitions()
+        with dg.instance_for_test() as here:
+            for job, first, last in runs:
+                assert run_range(defs.resolve_job_def(job), here, first, last).success, job
+    local, remote = lake_tables(folder), lake_tables(stack.lake)
+    written = {p for p in local if any(f"date={d}/" in p for d in days)}
+    datasets = {p.split("/")[0] for p in written}
+    of_days = {p for p in remote if p.split("/")[0] in datasets and any(f"date={d}/" in p for d in days)}
+    assert written and written == of_days
+    for path in sorted(written):
+        assert remote[path].equals(local[path]), path
 
 
 def started(stack: Stack, instance: dg.DagsterInstance, run_id: str, step: str) -> str:
@@ -291,14 +318,17 @@ def test_mlflow_tracks_in_the_stacks_postgres_with_artifacts_in_its_s3(stack, tm
     assert MlflowClient(tracking_uri=uri).get_run(run_id).data.metrics == {"sharpe": 1.5}
 
 
-def test_a_model_trained_on_the_workers_is_tracked_in_postgres_with_artifacts_in_s3(stack, instance):
+def test_a_model_trained_on_the_workers_is_tracked_in_postgres_with_artifacts_in_s3(
+    stack, instance, tmp_path
+):
     """The pipeline's own runs use the stack's MLflow: market data, then features, labels and the
-    training set, then the model, its promotion and backtest, each run through the queue."""
+    training set, then the model, its promotion and backtest, each run through the queue; the ML
+    assets on the stack's S3 equal those the same runs write to a local folder."""
     import boto3
     from mlflow import MlflowClient
 
     for job, first, last in (
-        ("market_job", "2024-02-27", "2024-02-29"),
+        ("market_job", "2024-02-26", "2024-02-29"),  # the day before the first: the features' warm-up
         ("ml_data_job", "2024-02-27", "2024-02-29"),
         ("models_job", "BTC_5m", "BTC_5m"),
     ):
@@ -315,4 +345,6 @@ def test_a_model_trained_on_the_workers_is_tracked_in_postgres_with_artifacts_in
     prefix = f"hl_pipeline/{run.info.run_id}/artifacts/"
     keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket="mlflow", Prefix=prefix)["Contents"]]
     assert any(k.startswith(prefix + "plots/") for k in keys), keys
-    assert not (stack.lake.parent / "mlruns").exists()  # nothing went to the embedded store
+    assert not (stack.root / "mlruns").exists()  # nothing went to the embedded store
+    runs = [("market_job", "2024-02-26", "2024-02-29"), ("ml_data_job", "2024-02-27", "2024-02-29")]
+    assert_same_lake(stack, tmp_path / "lake", runs, {"2024-02-27", "2024-02-28", "2024-02-29"})
