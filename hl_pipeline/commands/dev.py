@@ -95,6 +95,9 @@ def dev(port: int = 3000, seed: int = DEMO_SEED, verbose: bool = False) -> int:
     env = dict(os.environ)  # the child processes' environment; this process's stays as it is
     helpers: list[tuple[subprocess.Popen, float]] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds into the `finally` below
+    # a shell starting this in the background (`&`, no job control) leaves SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler of its own: install it, so SIGINT stops dev there too
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     ui = None
     try:
         if not env.get("HL_API_URL", "").strip():
