@@ -20,6 +20,7 @@ from bench import (
     ml_year,
     model_gate,
     null_market,
+    object_store,
     parquet_vs_csv,
     train_year,
     ui_run,
@@ -68,6 +69,11 @@ BENCHMARKS: list[tuple[str, str, Callable[[Path], object]]] = [
     ("wallet_features", "a day's features with 0 to 5,000 tracked wallets' fills", wallet_features.main),
     ("workers", "a year of market data through Celery on 1 and on 2 workers", workers.main),
     ("manifests", "the manifests catalog on a simulated 200-coin year, view against table", manifests.main),
+    (
+        "object_store",
+        "the lake on S3 (moto on loopback) against a folder: write, read, catalog",
+        object_store.main,
+    ),
     (
         "integrity",
         "integrity detectors against planted truth; null false alarms",

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import os
+import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import TypeVar
 
 import pyarrow as pa
 
-from hl_pipeline.lake.storage import Location, arrow_args, relative
+from hl_pipeline.lake.storage import Location, relative, store_path
 
 QUARANTINE_DIR = "_quarantine"
 RECORDS = "records.jsonl"
@@ -49,7 +50,7 @@ def quarantine(root: Location, path: Location, error: BaseException) -> Location
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, dest)
         elif not isinstance(path, Path):
-            path.fs.mv(path.path, arrow_args(dest)[0])  # a copy, then a delete: whole, then gone
+            path.fs.mv(path.path, store_path(dest))  # a copy, then a delete: whole, then gone
     except FileNotFoundError:
         return None
     record: dict[str, str | int] = {
@@ -86,8 +87,27 @@ def read_or_quarantine(root: Location, path: Location, read: Callable[[Location]
     except Exception as exc:
         if not unreadable(exc):
             raise
+        if not isinstance(path, Path) and not _corrupt_object(path, read):
+            raise  # the store failed (network, credentials, endpoint), not the object
         quarantine(root, path, exc)
         return None
+
+
+def _corrupt_object(path: Location, read: Callable[[Location], object]) -> bool:
+    """Whether the object at `path`, fetched whole, fails `read` as a local file: a reader's error on
+    object storage may be the store's (unreachable, refused), which must never quarantine good data.
+    Errors fetching it propagate."""
+    data = path.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_bytes(data)
+        try:
+            read(copy)
+        except Exception as exc:
+            if unreadable(exc):
+                return True
+            raise
+    return False
 
 
 def scan_or_quarantine(

@@ -13,7 +13,7 @@ from hl_pipeline.lake.manifest import MANIFEST_KEY, Manifest
 from hl_pipeline.lake.paths import partition_file
 from hl_pipeline.lake.quarantine import read_or_quarantine, scan_or_quarantine
 from hl_pipeline.lake.schemas import SCHEMAS, UNPARTITIONED_BY_COIN
-from hl_pipeline.lake.storage import Location, arrow_args, arrow_filesystem
+from hl_pipeline.lake.storage import Location, arrow_args, arrow_filesystem, existing
 
 
 def read_manifest(root: Location, dataset: str, date: str, coin: str | None = None) -> Manifest | None:
@@ -88,7 +88,7 @@ def read_range(
         schema = pa.schema([f for f in schema if f.name in set(columns)])
     by_coin = dataset not in UNPARTITIONED_BY_COIN
     coins = list(coins) if by_coin else [None]
-    files = [f for d in dates for c in coins if (f := partition_file(root, dataset, d, c)).exists()]
+    files = existing([partition_file(root, dataset, d, c) for d in dates for c in coins])
     keys = pa.schema([("coin", pa.string()), ("date", pa.string())] if by_coin else [("date", pa.string())])
     hive = ds.partitioning(keys, flavor="hive")
 

@@ -16,7 +16,7 @@ from hl_pipeline.errors import PreconditionError
 from hl_pipeline.lake.paths import partition_file
 from hl_pipeline.lake.quarantine import read_or_quarantine
 from hl_pipeline.lake.reader import in_schema, manifest_at, read_table
-from hl_pipeline.lake.storage import Location, arrow_args
+from hl_pipeline.lake.storage import Location, store_path
 from hl_pipeline.lake.temporaries import temporary
 from hl_pipeline.lake.writer import commit
 
@@ -34,7 +34,7 @@ def snapshot(root: Location, folder: Location, dataset: str, date: str, coin: st
     if isinstance(target, Path) and isinstance(source, Path):
         _freeze_file(source, target, (dataset, coin, date, content_hash))
     elif not isinstance(source, Path):  # object storage: a server-side copy, atomic like a put
-        source.fs.copy(arrow_args(source)[0], arrow_args(target)[0])
+        source.fs.copy(source.path, store_path(target))
         _check_frozen(target, (dataset, coin, date, content_hash))
     return name
 

@@ -9,6 +9,9 @@ rename), and a write killed midway leaves nothing visible."""
 
 from __future__ import annotations
 
+import collections
+import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +34,43 @@ def is_local(path: Location) -> bool:
 
 
 def arrow_args(path: Location) -> tuple[str, Any]:
-    """`(path, filesystem)` as pyarrow's readers take them: the path as a string, and the fsspec
-    filesystem holding it (None for a local file)."""
+    """`(path, filesystem)` as pyarrow's readers take them: the path as a string, and the filesystem
+    holding it: None for a local file, pyarrow's own S3 client for an object (it reads a dataset's
+    files in parallel, about twice as fast as through fsspec here: docs/benchmarks.md)."""
     if isinstance(path, Path):
         return str(path), None
-    return path.path, path.fs
+    bucket = path.path.split("/", 1)[0]
+    return path.path, _arrow_s3(
+        bucket, os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_DEFAULT_REGION")
+    )
+
+
+def store_path(path: Location) -> str:
+    """`path` as its filesystem names it: the local path, or `bucket/key` on object storage."""
+    return str(path) if isinstance(path, Path) else path.path
+
+
+def existing(paths: list[Location]) -> list[Location]:
+    """Those of `paths` that exist, in their order. On object storage, where a request is dear, the
+    folders holding more than two of them are listed once each instead of asking for every file."""
+    if not paths or isinstance(paths[0], Path):
+        return [p for p in paths if p.exists()]
+    counts = collections.Counter(p.parent.parent for p in paths)
+    listed = {f for f, n in counts.items() if n > 2 and isinstance(f, UPath)}
+    present = {key for f in listed for key in f.fs.find(f.path)}
+    return [p for p in paths if (store_path(p) in present if p.parent.parent in listed else p.exists())]
+
+
+@functools.cache
+def _arrow_s3(bucket: str, endpoint: str | None, region: str | None) -> Any:
+    """pyarrow's S3 filesystem for `bucket` at `endpoint` (AWS itself when None, the bucket's region
+    then looked up), made once per endpoint; the keys come from the AWS environment. The endpoint is
+    passed explicitly: pyarrow reads AWS_ENDPOINT_URL only if it was set before its S3 client began."""
+    import pyarrow.fs as pafs
+
+    if endpoint is None:
+        return pafs.FileSystem.from_uri(f"s3://{bucket}")[0]
+    return pafs.S3FileSystem(endpoint_override=endpoint, region=region or "us-east-1")
 
 
 def arrow_filesystem(paths: list[Location]) -> Any:

@@ -23,7 +23,7 @@ from hl_pipeline.settings import parse_lake_root
 from hl_pipeline.warehouse.catalog import attach_lake, publish_catalog
 from hl_pipeline_tests.lake.helpers import candles_1m, lake_tables, manifest_of, partition_of
 from hl_pipeline_tests.pipeline.conftest import run_range
-from hl_pipeline_tests.s3_server import CREDENTIALS, moto_s3
+from hl_pipeline_tests.s3_server import CREDENTIALS, _free_port, moto_s3
 
 FIRST, LAST = "2024-02-28", "2024-03-01"  # the clock is frozen at 2024-03-01 12:30 UTC
 
@@ -118,11 +118,10 @@ def test_a_write_that_fails_leaves_the_old_object_whole(s3_env, monkeypatch):
         where.write(b"PAR1 half a file")
         raise OSError("disk full while encoding")
 
-    monkeypatch.setattr(pq, "write_table", broken)
     new = candles_1m(60)
-    with pytest.raises(OSError, match="disk full"):
+    with monkeypatch.context() as mp, pytest.raises(OSError, match="disk full"):
+        mp.setattr(pq, "write_table", broken)
         write_partition(root, new, Manifest.for_table("candles", "2024-01-01", "BTC", new, "t"))
-    monkeypatch.undo()
     assert manifest_of(root, "candles", "2024-01-01", "BTC").content_hash == before
     assert partition_of(root, "candles", "2024-01-01", "BTC").num_rows == 30
 
@@ -136,3 +135,22 @@ def test_an_unreachable_or_misspelt_object_store_is_refused_by_name(s3_env, monk
     assert parse_lake_root("s3://lake/prefix/") == "s3://lake/prefix"
     check_writable(lake_location("s3://lake/ok"), "HL_LAKE_ROOT")
     assert not list(lake_location("s3://lake/ok").rglob("*"))  # the probe is gone
+
+
+def test_a_store_that_fails_is_an_error_never_a_quarantine(s3_env, monkeypatch):
+    """pyarrow's client meets a dead endpoint while the object itself is whole: the read fails loudly
+    and the object stays where it is."""
+    import pyarrow.fs as pafs
+
+    import hl_pipeline.lake.storage as storage
+
+    root = lake_location("s3://lake/outage")
+    table = candles_1m(30)
+    write_partition(root, table, Manifest.for_table("candles", "2024-01-01", "BTC", table, "t"))
+    dead = pafs.S3FileSystem(endpoint_override=f"http://127.0.0.1:{_free_port()}", region="us-east-1")
+    with monkeypatch.context() as mp:
+        mp.setattr(storage, "_arrow_s3", lambda *_: dead)
+        with pytest.raises(OSError):
+            read_partition(root, "candles", "2024-01-01", "BTC")
+    assert records(root) == []
+    assert partition_of(root, "candles", "2024-01-01", "BTC").num_rows == 30
